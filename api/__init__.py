@@ -1,0 +1,1 @@
+"""The HTTP skin: FastAPI app, JSON API and the command line."""

@@ -1,0 +1,67 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
+
+from api.errors import register_error_handlers
+from api.logging import PrivateAccessLog
+from api.routes import health, places, search
+from geodata.datasets import load_datasets
+from locator.registry import LocatorRegistry
+from locator.settings import Settings
+
+log = logging.getLogger("safeplaces")
+
+DESCRIPTION = """
+Find the nearest **Safe Place** (a shop, library, pharmacy or other venue whose staff will help
+a person who feels scared, lost or in trouble) and the nearest **police enquiry office** in
+Derbyshire and Derby, by postcode, place name or location.
+
+Errors are [RFC 9457](https://www.rfc-editor.org/rfc/rfc9457) `application/problem+json`
+with a `detail` written for the person searching. No search is ever logged.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app. Data is loaded in the lifespan, once, never at import."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        datasets = load_datasets(settings)
+        app.state.datasets = datasets
+        app.state.resolver = datasets.resolver(settings)
+        app.state.registry = LocatorRegistry(datasets.locator(settings))
+        log.info(
+            "ready: %d postcodes, %d places (%d data rows skipped)",
+            len(datasets.gazetteer),
+            len(app.state.registry.current.index),
+            len(datasets.venues.skipped),
+        )
+        yield
+
+    app = FastAPIOffline(
+        title="Safe Places Locator",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        static_url="/static/docs",
+    )
+    app.state.settings = settings
+    register_error_handlers(app)
+    app.add_middleware(PrivateAccessLog)
+    app.include_router(search.router)
+    app.include_router(places.router)
+    app.include_router(health.router)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for uvicorn's `--factory` (each worker process reads the environment)."""
+    return create_app(Settings())

@@ -1,0 +1,153 @@
+"""The `safeplaces` command: run the service, or look things up from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TextIO
+
+from geodata.datasets import Datasets, load_datasets
+from geodata.postcodes import PostcodeDistrict, parse_postcode_or_district
+from locator.errors import DataError, SafePlacesError, UnknownPostcode
+from locator.hours import LONDON, describe_unknown
+from locator.index import VenueFilter, VenueMatch
+from locator.settings import Settings
+from locator.venues import Kind
+
+EXIT_BAD_INPUT = 2
+EXIT_DATA = 3
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from api.logging import configure_logging, logging_config
+
+    configure_logging(settings.server.log_level)
+    uvicorn.run(
+        "api.app:create_app_from_env",
+        factory=True,
+        host=args.host or settings.server.host,
+        port=args.port or settings.server.port,
+        workers=args.workers or settings.server.workers,
+        log_config=logging_config(settings.server.log_level),
+        # Our own access log records route templates only; uvicorn's would record queries.
+        access_log=False,
+        proxy_headers=True,
+    )
+    return 0
+
+
+def _postcode(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    datasets = load_datasets(settings)
+    parsed = parse_postcode_or_district(args.postcode)
+    if isinstance(parsed, PostcodeDistrict):
+        district = datasets.gazetteer.district(parsed)
+        if district is None:
+            raise UnknownPostcode(
+                f"We couldn't find the postcode area {parsed}. Please check it and try again."
+            )
+        out.write(
+            f"{parsed}  {district.latitude:.6f}, {district.longitude:.6f}"
+            f"  (middle of {district.postcode_count} postcodes)\n"
+        )
+        return 0
+    found = datasets.gazetteer.lookup(parsed)
+    note = "  (no longer in use)" if found.terminated else ""
+    out.write(f"{found.postcode}  {found.latitude:.6f}, {found.longitude:.6f}{note}\n")
+    return 0
+
+
+def _row(n: str, m: VenueMatch, now: datetime) -> list[str]:
+    v = m.venue
+    hours = v.opening_hours.status(now).describe(now) if v.opening_hours else describe_unknown()
+    return [
+        n,
+        v.name + (" (approximate location)" if v.location_precision.approximate else ""),
+        v.category.label,
+        f"{m.distance_m / 1609.344:.1f} mi, ~{m.walk_minutes} min walk",
+        hours,
+    ]
+
+
+def _table(rows: list[list[str]], out: TextIO) -> None:
+    header = ["#", "Place", "Type", "Distance", "Opening"]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for r in [header, ["-" * w for w in widths], *rows]:
+        out.write("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")
+
+
+def _nearest(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    datasets: Datasets = load_datasets(settings)
+    resolver = datasets.resolver(settings)
+    locator = datasets.locator(settings)
+    origin = resolver.resolve_one(args.query)
+    now = datetime.now(LONDON)
+    filter = VenueFilter.of([Kind.SAFE_PLACE], open_at=now if args.open_now else None)
+    result = locator.nearest(origin, args.k, filter)
+    out.write(f"Nearest Safe Places to {origin.label}:\n")
+    for message in result.messages:
+        out.write(f"  {message}\n")
+    _table([_row(str(i), m, now) for i, m in enumerate(result.places, 1)], out)
+    if result.nearest_police:
+        out.write("\nNearest police enquiry office:\n")
+        _table([_row("P", result.nearest_police, now)], out)
+        out.write("In an emergency call 999. Otherwise call 101.\n")
+    return 0
+
+
+def _check_data(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    datasets = load_datasets(settings)
+    for problem in datasets.venues.problems:
+        out.write(f"{problem}\n")
+    loaded, skipped = len(datasets.venues.venues), len(datasets.venues.skipped)
+    out.write(f"{loaded} places loaded, {skipped} rows skipped.\n")
+    return 1 if datasets.venues.skipped and args.strict else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="safeplaces", description="Safe Places Locator")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the web service")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int)
+    pc = sub.add_parser("postcode", help="where a postcode is")
+    pc.add_argument("postcode")
+    near = sub.add_parser("nearest", help="the nearest Safe Places to a postcode or place")
+    near.add_argument("query", help='a postcode or a place name, e.g. "DE4 3AG" or Matlock')
+    near.add_argument("-k", type=int, default=5, choices=range(1, 51), metavar="1-50")
+    near.add_argument("--open-now", action="store_true", help="only places open now")
+    check = sub.add_parser("check-data", help="load the data and list every row problem")
+    check.add_argument("--strict", action="store_true", help="exit 1 if any row was skipped")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    args = build_parser().parse_args(argv)
+    settings = Settings()
+    commands = {"postcode": _postcode, "nearest": _nearest, "check-data": _check_data}
+    if args.command != "serve":
+        # A terminal lookup needs its answer, not start-up notes about the data.
+        logging.basicConfig(level=logging.ERROR)
+    try:
+        if args.command == "serve":
+            return _serve(args, settings)
+        return commands[args.command](args, settings, out)
+    except SafePlacesError as exc:
+        sys.stderr.write(exc.user_message + "\n")
+        if getattr(exc, "choices", None):
+            for choice in exc.choices:  # type: ignore[attr-defined]
+                sys.stderr.write(f"  - {choice.label}\n")
+        return EXIT_BAD_INPUT
+    except DataError as exc:
+        sys.stderr.write(f"The data could not be loaded: {exc}\n")
+        return EXIT_DATA
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,118 @@
+"""One table from errors to RFC 9457 problem+json responses; no error echoes input to logs."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from locator.errors import AmbiguousPlace, SafePlacesError
+
+log = logging.getLogger("safeplaces.errors")
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "/problems/"
+
+_HTTP_TEXT = {
+    404: ("not-found", "Not found", "There is nothing at this address."),
+    405: ("method-not-allowed", "Method not allowed", "This address does not accept that method."),
+}
+
+
+def problem(status: int, slug: str, title: str, detail: str, **extra: Any) -> JSONResponse:
+    body = {"type": PROBLEM_BASE + slug, "title": title, "status": status, "detail": detail}
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, SafePlacesError)
+    log.info("%s: %s", exc.slug, exc.log_message)
+    extra: dict[str, Any] = {}
+    if isinstance(exc, AmbiguousPlace):
+        from api.schemas import ChoiceOut
+
+        extra["choices"] = [ChoiceOut.of(c).model_dump() for c in exc.choices]  # type: ignore[arg-type]
+    return problem(exc.status, exc.slug, exc.title, exc.user_message, **extra)
+
+
+def _field_name(loc: Sequence[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("query", "path", "body")]
+    return ".".join(parts) or "the request"
+
+
+_EXPECTED = {
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
+    "finite_number": "a number",
+    "bool_parsing": "true or false",
+}
+
+
+def _explain(error: dict[str, Any]) -> str:
+    name = _field_name(error.get("loc", ()))
+    kind = error.get("type", "")
+    ctx = error.get("ctx", {}) or {}
+    if kind == "missing":
+        return f"{name} is needed."
+    if kind in _EXPECTED:
+        return f"{name} must be {_EXPECTED[kind]}."
+    for key, words in (
+        ("ge", "at least"),
+        ("gt", "more than"),
+        ("le", "at most"),
+        ("lt", "less than"),
+    ):
+        if key in ctx:
+            return f"{name} must be {words} {ctx[key]}."
+    if kind in ("string_too_long", "too_long"):
+        return f"{name} is too long."
+    return f"{name} is not valid."
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [_explain(e) for e in exc.errors()]
+    log.info("invalid-parameter: %d field error(s)", len(errors))
+    detail = " ".join(dict.fromkeys(errors)) or "Something in the request was not valid."
+    return problem(422, "invalid-parameter", "Something in the search was not valid", detail)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    slug, title, detail = _HTTP_TEXT.get(
+        exc.status_code, ("http-error", "Request failed", "The request could not be handled.")
+    )
+    return problem(exc.status_code, slug, title, detail)
+
+
+def unexpected_error(exc: BaseException) -> JSONResponse:
+    """A generic 500, logged once. Called by the access-log middleware, which sits outside
+    Starlette's own error handling so the server never logs the exception's message."""
+    # The exception's message may quote input, so log its type and stack only.
+    stack = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("unhandled %s\n%s", type(exc).__name__, stack)
+    return problem(
+        500,
+        "internal-error",
+        "Something went wrong",
+        "Something went wrong on our side. Please try again. If you need help now, call 999.",
+    )
+
+
+def register_error_handlers(app: FastAPI) -> None:
+    """Install every handler from one table."""
+    table: list[tuple[type[Exception] | int, Any]] = [
+        (SafePlacesError, _domain_error),
+        (RequestValidationError, _validation_error),
+        (StarletteHTTPException, _http_error),
+    ]
+    for key, handler in table:
+        app.add_exception_handler(key, handler)

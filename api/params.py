@@ -1,0 +1,51 @@
+"""Query parameters parsed into domain values, with plain-English errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import TypeVar
+
+from locator.errors import InvalidParameter
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def parse_enum_list(values: Iterable[str] | None, enum: type[E], what: str) -> list[E]:
+    """``kind=a&kind=b`` or ``kind=a,b`` into enum members; unknown names are a 422."""
+    found: list[E] = []
+    for raw in values or []:
+        for part in raw.split(","):
+            name = part.strip().lower().replace("-", "_").replace(" ", "_")
+            if not name:
+                continue
+            try:
+                found.append(enum(name))
+            except ValueError:
+                allowed = ", ".join(m.value for m in enum)
+                shown = part.strip()[:40]
+                raise InvalidParameter(
+                    f'We don\'t know the {what} "{shown}". Use one of: {allowed}.'
+                ) from None
+    return found
+
+
+def parse_bbox(text: str) -> tuple[float, float, float, float]:
+    """``min_lon,min_lat,max_lon,max_lat`` in WGS84."""
+    parts = text.split(",")
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        values = []
+    if len(values) != 4:
+        raise InvalidParameter(
+            "bbox must be four numbers: min longitude, min latitude, max longitude, max latitude."
+        )
+    min_lon, min_lat, max_lon, max_lat = values
+    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
+        raise InvalidParameter("bbox longitudes must be between -180 and 180.")
+    if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+        raise InvalidParameter("bbox latitudes must be between -90 and 90.")
+    if min_lon > max_lon or min_lat > max_lat:
+        raise InvalidParameter("bbox minimums must not be larger than its maximums.")
+    return min_lon, min_lat, max_lon, max_lat

@@ -1,0 +1,30 @@
+"""Liveness and readiness for the process manager."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.deps import DatasetsDep, LocatorDep, RegistryDep
+from api.schemas import ReadyOut
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    """The process is alive."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", response_model=ReadyOut)
+def readyz(datasets: DatasetsDep, locator: LocatorDep, registry: RegistryDep) -> ReadyOut:
+    """The data is loaded; with counts."""
+    return ReadyOut(
+        status="ready",
+        postcodes=len(datasets.gazetteer),
+        postcode_districts=datasets.gazetteer.district_count,
+        place_names=len(datasets.places),
+        places=locator.index.counts(),
+        rows_skipped=len(datasets.venues.skipped),
+        data_version=registry.version,
+    )

@@ -1,0 +1,77 @@
+"""Public place data: every active place as GeoJSON, and one place by id."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+from geojson_pydantic import Feature, FeatureCollection, Point
+
+from api.deps import LocatorDep
+from api.params import parse_bbox, parse_enum_list
+from api.schemas import PlaceOut
+from locator.errors import PlaceNotFound
+from locator.index import VenueFilter
+from locator.venues import Category, Kind
+
+router = APIRouter(prefix="/api/v1", tags=["places"])
+
+PlaceFeature = Feature[Point, PlaceOut]
+PlaceCollection = FeatureCollection[PlaceFeature]
+GEOJSON = "application/geo+json"
+
+
+class GeoJSONResponse(JSONResponse):
+    media_type = GEOJSON
+
+
+_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+
+
+@router.get(
+    "/places",
+    response_model=PlaceCollection,
+    response_class=GeoJSONResponse,
+    responses={200: {"content": {GEOJSON: {}}}, 422: _PROBLEM},
+)
+def places(
+    locator: LocatorDep,
+    kind: Annotated[
+        list[str] | None, Query(description="safe_place, police_enquiry_office")
+    ] = None,
+    category: Annotated[list[str] | None, Query(examples=["library"])] = None,
+    bbox: Annotated[
+        str | None,
+        Query(
+            description="min_lon,min_lat,max_lon,max_lat (WGS84)", examples=["-1.7,53.0,-1.4,53.2"]
+        ),
+    ] = None,
+) -> PlaceCollection:
+    """All active places as an RFC 7946 GeoJSON FeatureCollection (feature id = place id)."""
+    filter = VenueFilter.of(
+        parse_enum_list(kind, Kind, "kind"), parse_enum_list(category, Category, "category")
+    )
+    box = parse_bbox(bbox) if bbox is not None else None
+    features = [
+        PlaceFeature(
+            type="Feature",
+            id=v.id,
+            geometry=Point(type="Point", coordinates=(v.longitude, v.latitude)),
+            properties=PlaceOut.of(v),
+        )
+        for v in locator.index.select(filter, box)
+    ]
+    return PlaceCollection(type="FeatureCollection", features=features)
+
+
+@router.get("/places/{place_id}", response_model=PlaceOut, responses={404: _PROBLEM})
+def place(place_id: str, locator: LocatorDep) -> PlaceOut:
+    """One place by its id."""
+    venue = locator.index.get(place_id)
+    if venue is None:
+        raise PlaceNotFound(
+            "We couldn't find that place. It may have been removed.",
+            log_message="unknown place id",
+        )
+    return PlaceOut.of(venue)

@@ -1,0 +1,1 @@
+"""Open datasets: postcode gazetteer, place names, venue datasets and their validation."""

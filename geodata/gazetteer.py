@@ -1,0 +1,253 @@
+"""Postcode gazetteer: postcode centroids in sorted arrays, cached in a compact form.
+
+Lookups are a binary search over a sorted fixed-width byte array: the same cost for the
+Derbyshire file or all 1.75 million GB postcodes, with about 40 bytes of memory a postcode.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from geodata.postcodes import Postcode, PostcodeDistrict
+from locator.errors import DataError, UnknownPostcode
+from locator.geo import bng_to_wgs84
+
+log = logging.getLogger(__name__)
+
+# Bump when the cached layout changes, so old caches are ignored rather than misread.
+_CACHE_VERSION = 2
+_CODE_DTYPE = "S8"
+
+
+@dataclass(frozen=True, slots=True)
+class PostcodeLocation:
+    """Where a full postcode is: its centroid in WGS84 (EPSG:4326) and British National Grid."""
+
+    postcode: Postcode
+    latitude: float
+    longitude: float
+    easting: float
+    northing: float
+    terminated: bool
+    local_authority_code: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DistrictLocation:
+    """The mean centroid of every postcode in a district."""
+
+    district: PostcodeDistrict
+    latitude: float
+    longitude: float
+    postcode_count: int
+
+
+class Gazetteer:
+    """Postcode and postcode-district centroids, read-only after construction."""
+
+    def __init__(
+        self,
+        codes: npt.NDArray[np.bytes_],
+        lat: npt.NDArray[np.float64],
+        lon: npt.NDArray[np.float64],
+        easting: npt.NDArray[np.float64],
+        northing: npt.NDArray[np.float64],
+        live: npt.NDArray[np.bool_],
+        la_index: npt.NDArray[np.int16],
+        la_codes: list[str],
+    ) -> None:
+        order = np.argsort(codes, kind="stable")
+        if not np.all(order == np.arange(len(codes))):
+            codes, lat, lon = codes[order], lat[order], lon[order]
+            easting, northing = easting[order], northing[order]
+            live, la_index = live[order], la_index[order]
+        self._codes = codes
+        self._lat, self._lon = lat, lon
+        self._easting, self._northing = easting, northing
+        self._live = live
+        self._la_index = la_index
+        self._la_codes = la_codes
+        self._districts = self._district_centroids()
+
+    # -- construction -----------------------------------------------------------------------
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> Gazetteer:
+        """Build from a table with `postcode`, `latitude`, `longitude` (EPSG:4326) at least.
+
+        Optional columns: `easting`/`northing` (EPSG:27700), `is_live` (False marks a terminated
+        postcode), `date_of_termination` (any value marks it terminated), `local_authority_code`.
+        Rows without coordinates are left out: a postcode we can't place is one we don't know.
+        """
+        missing = {"postcode", "latitude", "longitude"} - set(frame.columns)
+        if missing:
+            raise DataError(f"postcode file lacks columns: {', '.join(sorted(missing))}")
+        frame = frame.dropna(subset=["latitude", "longitude"])
+        codes = frame["postcode"].astype(str).str.upper().str.strip().to_numpy(dtype=_CODE_DTYPE)
+        lat = frame["latitude"].to_numpy(dtype=np.float64)
+        lon = frame["longitude"].to_numpy(dtype=np.float64)
+        if {"easting", "northing"} <= set(frame.columns):
+            easting = frame["easting"].to_numpy(dtype=np.float64)
+            northing = frame["northing"].to_numpy(dtype=np.float64)
+        else:
+            from locator.geo import wgs84_to_bng
+
+            easting, northing = wgs84_to_bng(lon, lat)
+        live = np.ones(len(frame), dtype=bool)
+        if "is_live" in frame.columns:
+            live &= _truthy(frame["is_live"])
+        if "date_of_termination" in frame.columns:
+            live &= frame["date_of_termination"].isna().to_numpy()
+        if "local_authority_code" in frame.columns:
+            cat = frame["local_authority_code"].astype("category")
+            la_codes = [str(c) for c in cat.cat.categories]
+            la_index: npt.NDArray[np.int16] = np.asarray(cat.cat.codes, dtype=np.int16)
+        else:
+            la_codes, la_index = [], np.full(len(frame), -1, dtype=np.int16)
+        return cls(codes, lat, lon, easting, northing, live, la_index, la_codes)
+
+    @classmethod
+    def load(cls, path: Path, cache_dir: Path | None = None) -> Gazetteer:
+        """Load a CSV (optionally gzipped) or Parquet postcode file, through a numpy cache."""
+        if not path.is_file():
+            raise DataError(f"postcode file not found: {path}")
+        cache = _cache_path(path, cache_dir) if cache_dir is not None else None
+        if cache is not None and cache.is_file():
+            try:
+                return cls._from_cache(cache)
+            except (OSError, ValueError, KeyError) as exc:
+                log.warning("ignoring unreadable gazetteer cache %s: %s", cache, exc)
+        gazetteer = cls.from_frame(_read_table(path))
+        if cache is not None:
+            gazetteer._write_cache(cache)
+        return gazetteer
+
+    @classmethod
+    def _from_cache(cls, cache: Path) -> Gazetteer:
+        with np.load(cache, allow_pickle=False) as z:
+            return cls(
+                z["codes"],
+                z["lat"],
+                z["lon"],
+                z["easting"],
+                z["northing"],
+                z["live"],
+                z["la_index"],
+                [str(c) for c in z["la_codes"]],
+            )
+
+    def _write_cache(self, cache: Path) -> None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(
+                    fh,
+                    codes=self._codes,
+                    lat=self._lat,
+                    lon=self._lon,
+                    easting=self._easting,
+                    northing=self._northing,
+                    live=self._live,
+                    la_index=self._la_index,
+                    la_codes=np.array(self._la_codes, dtype=str),
+                )
+            # Rename is atomic: a second worker starting at once sees the whole file or none.
+            os.replace(tmp, cache)
+        except OSError as exc:
+            log.warning("could not cache the gazetteer in %s: %s", cache.parent, exc)
+
+    def _district_centroids(self) -> dict[str, DistrictLocation]:
+        if len(self._codes) == 0:
+            return {}
+        outward = np.char.partition(self._codes, b" ")[:, 0]
+        names, inverse, counts = np.unique(outward, return_inverse=True, return_counts=True)
+        # Average in metres on the grid, then convert: a mean of degrees is skewed in longitude.
+        e = np.bincount(inverse, weights=self._easting) / counts
+        n = np.bincount(inverse, weights=self._northing) / counts
+        lon, lat = bng_to_wgs84(e, n)
+        return {
+            name.decode(): DistrictLocation(
+                PostcodeDistrict(name.decode()), float(la), float(lo), int(c)
+            )
+            for name, la, lo, c in zip(names, lat, lon, counts, strict=True)
+        }
+
+    # -- queries ----------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    @property
+    def district_count(self) -> int:
+        return len(self._districts)
+
+    def find(self, postcode: Postcode) -> PostcodeLocation | None:
+        """The postcode's centroid, or None if the data doesn't have it."""
+        key = postcode.value.encode("ascii")
+        i = int(np.searchsorted(self._codes, key))
+        if i >= len(self._codes) or self._codes[i] != key:
+            return None
+        la = int(self._la_index[i])
+        return PostcodeLocation(
+            postcode=postcode,
+            latitude=float(self._lat[i]),
+            longitude=float(self._lon[i]),
+            easting=float(self._easting[i]),
+            northing=float(self._northing[i]),
+            terminated=not bool(self._live[i]),
+            local_authority_code=self._la_codes[la] if la >= 0 else None,
+        )
+
+    def lookup(self, postcode: Postcode) -> PostcodeLocation:
+        """Like `find`, but an unknown postcode raises `UnknownPostcode`."""
+        found = self.find(postcode)
+        if found is None:
+            raise UnknownPostcode(
+                f"We couldn't find the postcode {postcode}. Please check it and try again.",
+                log_message="postcode not in gazetteer",
+            )
+        return found
+
+    def district(self, district: PostcodeDistrict) -> DistrictLocation | None:
+        return self._districts.get(district.value)
+
+    def postcodes(self) -> npt.NDArray[np.str_]:
+        """Every postcode, sorted (as text)."""
+        return self._codes.astype(str)
+
+    def coordinates(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Longitude and latitude arrays, in the order of `postcodes()`."""
+        return self._lon, self._lat
+
+
+def _truthy(column: pd.Series) -> npt.NDArray[np.bool_]:
+    if column.dtype == bool:
+        return column.to_numpy(dtype=bool)
+    text = column.astype(str).str.strip().str.lower()
+    return text.isin(["true", "1", "yes", "y", "t"]).to_numpy()
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    name = path.name.lower()
+    if name.endswith(".parquet"):
+        return pd.read_parquet(path)
+    if name.endswith((".csv", ".csv.gz")):
+        return pd.read_csv(path, dtype={"postcode": str, "local_authority_code": str})
+    raise DataError(f"postcode file must be CSV or Parquet: {path.name}")
+
+
+def _cache_path(source: Path, cache_dir: Path) -> Path:
+    stat = source.stat()
+    key = f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{_CACHE_VERSION}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return cache_dir / f"gazetteer-{source.name.split('.')[0]}-{digest}.npz"

@@ -1,0 +1,134 @@
+"""Turn what a person typed (a postcode, a district, a place name) into a search origin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from geodata.gazetteer import Gazetteer
+from geodata.geocoder import OnlineGeocoder
+from geodata.placenames import PlaceName, PlaceNames
+from geodata.postcodes import (
+    Postcode,
+    PostcodeDistrict,
+    looks_like_postcode,
+    parse_postcode_or_district,
+)
+from locator.errors import AmbiguousPlace, InvalidParameter, UnknownPlace, UnknownPostcode
+from locator.geo import check_lat_lon
+from locator.search import Origin, OriginSource
+
+MAX_QUERY_LENGTH = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Choices:
+    """A place name that matches several places: the person must pick one."""
+
+    query: str
+    options: list[PlaceName]
+    # False when nothing matched exactly and these are names that start the same way.
+    exact: bool = True
+
+    @property
+    def message(self) -> str:
+        if self.exact:
+            return f'More than one place is called "{self.query}". Please choose one.'
+        return f'We couldn\'t find "{self.query}". Did you mean one of these?'
+
+
+class LocationResolver:
+    """Postcodes first, then place names, then (if configured) the online geocoder."""
+
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        places: PlaceNames,
+        geocoder: OnlineGeocoder | None = None,
+    ) -> None:
+        self.gazetteer = gazetteer
+        self.places = places
+        self.geocoder = geocoder
+
+    def postcode(self, text: str) -> Origin:
+        """An origin from a full postcode or a district, falling back to the district's middle."""
+        parsed = parse_postcode_or_district(text)
+        if isinstance(parsed, PostcodeDistrict):
+            return self._district(parsed, None)
+        found = self.gazetteer.find(parsed)
+        if found is None:
+            return self._district(parsed.district, parsed)
+        message = None
+        if found.terminated:
+            message = f"The postcode {parsed} is no longer used, so we used where it was."
+        return Origin(
+            found.latitude,
+            found.longitude,
+            parsed.value,
+            OriginSource.POSTCODE,
+            terminated=found.terminated,
+            message=message,
+        )
+
+    def _district(self, district: PostcodeDistrict, full: Postcode | None) -> Origin:
+        found = self.gazetteer.district(district)
+        if found is None:
+            shown = full or district
+            raise UnknownPostcode(
+                f"We couldn't find the postcode {shown}. Please check it and try again.",
+                log_message="postcode district not in gazetteer",
+            )
+        if full is None:
+            message = f"We used the middle of the {district} postcode area."
+        else:
+            message = f"We couldn't find {full}, so we used the middle of {district}."
+        return Origin(
+            found.latitude,
+            found.longitude,
+            district.value,
+            OriginSource.POSTCODE_DISTRICT,
+            approximate=True,
+            message=message,
+        )
+
+    def coordinates(self, lat: float, lon: float) -> Origin:
+        check_lat_lon(lat, lon)
+        return Origin(lat, lon, "your location", OriginSource.COORDINATES)
+
+    def resolve(self, text: str) -> Origin | Choices:
+        """A postcode or a place name; `Choices` when a name is ambiguous, never a silent pick."""
+        query = " ".join(text.split())
+        if not query:
+            raise InvalidParameter("Please type a postcode or the name of a town or village.")
+        if len(query) > MAX_QUERY_LENGTH:
+            raise InvalidParameter("That is too long. Please type a postcode or a place name.")
+        if looks_like_postcode(query):
+            return self.postcode(query)
+        exact = self.places.exact(query)
+        if len(exact) == 1:
+            return self._place_origin(exact[0])
+        if len(exact) > 1:
+            return Choices(query, exact)
+        if self.geocoder is not None:
+            hit = self.geocoder.lookup(query)
+            if hit is not None:
+                lat, lon, name = hit
+                return Origin(lat, lon, name, OriginSource.GEOCODER, approximate=True)
+        suggestions = self.places.prefix(query, limit=10)
+        if suggestions:
+            return Choices(query, suggestions, exact=False)
+        raise UnknownPlace(
+            f'We couldn\'t find a place called "{query}". '
+            "Please check the spelling, or type a postcode.",
+            log_message="place name not found",
+        )
+
+    def resolve_one(self, text: str) -> Origin:
+        """Like `resolve`, but an ambiguous name raises `AmbiguousPlace` with the choices."""
+        found = self.resolve(text)
+        if isinstance(found, Choices):
+            raise AmbiguousPlace(found.message, list(found.options))
+        return found
+
+    @staticmethod
+    def _place_origin(place: PlaceName) -> Origin:
+        return Origin(place.latitude, place.longitude, place.label, OriginSource.PLACE_NAME)

@@ -1,0 +1,1 @@
+"""Safe Places domain: venues, opening hours, settings and the spatial locator."""

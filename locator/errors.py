@@ -1,0 +1,78 @@
+"""Domain errors: each carries an HTTP-ish status and a message a carer can understand.
+
+``user_message`` is safe to show to anyone. ``log_message`` is for operators and never contains
+what the person searched for (no postcodes, names or coordinates).
+"""
+
+from __future__ import annotations
+
+
+class SafePlacesError(Exception):
+    """Base of every error the service explains to the person using it."""
+
+    status: int = 400
+    slug: str = "bad-request"
+    title: str = "Something was wrong with the request"
+
+    def __init__(self, user_message: str, *, log_message: str | None = None) -> None:
+        super().__init__(log_message or self.slug)
+        self.user_message = user_message
+        self.log_message = log_message or self.slug
+
+
+class InvalidPostcode(SafePlacesError):
+    status = 422
+    slug = "invalid-postcode"
+    title = "That is not a postcode"
+
+
+class UnknownPostcode(SafePlacesError):
+    status = 404
+    slug = "unknown-postcode"
+    title = "We couldn't find that postcode"
+
+
+class UnknownPlace(SafePlacesError):
+    status = 404
+    slug = "unknown-place"
+    title = "We couldn't find that place"
+
+
+class AmbiguousPlace(SafePlacesError):
+    """A place name that matches several places: the caller shows ``choices``, never picks one."""
+
+    status = 409
+    slug = "ambiguous-place"
+    title = "More than one place has that name"
+
+    def __init__(self, user_message: str, choices: list[object]) -> None:
+        super().__init__(user_message, log_message="ambiguous place name")
+        self.choices = choices
+
+
+class InvalidCoordinates(SafePlacesError):
+    status = 422
+    slug = "invalid-coordinates"
+    title = "That location is not valid"
+
+
+class InvalidParameter(SafePlacesError):
+    status = 422
+    slug = "invalid-parameter"
+    title = "Something in the search was not valid"
+
+
+class PlaceNotFound(SafePlacesError):
+    status = 404
+    slug = "place-not-found"
+    title = "We couldn't find that place"
+
+
+class GeocoderUnavailable(SafePlacesError):
+    status = 503
+    slug = "geocoder-unavailable"
+    title = "The place-name search is not available just now"
+
+
+class DataError(Exception):
+    """Data that cannot be loaded at all (missing file, wrong CRS, no usable rows)."""

@@ -1,0 +1,71 @@
+"""Coordinate reference systems and conversions.
+
+EPSG:4326 (WGS84 latitude/longitude) at the edges: what people, phones and maps use.
+EPSG:27700 (British National Grid, metres) for the index and every distance comparison: it is
+conformal enough over Great Britain that ranking on it matches true geodesic ranking.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Final, overload
+
+import numpy as np
+import numpy.typing as npt
+from pyproj import CRS, Geod, Transformer
+
+WGS84: Final = "EPSG:4326"
+BNG: Final = "EPSG:27700"
+_GEOD: Final = Geod(ellps="WGS84")
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@cache
+def _transformer(src: str, dst: str) -> Transformer:
+    # always_xy: (longitude, latitude) order in and out, whatever the CRS's axis order says.
+    return Transformer.from_crs(CRS.from_user_input(src), CRS.from_user_input(dst), always_xy=True)
+
+
+@overload
+def wgs84_to_bng(lon: float, lat: float) -> tuple[float, float]: ...
+@overload
+def wgs84_to_bng(lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray]: ...
+def wgs84_to_bng(lon: float | FloatArray, lat: float | FloatArray) -> tuple[object, object]:
+    """Longitude/latitude (EPSG:4326) to easting/northing (EPSG:27700)."""
+    x, y = _transformer(WGS84, BNG).transform(lon, lat)
+    return x, y
+
+
+@overload
+def bng_to_wgs84(easting: float, northing: float) -> tuple[float, float]: ...
+@overload
+def bng_to_wgs84(easting: FloatArray, northing: FloatArray) -> tuple[FloatArray, FloatArray]: ...
+def bng_to_wgs84(
+    easting: float | FloatArray, northing: float | FloatArray
+) -> tuple[object, object]:
+    """Easting/northing (EPSG:27700) to longitude/latitude (EPSG:4326)."""
+    lon, lat = _transformer(BNG, WGS84).transform(easting, northing)
+    return lon, lat
+
+
+def geodesic_m(
+    lon1: float | FloatArray, lat1: float | FloatArray, lon2: FloatArray, lat2: FloatArray
+) -> FloatArray:
+    """Geodesic distances in metres on the WGS84 ellipsoid (vectorised)."""
+    lon1a = np.broadcast_to(np.asarray(lon1, dtype=np.float64), np.shape(lon2))
+    lat1a = np.broadcast_to(np.asarray(lat1, dtype=np.float64), np.shape(lat2))
+    _, _, dist = _GEOD.inv(lon1a, lat1a, lon2, lat2)
+    return np.asarray(dist, dtype=np.float64)
+
+
+def check_lat_lon(lat: float, lon: float) -> None:
+    """Raise `InvalidCoordinates` unless the pair is a real place on Earth."""
+    from locator.errors import InvalidCoordinates
+
+    if not (np.isfinite(lat) and np.isfinite(lon)):
+        raise InvalidCoordinates("Latitude and longitude must be numbers.")
+    if not -90 <= lat <= 90:
+        raise InvalidCoordinates("Latitude must be between -90 and 90.")
+    if not -180 <= lon <= 180:
+        raise InvalidCoordinates("Longitude must be between -180 and 180.")

@@ -1,0 +1,111 @@
+"""Service configuration: one settings object, read from ``SAFEPLACES_*`` environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, HttpUrl, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The checkout that holds this package (for an editable install); `../shared/data` sits beside it.
+_PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def default_data_dir() -> Path:
+    """`../shared/data` beside the working directory or the project, whichever exists first."""
+    for base in (Path.cwd(), _PROJECT_ROOT):
+        candidate = (base / ".." / "shared" / "data").resolve()
+        if candidate.is_dir():
+            return candidate
+    return (_PROJECT_ROOT / ".." / "shared" / "data").resolve()
+
+
+def default_var_dir() -> Path:
+    return _PROJECT_ROOT / "var"
+
+
+class DataSettings(BaseModel):
+    """Where the open data is read from, and where converted forms are cached."""
+
+    dir: Path = Field(default_factory=default_data_dir)
+    cache_dir: Path = Field(default_factory=lambda: default_var_dir() / "cache")
+    postcodes_file: str = "postcodes_derbyshire.csv.gz"
+    places_file: str = "places_derbyshire.csv"
+    venues_file: str = "venues_derbyshire.csv"
+    police_file: str = "police_offices_derbyshire.csv"
+    boundaries_file: str = "boundaries_derbyshire.geojson"
+
+    def path(self, name: str) -> Path:
+        return self.dir / name
+
+
+class SearchSettings(BaseModel):
+    """Defaults and limits for nearest-place searches."""
+
+    default_k: int = Field(default=5, ge=1)
+    max_k: int = Field(default=50, ge=1)
+    # Straight-line walking pace; 4.8 km/h is the usual planning figure for an adult.
+    walking_speed_kmh: float = Field(default=4.8, gt=0)
+    # Beyond the service area we still answer, but only with places this close.
+    outside_area_max_distance_m: float = Field(default=20_000, gt=0)
+    max_radius_m: float = Field(default=100_000, gt=0)
+
+    @model_validator(mode="after")
+    def _k_limits(self) -> SearchSettings:
+        if self.default_k > self.max_k:
+            raise ValueError("default_k must not be larger than max_k")
+        return self
+
+
+class GeocoderSettings(BaseModel):
+    """Optional online place-name fallback (Nominatim). Off by default: it sends the search away."""
+
+    enabled: bool = False
+    url: HttpUrl = HttpUrl("https://nominatim.openstreetmap.org")
+    user_agent: str = "safeplaces-locator"
+    min_delay_seconds: float = Field(default=1.0, ge=0)
+    timeout_seconds: float = Field(default=5.0, gt=0)
+    cache_size: int = Field(default=1024, ge=0)
+    country_codes: str = "gb"
+
+    @field_validator("user_agent")
+    @classmethod
+    def _user_agent(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the geocoder needs a user agent that names this service")
+        return value
+
+
+class ServerSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1)
+    environment: Literal["development", "production", "test"] = "development"
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+
+class Settings(BaseSettings):
+    """Everything configurable, e.g. ``SAFEPLACES_DATA_DIR`` or ``SAFEPLACES_GEOCODER__ENABLED``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SAFEPLACES_",
+        env_nested_delimiter="__",
+        extra="ignore",
+    )
+
+    data: DataSettings = Field(default_factory=DataSettings)
+    search: SearchSettings = Field(default_factory=SearchSettings)
+    geocoder: GeocoderSettings = Field(default_factory=GeocoderSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    # Flat aliases for the two settings people set most.
+    data_dir: Path | None = None
+    cache_dir: Path | None = None
+
+    @model_validator(mode="after")
+    def _apply_aliases(self) -> Settings:
+        if self.data_dir is not None:
+            self.data.dir = self.data_dir
+        if self.cache_dir is not None:
+            self.data.cache_dir = self.cache_dir
+        return self

@@ -1,0 +1,98 @@
+"""The domain model: a Safe Place venue or a police enquiry office."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from locator.hours import OpeningHours
+
+
+class Kind(StrEnum):
+    SAFE_PLACE = "safe_place"
+    POLICE_ENQUIRY_OFFICE = "police_enquiry_office"
+
+
+class Category(StrEnum):
+    LIBRARY = "library"
+    PHARMACY = "pharmacy"
+    GP_SURGERY = "gp_surgery"
+    SHOP = "shop"
+    CAFE = "cafe"
+    COUNCIL_OFFICE = "council_office"
+    COMMUNITY_CENTRE = "community_centre"
+    HOSPITAL = "hospital"
+    POLICE_STATION = "police_station"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        """The category in plain words, for lists and screen readers."""
+        return _CATEGORY_LABELS[self]
+
+
+_CATEGORY_LABELS = {
+    Category.LIBRARY: "Library",
+    Category.PHARMACY: "Pharmacy",
+    Category.GP_SURGERY: "Doctor's surgery",
+    Category.SHOP: "Shop",
+    Category.CAFE: "Café",
+    Category.COUNCIL_OFFICE: "Council office",
+    Category.COMMUNITY_CENTRE: "Community centre",
+    Category.HOSPITAL: "Hospital",
+    Category.POLICE_STATION: "Police station",
+    Category.OTHER: "Other",
+}
+
+
+class Status(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+class LocationPrecision(StrEnum):
+    """How exactly a venue's position is known, best first."""
+
+    BUILDING = "building"
+    POSTCODE = "postcode"
+    STREET = "street"
+    LOCALITY = "locality"
+    TOWN = "town"
+
+    @property
+    def approximate(self) -> bool:
+        return self not in (LocationPrecision.BUILDING, LocationPrecision.POSTCODE)
+
+
+APPROXIMATE_LOCATION_NOTE = "Approximate location: check the address before you go."
+
+
+@dataclass(frozen=True, slots=True)
+class Venue:
+    """One place a person can go for help. Coordinates are WGS84 (EPSG:4326)."""
+
+    id: str
+    name: str
+    kind: Kind
+    category: Category
+    address: str
+    postcode: str | None
+    latitude: float
+    longitude: float
+    location_precision: LocationPrecision
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    opening_hours: OpeningHours | None = None
+    accessibility_notes: str | None = None
+    last_checked: date | None = None
+    status: Status = Status.ACTIVE
+    # False where the data doesn't confirm the venue is (still) in the scheme.
+    verified: bool = True
+    verification_note: str | None = None
+    operator: str | None = None
+
+    @property
+    def location_note(self) -> str | None:
+        return APPROXIMATE_LOCATION_NOTE if self.location_precision.approximate else None

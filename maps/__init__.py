@@ -1,0 +1,1 @@
+"""Folium map rendering (the public pages build on this)."""
