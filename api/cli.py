@@ -108,6 +108,16 @@ def _check_data(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
     return 1 if datasets.venues.skipped and args.strict else 0
 
 
+def _k(text: str) -> int:
+    try:
+        k = int(text)
+    except ValueError:
+        k = 0
+    if not 1 <= k <= 50:
+        raise argparse.ArgumentTypeError("k must be a whole number from 1 to 50")
+    return k
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="safeplaces", description="Safe Places Locator")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -119,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     pc.add_argument("postcode")
     near = sub.add_parser("nearest", help="the nearest Safe Places to a postcode or place")
     near.add_argument("query", help='a postcode or a place name, e.g. "DE4 3AG" or Matlock')
-    near.add_argument("-k", type=int, default=5, choices=range(1, 51), metavar="1-50")
+    near.add_argument("-k", type=_k, default=5, help="how many places (1 to 50, default 5)")
     near.add_argument("--open-now", action="store_true", help="only places open now")
     check = sub.add_parser("check-data", help="load the data and list every row problem")
     check.add_argument("--strict", action="store_true", help="exit 1 if any row was skipped")

@@ -235,3 +235,8 @@ class ReadyOut(BaseModel):
     places: dict[str, int]
     rows_skipped: int = Field(description="Data rows that could not be used (see the logs).")
     data_version: int
+
+
+class AboutOut(BaseModel):
+    attribution: list[str]
+    licence_url: str

@@ -21,6 +21,22 @@ def default_data_dir() -> Path:
     return (_PROJECT_ROOT / ".." / "shared" / "data").resolve()
 
 
+# The attribution the open-data licences require (see the data directory's README).
+DEFAULT_ATTRIBUTION = (
+    "Contains OS data © Crown copyright and database right 2025.",
+    "Contains Royal Mail data © Royal Mail copyright and database right 2025.",
+    "Contains National Statistics data © Crown copyright and database right 2025.",
+    "Contains public sector information licensed under the Open Government Licence v3.0.",
+    "Source: Office for National Statistics licensed under the Open Government Licence v.3.0 "
+    "(boundaries).",
+    "Library data: Libraries Hacked (librarydata-db), compiled from the DCMS/Arts Council England "
+    '"Public libraries in England" datasets.',
+    "Place names: Contains OS data © Crown copyright and database right 2019 (OS Open Names).",
+    "GP practice and pharmacy data: NHS England Organisation Data Service (ODS), licensed under "
+    "the Open Government Licence v3.0.",
+)
+
+
 def default_var_dir() -> Path:
     return _PROJECT_ROOT / "var"
 
@@ -35,6 +51,8 @@ class DataSettings(BaseModel):
     venues_file: str = "venues_derbyshire.csv"
     police_file: str = "police_offices_derbyshire.csv"
     boundaries_file: str = "boundaries_derbyshire.geojson"
+    attribution: tuple[str, ...] = DEFAULT_ATTRIBUTION
+    licence_url: str = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 
     def path(self, name: str) -> Path:
         return self.dir / name

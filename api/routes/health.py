@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import DatasetsDep, LocatorDep, RegistryDep
-from api.schemas import ReadyOut
+from api.deps import DatasetsDep, LocatorDep, RegistryDep, SettingsDep
+from api.schemas import AboutOut, ReadyOut
 
 router = APIRouter(tags=["health"])
+
+
+@router.get("/api/v1/about", response_model=AboutOut, tags=["about"])
+def about(settings: SettingsDep) -> AboutOut:
+    """Where the data comes from, and the attribution its licences require."""
+    return AboutOut(
+        attribution=list(settings.data.attribution), licence_url=settings.data.licence_url
+    )
 
 
 @router.get("/healthz")

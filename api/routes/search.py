@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.openapi.models import Example
 
 from api.deps import LocatorDep, NowDep, ResolverDep, SettingsDep
 from api.params import parse_enum_list
@@ -20,6 +21,10 @@ router = APIRouter(prefix="/api/v1", tags=["search"])
 
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 _ERRORS: dict[int | str, dict[str, Any]] = {404: _PROBLEM, 409: _PROBLEM, 422: _PROBLEM}
+
+
+def _example(summary: str, value: object) -> dict[str, Example]:
+    return {"example": Example(summary=summary or "Matlock", value=value)}
 
 
 @router.get("/postcodes/{postcode}", response_model=PostcodeOut, responses=_ERRORS)
@@ -45,7 +50,7 @@ def search(
         str,
         Query(
             description="A postcode or a town, village or area name.",
-            examples=["Matlock"],
+            openapi_examples=_example("A town", "Matlock"),
             max_length=200,
         ),
     ],
@@ -64,7 +69,9 @@ def search(
 @router.get("/placenames", response_model=PlaceNameOut, responses=_ERRORS)
 def placenames(
     resolver: ResolverDep,
-    prefix: Annotated[str, Query(min_length=1, max_length=100, examples=["Mat"])],
+    prefix: Annotated[
+        str, Query(min_length=1, max_length=100, openapi_examples=_example("Type-ahead", "Mat"))
+    ],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> PlaceNameOut:
     """Place names that start with `prefix`, for type-ahead; Derbyshire places first."""
@@ -79,10 +86,23 @@ def nearest(
     locator: LocatorDep,
     settings: SettingsDep,
     now: NowDep,
-    postcode: Annotated[str | None, Query(max_length=20, examples=["DE4 3AG"])] = None,
-    q: Annotated[str | None, Query(max_length=200, description="A postcode or place name.")] = None,
-    lat: Annotated[float | None, Query(description="Latitude, WGS84")] = None,
-    lon: Annotated[float | None, Query(description="Longitude, WGS84")] = None,
+    postcode: Annotated[
+        str | None, Query(max_length=20, openapi_examples=_example("Matlock", "DE4 3AG"))
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="A postcode or place name.",
+            openapi_examples=_example("A place name", "Chapel-en-le-Frith"),
+        ),
+    ] = None,
+    lat: Annotated[
+        float | None, Query(description="Latitude, WGS84", openapi_examples=_example("", 53.1385))
+    ] = None,
+    lon: Annotated[
+        float | None, Query(description="Longitude, WGS84", openapi_examples=_example("", -1.5545))
+    ] = None,
     k: Annotated[int | None, Query(description="How many places (default 5).")] = None,
     kind: Annotated[
         list[str] | None, Query(description="safe_place, police_enquiry_office")

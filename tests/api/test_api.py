@@ -1,0 +1,263 @@
+"""The HTTP contract: status, media type, and bodies validated against the response models."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.deps import get_now
+from api.schemas import NearestOut, PlaceOut, PostcodeOut, ReadyOut, SearchOut
+from locator.hours import LONDON
+from locator.settings import Settings
+
+# A Tuesday at 10:00: Matlock Library (S1) is open, the others are not.
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture(scope="module")
+def client(synthetic_settings: Settings) -> Iterator[TestClient]:
+    app = create_app(synthetic_settings)
+    app.dependency_overrides[get_now] = lambda: NOW
+    with TestClient(app) as c:
+        yield c
+
+
+def _problem(response, status: int) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    body = response.json()
+    assert set(body) >= {"type", "title", "status", "detail"}
+    assert body["status"] == status
+    assert body["type"].startswith("/problems/")
+    return body
+
+
+def test_postcode_lookup(client: TestClient) -> None:
+    r = client.get("/api/v1/postcodes/de43ag")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    body = PostcodeOut.model_validate(r.json())
+    assert body.postcode == "DE4 3AG" and not body.approximate
+    assert (body.latitude, body.longitude) == (53.142342, -1.551396)
+
+
+def test_postcode_lookup_district_and_terminated(client: TestClient) -> None:
+    district = PostcodeOut.model_validate(client.get("/api/v1/postcodes/DE4").json())
+    assert district.approximate and district.postcode == "DE4"
+    old = PostcodeOut.model_validate(client.get("/api/v1/postcodes/DE4 3ZZ").json())
+    assert old.terminated
+
+
+def test_postcode_lookup_errors(client: TestClient) -> None:
+    body = _problem(client.get("/api/v1/postcodes/DE4 9ZZ"), 404)
+    assert body["detail"] == "We couldn't find the postcode DE4 9ZZ. Please check it and try again."
+    _problem(client.get("/api/v1/postcodes/DE99"), 404)
+    body = _problem(client.get("/api/v1/postcodes/banana"), 422)
+    assert body["type"] == "/problems/invalid-postcode"
+
+
+def test_search_found_and_choices(client: TestClient) -> None:
+    found = SearchOut.model_validate(client.get("/api/v1/search", params={"q": "Matlock"}).json())
+    assert found.status == "found" and found.origin is not None
+    choices = SearchOut.model_validate(client.get("/api/v1/search", params={"q": "newton"}).json())
+    assert choices.status == "choices" and len(choices.choices) == 2
+    # Each choice carries a query that picks exactly it.
+    again = client.get("/api/v1/search", params={"q": choices.choices[1].q}).json()
+    assert again["status"] == "found" and again["origin"]["longitude"] == -2.063672
+    district = SearchOut.model_validate(client.get("/api/v1/search?q=DE4 9ZZ").json())
+    assert district.message == "We couldn't find DE4 9ZZ, so we used the middle of DE4."
+
+
+def test_search_errors(client: TestClient) -> None:
+    _problem(client.get("/api/v1/search", params={"q": "Atlantis"}), 404)
+    _problem(client.get("/api/v1/search", params={"q": "  "}), 422)
+    _problem(client.get("/api/v1/search"), 422)
+    _problem(client.get("/api/v1/search", params={"q": "x" * 300}), 422)
+
+
+def test_placenames(client: TestClient) -> None:
+    r = client.get("/api/v1/placenames", params={"prefix": "mat"})
+    assert [s["name"] for s in r.json()["suggestions"]] == ["Matlock", "Matlock Bath"]
+    _problem(client.get("/api/v1/placenames", params={"prefix": ""}), 422)
+    _problem(client.get("/api/v1/placenames", params={"prefix": "m", "limit": 0}), 422)
+
+
+def test_nearest_by_postcode(client: TestClient) -> None:
+    r = client.get("/api/v1/places/nearest", params={"postcode": "DE4 3AG"})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    body = NearestOut.model_validate(r.json())
+    assert body.in_service_area and body.origin.label == "DE4 3AG"
+    ids = [p.id for p in body.places]
+    assert ids[0] == "S2"  # the café at this very postcode
+    assert set(ids) == {"S1", "S2", "S3", "S4"}
+    distances = [p.distance_m for p in body.places]
+    assert distances == sorted(distances)
+    first = r.json()["places"][0]
+    for field in [
+        "id",
+        "name",
+        "kind",
+        "category",
+        "address",
+        "postcode",
+        "latitude",
+        "longitude",
+        "distance_m",
+        "walk_minutes",
+        "open_now",
+        "opening_hours",
+    ]:
+        assert field in first
+    library = next(p for p in body.places if p.id == "S1")
+    assert library.open_now is True and library.opening_status == "Open now. Closes at 5pm."
+    assert library.opening_hours is not None and library.opening_hours.days[6].spans == []
+    cafe = next(p for p in body.places if p.id == "S2")
+    assert cafe.open_now is None and cafe.opening_status == "Opening hours not known."
+    police = body.nearest_police_enquiry_office
+    assert police is not None and police.id == "P1"
+    assert police.location_note == "Approximate location: check the address before you go."
+
+
+def test_nearest_by_q_latlon_and_filters(client: TestClient) -> None:
+    by_name = client.get("/api/v1/places/nearest", params={"q": "Matlock", "k": 2}).json()
+    assert len(by_name["places"]) == 2
+    by_point = client.get("/api/v1/places/nearest", params={"lat": 53.1, "lon": -1.39}).json()
+    assert by_point["places"][0]["id"] == "S3"
+    open_now = client.get("/api/v1/places/nearest?postcode=DE4 3AG&open_now=true").json()
+    assert [p["id"] for p in open_now["places"]] == ["S1"]
+    shops = client.get("/api/v1/places/nearest?postcode=DE4 3AG&category=shop").json()
+    assert [p["id"] for p in shops["places"]] == ["S4"]
+    both = client.get("/api/v1/places/nearest?postcode=DE4 3AG&category=shop,cafe").json()
+    assert {p["id"] for p in both["places"]} == {"S2", "S4"}
+    near = client.get("/api/v1/places/nearest?postcode=DE4 3AG&radius_m=1000").json()
+    assert {p["id"] for p in near["places"]} == {"S1", "S2"}
+    police = client.get("/api/v1/places/nearest?postcode=DE4 3AG&kind=police_enquiry_office")
+    assert {p["id"] for p in police.json()["places"]} == {"P1", "P2"}
+
+
+def test_nearest_outside_the_area(client: TestClient) -> None:
+    body = client.get("/api/v1/places/nearest", params={"lat": 51.501, "lon": -0.1416}).json()
+    assert body["in_service_area"] is False and body["places"] == []
+    assert any("outside the area we cover" in m for m in body["messages"])
+
+
+@pytest.mark.parametrize(
+    ("params", "slug"),
+    [
+        ({}, "invalid-parameter"),
+        ({"postcode": "banana"}, "invalid-postcode"),
+        ({"postcode": "SW1A 1AA"}, "unknown-postcode"),
+        ({"q": "Atlantis"}, "unknown-place"),
+        ({"q": "Newton"}, "ambiguous-place"),
+        ({"lat": 91, "lon": 0}, "invalid-coordinates"),
+        ({"lat": 53, "lon": 181}, "invalid-coordinates"),
+        ({"lat": 53}, "invalid-parameter"),
+        ({"lat": "north", "lon": 1}, "invalid-parameter"),
+        ({"lat": "nan", "lon": 1}, "invalid-coordinates"),
+        ({"postcode": "DE4 3AG", "k": 0}, "invalid-parameter"),
+        ({"postcode": "DE4 3AG", "k": 51}, "invalid-parameter"),
+        ({"postcode": "DE4 3AG", "k": "five"}, "invalid-parameter"),
+        ({"postcode": "DE4 3AG", "kind": "bakery"}, "invalid-parameter"),
+        ({"postcode": "DE4 3AG", "category": "castle"}, "invalid-parameter"),
+        ({"postcode": "DE4 3AG", "radius_m": -5}, "invalid-parameter"),
+        ({"postcode": "DE4 3AG", "radius_m": 10_000_000}, "invalid-parameter"),
+        ({"postcode": "DE4 3AG", "open_now": "maybe"}, "invalid-parameter"),
+        ({"postcode": "DE4 3AG", "q": "Matlock"}, "invalid-parameter"),
+        ({"postcode": "DE4 3AG", "lat": 53, "lon": -1.5}, "invalid-parameter"),
+    ],
+)
+def test_nearest_errors(client: TestClient, params: dict[str, object], slug: str) -> None:
+    r = client.get("/api/v1/places/nearest", params=params)
+    assert 400 <= r.status_code < 500, r.text
+    body = _problem(r, r.status_code)
+    assert body["type"] == f"/problems/{slug}"
+    assert isinstance(body["detail"], str) and body["detail"].endswith(".")
+
+
+def test_error_details_are_plain_english(client: TestClient) -> None:
+    k = client.get("/api/v1/places/nearest", params={"postcode": "DE4 3AG", "k": "five"}).json()
+    assert k["detail"] == "k must be a whole number."
+    both = client.get("/api/v1/places/nearest", params={"postcode": "DE4 3AG", "q": "x"}).json()
+    assert both["detail"] == (
+        "Please give only one of postcode, q, or lat and lon (you gave postcode and q)."
+    )
+    kind = client.get("/api/v1/places/nearest", params={"postcode": "DE4 3AG", "kind": "x"})
+    assert kind.json()["detail"] == (
+        'We don\'t know the kind "x". Use one of: safe_place, police_enquiry_office.'
+    )
+    amb = client.get("/api/v1/places/nearest", params={"q": "Newton"}).json()
+    assert [c["q"] for c in amb["choices"]] == ["Newton, Bolsover", "Newton, Tameside"]
+
+
+def test_places_geojson(client: TestClient) -> None:
+    r = client.get("/api/v1/places")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/geo+json"
+    fc = r.json()
+    assert fc["type"] == "FeatureCollection"
+    ids = [f["id"] for f in fc["features"]]
+    assert ids == sorted(ids) and set(ids) == {"S1", "S2", "S3", "S4", "P1", "P2"}
+    s1 = next(f for f in fc["features"] if f["id"] == "S1")
+    # RFC 7946: longitude first.
+    assert s1["geometry"] == {"type": "Point", "coordinates": [-1.556, 53.138454]}
+    PlaceOut.model_validate(s1["properties"])
+    only = client.get("/api/v1/places?kind=police_enquiry_office").json()
+    assert {f["id"] for f in only["features"]} == {"P1", "P2"}
+    boxed = client.get("/api/v1/places", params={"bbox": "-1.6,53.1,-1.5,53.2"}).json()
+    assert {f["id"] for f in boxed["features"]} == {"S1", "S2"}
+
+
+@pytest.mark.parametrize(
+    "bbox", ["1,2,3", "a,b,c,d", "-1.5,53.2,-1.6,53.1", "-200,53,-1,54", "-1,-95,1,53"]
+)
+def test_places_bad_bbox(client: TestClient, bbox: str) -> None:
+    _problem(client.get("/api/v1/places", params={"bbox": bbox}), 422)
+
+
+def test_one_place(client: TestClient) -> None:
+    body = PlaceOut.model_validate(client.get("/api/v1/places/S3").json())
+    assert body.name == "Alfreton Library" and body.verified is False
+    assert body.opening_hours is not None and body.opening_hours.text == "Mon 09:30-17:00"
+    _problem(client.get("/api/v1/places/NOPE"), 404)
+
+
+def test_health_and_readiness(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = ReadyOut.model_validate(client.get("/readyz").json())
+    assert ready.places == {"safe_place": 4, "police_enquiry_office": 2}
+    assert ready.postcodes == 6 and ready.rows_skipped == 1
+
+
+def test_unknown_route_and_method(client: TestClient) -> None:
+    _problem(client.get("/api/v1/nothing"), 404)
+    _problem(client.post("/api/v1/places"), 405)
+
+
+def test_openapi_and_docs_are_served_locally(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert "/api/v1/places/nearest" in spec["paths"]
+    nearest = spec["paths"]["/api/v1/places/nearest"]["get"]
+    assert any(p["name"] == "postcode" and p.get("examples") for p in nearest["parameters"])
+    docs = client.get("/docs").text
+    assert "cdn" not in docs.lower() and "/static/docs/swagger-ui-bundle.js" in docs
+    assert client.get("/static/docs/swagger-ui-bundle.js").status_code == 200
+
+
+def test_real_data_answers_a_real_postcode(real_settings: Settings) -> None:
+    with TestClient(create_app(real_settings)) as c:
+        body = c.get("/api/v1/places/nearest", params={"postcode": "DE4 3AG"}).json()
+        assert body["places"][0]["name"] == "Matlock Library"
+        assert body["places"][0]["distance_m"] < 1000
+        assert body["nearest_police_enquiry_office"]["kind"] == "police_enquiry_office"
+        ready = c.get("/readyz").json()
+        assert ready["places"] == {"safe_place": 60, "police_enquiry_office": 4}
+        assert ready["rows_skipped"] == 3
+
+
+def test_about_shows_the_data_attribution(client: TestClient) -> None:
+    body = client.get("/api/v1/about").json()
+    assert "Contains OS data © Crown copyright and database right 2025." in body["attribution"]
+    assert any("Open Names" in line for line in body["attribution"])

@@ -1,0 +1,87 @@
+"""The `safeplaces` command: readable answers, plain errors, non-zero exits on bad input."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import pytest
+
+from api.cli import EXIT_BAD_INPUT, EXIT_DATA, main
+from locator.settings import Settings
+
+
+@pytest.fixture(autouse=True)
+def _data(synthetic_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAFEPLACES_DATA_DIR", str(synthetic_settings.data.dir))
+    monkeypatch.setenv("SAFEPLACES_CACHE_DIR", str(synthetic_settings.data.cache_dir))
+
+
+def _run(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    return main(list(args), out=out), out.getvalue()
+
+
+def test_postcode() -> None:
+    code, out = _run("postcode", "de43ag")
+    assert code == 0
+    assert out == "DE4 3AG  53.142342, -1.551396\n"
+    code, out = _run("postcode", "DE4")
+    assert code == 0 and out.startswith("DE4  ") and "middle of 4 postcodes" in out
+
+
+def test_postcode_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run("postcode", "banana")[0] == EXIT_BAD_INPUT
+    assert "is not a postcode" in capsys.readouterr().err
+    assert _run("postcode", "DE4 9ZZ")[0] == EXIT_BAD_INPUT
+    assert "We couldn't find the postcode DE4 9ZZ" in capsys.readouterr().err
+
+
+def test_nearest_table() -> None:
+    code, out = _run("nearest", "DE4 3AG", "-k", "2")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Nearest Safe Places to DE4 3AG:"
+    assert lines[1].split() == ["#", "Place", "Type", "Distance", "Opening"]
+    assert lines[3].startswith("1  Corner Café")
+    assert lines[4].startswith("2  Matlock Library")
+    assert "Chesterfield Police Station (approximate location)" in out
+    assert "call 999" in out
+
+
+def test_nearest_ambiguous_lists_choices(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run("nearest", "Newton")[0] == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "More than one place is called" in err and "Newton, Tameside (SK14)" in err
+
+
+def test_check_data() -> None:
+    code, out = _run("check-data")
+    assert code == 0
+    assert "venues_derbyshire.csv row 5 (S5)" in out and "6 places loaded, 1 rows skipped." in out
+    assert _run("check-data", "--strict")[0] == 1
+
+
+def test_missing_data(monkeypatch: pytest.MonkeyPatch, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SAFEPLACES_DATA_DIR", str(tmp_path))
+    assert _run("postcode", "DE4 3AG")[0] == EXIT_DATA
+    assert "could not be loaded" in capsys.readouterr().err
+
+
+def test_runs_as_a_process() -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "api.cli", "nearest", "DE4 3AG", "-k", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "Nearest Safe Places to DE4 3AG:" in r.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "api.cli", "nearest", "-k", "99", "DE4 3AG"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2 and "k must be a whole number from 1 to 50" in bad.stderr

@@ -1,0 +1,201 @@
+"""The locator against an independent brute-force geodesic search, and its filters."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+import numpy as np
+import pytest
+from pyproj import Geod
+
+from geodata.datasets import load_datasets
+from locator.hours import LONDON, OpeningHours
+from locator.index import VenueFilter, VenueIndex, walk_minutes
+from locator.registry import LocatorRegistry
+from locator.search import Locator, Origin, OriginSource
+from locator.settings import SearchSettings, Settings
+from locator.venues import Category, Kind, LocationPrecision, Status, Venue
+
+GEOD = Geod(ellps="WGS84")
+
+
+def _venue(i: int, lat: float, lon: float, **kw: object) -> Venue:
+    fields: dict[str, object] = {
+        "id": f"T{i:03d}",
+        "name": f"Venue {i}",
+        "kind": Kind.SAFE_PLACE,
+        "category": Category.LIBRARY,
+        "address": "",
+        "postcode": None,
+        "latitude": lat,
+        "longitude": lon,
+        "location_precision": LocationPrecision.BUILDING,
+    }
+    fields.update(kw)
+    return Venue(**fields)  # type: ignore[arg-type]
+
+
+def _brute_force(venues: list[Venue], lon: float, lat: float) -> tuple[list[str], np.ndarray]:
+    """Geodesic distance to every venue, sorted: the reference answer."""
+    lons = np.array([v.longitude for v in venues])
+    lats = np.array([v.latitude for v in venues])
+    _, _, d = GEOD.inv(np.full(len(venues), lon), np.full(len(venues), lat), lons, lats)
+    order = np.argsort(d, kind="stable")
+    return [venues[i].id for i in order], d[order]
+
+
+@pytest.fixture(scope="module")
+def real_venues(real_settings: Settings) -> list[Venue]:
+    return load_datasets(real_settings).venues.venues
+
+
+def test_nearest_matches_brute_force_geodesic_on_real_venues(real_venues: list[Venue]) -> None:
+    """2,000 random points in and around Derbyshire: same order, same distances within 1 m."""
+    index = VenueIndex(real_venues)
+    rng = np.random.default_rng(20261124)
+    lons = rng.uniform(-2.3, -0.9, 2000)
+    lats = rng.uniform(52.5, 53.7, 2000)
+    for lon, lat in zip(lons, lats, strict=True):
+        for k in (1, 5, 12):
+            got = index.nearest(lon, lat, k)
+            ids, dist = _brute_force(real_venues, lon, lat)
+            assert [m.venue.id for m in got] == ids[:k]
+            assert np.allclose([m.distance_m for m in got], dist[:k], atol=1.0)
+
+
+def test_nearest_matches_brute_force_on_dense_synthetic_venues() -> None:
+    """Thousands of venues packed closely, where grid and geodesic ranking could disagree."""
+    rng = np.random.default_rng(7)
+    venues = [
+        _venue(i, lat, lon)
+        for i, (lat, lon) in enumerate(
+            zip(rng.uniform(52.6, 53.6, 3000), rng.uniform(-2.1, -1.1, 3000), strict=True)
+        )
+    ]
+    index = VenueIndex(venues)
+    for lon, lat in zip(rng.uniform(-2.2, -1.0, 300), rng.uniform(52.5, 53.7, 300), strict=True):
+        ids, dist = _brute_force(venues, lon, lat)
+        got = index.nearest(lon, lat, 8)
+        assert [m.venue.id for m in got] == ids[:8]
+        assert np.allclose([m.distance_m for m in got], dist[:8], atol=1.0)
+
+
+def test_within_radius_matches_brute_force(real_venues: list[Venue]) -> None:
+    index = VenueIndex(real_venues)
+    rng = np.random.default_rng(3)
+    for lon, lat in zip(rng.uniform(-2.0, -1.2, 200), rng.uniform(52.7, 53.5, 200), strict=True):
+        ids, dist = _brute_force(real_venues, lon, lat)
+        expected = [i for i, d in zip(ids, dist, strict=True) if d <= 5000]
+        assert [m.venue.id for m in index.within(lon, lat, 5000)] == expected
+
+
+@pytest.fixture
+def mixed() -> VenueIndex:
+    return VenueIndex(
+        [
+            _venue(1, 53.10, -1.50),
+            _venue(2, 53.11, -1.50, category=Category.PHARMACY),
+            _venue(
+                3, 53.12, -1.50, kind=Kind.POLICE_ENQUIRY_OFFICE, category=Category.POLICE_STATION
+            ),
+            _venue(4, 53.13, -1.50, opening_hours=OpeningHours.parse("Mon-Sun 09:00-17:00")),
+            _venue(5, 53.105, -1.50, status=Status.SUSPENDED),
+        ]
+    )
+
+
+def test_suspended_venues_are_not_indexed(mixed: VenueIndex) -> None:
+    assert len(mixed) == 4
+    assert mixed.get("T005") is None
+    assert "T005" not in [m.venue.id for m in mixed.nearest(-1.5, 53.105, 10)]
+
+
+def test_filters(mixed: VenueIndex) -> None:
+    ids = lambda ms: [m.venue.id for m in ms]  # noqa: E731
+    assert ids(mixed.nearest(-1.5, 53.10, 10)) == ["T001", "T002", "T003", "T004"]
+    police = VenueFilter.of(kinds=[Kind.POLICE_ENQUIRY_OFFICE])
+    assert ids(mixed.nearest(-1.5, 53.10, 10, police)) == ["T003"]
+    pharmacy = VenueFilter.of(categories=[Category.PHARMACY])
+    assert ids(mixed.nearest(-1.5, 53.10, 10, pharmacy)) == ["T002"]
+    noon = datetime(2026, 11, 24, 12, 0, tzinfo=LONDON)
+    night = datetime(2026, 11, 24, 23, 0, tzinfo=LONDON)
+    # Hours not known never count as open.
+    assert ids(mixed.nearest(-1.5, 53.10, 10, VenueFilter.of(open_at=noon))) == ["T004"]
+    assert mixed.nearest(-1.5, 53.10, 10, VenueFilter.of(open_at=night)) == []
+
+
+def test_max_distance_and_k(mixed: VenueIndex) -> None:
+    got = mixed.nearest(-1.5, 53.10, 10, max_distance_m=1500)
+    assert [m.venue.id for m in got] == ["T001", "T002"]
+    assert all(m.distance_m <= 1500 for m in got)
+    assert mixed.nearest(-1.5, 53.10, 0) == []
+    assert len(mixed.nearest(-1.5, 53.10, 2)) == 2
+
+
+def test_far_away_point_still_finds_the_nearest(mixed: VenueIndex) -> None:
+    # From Inverness: the search radius has to grow a long way.
+    got = mixed.nearest(-4.22, 57.48, 1)
+    assert [m.venue.id for m in got] == ["T004"]
+
+
+def test_empty_index() -> None:
+    index = VenueIndex([])
+    assert index.nearest(-1.5, 53.1, 5) == []
+    assert index.within(-1.5, 53.1, 1000) == []
+    assert index.counts() == {"safe_place": 0, "police_enquiry_office": 0}
+
+
+def test_select_by_bbox(mixed: VenueIndex) -> None:
+    found = mixed.select(bbox=(-1.6, 53.095, -1.4, 53.115))
+    assert [v.id for v in found] == ["T001", "T002"]
+
+
+def test_walk_minutes() -> None:
+    assert walk_minutes(0, 4.8) == 1
+    assert walk_minutes(480, 4.8) == 6  # 80 m a minute
+    assert walk_minutes(4800, 4.8) == 60
+
+
+def test_outside_the_service_area_is_flagged(real_settings: Settings) -> None:
+    datasets = load_datasets(real_settings)
+    locator = datasets.locator(real_settings)
+    matlock = Origin(53.1385, -1.5545, "Matlock", OriginSource.PLACE_NAME)
+    inside = locator.nearest(matlock)
+    assert inside.in_service_area and len(inside.places) == 5
+    # Sheffield city centre: outside, but Derbyshire's edge is within 20 km.
+    sheffield = locator.nearest(Origin(53.3811, -1.4701, "Sheffield", OriginSource.PLACE_NAME))
+    assert not sheffield.in_service_area
+    assert sheffield.places and all(m.distance_m <= 20_000 for m in sheffield.places)
+    assert any("outside the area we cover" in m for m in sheffield.messages)
+    # London: outside, and nothing within the configured distance.
+    london = locator.nearest(Origin(51.5010, -0.1416, "London", OriginSource.COORDINATES))
+    assert not london.in_service_area and london.places == []
+    assert london.nearest_police is None
+
+
+def test_registry_swap_is_atomic_for_readers() -> None:
+    """Readers running while the index is replaced always see one whole index."""
+    small = Locator(VenueIndex([_venue(1, 53.1, -1.5)]), None, SearchSettings())
+    big = Locator(
+        VenueIndex([_venue(i, 53.1 + i / 1000, -1.5) for i in range(1, 51)]), None, SearchSettings()
+    )
+    registry = LocatorRegistry(small)
+    seen: set[int] = set()
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            index = registry.current.index
+            seen.add(len(index.nearest(-1.5, 53.1, 50)))
+
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    for t in readers:
+        t.start()
+    for i in range(200):
+        registry.swap(big if i % 2 == 0 else small)
+    stop.set()
+    for t in readers:
+        t.join()
+    assert seen <= {1, 50}
+    assert registry.version == 201
