@@ -53,10 +53,18 @@ def geodesic_m(
     lon1: float | FloatArray, lat1: float | FloatArray, lon2: FloatArray, lat2: FloatArray
 ) -> FloatArray:
     """Geodesic distances in metres on the WGS84 ellipsoid (vectorised)."""
-    lon1a = np.broadcast_to(np.asarray(lon1, dtype=np.float64), np.shape(lon2))
-    lat1a = np.broadcast_to(np.asarray(lat1, dtype=np.float64), np.shape(lat2))
-    _, _, dist = _GEOD.inv(lon1a, lat1a, lon2, lat2)
+    n = np.shape(lon2)
+    _, _, dist = _GEOD.inv(np.full(n, lon1), np.full(n, lat1), lon2, lat2)
     return np.asarray(dist, dtype=np.float64)
+
+
+def geodesic_each_m(lon1: float, lat1: float, lon2: list[float], lat2: list[float]) -> list[float]:
+    """Geodesic metres from one point to each of a few others, one call each.
+
+    For a handful of points pyproj's scalar path is quicker than setting up arrays.
+    """
+    inv = _GEOD.inv
+    return [float(inv(lon1, lat1, lo, la)[2]) for lo, la in zip(lon2, lat2, strict=True)]
 
 
 def check_lat_lon(lat: float, lon: float) -> None:

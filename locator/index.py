@@ -8,15 +8,16 @@ results are geodesic metres on the WGS84 ellipsoid.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import shapely
 
-from locator.geo import geodesic_m, wgs84_to_bng
+from locator.geo import geodesic_each_m, geodesic_m, wgs84_to_bng
 from locator.venues import Category, Kind, Status, Venue
 
 _KINDS = list(Kind)
@@ -26,8 +27,7 @@ _CATEGORIES = list(Category)
 _SCALE_MARGIN = 1.002
 
 
-@dataclass(frozen=True, slots=True)
-class VenueMatch:
+class VenueMatch(NamedTuple):
     """A venue found by a search, with its geodesic distance from the search point."""
 
     venue: Venue
@@ -78,15 +78,18 @@ class VenueIndex:
         self._category = np.array(
             [_CATEGORIES.index(v.category) for v in self._venues], dtype=np.int8
         )
+        self._kind_counts = np.bincount(self._kind, minlength=len(_KINDS))
+        self._category_counts = np.bincount(self._category, minlength=len(_CATEGORIES))
+        # Grid points as complex numbers: one subtraction and abs() give every distance.
+        self._xy = self._x + 1j * self._y
         self._tree = shapely.STRtree(shapely.points(self._x, self._y))
+        self._density = _DensityGrid(self._x, self._y)
+        # Any venue is within `diagonal` of the first one: a search radius that can't miss.
         if len(self._venues):
-            width = float(np.ptp(self._x)) + 1.0
-            height = float(np.ptp(self._y)) + 1.0
-            self._diagonal = math.hypot(width, height)
-            # The radius of a circle that holds one venue on average: a starting guess.
-            self._spacing = math.sqrt(width * height / (math.pi * len(self._venues)))
+            self._diagonal = math.hypot(float(np.ptp(self._x)) + 1, float(np.ptp(self._y)) + 1)
+            self._anchor = (float(self._x[0]), float(self._y[0]))
         else:
-            self._diagonal = self._spacing = 1.0
+            self._diagonal, self._anchor = 1.0, (0.0, 0.0)
 
     def __len__(self) -> int:
         return len(self._venues)
@@ -100,7 +103,7 @@ class VenueIndex:
 
     def counts(self) -> dict[str, int]:
         """How many venues of each kind the index holds."""
-        return {k.value: int(np.count_nonzero(self._kind == i)) for i, k in enumerate(_KINDS)}
+        return {k.value: int(self._kind_counts[i]) for i, k in enumerate(_KINDS)}
 
     def select(
         self,
@@ -109,13 +112,17 @@ class VenueIndex:
     ) -> list[Venue]:
         """Venues matching a filter, optionally inside a lon/lat box (min_lon, min_lat, max_lon,
         max_lat), in id order."""
-        mask = self._mask(filter)
+        kinds, categories = self._accept(filter)
+        mask = np.ones(len(self._venues), dtype=bool)
+        if kinds is not None:
+            mask &= kinds[self._kind]
+        if categories is not None:
+            mask &= categories[self._category]
         if bbox is not None:
             min_lon, min_lat, max_lon, max_lat = bbox
-            inside = (self._lon >= min_lon) & (self._lon <= max_lon)
-            inside &= (self._lat >= min_lat) & (self._lat <= max_lat)
-            mask = inside if mask is None else mask & inside
-        ids = np.arange(len(self._venues)) if mask is None else np.flatnonzero(mask)
+            mask &= (self._lon >= min_lon) & (self._lon <= max_lon)
+            mask &= (self._lat >= min_lat) & (self._lat <= max_lat)
+        ids = np.flatnonzero(mask)
         found = [self._venues[i] for i in ids]
         if filter.open_at is not None:
             found = [v for v in found if _is_open(v, filter.open_at)]
@@ -147,21 +154,28 @@ class VenueIndex:
         if k < 1 or not self._venues:
             return []
         x, y = wgs84_to_bng(lon, lat)
-        mask = self._mask(filter)
-        eligible = len(self._venues) if mask is None else int(np.count_nonzero(mask))
-        if eligible == 0:
+        accept = self._accept(filter)
+        share = self._eligible_share(accept)
+        if share == 0:
             return []
-        limit = self._diagonal + math.hypot(x - self._x[0], y - self._y[0])
+        limit = self._diagonal + math.hypot(x - self._anchor[0], y - self._anchor[1])
         if max_distance_m is not None:
             limit = min(limit, max_distance_m * _SCALE_MARGIN)
-        # Start where about k eligible venues are expected, and double until k are found.
-        radius = min(self._spacing * math.sqrt(k * len(self._venues) / eligible) * 1.5, limit)
+        # Start where about k eligible venues are expected locally; double until k are found.
+        # Every venue within the radius is a candidate, so the k nearest of them are exact.
+        radius = min(self._density.radius_for(x, y, k / share), limit)
         while True:
-            ids, d2 = self._candidates(x, y, radius, mask, filter.open_at)
-            if len(ids) >= k or radius >= limit:
+            ids, dist = self._candidates(x, y, radius, accept, filter.open_at)
+            # The box's corners reach past the radius: count only the venues inside the circle.
+            found = int(np.count_nonzero(dist <= radius))
+            if found >= k or radius >= limit:
                 break
             radius = min(radius * 2, limit)
-        order = np.argsort(d2, kind="stable")[:k]
+        take = min(k, found)
+        if len(ids) > 4 * take > 0:
+            keep = np.argpartition(dist, take - 1)[:take]
+            ids, dist = ids[keep], dist[keep]
+        order = np.argsort(dist, kind="stable")[:take]
         return self._matches(lon, lat, ids[order], max_distance_m)
 
     def within(
@@ -175,56 +189,126 @@ class VenueIndex:
         if radius_m <= 0 or not self._venues:
             return []
         x, y = wgs84_to_bng(lon, lat)
-        ids, d2 = self._candidates(
-            x, y, radius_m * _SCALE_MARGIN, self._mask(filter), filter.open_at
-        )
-        order = np.argsort(d2, kind="stable")
+        radius = radius_m * _SCALE_MARGIN
+        ids, dist = self._candidates(x, y, radius, self._accept(filter), filter.open_at)
+        inside = dist <= radius
+        ids, dist = ids[inside], dist[inside]
+        order = np.argsort(dist, kind="stable")
         return self._matches(lon, lat, ids[order], radius_m)
 
     # -- internals --------------------------------------------------------------------------
 
-    def _mask(self, filter: VenueFilter) -> npt.NDArray[np.bool_] | None:
-        mask: npt.NDArray[np.bool_] | None = None
+    def _accept(self, filter: VenueFilter) -> _Accept:
+        """Lookup tables of accepted kind and category codes (None: any)."""
+        kinds = categories = None
         if filter.kinds is not None:
-            mask = np.isin(self._kind, [_KINDS.index(k) for k in filter.kinds])
+            kinds = np.zeros(len(_KINDS), dtype=bool)
+            kinds[[_KINDS.index(k) for k in filter.kinds]] = True
         if filter.categories is not None:
-            by_category = np.isin(self._category, [_CATEGORIES.index(c) for c in filter.categories])
-            mask = by_category if mask is None else mask & by_category
-        return mask
+            categories = np.zeros(len(_CATEGORIES), dtype=bool)
+            categories[[_CATEGORIES.index(c) for c in filter.categories]] = True
+        return kinds, categories
+
+    def _eligible_share(self, accept: _Accept) -> float:
+        """Roughly what share of venues pass the filter (kinds and categories as independent)."""
+        kinds, categories = accept
+        n = len(self._venues)
+        share = 1.0
+        if kinds is not None:
+            share *= float(self._kind_counts[kinds].sum()) / n
+        if categories is not None:
+            share *= float(self._category_counts[categories].sum()) / n
+        return share
 
     def _candidates(
         self,
         x: float,
         y: float,
         radius: float,
-        mask: npt.NDArray[np.bool_] | None,
+        accept: _Accept,
         open_at: datetime | None,
     ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
-        """Indices and squared grid distances of eligible venues within `radius` grid metres."""
-        # A bare envelope query is pure tree work; the exact circle test is cheaper in numpy.
-        ids = self._tree.query(shapely.box(x - radius, y - radius, x + radius, y + radius))
-        if mask is not None:
-            ids = ids[mask[ids]]
-        d2 = (self._x[ids] - x) ** 2 + (self._y[ids] - y) ** 2
-        keep = d2 <= radius * radius
-        ids, d2 = ids[keep], d2[keep]
+        """Indices and grid distances of eligible venues in the square around a circle.
+
+        Every venue within `radius` grid metres is included; so are some in the corners.
+        """
+        # A bare envelope query is pure tree work; distances are cheaper in numpy. The box goes
+        # in as a one-element array: shapely's scalar path costs more than the search itself.
+        box = shapely.box(x - radius, y - radius, x + radius, y + radius)
+        ids = self._tree.query(np.array([box]))[1]
+        kinds, categories = accept
+        if kinds is not None:
+            ids = ids[kinds[self._kind[ids]]]
+        if categories is not None:
+            ids = ids[categories[self._category[ids]]]
+        dist = np.abs(self._xy[ids] - complex(x, y))
         if open_at is not None:
+            # Opening hours are checked one venue at a time: only for those in the circle.
+            inside = dist <= radius
+            ids, dist = ids[inside], dist[inside]
             is_open = np.array([_is_open(self._venues[i], open_at) for i in ids], dtype=bool)
-            ids, d2 = ids[is_open], d2[is_open]
-        return ids, d2
+            ids, dist = ids[is_open], dist[is_open]
+        return ids, dist
 
     def _matches(
-        self, lon: float, lat: float, ids: Sequence[int] | npt.NDArray[np.intp], cut_m: float | None
+        self, lon: float, lat: float, ids: npt.NDArray[np.intp], cut_m: float | None
     ) -> list[VenueMatch]:
-        ids = np.asarray(ids, dtype=np.intp)
-        if len(ids) == 0:
-            return []
-        metres = geodesic_m(lon, lat, self._lon[ids], self._lat[ids])
+        if len(ids) > _VECTOR_GEODESIC_FROM:
+            metres = geodesic_m(lon, lat, self._lon[ids], self._lat[ids]).tolist()
+        else:
+            metres = geodesic_each_m(lon, lat, self._lon[ids].tolist(), self._lat[ids].tolist())
+        per_minute = self.walking_speed_kmh * 1000 / 60
         return [
-            VenueMatch(self._venues[i], float(m), walk_minutes(float(m), self.walking_speed_kmh))
-            for i, m in zip(ids.tolist(), metres.tolist(), strict=True)
+            # walk_minutes(), inlined: this runs for every result of every search.
+            VenueMatch(self._venues[i], m, max(1, round(m / per_minute)))
+            for i, m in zip(ids.tolist(), metres, strict=True)
             if cut_m is None or m <= cut_m
         ]
+
+
+# Above this many results one vectorised geodesic call is cheaper than a call each.
+_VECTOR_GEODESIC_FROM = 16
+_Accept = tuple[npt.NDArray[np.bool_] | None, npt.NDArray[np.bool_] | None]
+
+
+class _DensityGrid:
+    """Venue counts on a coarse grid, to start each search at a radius fitted to the place.
+
+    Venues cluster where people live: a radius sized for the national average holds hundreds
+    of venues in a city and none on a moor. The count in the 3x3 cells around a point gives
+    the local density, and so the radius expected to hold k venues.
+    """
+
+    def __init__(self, x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> None:
+        n = len(x)
+        self._x0 = float(x.min()) if n else 0.0
+        self._y0 = float(y.min()) if n else 0.0
+        width = float(np.ptp(x)) + 1 if n else 1.0
+        height = float(np.ptp(y)) + 1 if n else 1.0
+        # About four venues a cell on average, but cells of at least 250 m.
+        self._cell = max(250.0, math.sqrt(width * height * 4 / max(n, 1)))
+        counts = np.zeros((int(height // self._cell) + 3, int(width // self._cell) + 3))
+        ix = ((x - self._x0) // self._cell).astype(np.intp) + 1
+        iy = ((y - self._y0) // self._cell).astype(np.intp) + 1
+        np.add.at(counts, (iy, ix), 1)
+        # Sum over each cell's 3x3 neighbourhood (a box filter over the zero-padded grid).
+        padded = np.pad(counts, 1)
+        rows, cols = counts.shape
+        self._counts = np.zeros_like(counts)
+        for dy in (0, 1, 2):
+            for dx in (0, 1, 2):
+                self._counts += padded[dy : dy + rows, dx : dx + cols]
+
+    def radius_for(self, x: float, y: float, k: float) -> float:
+        """A radius around (x, y) likely to hold about `k` venues (a first guess)."""
+        rows, cols = self._counts.shape
+        ix = min(max(int((x - self._x0) // self._cell) + 1, 0), cols - 1)
+        iy = min(max(int((y - self._y0) // self._cell) + 1, 0), rows - 1)
+        count: float = self._counts.item(iy, ix)
+        if count == 0:
+            return 2 * self._cell
+        area = 9 * self._cell * self._cell
+        return math.sqrt(area * k / (math.pi * count)) * 1.3
 
 
 def _is_open(venue: Venue, at: datetime) -> bool:
