@@ -23,7 +23,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy locator geodata maps api
+	$(BIN)/mypy locator geodata maps api bench
 
 test: lint
 	$(BIN)/pytest
