@@ -10,8 +10,9 @@ from datetime import datetime
 from typing import TextIO
 
 from geodata.datasets import Datasets, load_datasets
+from geodata.placenames import PlaceName
 from geodata.postcodes import PostcodeDistrict, parse_postcode_or_district
-from locator.errors import DataError, SafePlacesError, UnknownPostcode
+from locator.errors import AmbiguousPlace, DataError, SafePlacesError, UnknownPostcode
 from locator.hours import LONDON, describe_unknown
 from locator.index import VenueFilter, VenueMatch
 from locator.settings import Settings
@@ -26,6 +27,14 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from api.logging import configure_logging, logging_config
 
+    data = settings.data
+    postcodes = data.path(data.postcodes_file)
+    if not postcodes.is_file():
+        # Fail before the server starts, in words, rather than with a start-up traceback.
+        raise DataError(
+            f"there is no {data.postcodes_file} in {data.dir}. Set SAFEPLACES_DATA_DIR to the "
+            "folder with the open data (see the README)."
+        )
     configure_logging(settings.server.log_level)
     uvicorn.run(
         "api.app:create_app_from_env",
@@ -150,9 +159,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return commands[args.command](args, settings, out)
     except SafePlacesError as exc:
         sys.stderr.write(exc.user_message + "\n")
-        if getattr(exc, "choices", None):
-            for choice in exc.choices:  # type: ignore[attr-defined]
-                sys.stderr.write(f"  - {choice.label}\n")
+        if isinstance(exc, AmbiguousPlace):
+            for choice in exc.choices:
+                if isinstance(choice, PlaceName):
+                    sys.stderr.write(f"  - {choice.label}\n")
         return EXIT_BAD_INPUT
     except DataError as exc:
         sys.stderr.write(f"The data could not be loaded: {exc}\n")

@@ -12,6 +12,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.schemas import ChoiceOut
+from geodata.placenames import PlaceName
 from locator.errors import AmbiguousPlace, SafePlacesError
 
 log = logging.getLogger("safeplaces.errors")
@@ -36,9 +38,9 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     log.info("%s: %s", exc.slug, exc.log_message)
     extra: dict[str, Any] = {}
     if isinstance(exc, AmbiguousPlace):
-        from api.schemas import ChoiceOut
-
-        extra["choices"] = [ChoiceOut.of(c).model_dump() for c in exc.choices]  # type: ignore[arg-type]
+        extra["choices"] = [
+            ChoiceOut.of(c).model_dump() for c in exc.choices if isinstance(c, PlaceName)
+        ]
     return problem(exc.status, exc.slug, exc.title, exc.user_message, **extra)
 
 

@@ -9,13 +9,13 @@ names, each marked with the precision actually known.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from geodata.gazetteer import Gazetteer
@@ -169,6 +169,19 @@ def _last_checked(row: _Row) -> date | None:
         raise ValueError(f'the last-checked date "{text}" is not a date like 2025-03-31') from exc
 
 
+def _status(row: _Row) -> Status:
+    text = (row.text("status") or "active").lower()
+    try:
+        return Status(text)
+    except ValueError:
+        allowed = " or ".join(s.value for s in Status)
+        raise ValueError(f'the status "{text}" is not {allowed}') from None
+
+
+def _reason(exc: ValueError | InvalidPostcode) -> str:
+    return exc.user_message if isinstance(exc, InvalidPostcode) else str(exc)
+
+
 def _verified(row: _Row) -> tuple[bool, str | None]:
     explicit = row.text("verified")
     if explicit is not None:
@@ -228,15 +241,14 @@ def load_safe_places(path: Path, gazetteer: Gazetteer) -> VenueDataset:
                     opening_hours=_hours(row, file, n, rid, problems),
                     accessibility_notes=row.text("accessibility_notes"),
                     last_checked=_last_checked(row),
-                    status=Status(row.text("status") or "active"),
+                    status=_status(row),
                     verified=verified,
                     verification_note=evidence,
                     operator=row.text("operator"),
                 )
             )
         except (ValueError, InvalidPostcode) as exc:
-            reason = exc.user_message if isinstance(exc, InvalidPostcode) else str(exc)
-            problems.append(RowProblem(file, n, rid, reason))
+            problems.append(RowProblem(file, n, rid, _reason(exc)))
     return VenueDataset(venues, problems)
 
 
@@ -320,8 +332,7 @@ def load_police_offices(path: Path, gazetteer: Gazetteer, places: PlaceNames) ->
                 )
             )
         except (ValueError, InvalidPostcode) as exc:
-            reason = exc.user_message if isinstance(exc, InvalidPostcode) else str(exc)
-            problems.append(RowProblem(file, n, rid, reason))
+            problems.append(RowProblem(file, n, rid, _reason(exc)))
     return VenueDataset(venues, problems)
 
 
@@ -329,9 +340,7 @@ def merge(*datasets: VenueDataset) -> VenueDataset:
     """One dataset from several; ids must be unique across them."""
     venues = [v for d in datasets for v in d.venues]
     problems = [p for d in datasets for p in d.problems]
-    ids = np.array([v.id for v in venues])
-    unique, counts = np.unique(ids, return_counts=True)
-    duplicated = set(unique[counts > 1].tolist())
+    duplicated = {i for i, n in Counter(v.id for v in venues).items() if n > 1}
     if duplicated:
         raise DataError(f"venue ids used more than once: {', '.join(sorted(duplicated))}")
     return VenueDataset(venues, problems)

@@ -85,3 +85,9 @@ def test_runs_as_a_process() -> None:
         check=False,
     )
     assert bad.returncode == 2 and "k must be a whole number from 1 to 50" in bad.stderr
+
+
+def test_serve_without_data_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SAFEPLACES_DATA_DIR", str(tmp_path))
+    assert _run("serve", "--port", "1")[0] == EXIT_DATA
+    assert "Set SAFEPLACES_DATA_DIR" in capsys.readouterr().err

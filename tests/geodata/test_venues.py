@@ -102,3 +102,16 @@ def test_real_datasets(real_settings: Settings) -> None:
     assert sum(v.location_precision is LocationPrecision.POSTCODE for v in safe) == 17
     # The candidate NHS venues are not Safe Places and are not loaded.
     assert not any(v.id.startswith("C") for v in venues)
+
+
+def test_duplicate_ids_across_files_are_refused(synthetic_settings: Settings) -> None:
+    import pytest
+
+    from geodata.venues import merge
+    from locator.errors import DataError
+
+    data = synthetic_settings.data
+    gazetteer = Gazetteer.load(data.path(data.postcodes_file))
+    ds = load_safe_places(data.path(data.venues_file), gazetteer)
+    with pytest.raises(DataError, match="S1"):
+        merge(ds, ds)
