@@ -52,6 +52,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         static_url="/static/docs",
+        # Swagger UI would otherwise send the spec to an outside validator service.
+        swagger_ui_parameters={"validatorUrl": None},
     )
     app.state.settings = settings
     register_error_handlers(app)

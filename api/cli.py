@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TextIO
+
+from pydantic import ValidationError
 
 from geodata.datasets import Datasets, load_datasets
 from geodata.placenames import PlaceName
 from geodata.postcodes import PostcodeDistrict, parse_postcode_or_district
-from locator.errors import AmbiguousPlace, DataError, SafePlacesError, UnknownPostcode
+from locator.errors import DataError, SafePlacesError, UnknownPostcode
 from locator.hours import LONDON, describe_unknown
 from locator.index import VenueFilter, VenueMatch
 from locator.settings import Settings
@@ -100,7 +102,8 @@ def _nearest(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     out.write(f"Nearest Safe Places to {origin.label}:\n")
     for message in result.messages:
         out.write(f"  {message}\n")
-    _table([_row(str(i), m, now) for i, m in enumerate(result.places, 1)], out)
+    if result.places:
+        _table([_row(str(i), m, now) for i, m in enumerate(result.places, 1)], out)
     if result.nearest_police:
         out.write("\nNearest police enquiry office:\n")
         _table([_row("P", result.nearest_police, now)], out)
@@ -117,14 +120,19 @@ def _check_data(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
     return 1 if datasets.venues.skipped and args.strict else 0
 
 
-def _k(text: str) -> int:
-    try:
-        k = int(text)
-    except ValueError:
-        k = 0
-    if not 1 <= k <= 50:
-        raise argparse.ArgumentTypeError("k must be a whole number from 1 to 50")
-    return k
+def _whole(low: int, high: int, what: str) -> Callable[[str], int]:
+    """An argparse type: a whole number in a range, with a plain message otherwise."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number from {low} to {high}")
+        return value
+
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -132,13 +140,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the web service")
     serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
-    serve.add_argument("--workers", type=int)
+    serve.add_argument("--port", type=_whole(1, 65535, "the port"))
+    serve.add_argument("--workers", type=_whole(1, 64, "the number of workers"))
     pc = sub.add_parser("postcode", help="where a postcode is")
     pc.add_argument("postcode")
     near = sub.add_parser("nearest", help="the nearest Safe Places to a postcode or place")
     near.add_argument("query", help='a postcode or a place name, e.g. "DE4 3AG" or Matlock')
-    near.add_argument("-k", type=_k, default=5, help="how many places (1 to 50, default 5)")
+    near.add_argument(
+        "-k", type=_whole(1, 50, "k"), default=5, help="how many places (1 to 50, default 5)"
+    )
     near.add_argument("--open-now", action="store_true", help="only places open now")
     check = sub.add_parser("check-data", help="load the data and list every row problem")
     check.add_argument("--strict", action="store_true", help="exit 1 if any row was skipped")
@@ -148,7 +158,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     args = build_parser().parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
+        sys.stderr.write(f"A SAFEPLACES_ setting is not valid: {fields}. See the README.\n")
+        return EXIT_BAD_INPUT
     commands = {"postcode": _postcode, "nearest": _nearest, "check-data": _check_data}
     if args.command != "serve":
         # A terminal lookup needs its answer, not start-up notes about the data.
@@ -159,10 +174,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return commands[args.command](args, settings, out)
     except SafePlacesError as exc:
         sys.stderr.write(exc.user_message + "\n")
-        if isinstance(exc, AmbiguousPlace):
+        if exc.choices:
             for choice in exc.choices:
                 if isinstance(choice, PlaceName):
                     sys.stderr.write(f"  - {choice.label}\n")
+            example = exc.choices[0]
+            if isinstance(example, PlaceName):
+                sys.stderr.write(
+                    f'Type, for example: safeplaces nearest "{example.name}, '
+                    f'{example.local_authority}"\n'
+                )
         return EXIT_BAD_INPUT
     except DataError as exc:
         sys.stderr.write(f"The data could not be loaded: {exc}\n")

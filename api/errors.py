@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.schemas import ChoiceOut
 from geodata.placenames import PlaceName
-from locator.errors import AmbiguousPlace, SafePlacesError
+from locator.errors import SafePlacesError
 
 log = logging.getLogger("safeplaces.errors")
 
@@ -37,16 +37,31 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, SafePlacesError)
     log.info("%s: %s", exc.slug, exc.log_message)
     extra: dict[str, Any] = {}
-    if isinstance(exc, AmbiguousPlace):
+    if exc.choices:
         extra["choices"] = [
             ChoiceOut.of(c).model_dump() for c in exc.choices if isinstance(c, PlaceName)
         ]
     return problem(exc.status, exc.slug, exc.title, exc.user_message, **extra)
 
 
+# Parameter names in words, with the name itself for whoever is writing the request.
+_FIELD_WORDS = {
+    "q": "The search (q)",
+    "postcode": "The postcode",
+    "k": "The number of places (k)",
+    "radius_m": "The distance in metres (radius_m)",
+    "prefix": "The start of the place name (prefix)",
+    "limit": "The number of suggestions (limit)",
+    "lat": "The latitude (lat)",
+    "lon": "The longitude (lon)",
+    "open_now": "Open now (open_now)",
+}
+
+
 def _field_name(loc: Sequence[Any]) -> str:
     parts = [str(p) for p in loc if p not in ("query", "path", "body")]
-    return ".".join(parts) or "the request"
+    name = ".".join(parts)
+    return _FIELD_WORDS.get(name, name or "The request")
 
 
 _EXPECTED = {
@@ -73,9 +88,13 @@ def _explain(error: dict[str, Any]) -> str:
         ("lt", "less than"),
     ):
         if key in ctx:
-            return f"{name} must be {words} {ctx[key]}."
+            limit = ctx[key]
+            shown = f"{limit:g}" if isinstance(limit, int | float) else str(limit)
+            return f"{name} must be {words} {shown}."
     if kind in ("string_too_long", "too_long"):
         return f"{name} is too long."
+    if kind in ("string_too_short", "too_short"):
+        return f"{name} is empty."
     return f"{name} is not valid."
 
 
@@ -92,7 +111,10 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     slug, title, detail = _HTTP_TEXT.get(
         exc.status_code, ("http-error", "Request failed", "The request could not be handled.")
     )
-    return problem(exc.status_code, slug, title, detail)
+    response = problem(exc.status_code, slug, title, detail)
+    # A 405 says which methods are allowed.
+    response.headers.update(exc.headers or {})
+    return response
 
 
 def unexpected_error(exc: BaseException) -> JSONResponse:

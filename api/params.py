@@ -6,7 +6,10 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import TypeVar
 
+from starlette.datastructures import QueryParams
+
 from locator.errors import InvalidParameter
+from locator.venues import Category, Kind
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -49,3 +52,32 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
     if min_lon > max_lon or min_lat > max_lat:
         raise InvalidParameter("bbox minimums must not be larger than its maximums.")
     return min_lon, min_lat, max_lon, max_lat
+
+
+def kinds_and_categories(
+    kind: Iterable[str] | None, category: Iterable[str] | None, default: Kind | None
+) -> tuple[list[Kind], list[Category]]:
+    """Parse both filters and check they can match something together.
+
+    With categories but no kind, the kinds follow from the categories (``police_station``
+    means police enquiry offices); with neither, `default` applies.
+    """
+    kinds = parse_enum_list(kind, Kind, "kind")
+    categories = parse_enum_list(category, Category, "category")
+    if categories and not kinds:
+        kinds = list(dict.fromkeys(c.kind for c in categories))
+    elif not kinds and default is not None:
+        kinds = [default]
+    if kinds and categories and not any(c.kind in kinds for c in categories):
+        raise InvalidParameter(
+            f'No place is both of kind "{kinds[0]}" and of category "{categories[0]}". '
+            "Leave out the kind or the category."
+        )
+    return kinds, categories
+
+
+def only_once(params: QueryParams, *names: str) -> None:
+    """Refuse a parameter given twice (``?postcode=A&postcode=B``) rather than pick one."""
+    for name in names:
+        if len(params.getlist(name)) > 1:
+            raise InvalidParameter(f"Please give {name} only once.")

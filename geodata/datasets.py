@@ -35,7 +35,9 @@ class Datasets:
             west, south = bng_to_wgs84(minx, miny)
             east, north = bng_to_wgs84(maxx, maxy)
             geocoder = OnlineGeocoder(settings.geocoder, ((north, west), (south, east)))
-        return LocationResolver(self.gazetteer, self.places, geocoder)
+        return LocationResolver(
+            self.gazetteer, self.places, geocoder, area_name=settings.search.area_name
+        )
 
     def locator(self, settings: Settings) -> Locator:
         index = VenueIndex(self.venues.venues, settings.search.walking_speed_kmh)

@@ -176,8 +176,9 @@ class Gazetteer:
         n = np.bincount(inverse, weights=self._northing) / counts
         lon, lat = bng_to_wgs84(e, n)
         return {
+            # Six decimals (about 0.1 m), as the postcode file gives its own points.
             name.decode(): DistrictLocation(
-                PostcodeDistrict(name.decode()), float(la), float(lo), int(c)
+                PostcodeDistrict(name.decode()), round(float(la), 6), round(float(lo), 6), int(c)
             )
             for name, la, lo, c in zip(names, lat, lon, counts, strict=True)
         }

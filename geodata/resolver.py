@@ -44,10 +44,12 @@ class LocationResolver:
         gazetteer: Gazetteer,
         places: PlaceNames,
         geocoder: OnlineGeocoder | None = None,
+        area_name: str = "Derbyshire and Derby",
     ) -> None:
         self.gazetteer = gazetteer
         self.places = places
         self.geocoder = geocoder
+        self.area_name = area_name
 
     def postcode(self, text: str) -> Origin:
         """An origin from a full postcode or a district, falling back to the district's middle."""
@@ -74,7 +76,8 @@ class LocationResolver:
         if found is None:
             shown = full or district
             raise UnknownPostcode(
-                f"We couldn't find the postcode {shown}. Please check it and try again.",
+                f"We couldn't find the postcode {shown} in the area we cover ({self.area_name}). "
+                "Please check it and try again.",
                 log_message="postcode district not in gazetteer",
             )
         if full is None:
@@ -117,7 +120,7 @@ class LocationResolver:
         if suggestions:
             return Choices(query, suggestions, exact=False)
         raise UnknownPlace(
-            f'We couldn\'t find a place called "{query}". '
+            f'We couldn\'t find a place called "{query}" in the area we cover ({self.area_name}). '
             "Please check the spelling, or type a postcode.",
             log_message="place name not found",
         )
@@ -126,7 +129,14 @@ class LocationResolver:
         """Like `resolve`, but an ambiguous name raises `AmbiguousPlace` with the choices."""
         found = self.resolve(text)
         if isinstance(found, Choices):
-            raise AmbiguousPlace(found.message, list(found.options))
+            options: list[object] = list(found.options)
+            if found.exact:
+                raise AmbiguousPlace(
+                    found.message, log_message="ambiguous place name", choices=options
+                )
+            raise UnknownPlace(
+                found.message, log_message="place name only partly matched", choices=options
+            )
         return found
 
     @staticmethod

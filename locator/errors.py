@@ -14,10 +14,18 @@ class SafePlacesError(Exception):
     slug: str = "bad-request"
     title: str = "Something was wrong with the request"
 
-    def __init__(self, user_message: str, *, log_message: str | None = None) -> None:
+    def __init__(
+        self,
+        user_message: str,
+        *,
+        log_message: str | None = None,
+        choices: list[object] | None = None,
+    ) -> None:
         super().__init__(log_message or self.slug)
         self.user_message = user_message
         self.log_message = log_message or self.slug
+        # Places the person may have meant (geodata's PlaceName; locator can't import it).
+        self.choices: list[object] = choices or []
 
 
 class InvalidPostcode(SafePlacesError):
@@ -44,10 +52,6 @@ class AmbiguousPlace(SafePlacesError):
     status = 409
     slug = "ambiguous-place"
     title = "More than one place has that name"
-
-    def __init__(self, user_message: str, choices: list[object]) -> None:
-        super().__init__(user_message, log_message="ambiguous place name")
-        self.choices = choices
 
 
 class InvalidCoordinates(SafePlacesError):

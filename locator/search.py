@@ -41,10 +41,11 @@ class NearestResult:
     messages: list[str] = field(default_factory=list)
 
 
-OUTSIDE_AREA_MESSAGE = (
-    "This place is outside the area we cover (Derbyshire and Derby). "
-    "We show Safe Places near the edge of our area only."
-)
+def outside_area_message(area_name: str) -> str:
+    return (
+        f"This place is outside the area we cover ({area_name}). "
+        "We show Safe Places near the edge of our area only."
+    )
 
 
 class Locator:
@@ -78,7 +79,7 @@ class Locator:
         if not inside:
             cap = self.settings.outside_area_max_distance_m
             limit = cap if limit is None else min(limit, cap)
-            messages.append(OUTSIDE_AREA_MESSAGE)
+            messages.append(outside_area_message(self.settings.area_name))
         if limit is None:
             limit = self.settings.max_radius_m
         lon, lat = origin.longitude, origin.latitude

@@ -61,6 +61,8 @@ class DataSettings(BaseModel):
 class SearchSettings(BaseModel):
     """Defaults and limits for nearest-place searches."""
 
+    # How the service area is named to people ("outside the area we cover (…)").
+    area_name: str = "Derbyshire and Derby"
     default_k: int = Field(default=5, ge=1)
     max_k: int = Field(default=50, ge=1)
     # Straight-line walking pace; 4.8 km/h is the usual planning figure for an adult.

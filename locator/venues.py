@@ -31,6 +31,11 @@ class Category(StrEnum):
         """The category in plain words, for lists and screen readers."""
         return _CATEGORY_LABELS[self]
 
+    @property
+    def kind(self) -> Kind:
+        """Police stations are enquiry offices; everything else is a Safe Place."""
+        return Kind.POLICE_ENQUIRY_OFFICE if self is Category.POLICE_STATION else Kind.SAFE_PLACE
+
 
 _CATEGORY_LABELS = {
     Category.LIBRARY: "Library",

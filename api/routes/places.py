@@ -9,11 +9,10 @@ from fastapi.responses import JSONResponse
 from geojson_pydantic import Feature, FeatureCollection, Point
 
 from api.deps import LocatorDep
-from api.params import parse_bbox, parse_enum_list
+from api.params import kinds_and_categories, parse_bbox
 from api.schemas import PlaceOut
 from locator.errors import PlaceNotFound
 from locator.index import VenueFilter
-from locator.venues import Category, Kind
 
 router = APIRouter(prefix="/api/v1", tags=["places"])
 
@@ -49,9 +48,7 @@ def places(
     ] = None,
 ) -> PlaceCollection:
     """All active places as an RFC 7946 GeoJSON FeatureCollection (feature id = place id)."""
-    filter = VenueFilter.of(
-        parse_enum_list(kind, Kind, "kind"), parse_enum_list(category, Category, "category")
-    )
+    filter = VenueFilter.of(*kinds_and_categories(kind, category, default=None))
     box = parse_bbox(bbox) if bbox is not None else None
     features = [
         PlaceFeature(

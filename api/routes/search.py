@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.openapi.models import Example
 
 from api.deps import LocatorDep, NowDep, ResolverDep, SettingsDep
-from api.params import parse_enum_list
+from api.params import kinds_and_categories, only_once
 from api.schemas import ChoiceOut, NearestOut, OriginOut, PlaceNameOut, PostcodeOut, SearchOut
 from geodata.postcodes import PostcodeDistrict, parse_postcode_or_district
 from geodata.resolver import Choices
 from locator.errors import InvalidParameter, UnknownPostcode
 from locator.index import VenueFilter
 from locator.search import Origin
-from locator.venues import Category, Kind
+from locator.venues import Kind
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 
@@ -45,6 +45,7 @@ def postcode(postcode: str, resolver: ResolverDep) -> PostcodeOut:
 
 @router.get("/search", response_model=SearchOut, responses=_ERRORS)
 def search(
+    request: Request,
     resolver: ResolverDep,
     q: Annotated[
         str,
@@ -56,6 +57,7 @@ def search(
     ],
 ) -> SearchOut:
     """One box for a postcode or a place name: the location, or the choices if it's ambiguous."""
+    only_once(request.query_params, "q")
     found = resolver.resolve(q)
     if isinstance(found, Choices):
         return SearchOut(
@@ -82,6 +84,7 @@ def placenames(
 
 @router.get("/places/nearest", response_model=NearestOut, responses=_ERRORS)
 def nearest(
+    request: Request,
     resolver: ResolverDep,
     locator: LocatorDep,
     settings: SettingsDep,
@@ -115,15 +118,17 @@ def nearest(
 
     Give one of `postcode`, `q`, or `lat` with `lon`.
     """
+    only_once(request.query_params, "postcode", "q", "lat", "lon", "k", "radius_m", "open_now")
     origin = _origin(resolver, postcode, q, lat, lon)
     if k is not None and not 1 <= k <= settings.search.max_k:
-        raise InvalidParameter(f"k must be a whole number from 1 to {settings.search.max_k}.")
+        raise InvalidParameter(
+            f"The number of places (k) must be a whole number from 1 to {settings.search.max_k}."
+        )
     if radius_m is not None and radius_m > settings.search.max_radius_m:
         raise InvalidParameter(
-            f"radius_m must be at most {settings.search.max_radius_m:.0f} metres."
+            f"The distance (radius_m) must be at most {settings.search.max_radius_m:.0f} metres."
         )
-    kinds = parse_enum_list(kind, Kind, "kind") or [Kind.SAFE_PLACE]
-    categories = parse_enum_list(category, Category, "category")
+    kinds, categories = kinds_and_categories(kind, category, default=Kind.SAFE_PLACE)
     filter = VenueFilter.of(kinds, categories, now if open_now else None)
     result = locator.nearest(origin, k, filter, radius_m)
     return NearestOut.of(result, now)

@@ -168,6 +168,12 @@ def test_nearest_outside_the_area(client: TestClient) -> None:
         ({"postcode": "DE4 3AG", "open_now": "maybe"}, "invalid-parameter"),
         ({"postcode": "DE4 3AG", "q": "Matlock"}, "invalid-parameter"),
         ({"postcode": "DE4 3AG", "lat": 53, "lon": -1.5}, "invalid-parameter"),
+        ({"postcode": ["DE4 3AG", "S40 1AA"]}, "invalid-parameter"),
+        (
+            {"postcode": "DE4 3AG", "kind": "safe_place", "category": "police_station"},
+            "invalid-parameter",
+        ),
+        ({"q": "matl"}, "unknown-place"),
     ],
 )
 def test_nearest_errors(client: TestClient, params: dict[str, object], slug: str) -> None:
@@ -175,12 +181,14 @@ def test_nearest_errors(client: TestClient, params: dict[str, object], slug: str
     assert 400 <= r.status_code < 500, r.text
     body = _problem(r, r.status_code)
     assert body["type"] == f"/problems/{slug}"
-    assert isinstance(body["detail"], str) and body["detail"].endswith(".")
+    assert isinstance(body["detail"], str) and body["detail"].endswith((".", "?"))
 
 
 def test_error_details_are_plain_english(client: TestClient) -> None:
     k = client.get("/api/v1/places/nearest", params={"postcode": "DE4 3AG", "k": "five"}).json()
-    assert k["detail"] == "k must be a whole number."
+    assert k["detail"] == "The number of places (k) must be a whole number."
+    r = client.get("/api/v1/places/nearest", params={"postcode": "DE4 3AG", "radius_m": 0})
+    assert r.json()["detail"] == "The distance in metres (radius_m) must be more than 0."
     both = client.get("/api/v1/places/nearest", params={"postcode": "DE4 3AG", "q": "x"}).json()
     assert both["detail"] == (
         "Please give only one of postcode, q, or lat and lon (you gave postcode and q)."
@@ -233,7 +241,21 @@ def test_health_and_readiness(client: TestClient) -> None:
 
 def test_unknown_route_and_method(client: TestClient) -> None:
     _problem(client.get("/api/v1/nothing"), 404)
-    _problem(client.post("/api/v1/places"), 405)
+    r = client.post("/api/v1/places")
+    _problem(r, 405)
+    assert r.headers["allow"] == "GET"
+
+
+def test_category_implies_its_kind(client: TestClient) -> None:
+    r = client.get("/api/v1/places/nearest?postcode=DE4 3AG&category=police_station")
+    assert {p["id"] for p in r.json()["places"]} == {"P1", "P2"}
+
+
+def test_partial_name_is_not_called_ambiguous(client: TestClient) -> None:
+    body = _problem(client.get("/api/v1/places/nearest", params={"q": "matl"}), 404)
+    assert body["title"] == "We couldn't find that place"
+    assert body["detail"] == 'We couldn\'t find "matl". Did you mean one of these?'
+    assert [c["name"] for c in body["choices"]] == ["Matlock", "Matlock Bath"]
 
 
 def test_openapi_and_docs_are_served_locally(client: TestClient) -> None:

@@ -91,3 +91,22 @@ def test_serve_without_data_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path, c
     monkeypatch.setenv("SAFEPLACES_DATA_DIR", str(tmp_path))
     assert _run("serve", "--port", "1")[0] == EXIT_DATA
     assert "Set SAFEPLACES_DATA_DIR" in capsys.readouterr().err
+
+
+def test_bad_setting_is_a_plain_message(monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SAFEPLACES_SEARCH__DEFAULT_K", "abc")
+    assert _run("nearest", "DE4 3AG")[0] == EXIT_BAD_INPUT
+    assert "search.default_k" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args", [["serve", "--port", "99999"], ["serve", "--workers", "0"]])
+def test_serve_arguments_are_checked(args: list[str], capsys) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit) as exit:
+        _run(*args)
+    assert exit.value.code == 2
+    assert "must be a whole number" in capsys.readouterr().err
+
+
+def test_ambiguous_name_shows_how_to_pick(capsys: pytest.CaptureFixture[str]) -> None:
+    _run("nearest", "Newton")
+    assert 'Type, for example: safeplaces nearest "Newton, Bolsover"' in capsys.readouterr().err

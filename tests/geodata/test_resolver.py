@@ -55,7 +55,8 @@ def test_unknown_district(resolver: LocationResolver) -> None:
     with pytest.raises(UnknownPostcode) as err:
         resolver.resolve("SW1A 1AA")
     assert err.value.user_message == (
-        "We couldn't find the postcode SW1A 1AA. Please check it and try again."
+        "We couldn't find the postcode SW1A 1AA in the area we cover (Derbyshire and Derby). "
+        "Please check it and try again."
     )
 
 
