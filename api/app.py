@@ -7,11 +7,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 
 from api.errors import register_error_handlers
+from api.html import make_templates
 from api.logging import PrivateAccessLog
-from api.routes import health, places, search
+from api.routes import health, pages, places, search
+from api.static import LEAFLET_DIR, STATIC_DIR, CachedStatic, SecurityHeaders
 from geodata.datasets import load_datasets
 from locator.registry import LocatorRegistry
 from locator.settings import Settings
@@ -56,11 +59,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         swagger_ui_parameters={"validatorUrl": None},
     )
     app.state.settings = settings
+    app.state.templates = make_templates()
     register_error_handlers(app)
+    app.add_middleware(SecurityHeaders)
+    # Pages, scripts and JSON compress well on a slow phone connection.
+    app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(PrivateAccessLog)
     app.include_router(search.router)
     app.include_router(places.router)
     app.include_router(health.router)
+    app.include_router(pages.router)
+    app.mount("/static/vendor/leaflet", CachedStatic(directory=LEAFLET_DIR), name="leaflet")
+    app.mount("/static", CachedStatic(directory=STATIC_DIR), name="static")
     return app
 
 

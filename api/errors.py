@@ -9,9 +9,10 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.html import error_page, wants_html
 from api.schemas import ChoiceOut
 from geodata.placenames import PlaceName
 from locator.errors import SafePlacesError
@@ -33,9 +34,11 @@ def problem(status: int, slug: str, title: str, detail: str, **extra: Any) -> JS
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
-async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SafePlacesError)
     log.info("%s: %s", exc.slug, exc.log_message)
+    if wants_html(request):
+        return error_page(request, exc.status, exc.title, exc.user_message)
     extra: dict[str, Any] = {}
     if exc.choices:
         extra["choices"] = [
@@ -98,19 +101,23 @@ def _explain(error: dict[str, Any]) -> str:
     return f"{name} is not valid."
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = [_explain(e) for e in exc.errors()]
     log.info("invalid-parameter: %d field error(s)", len(errors))
     detail = " ".join(dict.fromkeys(errors)) or "Something in the request was not valid."
+    if wants_html(request):
+        return error_page(request, 422, "Something in the search was not valid", detail)
     return problem(422, "invalid-parameter", "Something in the search was not valid", detail)
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     slug, title, detail = _HTTP_TEXT.get(
         exc.status_code, ("http-error", "Request failed", "The request could not be handled.")
     )
+    if exc.status_code == 404 and wants_html(request):
+        return error_page(request, 404, "Page not found", "There is no page at this address.")
     response = problem(exc.status_code, slug, title, detail)
     # A 405 says which methods are allowed.
     response.headers.update(exc.headers or {})

@@ -97,6 +97,33 @@ class GeocoderSettings(BaseModel):
         return value
 
 
+class PagesSettings(BaseModel):
+    """The public pages: map tiles, help contacts, the exit button and directions links."""
+
+    # Tiles are the one thing the pages fetch from elsewhere; point this at your own server
+    # (or a local stub in tests). OpenStreetMap's tile policy asks for its attribution.
+    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tile_attribution: str = (
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+    )
+    tile_max_zoom: int = Field(default=19, ge=1, le=22)
+    # The deployment's own help contacts (TOML); the packaged default is Derbyshire's.
+    contacts_file: Path | None = None
+    # Where "Exit this page" goes: a neutral, common site.
+    exit_url: str = "https://www.bbc.co.uk/weather"
+    # A route to a place in the visitor's own maps app or site; {lat} and {lon} are filled in.
+    directions_url: str = "https://www.openstreetmap.org/directions?route=%3B{lat}%2C{lon}"
+    # "About a 15-minute walk": how far the open-now box looks.
+    open_now_walk_minutes: int = Field(default=15, ge=1, le=120)
+
+    @field_validator("tile_url")
+    @classmethod
+    def _tile_template(cls, value: str) -> str:
+        if not all(part in value for part in ("{z}", "{x}", "{y}")):
+            raise ValueError("tile_url must contain {z}, {x} and {y}")
+        return value
+
+
 class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -117,6 +144,7 @@ class Settings(BaseSettings):
     data: DataSettings = Field(default_factory=DataSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
     geocoder: GeocoderSettings = Field(default_factory=GeocoderSettings)
+    pages: PagesSettings = Field(default_factory=PagesSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     # Flat aliases for the two settings people set most.
     data_dir: Path | None = None

@@ -1,0 +1,72 @@
+"""Rendering pages: shared context, a per-response CSP nonce, and HTML error pages."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from api.contacts import DEFAULT_CONTACTS, load_contacts
+from locator.settings import Settings
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+
+def make_templates() -> Jinja2Templates:
+    return Jinja2Templates(directory=TEMPLATES_DIR)
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    """A page with the shared context (help contacts, exit link) and a strict CSP."""
+    settings: Settings = request.app.state.settings
+    templates: Jinja2Templates = request.app.state.templates
+    pages = settings.pages
+    nonce = secrets.token_urlsafe(16)
+    base = {
+        "pages": pages,
+        "contacts": load_contacts(pages.contacts_file or DEFAULT_CONTACTS),
+        "nonce": nonce,
+    }
+    response = templates.TemplateResponse(
+        request, name, {**base, **context}, status_code=status_code
+    )
+    response.headers["Content-Security-Policy"] = content_security_policy(pages.tile_url, nonce)
+    return response
+
+
+def content_security_policy(tile_url: str, nonce: str) -> str:
+    """Only this app's own scripts (and the map's, by nonce); images also from the tile server."""
+    tiles = urlsplit(tile_url)
+    tile_origin = f"{tiles.scheme}://{tiles.netloc}" if tiles.netloc else ""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            # Leaflet positions tiles and markers with inline styles.
+            "style-src 'self' 'unsafe-inline'",
+            f"img-src 'self' data: {tile_origin}".strip(),
+            "connect-src 'self'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+def wants_html(request: Request) -> bool:
+    """Page routes answer errors as pages; the API and scripts get problem+json."""
+    path = request.url.path
+    if path.startswith(("/api/", "/static/", "/openapi", "/healthz", "/readyz")):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
+    return render(request, "error.html", {"title": title, "message": message}, status)

@@ -1,0 +1,159 @@
+"""The public pages: search, results with the map, a place, privacy advice and credits.
+
+They work without JavaScript; scripts only enhance them. Errors come back on the same page
+with the search box still filled in.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from api.deps import LocatorDep, NowDep, ResolverDep, SettingsDep
+from api.html import render
+from api.views import place_view
+from geodata.placenames import PlaceName
+from geodata.resolver import Choices
+from locator.errors import InvalidParameter, PlaceNotFound, SafePlacesError
+from locator.index import VenueFilter
+from locator.search import Origin
+from locator.settings import Settings
+from locator.venues import Kind
+from maps.render import place_map, results_map
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    return render(request, "home.html", {})
+
+
+@router.get("/find", response_class=HTMLResponse)
+def find(
+    request: Request,
+    resolver: ResolverDep,
+    locator: LocatorDep,
+    settings: SettingsDep,
+    now: NowDep,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    postcode: Annotated[str | None, Query(max_length=200)] = None,
+    lat: Annotated[str | None, Query(max_length=40)] = None,
+    lon: Annotated[str | None, Query(max_length=40)] = None,
+) -> HTMLResponse:
+    """Results for a postcode, place name or location; errors shown on the same page."""
+    typed = q if q is not None else postcode
+    try:
+        found = _origin(resolver, typed, lat, lon)
+    except SafePlacesError as exc:
+        choices = [c for c in exc.choices if isinstance(c, PlaceName)]
+        return render(
+            request,
+            "home.html",
+            {"q": typed, "error": exc.user_message, "choices": choices},
+            status_code=exc.status,
+        )
+    if isinstance(found, Choices):
+        return render(
+            request,
+            "home.html",
+            {"q": typed, "choices": found.options, "choices_message": found.message},
+        )
+    return _results(request, found, typed, locator, settings, now)
+
+
+def _origin(
+    resolver: ResolverDep, typed: str | None, lat: str | None, lon: str | None
+) -> Origin | Choices:
+    if lat is not None or lon is not None:
+        try:
+            return resolver.coordinates(float(lat or "nan"), float(lon or "nan"))
+        except ValueError:
+            raise InvalidParameter(
+                "We couldn't read that location. Please type a postcode."
+            ) from None
+    if typed is None or not typed.strip():
+        raise InvalidParameter("Please type a postcode, or the name of a town or village.")
+    return resolver.resolve(typed)
+
+
+def _results(
+    request: Request,
+    origin: Origin,
+    typed: str | None,
+    locator: LocatorDep,
+    settings: Settings,
+    now: Any,
+) -> HTMLResponse:
+    pages = settings.pages
+    result = locator.nearest(origin)
+    walk_m = pages.open_now_walk_minutes * settings.search.walking_speed_kmh * 1000 / 60
+    open_filter = VenueFilter.of([Kind.SAFE_PLACE], open_at=now)
+    nearest_open = locator.index.nearest(
+        origin.longitude, origin.latitude, 1, open_filter, max_distance_m=walk_m
+    )
+    places = [
+        place_view(m.venue, now, pages, str(i), m) for i, m in enumerate(result.places, start=1)
+    ]
+    police = result.nearest_police
+    police_view = place_view(police.venue, now, pages, "P", police) if police else None
+    open_view = (
+        place_view(nearest_open[0].venue, now, pages, "", nearest_open[0]) if nearest_open else None
+    )
+    map_parts = results_map(
+        origin, result.places, police, pages, distances=[p.distance or "" for p in places]
+    )
+    return render(
+        request,
+        "find.html",
+        {
+            "q": typed if typed is not None else "",
+            "origin": origin,
+            "messages": result.messages,
+            "places": places,
+            "police": police_view,
+            "open_now": open_view,
+            "open_minutes": pages.open_now_walk_minutes,
+            "map": map_parts,
+        },
+    )
+
+
+@router.get("/places/{place_id}", response_class=HTMLResponse)
+def place(
+    request: Request, place_id: str, locator: LocatorDep, now: NowDep, settings: SettingsDep
+) -> HTMLResponse:
+    venue = locator.index.get(place_id)
+    if venue is None:
+        raise PlaceNotFound(
+            "We couldn't find that place. It may have been removed.",
+            log_message="unknown place id",
+        )
+    view = place_view(venue, now, settings.pages, "1")
+    hours = venue.opening_hours.by_day() if venue.opening_hours else None
+    return render(
+        request,
+        "place.html",
+        {"p": view, "hours": hours, "map": place_map(venue, settings.pages)},
+    )
+
+
+@router.get("/privacy", response_class=HTMLResponse)
+def privacy(request: Request) -> HTMLResponse:
+    return render(request, "privacy.html", {})
+
+
+@router.get("/about", response_class=HTMLResponse)
+def about(request: Request, settings: SettingsDep) -> HTMLResponse:
+    return render(
+        request,
+        "about.html",
+        {
+            "attribution": settings.data.attribution,
+            "licence_url": settings.data.licence_url,
+            "area_name": settings.search.area_name,
+            "tile_attribution": settings.pages.tile_attribution,
+        },
+    )

@@ -1,0 +1,43 @@
+/* Enhancements for every page: the quick exit and "Use my location". The pages work
+   without this script. */
+(function () {
+  "use strict";
+
+  // Exit this page: replace (not push) the history entry so Back does not return here.
+  var exit = document.querySelector("[data-exit-url]");
+  function leave(event) {
+    if (event) { event.preventDefault(); }
+    document.body.innerHTML = "";
+    document.title = "";
+    window.location.replace(exit.getAttribute("data-exit-url"));
+  }
+  if (exit) {
+    exit.addEventListener("click", leave);
+    // Shift pressed three times within 5 seconds also leaves, as on GOV.UK.
+    var presses = [];
+    document.addEventListener("keyup", function (event) {
+      if (event.key !== "Shift") { return; }
+      var now = Date.now();
+      presses = presses.filter(function (t) { return now - t < 5000; });
+      presses.push(now);
+      if (presses.length >= 3) { leave(); }
+    });
+  }
+
+  // Use my location: only when the button is pressed, after the page has said what happens.
+  var locate = document.querySelector("[data-locate]");
+  if (locate && "geolocation" in navigator) {
+    locate.hidden = false;
+    var status = locate.querySelector("[data-locate-status]");
+    locate.querySelector("[data-locate-button]").addEventListener("click", function () {
+      status.textContent = "Finding where you are…";
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        var lat = pos.coords.latitude.toFixed(5);
+        var lon = pos.coords.longitude.toFixed(5);
+        window.location.href = "/find?lat=" + lat + "&lon=" + lon;
+      }, function () {
+        status.textContent = "We could not find where you are. Please type your postcode instead.";
+      }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+    });
+  }
+})();

@@ -1,0 +1,112 @@
+"""What the pages show of a place, in plain words: view models built from domain objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from api.contacts import value_digits
+from locator.hours import describe_unknown
+from locator.index import VenueMatch
+from locator.settings import PagesSettings
+from locator.venues import Category, Venue
+
+_METRES_PER_MILE = 1609.344
+
+# The icon drawn beside each category word (an icon never stands alone).
+ICONS = {
+    Category.LIBRARY: "library",
+    Category.PHARMACY: "pharmacy",
+    Category.GP_SURGERY: "doctor",
+    Category.SHOP: "shop",
+    Category.CAFE: "cafe",
+    Category.COUNCIL_OFFICE: "building",
+    Category.COMMUNITY_CENTRE: "building",
+    Category.HOSPITAL: "hospital",
+    Category.POLICE_STATION: "police",
+    Category.OTHER: "building",
+}
+
+
+def distance_words(metres: float, walk_minutes: int) -> str:
+    """ "about 6 minutes' walk, 0.3 miles" — minutes first: that's what a person acts on."""
+    miles = metres / _METRES_PER_MILE
+    miles_text = "less than 0.1 miles" if miles < 0.1 else f"{miles:.1f} miles"
+    if walk_minutes > 60:
+        return f"{miles_text}: more than an hour's walk"
+    unit = "minute's" if walk_minutes == 1 else "minutes'"
+    return f"about {walk_minutes} {unit} walk, {miles_text}"
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceView:
+    number: str
+    id: str
+    name: str
+    kind: str
+    category_label: str
+    icon: str
+    distance: str | None
+    opening: str
+    open_state: str  # "open", "closed" or "unknown", for styling
+    address: str
+    postcode: str | None
+    location_note: str | None
+    verified: bool
+    phone: str | None
+    tel: str | None
+    directions: str
+    website: str | None
+    email: str | None
+    accessibility_notes: str | None
+    latitude: float
+    longitude: float
+    link: bool = True
+
+
+def place_view(
+    venue: Venue,
+    now: datetime,
+    pages: PagesSettings,
+    number: str = "",
+    match: VenueMatch | None = None,
+) -> PlaceView:
+    if venue.opening_hours is None:
+        opening, state = describe_unknown(), "unknown"
+    else:
+        status = venue.opening_hours.status(now)
+        opening = status.describe(now)
+        state = "open" if status.open_now else "closed"
+    tel = _tel(venue.phone)
+    return PlaceView(
+        number=number,
+        id=venue.id,
+        name=venue.name,
+        kind=venue.kind.value,
+        category_label=venue.category.label,
+        icon=ICONS[venue.category],
+        distance=distance_words(match.distance_m, match.walk_minutes) if match else None,
+        opening=opening,
+        open_state=state,
+        address=venue.address,
+        postcode=venue.postcode,
+        location_note=venue.location_note,
+        verified=venue.verified,
+        phone=venue.phone,
+        tel=tel,
+        directions=pages.directions_url.format(lat=venue.latitude, lon=venue.longitude),
+        website=venue.website,
+        email=venue.email,
+        accessibility_notes=venue.accessibility_notes,
+        latitude=venue.latitude,
+        longitude=venue.longitude,
+    )
+
+
+def _tel(phone: str | None) -> str | None:
+    """A tel: link for the first number in the text ("101 (non-emergency) / 999" -> tel:101)."""
+    if not phone:
+        return None
+    first = phone.split("/")[0].split("(")[0]
+    digits = value_digits(first)
+    return f"tel:{digits}" if len(digits) >= 3 else None

@@ -1,0 +1,187 @@
+"""Accessible folium maps of search results and single places, with only local assets.
+
+Every place on a map is a real Leaflet marker (keyboard-focusable, unlike vector shapes),
+numbered to match the list beside it and named for screen readers ("3: Matlock Library").
+Popup content comes from an autoescaping Jinja2 template, so venue text is always text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypedDict
+
+import folium
+from branca.element import Figure, MacroElement
+from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
+from markupsafe import Markup
+
+from locator.index import VenueMatch
+from locator.search import Origin
+from locator.settings import PagesSettings
+from locator.venues import Venue
+
+_TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+)
+
+
+def latlon(lon: float, lat: float) -> list[float]:
+    """Shapely and GeoJSON order (x=lon, y=lat) to Leaflet's [lat, lon]: the one adapter."""
+    return [lat, lon]
+
+
+def _js_literal(value: object) -> Markup:
+    """JSON safe to put inside a <script>: no "</script>" or "<!--" can close it early."""
+    text = json.dumps(value, ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+class LocalMap(folium.Map):
+    """A folium map that loads Leaflet (and our helper script) from this app, nothing else.
+
+    Folium's asset lists are class attributes shared by every map: they are replaced here,
+    on a subclass, so no other map in the process is changed. Bootstrap, jQuery and Font
+    Awesome are dropped: nothing on these maps needs them.
+    """
+
+    default_js = [
+        ("leaflet", "/static/vendor/leaflet/leaflet.js"),
+        ("safeplaces_map", "/static/js/map.js"),
+    ]
+    default_css = [
+        ("leaflet_css", "/static/vendor/leaflet/leaflet.css"),
+        ("safeplaces_map_css", "/static/css/map.css"),
+    ]
+
+
+class Marker(TypedDict):
+    """One marker as map.js draws it: position, number, accessible name, popup HTML."""
+
+    latlng: list[float]
+    label: str
+    title: str
+    kind: str
+    popup: str
+
+
+class PlaceMarkers(MacroElement):
+    """All the numbered markers of one map, drawn by one script block.
+
+    One element for the lot keeps rendering fast (a folium Marker per place costs about
+    1 ms each); each place is still its own Leaflet marker.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        SafePlaces.addMarkers({{ this._parent.get_name() }}, {{ this.data }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, markers: list[Marker]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "PlaceMarkers"
+        self.data = _js_literal(markers)
+
+
+@dataclass(frozen=True, slots=True)
+class MapParts:
+    """What a page needs to show a map: the element, its script and its assets."""
+
+    html: Markup
+    script: Markup
+    js: tuple[str, ...]
+    css: tuple[str, ...]
+
+
+def _marker(number: str, venue: Venue, kind: str, distance: str | None = None) -> Marker:
+    popup = _TEMPLATES.get_template("popup.html").render(
+        number=number, venue=venue, distance=distance
+    )
+    return {
+        "latlng": latlon(venue.longitude, venue.latitude),
+        "label": number,
+        "title": f"{number}: {venue.name}",
+        "kind": kind,
+        "popup": popup,
+    }
+
+
+def _base_map(center: list[float], zoom: int, pages: PagesSettings) -> LocalMap:
+    m = LocalMap(
+        location=center,
+        zoom_start=zoom,
+        tiles=None,
+        control_scale=True,
+        # Scrolling the page must not zoom the map by accident; the buttons and keys do.
+        scroll_wheel_zoom=False,
+    )
+    folium.TileLayer(
+        tiles=pages.tile_url,
+        attr=pages.tile_attribution,
+        max_zoom=pages.tile_max_zoom,
+        name="Map",
+    ).add_to(m)
+    return m
+
+
+def _parts(m: LocalMap) -> MapParts:
+    figure = m.get_root()
+    assert isinstance(figure, Figure)
+    figure.render()
+    # Only the map's element and script: the page supplies the document, the viewport
+    # (folium's disables pinch zoom) and the styles.
+    return MapParts(
+        html=Markup(figure.html.render()),
+        script=Markup(figure.script.render()),
+        js=tuple(url for _, url in LocalMap.default_js),
+        css=tuple(url for _, url in LocalMap.default_css),
+    )
+
+
+def results_map(
+    origin: Origin,
+    places: list[VenueMatch],
+    police: VenueMatch | None,
+    pages: PagesSettings,
+    distances: list[str] | None = None,
+) -> MapParts:
+    """The searched place, numbered Safe Places (1, 2, …) and the police office ("P")."""
+    center = latlon(origin.longitude, origin.latitude)
+    m = _base_map(center, 14, pages)
+    markers: list[Marker] = [
+        {
+            "latlng": center,
+            "label": "",
+            "title": f"You searched for {origin.label}",
+            "kind": "origin",
+            "popup": _TEMPLATES.get_template("origin_popup.html").render(origin=origin),
+        }
+    ]
+    for i, match in enumerate(places, start=1):
+        distance = distances[i - 1] if distances else None
+        markers.append(_marker(str(i), match.venue, "safe_place", distance))
+    if police is not None:
+        markers.append(_marker("P", police.venue, "police"))
+    PlaceMarkers(markers).add_to(m)
+    points = [mk["latlng"] for mk in markers]
+    m.fit_bounds(_bounds(points), padding=(30, 30), max_zoom=16)
+    return _parts(m)
+
+
+def place_map(venue: Venue, pages: PagesSettings) -> MapParts:
+    """A small map of one place."""
+    m = _base_map(latlon(venue.longitude, venue.latitude), 16, pages)
+    PlaceMarkers([_marker("1", venue, venue.kind.value)]).add_to(m)
+    return _parts(m)
+
+
+def _bounds(points: list[list[float]]) -> list[list[float]]:
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
