@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import data, knn, machine, postcodes, report
+from bench import data, knn, machine, pages, postcodes, report
 from bench.timing import fmt_s
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
@@ -28,6 +28,7 @@ def config(quick: bool, seed: int) -> report.Config:
             ks=(5, 1),
             jitter_m=200.0,
             seed=seed,
+            page_repeats=10,
         )
     return report.Config(
         quick=False,
@@ -41,6 +42,7 @@ def config(quick: bool, seed: int) -> report.Config:
         ks=(5, 1),
         jitter_m=200.0,
         seed=seed,
+        page_repeats=100,
     )
 
 
@@ -137,6 +139,10 @@ def main(argv: list[str] | None = None) -> int:
     section("Gazetteer loading", report.gazetteer_loading(results.gazetteers))
     section("Postcode lookup", report.gazetteer_lookups(results.gazetteers))
     section("parse_postcode", report.parse_table(results.parse))
+
+    # -- 3. the results page ---------------------------------------------------------------------
+    results.pages = pages.run_pages(cfg.page_repeats)
+    section("Results page", report.pages_section(results))
 
     # -- report ---------------------------------------------------------------------------------
     results.seconds = time.perf_counter() - started

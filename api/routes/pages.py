@@ -6,7 +6,9 @@ with the search box still filled in.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -42,6 +44,7 @@ def find(
     postcode: Annotated[str | None, Query(max_length=200)] = None,
     lat: Annotated[str | None, Query(max_length=40)] = None,
     lon: Annotated[str | None, Query(max_length=40)] = None,
+    k: Annotated[int, Query(ge=1, le=20, description="How many places to list.")] = 5,
 ) -> HTMLResponse:
     """Results for a postcode, place name or location; errors shown on the same page."""
     typed = q if q is not None else postcode
@@ -61,7 +64,7 @@ def find(
             "home.html",
             {"q": typed, "choices": found.options, "choices_message": found.message},
         )
-    return _results(request, found, typed, locator, settings, now)
+    return _results(request, found, typed, locator, settings, now, k)
 
 
 def _origin(
@@ -85,10 +88,11 @@ def _results(
     typed: str | None,
     locator: LocatorDep,
     settings: Settings,
-    now: Any,
+    now: datetime,
+    k: int,
 ) -> HTMLResponse:
     pages = settings.pages
-    result = locator.nearest(origin)
+    result = locator.nearest(origin, k)
     walk_m = pages.open_now_walk_minutes * settings.search.walking_speed_kmh * 1000 / 60
     open_filter = VenueFilter.of([Kind.SAFE_PLACE], open_at=now)
     nearest_open = locator.index.nearest(
@@ -117,8 +121,17 @@ def _results(
             "open_now": open_view,
             "open_minutes": pages.open_now_walk_minutes,
             "map": map_parts,
+            "more_url": _more_url(request, k),
         },
     )
+
+
+def _more_url(request: Request, k: int) -> str | None:
+    """The same search listing 10 places, when fewer are shown."""
+    if k >= 10:
+        return None
+    params = {key: value for key, value in request.query_params.items() if key != "k"}
+    return f"/find?{urlencode({**params, 'k': 10})}"
 
 
 @router.get("/places/{place_id}", response_class=HTMLResponse)

@@ -212,3 +212,11 @@ def test_contacts_file_is_checked(tmp_path: Path) -> None:
     bad.write_text('[[contacts]]\nname = "X"\nnumber = "call me"\n')
     with pytest.raises(ValidationError):
         load_contacts(bad)
+
+
+def test_show_more_places(client: TestClient) -> None:
+    html = client.get("/find", params={"q": "DE4 3AG", "k": 2}, headers=HTML).text
+    assert html.count('class="sp-place"') == 2 + 2  # two listed, the open-now box, the police
+    assert 'href="/find?q=DE4+3AG&amp;k=10"' in html
+    bad = client.get("/find", params={"q": "DE4 3AG", "k": 99}, headers=HTML)
+    assert bad.status_code == 422 and "at most 20" in bad.text
