@@ -27,6 +27,8 @@
     markers.forEach(function (m) {
       var marker = L.marker(m.latlng, {
         icon: markerIcon(m),
+        // The searched place sits under the numbered markers, never on top of one.
+        zIndexOffset: m.kind === "origin" ? -1000 : 0,
         title: m.title,
         alt: m.title,
         keyboard: true,
