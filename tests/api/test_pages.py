@@ -220,3 +220,25 @@ def test_show_more_places(client: TestClient) -> None:
     assert 'href="/find?q=DE4+3AG&amp;k=10"' in html
     bad = client.get("/find", params={"q": "DE4 3AG", "k": 99}, headers=HTML)
     assert bad.status_code == 422 and "at most 20" in bad.text
+
+
+def test_keep_safe_card_panel_can_never_be_submitted(client: TestClient) -> None:
+    html = client.get("/find", params={"q": "DE4 3AG"}, headers=HTML).text
+    card = html.split('id="keep-safe-card"')[1].split("</section>")[0]
+    # The nearest open place is what "Text my contact" will mention.
+    assert 'data-place-name="Matlock Library"' in html
+    for field in ["card-name", "card-contact-name", "card-contact-phone", "card-notes"]:
+        tag = re.search(rf'<(?:input|textarea)[^>]*id="{field}"[^>]*>', card)
+        assert tag is not None, field
+        assert " name=" not in tag.group(0), field  # nothing to submit, even by accident
+    assert "action=" not in card
+    assert '<dialog id="card-full"' in card
+
+
+def test_card_place_text_is_escaped(client: TestClient) -> None:
+    html = client.get("/find", params={"q": "DE4 5AA"}, headers=HTML).text
+    root = (
+        html.split('id="keep-safe-card"')[0].rsplit("<section", 1)[1]
+        + html.split('id="keep-safe-card"')[1].split(">")[0]
+    )
+    assert "<script>" not in root

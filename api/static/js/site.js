@@ -13,14 +13,25 @@
   }
   if (exit) {
     exit.addEventListener("click", leave);
-    // Shift pressed three times within 5 seconds also leaves, as on GOV.UK.
-    var presses = [];
+    // Shift pressed three times in a row (within 5 seconds) also leaves, as on GOV.UK.
+    // Any other key starts the count again, and a Shift used to type a capital letter
+    // doesn't count, so typing a name can never trigger it.
+    var presses = 0;
+    var timer = null;
+    var usedForCapital = false;
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Shift") {
+        presses = 0;
+        usedForCapital = event.shiftKey;
+      }
+    });
     document.addEventListener("keyup", function (event) {
       if (event.key !== "Shift") { return; }
-      var now = Date.now();
-      presses = presses.filter(function (t) { return now - t < 5000; });
-      presses.push(now);
-      if (presses.length >= 3) { leave(); }
+      if (usedForCapital) { usedForCapital = false; return; }
+      presses += 1;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () { presses = 0; }, 5000);
+      if (presses >= 3) { leave(); }
     });
   }
 
