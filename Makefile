@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench install clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,19 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy locator geodata maps api bench
 
-test: lint
+# The browser tests (tests/browser) drive the system Chromium: Playwright's own download is
+# not used. Install it when missing and possible; a browser that can't be had fails the run.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Chromium not found: trying apt-get install -y chromium."; \
+		command -v apt-get >/dev/null 2>&1 && apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	} && command -v chromium >/dev/null 2>&1 || { \
+		echo "make test needs Chromium for the browser tests and could not install it." >&2; \
+		echo "Install it (Debian/Ubuntu: apt-get install -y chromium) or put it on PATH." >&2; \
+		exit 1; \
+	}
+
+test: lint browser
 	$(BIN)/pytest
 
 bench: $(STAMP)

@@ -120,6 +120,10 @@ def _base_map(center: list[float], zoom: int, pages: PagesSettings) -> LocalMap:
         control_scale=True,
         # Scrolling the page must not zoom the map by accident; the buttons and keys do.
         scroll_wheel_zoom=False,
+        # No animations: steadier for people who find motion hard, and for cheap phones.
+        fade_animation=False,
+        zoom_animation=False,
+        marker_zoom_animation=False,
     )
     folium.TileLayer(
         tiles=pages.tile_url,

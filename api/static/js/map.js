@@ -24,11 +24,18 @@
   }
 
   function addMarkers(map, markers) {
+    var places = [];
     markers.forEach(function (m) {
+      if (m.kind === "origin") {
+        // The searched place is a picture only: the page heading already says it, and a
+        // target under the numbered markers could not be pressed anyway.
+        L.marker(m.latlng, {
+          icon: markerIcon(m), interactive: false, keyboard: false, zIndexOffset: -1000
+        }).addTo(map);
+        return;
+      }
       var marker = L.marker(m.latlng, {
         icon: markerIcon(m),
-        // The searched place sits under the numbered markers, never on top of one.
-        zIndexOffset: m.kind === "origin" ? -1000 : 0,
         title: m.title,
         alt: m.title,
         keyboard: true,
@@ -38,8 +45,54 @@
       marker.bindPopup(m.popup, { maxWidth: 280 });
       var el = marker.getElement();
       if (el) { el.setAttribute("aria-label", m.title); }
+      places.push({ marker: marker, home: L.latLng(m.latlng) });
     });
+    var leaders = L.layerGroup().addTo(map);
+    var spreadOut = function () { spread(map, places, leaders); };
+    map.on("zoomend viewreset", spreadOut);
+    map.whenReady(spreadOut);
+    // The map is fitted to the markers after this script: spread again once that is done.
+    window.setTimeout(spreadOut, 0);
     addPanControl(map);
+  }
+
+  // Markers closer on screen than this would cover each other: each must stay a whole
+  // target (WCAG 2.5.8), so a crowded group is fanned out in a ring, with a thin line from
+  // each marker to where the place really is. Recomputed at every zoom.
+  var GAP = 48;
+
+  function spread(map, places, leaders) {
+    leaders.clearLayers();
+    var points = places.map(function (p) { return map.latLngToLayerPoint(p.home); });
+    var used = [];
+    places.forEach(function (p, i) {
+      if (used[i]) { return; }
+      var group = [i];
+      used[i] = true;
+      for (var j = i + 1; j < places.length; j++) {
+        if (!used[j] && group.some(function (g) { return points[g].distanceTo(points[j]) < GAP; })) {
+          group.push(j);
+          used[j] = true;
+        }
+      }
+      if (group.length === 1) {
+        p.marker.setLatLng(p.home);
+        return;
+      }
+      var centre = group.reduce(function (acc, g) { return acc.add(points[g]); }, L.point(0, 0))
+        .divideBy(group.length);
+      // Neighbours on the ring are at least GAP apart: chord = 2r sin(pi/n).
+      var radius = Math.max(GAP / (2 * Math.sin(Math.PI / group.length)), GAP / 2);
+      group.forEach(function (g, k) {
+        var angle = (2 * Math.PI * k) / group.length - Math.PI / 2;
+        var at = centre.add(L.point(Math.cos(angle) * radius, Math.sin(angle) * radius));
+        var latlng = map.layerPointToLatLng(at);
+        places[g].marker.setLatLng(latlng);
+        L.polyline([places[g].home, latlng], {
+          interactive: false, color: "#1d1d1b", weight: 2
+        }).addTo(leaders);
+      });
+    });
   }
 
   function addPanControl(map) {

@@ -1,0 +1,262 @@
+"""Real-browser fixtures: the app served by uvicorn, a local tile stub, and Chromium.
+
+Everything runs on 127.0.0.1: the app (on the synthetic data and on the real shared data), a
+tiny HTTP server standing in for the map tile server (and for the neutral "exit" site), and
+Debian's Chromium driven by Playwright. Playwright can't download its own browsers here, so
+Chromium is always launched from its path; a browser that can't be launched fails the tests.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import struct
+import threading
+import time
+import zlib
+from collections.abc import Iterator
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import uvicorn
+from browser.helpers import DESKTOP, Browsing, BrowsingFactory, LiveServer, TileStub
+from fastapi import FastAPI
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Request,
+    ViewportSize,
+    sync_playwright,
+)
+from playwright.sync_api import Error as PlaywrightError
+from synthetic import write_synthetic_data
+
+from api.app import create_app
+from api.deps import get_now
+from locator.hours import LONDON
+from locator.settings import DataSettings, PagesSettings, Settings
+
+# A Tuesday morning: Matlock Library (Mon-Fri 09:00-17:00) is open, so pages are stable.
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+# --- The tile stub -------------------------------------------------------------------------
+
+
+def tiny_png(size: int = 256, rgb: tuple[int, int, int] = (242, 239, 233)) -> bytes:
+    """A valid size x size PNG of one colour, built by hand (no image files in the repo)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    row = b"\x00" + bytes(rgb) * size  # filter byte 0, then RGB pixels
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return b"".join(
+        [
+            b"\x89PNG\r\n\x1a\n",
+            chunk(b"IHDR", header),
+            chunk(b"IDAT", zlib.compress(row * size, 9)),
+            chunk(b"IEND", b""),
+        ]
+    )
+
+
+TILE_PNG = tiny_png()
+TILE_PATH = re.compile(r"^/tiles/\d+/\d+/\d+\.png$")
+NEUTRAL_PAGE = (
+    b'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+    b"<title>Weather</title></head><body><h1>Weather</h1><p>Sunny.</p></body></html>"
+)
+
+
+def _stub_handler(stub: TileStub) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+            path = self.path.split("?", 1)[0]
+            stub.paths.append(path)
+            if TILE_PATH.match(path):
+                self._send(200, "image/png", TILE_PNG)
+            elif path == "/neutral":
+                self._send(200, "text/html; charset=utf-8", NEUTRAL_PAGE)
+            else:
+                self._send(404, "text/plain", b"not found")
+
+        def _send(self, status: int, content_type: str, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the browser moved on (a new page) before the tile arrived
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass  # quiet: the tests look at `stub.paths`
+
+    return Handler
+
+
+@pytest.fixture(scope="session")
+def tile_stub() -> Iterator[TileStub]:
+    stub = TileStub(port=0)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _stub_handler(stub))
+    server.daemon_threads = True
+    stub.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, name="tile-stub", daemon=True)
+    thread.start()
+    yield stub
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+# --- The app, live ---------------------------------------------------------------------------
+
+
+def _serve(app: FastAPI) -> Iterator[LiveServer]:
+    """Serve `app` with uvicorn in a thread on a free 127.0.0.1 port until the generator ends."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))  # bound here, so there is no race for the port
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    server = uvicorn.Server(config)
+    # uvicorn only installs signal handlers on the main thread; this one never is.
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="live-app", daemon=True
+    )
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the app did not start (see the log above)")
+        time.sleep(0.02)
+    try:
+        yield LiveServer(base_url=f"http://127.0.0.1:{port}", app=app)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+def _app(settings: Settings, stub: TileStub) -> FastAPI:
+    pages = PagesSettings(tile_url=stub.tile_url, exit_url=stub.neutral_url)
+    app = create_app(settings.model_copy(update={"pages": pages}))
+    app.dependency_overrides[get_now] = lambda: NOW
+    return app
+
+
+@pytest.fixture(scope="session")
+def synthetic_server(
+    tmp_path_factory: pytest.TempPathFactory, tile_stub: TileStub
+) -> Iterator[LiveServer]:
+    """The app on the tiny synthetic data (tests/synthetic.py)."""
+    root = tmp_path_factory.mktemp("browser-synthetic")
+    data = write_synthetic_data(root / "data")
+    settings = Settings(data=DataSettings(dir=data, cache_dir=root / "cache"))
+    yield from _serve(_app(settings, tile_stub))
+
+
+@pytest.fixture(scope="session")
+def real_server(real_settings: Settings, tile_stub: TileStub) -> Iterator[LiveServer]:
+    """The app on the real shared open data (`default_data_dir()`), tiles still local."""
+    yield from _serve(_app(real_settings, tile_stub))
+
+
+# --- Chromium --------------------------------------------------------------------------------
+
+
+def chromium_executable() -> str:
+    """Debian's Chromium, or CHROMIUM_PATH: Playwright can't download a browser here."""
+    wanted = os.environ.get("CHROMIUM_PATH")
+    candidates = [wanted] if wanted else [shutil.which("chromium"), "/usr/bin/chromium"]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            return candidate
+    # A failure, never a skip: in CI a missing browser must not pass quietly.
+    pytest.fail(
+        f"Chromium is needed for the browser tests and was not found ({wanted or 'chromium'}): "
+        "run `make browser` (apt-get install -y chromium) or set CHROMIUM_PATH.",
+        pytrace=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    executable = chromium_executable()
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(
+                executable_path=executable, args=CHROMIUM_ARGS, timeout=60_000
+            )
+        except PlaywrightError as exc:
+            # In CI a browser that can't start is a failure, never a skip.
+            pytest.fail(f"Chromium ({executable}) could not be launched: {exc}", pytrace=False)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_browsing(browser: Browser) -> Iterator[BrowsingFactory]:
+    """Make a fresh context and page (any viewport); all are closed after the test."""
+    made: list[Browsing] = []
+
+    def make(viewport: ViewportSize = DESKTOP) -> Browsing:
+        context = browser.new_context(
+            viewport=viewport,
+            locale="en-GB",
+            timezone_id="Europe/London",
+            service_workers="block",
+        )
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        browsing = Browsing(context=context, page=page)
+
+        # The context sees every request: the page's, its workers' and any pop-up's.
+        def record(request: Request) -> None:
+            browsing.requests.append(request)
+
+        context.on("request", record)
+
+        def console(message: ConsoleMessage) -> None:
+            if message.type != "error":
+                return
+            source = message.location.get("url", "")
+            # Chromium asks for /favicon.ico by itself; the app has none (a 404, harmless).
+            # An error page's own status (404, 422) is logged too: that is the page, not a fault.
+            if source.endswith("/favicon.ico") or (
+                source == page.url and message.text.startswith("Failed to load resource")
+            ):
+                return
+            browsing.errors.append(f"console: {message.text} ({source})")
+
+        page.on("console", console)
+        page.on("pageerror", lambda exc: browsing.errors.append(f"pageerror: {exc}"))
+        made.append(browsing)
+        return browsing
+
+    yield make
+    for browsing in made:
+        browsing.context.close()
+
+
+@pytest.fixture
+def web(open_browsing: BrowsingFactory) -> Browsing:
+    """A fresh desktop-sized context and page for one test."""
+    return open_browsing()
