@@ -54,7 +54,7 @@ class PlaceView:
     location_note: str | None
     verified: bool
     phone: str | None
-    tel: str | None
+    phones: list[tuple[str, str]]  # (what to show, tel: link), one per number
     directions: str
     website: str | None
     email: str | None
@@ -77,7 +77,6 @@ def place_view(
         status = venue.opening_hours.status(now)
         opening = status.describe(now)
         state = "open" if status.open_now else "closed"
-    tel = _tel(venue.phone)
     return PlaceView(
         number=number,
         id=venue.id,
@@ -93,7 +92,7 @@ def place_view(
         location_note=venue.location_note,
         verified=venue.verified,
         phone=venue.phone,
-        tel=tel,
+        phones=phone_links(venue.phone),
         directions=pages.directions_url.format(lat=venue.latitude, lon=venue.longitude),
         website=venue.website,
         email=venue.email,
@@ -103,10 +102,13 @@ def place_view(
     )
 
 
-def _tel(phone: str | None) -> str | None:
-    """A tel: link for the first number in the text ("101 (non-emergency) / 999" -> tel:101)."""
-    if not phone:
-        return None
-    first = phone.split("/")[0].split("(")[0]
-    digits = value_digits(first)
-    return f"tel:{digits}" if len(digits) >= 3 else None
+def phone_links(phone: str | None) -> list[tuple[str, str]]:
+    """One tel: link per number: "101 (non-emergency) / 999 (emergency)" gives two links,
+    so nobody in an emergency taps a link that dials the non-emergency line."""
+    links = []
+    for part in (phone or "").split("/"):
+        shown = part.strip()
+        digits = value_digits(shown.split("(")[0])
+        if len(digits) >= 3:
+            links.append((shown, f"tel:{digits}"))
+    return links

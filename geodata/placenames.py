@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -43,6 +44,8 @@ class PlaceName:
     @property
     def label(self) -> str:
         """The name with enough context to tell it from another place with the same name."""
+        if fold(self.local_authority) == fold(self.name):
+            return f"{self.name} ({self.postcode_district})"
         return f"{self.name}, {self.local_authority} ({self.postcode_district})"
 
 
@@ -130,6 +133,19 @@ class PlaceNames:
         # Every key with this prefix sorts before key + a character above any folded one.
         hi = bisect.bisect_left(self._keys, key + "\x7f")
         return sorted(self._unique(self._ids[lo:hi]), key=self._rank)[:limit]
+
+    def similar(self, text: str, limit: int = 5) -> list[PlaceName]:
+        """Places whose names are spelt nearly the same ("Matlok" -> Matlock), best first."""
+        key = fold(text)
+        if len(key) < 3:
+            return []
+        names = difflib.get_close_matches(key, dict.fromkeys(self._keys), n=limit, cutoff=0.8)
+        found: list[PlaceName] = []
+        for name in names:
+            lo = bisect.bisect_left(self._keys, name)
+            hi = bisect.bisect_right(self._keys, name)
+            found.extend(self._unique(self._ids[lo:hi]))
+        return list(dict.fromkeys(found))[:limit]
 
     def _unique(self, ids: list[int]) -> list[PlaceName]:
         return [self._places[i] for i in dict.fromkeys(ids)]

@@ -60,6 +60,15 @@ def looks_like_postcode(text: str) -> bool:
     return bool(_FULL.match(s) or _DISTRICT.match(s))
 
 
+_PARTIAL = re.compile(rf"^\s*({_OUTWARD})\s+[0-9][A-Z]?\s*$")
+
+
+def partial_postcode(text: str) -> PostcodeDistrict | None:
+    """The district of a postcode typed without its last letters ("DE4 3A"), else None."""
+    m = _PARTIAL.match(text.upper())
+    return PostcodeDistrict(m.group(1)) if m else None
+
+
 def parse_postcode(text: str) -> Postcode:
     """Normalise case and spacing of a full postcode; raise `InvalidPostcode` if it is not one."""
     s = squash(text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from geodata.gazetteer import Gazetteer
 from geodata.geocoder import OnlineGeocoder
@@ -12,6 +12,7 @@ from geodata.postcodes import (
     PostcodeDistrict,
     looks_like_postcode,
     parse_postcode_or_district,
+    partial_postcode,
 )
 from locator.errors import AmbiguousPlace, InvalidParameter, UnknownPlace, UnknownPostcode
 from locator.geo import check_lat_lon
@@ -106,6 +107,13 @@ class LocationResolver:
             raise InvalidParameter("That is too long. Please type a postcode or a place name.")
         if looks_like_postcode(query):
             return self.postcode(query)
+        partial = partial_postcode(query)
+        if partial is not None:
+            found = self._district(partial, None)
+            return replace(
+                found,
+                message=f"That postcode looks incomplete, so we used the middle of {partial}.",
+            )
         exact = self.places.exact(query)
         if len(exact) == 1:
             return self._place_origin(exact[0])
@@ -116,7 +124,7 @@ class LocationResolver:
             if hit is not None:
                 lat, lon, name = hit
                 return Origin(lat, lon, name, OriginSource.GEOCODER, approximate=True)
-        suggestions = self.places.prefix(query, limit=10)
+        suggestions = self.places.prefix(query, limit=10) or self.places.similar(query)
         if suggestions:
             return Choices(query, suggestions, exact=False)
         raise UnknownPlace(

@@ -208,6 +208,22 @@ class OpeningHours:
             for i, spans in enumerate(days)
         ]
 
+    def by_day_words(self) -> list[tuple[str, list[str]]]:
+        """Like `by_day`, in the words the rest of the page uses: ``"9:30am to 5pm"``."""
+        days: list[list[TimeSpan]] = [[] for _ in range(7)]
+        for span in self.spans:
+            days[span.day].append(span)
+        return [
+            (
+                _DAY_NAMES[i],
+                [
+                    f"{_clock(s.start)} to {_clock(s.end)}"
+                    for s in sorted(spans, key=lambda s: (s.start, s.end))
+                ],
+            )
+            for i, spans in enumerate(days)
+        ]
+
     @property
     def _always_open(self) -> bool:
         return self._open == ((0, _WEEK),)

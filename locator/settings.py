@@ -112,7 +112,9 @@ class PagesSettings(BaseModel):
     # Where "Exit this page" goes: a neutral, common site.
     exit_url: str = "https://www.bbc.co.uk/weather"
     # A route to a place in the visitor's own maps app or site; {lat} and {lon} are filled in.
-    directions_url: str = "https://www.openstreetmap.org/directions?route=%3B{lat}%2C{lon}"
+    directions_url: str = (
+        "https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot&route=%3B{lat}%2C{lon}"
+    )
     # "About a 15-minute walk": how far the open-now box looks.
     open_now_walk_minutes: int = Field(default=15, ge=1, le=120)
 

@@ -117,7 +117,6 @@ def _base_map(center: list[float], zoom: int, pages: PagesSettings) -> LocalMap:
         location=center,
         zoom_start=zoom,
         tiles=None,
-        control_scale=True,
         # Scrolling the page must not zoom the map by accident; the buttons and keys do.
         scroll_wheel_zoom=False,
         # No animations: steadier for people who find motion hard, and for cheap phones.

@@ -145,7 +145,7 @@ def place(
             log_message="unknown place id",
         )
     view = place_view(venue, now, settings.pages, "1")
-    hours = venue.opening_hours.by_day() if venue.opening_hours else None
+    hours = venue.opening_hours.by_day_words() if venue.opening_hours else None
     return render(
         request,
         "place.html",

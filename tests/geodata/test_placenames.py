@@ -98,3 +98,14 @@ def test_real_place_names(real_data_dir: Path) -> None:
     newton = names.exact("Newton")
     assert len(newton) > 1
     assert len({p.label for p in newton}) == len(newton)
+
+
+def test_similar_spellings(names: PlaceNames) -> None:
+    assert [p.name for p in names.similar("Matlok")] == ["Matlock"]
+    assert [p.name for p in names.similar("chapel en le frit")] == ["Chapel-en-le-Frith"]
+    assert names.similar("zz") == [] and names.similar("Qwertyuiop") == []
+
+
+def test_label_drops_a_repeated_council_name() -> None:
+    assert _place("Chesterfield", "Chesterfield", "S40").label == "Chesterfield (S40)"
+    assert _place("Newton", "Bolsover", "DE55").label == "Newton, Bolsover (DE55)"

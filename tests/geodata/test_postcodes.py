@@ -93,3 +93,12 @@ def test_full_postcode_is_not_mistaken_for_a_district() -> None:
 def test_place_names_do_not_look_like_postcodes() -> None:
     for name in ["Matlock", "Chapel-en-le-Frith", "Pear Tree", "Derby", "Ripley"]:
         assert not looks_like_postcode(name)
+
+
+def test_partial_postcode_gives_its_district() -> None:
+    from geodata.postcodes import partial_postcode
+
+    assert partial_postcode("DE4 3A") == PostcodeDistrict("DE4")
+    assert partial_postcode("de4 3") == PostcodeDistrict("DE4")
+    assert partial_postcode("DE4 3AG") is None
+    assert partial_postcode("Matlock") is None

@@ -107,10 +107,10 @@
     var name = (panel.getAttribute("data-place-name") || "").trim();
     var address = (panel.getAttribute("data-place-address") || "").trim();
     if (name) {
-      return "I need help. I am going to " + name + (address ? ", " + address : "") +
-        ". Keep Safe Card message.";
+      return "I need help. Please phone me. I am near " + name +
+        (address ? ", " + address : "") + ".";
     }
-    return "I need help. Please phone me. Keep Safe Card message.";
+    return "I need help. Please phone me.";
   }
 
   // ---- Keeping the page in step with what is typed ----
@@ -219,6 +219,9 @@
     var card = update();
     if (isEmpty(card)) {
       say("Your card is empty. First type your name, and the name and phone number of the person to call.");
+      // The message is by the form: take the person to the first box to fill in.
+      var first = find("#card-name");
+      if (first) { first.focus(); }
       return;
     }
     say("");

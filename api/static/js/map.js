@@ -42,9 +42,19 @@
         riseOnHover: true
       }).addTo(map);
       // Popup HTML is built on the server from an autoescaping template.
-      marker.bindPopup(m.popup, { maxWidth: 280 });
+      // Narrow maps get narrower popups, so the close button stays inside the map.
+      marker.bindPopup(m.popup, {
+        maxWidth: Math.max(160, Math.min(280, map.getSize().x - 70)),
+        autoPanPadding: [12, 12]
+      });
       var el = marker.getElement();
-      if (el) { el.setAttribute("aria-label", m.title); }
+      if (el) {
+        el.setAttribute("aria-label", m.title);
+        // Escape closes the popup and leaves focus on the marker.
+        el.addEventListener("keydown", function (event) {
+          if (event.key === "Escape") { marker.closePopup(); }
+        });
+      }
       places.push({ marker: marker, home: L.latLng(m.latlng) });
     });
     var leaders = L.layerGroup().addTo(map);
@@ -95,31 +105,30 @@
     });
   }
 
+  // Buttons to move the map, in a row under it (not over it, where they would hide
+  // markers on a small screen), each with a word beside its arrow.
   function addPanControl(map) {
-    var PanControl = L.Control.extend({
-      options: { position: "topright" },
-      onAdd: function () {
-        var box = L.DomUtil.create("div", "leaflet-bar sp-pan");
-        box.setAttribute("role", "group");
-        box.setAttribute("aria-label", "Move the map");
-        [["up", "Move map up", 0, -1, "\u2191"], ["left", "Move map left", -1, 0, "\u2190"],
-         ["right", "Move map right", 1, 0, "\u2192"], ["down", "Move map down", 0, 1, "\u2193"]]
-          .forEach(function (d) {
-            var b = L.DomUtil.create("button", "sp-pan-" + d[0], box);
-            b.type = "button";
-            b.setAttribute("aria-label", d[1]);
-            b.title = d[1];
-            b.textContent = d[4];
-            L.DomEvent.on(b, "click", function (e) {
-              L.DomEvent.stop(e);
-              map.panBy([d[2] * 150, d[3] * 150]);
-            });
-          });
-        L.DomEvent.disableClickPropagation(box);
-        return box;
-      }
-    });
-    new PanControl().addTo(map);
+    var box = document.createElement("div");
+    box.className = "sp-pan";
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", "Move the map");
+    [["up", "Move map up", 0, -1, "\u2191", "Up"], ["left", "Move map left", -1, 0, "\u2190", "Left"],
+     ["right", "Move map right", 1, 0, "\u2192", "Right"], ["down", "Move map down", 0, 1, "\u2193", "Down"]]
+      .forEach(function (d) {
+        var b = document.createElement("button");
+        b.type = "button";
+        b.className = "sp-pan-" + d[0];
+        b.setAttribute("aria-label", d[1]);
+        var arrow = document.createElement("span");
+        arrow.setAttribute("aria-hidden", "true");
+        arrow.textContent = d[4] + " ";
+        b.appendChild(arrow);
+        b.appendChild(document.createTextNode(d[5]));
+        b.addEventListener("click", function () { map.panBy([d[2] * 150, d[3] * 150]); });
+        box.appendChild(b);
+      });
+    var frame = map.getContainer().closest(".sp-map") || map.getContainer();
+    frame.parentNode.insertBefore(box, frame.nextSibling);
   }
 
   window.SafePlaces = window.SafePlaces || {};

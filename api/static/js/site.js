@@ -35,6 +35,15 @@
     });
   }
 
+  // Text that only makes sense when scripts run (the map's buttons).
+  Array.prototype.forEach.call(document.querySelectorAll(".sp-js-only"), function (el) {
+    el.hidden = false;
+  });
+
+  // After a search that went wrong, start where the page says what to do.
+  var first = document.querySelector("[data-first-focus]");
+  if (first) { first.focus(); }
+
   // Use my location: only when the button is pressed, after the page has said what happens.
   var locate = document.querySelector("[data-locate]");
   if (locate && "geolocation" in navigator) {
