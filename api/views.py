@@ -61,7 +61,6 @@ class PlaceView:
     accessibility_notes: str | None
     latitude: float
     longitude: float
-    link: bool = True
 
 
 def place_view(
