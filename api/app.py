@@ -40,12 +40,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         datasets = load_datasets(settings)
         app.state.datasets = datasets
         app.state.resolver = datasets.resolver(settings)
-        app.state.registry = LocatorRegistry(datasets.locator(settings))
+        version = datasets.store.data_version()
+        app.state.registry = LocatorRegistry(datasets.locator(settings), version)
         log.info(
-            "ready: %d postcodes, %d places (%d data rows skipped)",
+            "ready: %d postcodes, %d active places (data version %d)",
             len(datasets.gazetteer),
             len(app.state.registry.current.index),
-            len(datasets.venues.skipped),
+            version,
         )
         yield
 

@@ -11,8 +11,9 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from geodata.datasets import Datasets, load_datasets
-from geodata.placenames import PlaceName
+from geodata.datasets import Datasets, load_datasets, load_venue_files
+from geodata.gazetteer import Gazetteer
+from geodata.placenames import PlaceName, PlaceNames
 from geodata.postcodes import PostcodeDistrict, parse_postcode_or_district
 from locator.errors import DataError, SafePlacesError, UnknownPostcode
 from locator.hours import LONDON, describe_unknown
@@ -53,10 +54,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _postcode(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    datasets = load_datasets(settings)
+    data = settings.data
+    gazetteer = Gazetteer.load(data.path(data.postcodes_file), data.cache_dir)
     parsed = parse_postcode_or_district(args.postcode)
     if isinstance(parsed, PostcodeDistrict):
-        district = datasets.gazetteer.district(parsed)
+        district = gazetteer.district(parsed)
         if district is None:
             raise UnknownPostcode(
                 f"We couldn't find the postcode area {parsed}. Please check it and try again."
@@ -66,7 +68,7 @@ def _postcode(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
             f"  (middle of {district.postcode_count} postcodes)\n"
         )
         return 0
-    found = datasets.gazetteer.lookup(parsed)
+    found = gazetteer.lookup(parsed)
     note = "  (no longer in use)" if found.terminated else ""
     out.write(f"{found.postcode}  {found.latitude:.6f}, {found.longitude:.6f}{note}\n")
     return 0
@@ -112,12 +114,16 @@ def _nearest(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 
 def _check_data(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    datasets = load_datasets(settings)
-    for problem in datasets.venues.problems:
+    """Validate the open-data venue files (the database is not touched)."""
+    data = settings.data
+    gazetteer = Gazetteer.load(data.path(data.postcodes_file), data.cache_dir)
+    places = PlaceNames.load(data.path(data.places_file))
+    dataset = load_venue_files(settings, gazetteer, places)
+    for problem in dataset.problems:
         out.write(f"{problem}\n")
-    loaded, skipped = len(datasets.venues.venues), len(datasets.venues.skipped)
+    loaded, skipped = len(dataset.venues), len(dataset.skipped)
     out.write(f"{loaded} places loaded, {skipped} rows skipped.\n")
-    return 1 if datasets.venues.skipped and args.strict else 0
+    return 1 if dataset.skipped and args.strict else 0
 
 
 def _whole(low: int, high: int, what: str) -> Callable[[str], int]:

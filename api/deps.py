@@ -26,8 +26,15 @@ def get_registry(request: Request) -> LocatorRegistry:
 
 
 def get_locator(request: Request) -> Locator:
-    # Taken once per request: a swap mid-request can't mix two versions of the data.
-    return get_registry(request).current
+    """The live locator, rebuilt first if the database has changed (in any worker).
+
+    Taken once per request: a swap mid-request can't mix two versions of the data.
+    """
+    datasets = get_datasets(request)
+    settings = get_settings(request)
+    return get_registry(request).current_for(
+        datasets.store.data_version(), lambda: datasets.locator(settings)
+    )
 
 
 def get_resolver(request: Request) -> LocationResolver:

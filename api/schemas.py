@@ -234,7 +234,7 @@ class ReadyOut(BaseModel):
     place_names: int
     places: dict[str, int]
     rows_skipped: int = Field(description="Data rows that could not be used (see the logs).")
-    data_version: int
+    data_version: int = Field(description="Goes up with every change to the place data.")
 
 
 class AboutOut(BaseModel):

@@ -1,4 +1,5 @@
-"""Load every dataset the service needs from the configured data directory."""
+"""Load everything the service needs: reference files from the data directory, places from
+the database (seeded from the open data on first start)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from geodata.gazetteer import Gazetteer
 from geodata.geocoder import OnlineGeocoder
 from geodata.placenames import PlaceNames
 from geodata.resolver import LocationResolver
+from geodata.store import PlaceStore, make_engine, migrate
 from geodata.venues import VenueDataset, load_police_offices, load_safe_places, merge
 from locator.area import ServiceArea
 from locator.geo import bng_to_wgs84
@@ -24,8 +26,8 @@ log = logging.getLogger(__name__)
 class Datasets:
     gazetteer: Gazetteer
     places: PlaceNames
-    venues: VenueDataset
     area: ServiceArea
+    store: PlaceStore
 
     def resolver(self, settings: Settings) -> LocationResolver:
         geocoder = None
@@ -40,23 +42,44 @@ class Datasets:
         )
 
     def locator(self, settings: Settings) -> Locator:
-        index = VenueIndex(self.venues.venues, settings.search.walking_speed_kmh)
+        """A new locator over the places as the database holds them now."""
+        index = VenueIndex(self.store.venues(), settings.search.walking_speed_kmh)
         return Locator(index, self.area, settings.search)
 
 
-def load_datasets(settings: Settings) -> Datasets:
-    """Read and validate everything; raise `DataError` for a file that can't be used at all."""
+def load_venue_files(settings: Settings, gazetteer: Gazetteer, places: PlaceNames) -> VenueDataset:
+    """The venues and police offices as the open-data files describe them, validated."""
     data = settings.data
-    gazetteer = Gazetteer.load(data.path(data.postcodes_file), data.cache_dir)
-    places = PlaceNames.load(data.path(data.places_file))
-    venues = merge(
+    return merge(
         load_safe_places(data.path(data.venues_file), gazetteer),
         load_police_offices(data.path(data.police_file), gazetteer, places),
     )
+
+
+def open_store(settings: Settings) -> PlaceStore:
+    """The place database, migrated to the current schema."""
+    engine = make_engine(settings.database)
+    migrate(engine)
+    return PlaceStore(engine)
+
+
+def load_datasets(settings: Settings) -> Datasets:
+    """Read and validate everything; raise `DataError` for a file that can't be used at all.
+
+    On the first start the database is created and seeded from the open-data files; after
+    that the database is the source of truth and the venue files are not read again.
+    """
+    data = settings.data
+    gazetteer = Gazetteer.load(data.path(data.postcodes_file), data.cache_dir)
+    places = PlaceNames.load(data.path(data.places_file))
     area = load_service_area(data.path(data.boundaries_file))
-    if venues.skipped:
-        # Row details name no searches, but they are long: `safeplaces check-data` lists them.
-        log.warning(
-            "%d venue rows could not be used; see `safeplaces check-data`", len(venues.skipped)
-        )
-    return Datasets(gazetteer, places, venues, area)
+    store = open_store(settings)
+    if store.data_version() == 0:
+        dataset = load_venue_files(settings, gazetteer, places)
+        if store.seed(dataset) and dataset.skipped:
+            # Row details name no searches, but they are long: `safeplaces check-data` lists them.
+            log.warning(
+                "%d venue rows could not be used; see `safeplaces check-data`",
+                len(dataset.skipped),
+            )
+    return Datasets(gazetteer, places, area, store)

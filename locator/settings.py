@@ -148,9 +148,12 @@ class Settings(BaseSettings):
     geocoder: GeocoderSettings = Field(default_factory=GeocoderSettings)
     pages: PagesSettings = Field(default_factory=PagesSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
-    # Flat aliases for the two settings people set most.
+    # Flat aliases for the settings people set most.
     data_dir: Path | None = None
     cache_dir: Path | None = None
+    # SQLAlchemy URL of the place database; default a SQLite file beside the cache folder
+    # (var/safeplaces.db), so each checkout (and each test) has its own.
+    database_url: str | None = None
 
     @model_validator(mode="after")
     def _apply_aliases(self) -> Settings:
@@ -159,3 +162,9 @@ class Settings(BaseSettings):
         if self.cache_dir is not None:
             self.data.cache_dir = self.cache_dir
         return self
+
+    @property
+    def database(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data.cache_dir.parent / 'safeplaces.db'}"

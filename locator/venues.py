@@ -52,8 +52,12 @@ _CATEGORY_LABELS = {
 
 
 class Status(StrEnum):
+    """A place's lifecycle: only active places are shown to the public."""
+
+    DRAFT = "draft"
     ACTIVE = "active"
     SUSPENDED = "suspended"
+    REMOVED = "removed"
 
 
 class LocationPrecision(StrEnum):

@@ -33,6 +33,6 @@ def readyz(datasets: DatasetsDep, locator: LocatorDep, registry: RegistryDep) ->
         postcode_districts=datasets.gazetteer.district_count,
         place_names=len(datasets.places),
         places=locator.index.counts(),
-        rows_skipped=len(datasets.venues.skipped),
-        data_version=registry.version,
+        rows_skipped=len(datasets.store.seed_problems()),
+        data_version=registry.data_version,
     )

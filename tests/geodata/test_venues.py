@@ -2,7 +2,7 @@ from pathlib import Path
 
 from synthetic import VENUES, VENUES_HEADER
 
-from geodata.datasets import load_datasets
+from geodata.datasets import load_datasets, load_venue_files
 from geodata.gazetteer import Gazetteer
 from geodata.placenames import PlaceNames
 from geodata.venues import load_police_offices, load_safe_places
@@ -77,13 +77,14 @@ def test_synthetic_police(synthetic_settings: Settings) -> None:
 
 
 def test_real_datasets(real_settings: Settings) -> None:
-    ds = load_datasets(real_settings)
-    venues = ds.venues.venues
+    loaded = load_datasets(real_settings)
+    ds_files = load_venue_files(real_settings, loaded.gazetteer, loaded.places)
+    venues = ds_files.venues
     safe = [v for v in venues if v.kind is Kind.SAFE_PLACE]
     police = {v.id: v for v in venues if v.kind is Kind.POLICE_ENQUIRY_OFFICE}
     assert len(safe) == 60 and all(v.category is Category.LIBRARY for v in safe)
     # The three venues with no position and no postcode are reported, by row.
-    assert sorted((p.row, p.record_id) for p in ds.venues.skipped) == [
+    assert sorted((p.row, p.record_id) for p in ds_files.skipped) == [
         (61, "V061"),
         (62, "V062"),
         (63, "V063"),

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from pyproj import Geod
 
-from geodata.datasets import load_datasets
+from geodata.datasets import load_datasets, load_venue_files
 from locator.hours import LONDON, OpeningHours
 from locator.index import VenueFilter, VenueIndex, walk_minutes
 from locator.registry import LocatorRegistry
@@ -47,7 +47,8 @@ def _brute_force(venues: list[Venue], lon: float, lat: float) -> tuple[list[str]
 
 @pytest.fixture(scope="module")
 def real_venues(real_settings: Settings) -> list[Venue]:
-    return load_datasets(real_settings).venues.venues
+    ds = load_datasets(real_settings)
+    return load_venue_files(real_settings, ds.gazetteer, ds.places).venues
 
 
 def test_nearest_matches_brute_force_geodesic_on_real_venues(real_venues: list[Venue]) -> None:
@@ -198,4 +199,19 @@ def test_registry_swap_is_atomic_for_readers() -> None:
     for t in readers:
         t.join()
     assert seen <= {1, 50}
-    assert registry.version == 201
+    assert registry.data_version == 200
+
+
+def test_registry_rebuilds_once_when_the_data_version_moves() -> None:
+    small = Locator(VenueIndex([_venue(1, 53.1, -1.5)]), None, SearchSettings())
+    registry = LocatorRegistry(small, data_version=3)
+    builds: list[int] = []
+
+    def build() -> Locator:
+        builds.append(1)
+        return Locator(VenueIndex([]), None, SearchSettings())
+
+    assert registry.current_for(3, build) is small and builds == []
+    rebuilt = registry.current_for(4, build)
+    assert rebuilt is not small and registry.data_version == 4
+    assert registry.current_for(4, build) is rebuilt and len(builds) == 1
