@@ -11,7 +11,7 @@ from geodata.gazetteer import Gazetteer
 from geodata.geocoder import OnlineGeocoder
 from geodata.placenames import PlaceNames
 from geodata.resolver import LocationResolver
-from geodata.store import PlaceStore, make_engine, migrate
+from geodata.store import PlaceStore
 from geodata.venues import VenueDataset, load_police_offices, load_safe_places, merge
 from locator.area import ServiceArea
 from locator.geo import bng_to_wgs84
@@ -58,9 +58,7 @@ def load_venue_files(settings: Settings, gazetteer: Gazetteer, places: PlaceName
 
 def open_store(settings: Settings) -> PlaceStore:
     """The place database, migrated to the current schema."""
-    engine = make_engine(settings.database)
-    migrate(engine)
-    return PlaceStore(engine)
+    return PlaceStore.open(settings.database)
 
 
 def load_datasets(settings: Settings) -> Datasets:

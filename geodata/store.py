@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from sqlalchemy import (
     DateTime,
     Engine,
     Float,
+    ForeignKey,
     Integer,
     String,
     Text,
@@ -34,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from geodata.venues import VenueDataset
+from locator.errors import PlaceNotFound, StaleEdit
 from locator.hours import InvalidOpeningHours, OpeningHours
 from locator.venues import Category, Kind, LocationPrecision, Status, Venue
 
@@ -136,6 +140,51 @@ class PlaceRow(Base):
         )
 
 
+class ChangeRow(Base):
+    """One change to one place: who, when, what, and each field's before and after."""
+
+    __tablename__ = "place_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    place_id: Mapped[str] = mapped_column(ForeignKey("places.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)  # the place's version after this change
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    action: Mapped[str] = mapped_column(String(32))
+    # {"field": [before, after], ...} in JSON-safe values (dates as ISO text).
+    changes: Mapped[str] = mapped_column(Text)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    version: int
+    actor: str
+    at: datetime
+    action: str
+    fields: dict[str, tuple[Any, Any]]
+
+
+# What staff may change directly; status moves only through the lifecycle methods.
+EDITABLE = frozenset(
+    {
+        "name", "kind", "category", "address", "postcode", "latitude", "longitude",
+        "location_precision", "phone", "email", "website", "opening_hours",
+        "accessibility_notes", "last_checked", "verified", "verification_note", "operator",
+        "external_ref",
+    }
+)  # fmt: skip
+
+
+def _json_safe(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def _from_json(field: str, value: Any) -> Any:
+    if field == "last_checked" and isinstance(value, str):
+        return date.fromisoformat(value)
+    return value
+
+
 class MetaRow(Base):
     """Small facts about the database itself: the data version, when it was seeded."""
 
@@ -145,8 +194,13 @@ class MetaRow(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-def make_engine(url: str) -> Engine:
-    """An engine; for SQLite, a file whose folder exists, in WAL mode with foreign keys on."""
+def make_engine(url: str, *, writer: bool = False) -> Engine:
+    """An engine; for SQLite, a file whose folder exists, in WAL mode with foreign keys on.
+
+    A `writer` engine starts SQLite transactions with BEGIN IMMEDIATE: it takes the write lock
+    first, so two edits queue up instead of one failing half-way with "database is locked".
+    Readers never wait for it (WAL).
+    """
     kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -158,12 +212,18 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            # SQLAlchemy emits BEGIN itself (below), not the driver.
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             # WAL: readers never wait for a writer; a crash mid-write leaves the last commit.
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
     return engine
 
@@ -181,20 +241,80 @@ def migrate(engine: Engine) -> None:
 
 
 class PlaceStore:
-    """Reads and writes places; every write bumps the data version in the same transaction."""
+    """Reads and writes places. Every write is audited and bumps the data version in the same
+    transaction, so a change, its record and the signal to rebuild indexes are one unit."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, writer: Engine | None = None) -> None:
         self.engine = engine
         self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self._writes = sessionmaker(writer or engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str) -> PlaceStore:
+        """A store on `url`, its schema migrated to the newest version."""
+        engine = make_engine(url)
+        migrate(engine)
+        return cls(engine, make_engine(url, writer=True))
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with self._writes.begin() as session:
+            yield session
+            # Only a transaction that changes something moves the version (and so the indexes).
+            if session.new or session.dirty or session.deleted:
+                self.bump_version(session)
+
+    # -- reads ----------------------------------------------------------------------------
 
     def data_version(self) -> int:
         with self.sessions() as session:
             value = session.get(MetaRow, "data_version")
             return int(value.value) if value else 0
 
+    def venues(self) -> list[Venue]:
+        """Every place, in any state (the index keeps only the active ones)."""
+        with self.sessions() as session:
+            rows = session.scalars(select(PlaceRow).order_by(PlaceRow.id)).all()
+            return [row.to_venue() for row in rows]
+
+    def get(self, place_id: str) -> PlaceRow:
+        with self.sessions() as session:
+            row = session.get(PlaceRow, place_id)
+            if row is None:
+                raise _missing()
+            return row
+
+    def count(self) -> int:
+        with self.sessions() as session:
+            return int(session.scalar(select(func.count()).select_from(PlaceRow)) or 0)
+
+    def history(self, place_id: str) -> list[Change]:
+        """Every recorded change to a place, oldest first."""
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(ChangeRow).where(ChangeRow.place_id == place_id).order_by(ChangeRow.id)
+            ).all()
+            return [
+                Change(
+                    r.version,
+                    r.actor,
+                    r.at,
+                    r.action,
+                    {k: (v[0], v[1]) for k, v in json.loads(r.changes).items()},
+                )
+                for r in rows
+            ]
+
+    def seed_problems(self) -> list[str]:
+        with self.sessions() as session:
+            row = session.get(MetaRow, "seed_problems")
+            return list(json.loads(row.value)) if row else []
+
+    # -- writes ---------------------------------------------------------------------------
+
     @staticmethod
     def bump_version(session: Session) -> None:
-        """Count one more committed change (call inside the writing transaction)."""
+        """Count one more committed change (inside the writing transaction)."""
         changed = session.execute(
             update(MetaRow)
             .where(MetaRow.key == "data_version")
@@ -203,50 +323,141 @@ class PlaceStore:
         if changed.rowcount == 0:  # type: ignore[attr-defined]
             session.add(MetaRow(key="data_version", value="1"))
 
-    def venues(self) -> list[Venue]:
-        """Every place, in any state (the index keeps only the active ones)."""
-        with self.sessions() as session:
-            rows = session.scalars(select(PlaceRow).order_by(PlaceRow.id)).all()
-            return [row.to_venue() for row in rows]
-
-    def count(self) -> int:
-        with self.sessions() as session:
-            return int(session.scalar(select(func.count()).select_from(PlaceRow)) or 0)
-
-    def seed_problems(self) -> list[str]:
-        with self.sessions() as session:
-            row = session.get(MetaRow, "seed_problems")
-            return list(json.loads(row.value)) if row else []
-
     def seed(self, dataset: VenueDataset) -> bool:
         """Fill an empty database from the open data, once. Returns whether it seeded.
 
         "Once" is recorded in the database itself, so a restart (or a second worker starting
         at the same moment) never seeds again, even if staff have since removed every place.
         """
-        with self.sessions.begin() as session:
+        with self._write() as session:
             if session.get(MetaRow, "seeded_at") is not None:
                 return False
             session.add(MetaRow(key="seeded_at", value=datetime.now(UTC).isoformat()))
-            session.add_all(PlaceRow.from_venue(v) for v in dataset.venues)
+            self._create(session, dataset.venues, "seed")
             problems = [str(p) for p in dataset.skipped]
             session.add(MetaRow(key="seed_problems", value=json.dumps(problems)))
-            self.bump_version(session)
         log.info("seeded the place database with %d places", len(dataset.venues))
         return True
 
-    def set_status(self, place_id: str, status: Status) -> None:
-        """Change one place's status (a minimal write path; staff tools build on it)."""
-        with self.sessions.begin() as session:
-            row = session.get(PlaceRow, place_id)
-            if row is None:
-                raise KeyError(place_id)
-            row.status = status.value
-            row.version += 1
-            row.updated_at = datetime.now(UTC)
-            self.bump_version(session)
+    def add(self, venues: Iterable[Venue], actor: str = "system") -> None:
+        with self._write() as session:
+            self._create(session, venues, actor)
 
-    def add(self, venues: Iterable[Venue]) -> None:
-        with self.sessions.begin() as session:
-            session.add_all(PlaceRow.from_venue(v) for v in venues)
-            self.bump_version(session)
+    @staticmethod
+    def _create(session: Session, venues: Iterable[Venue], actor: str) -> None:
+        rows = [PlaceRow.from_venue(v) for v in venues]
+        session.add_all(rows)
+        # The places must exist before the records that point at them.
+        session.flush()
+        session.add_all(_record(r, actor, "create", _all_fields(r, before=None)) for r in rows)
+
+    def update(
+        self, place_id: str, changes: Mapping[str, Any], actor: str, expected_version: int
+    ) -> PlaceRow:
+        """Change some fields of a place, if it is still at `expected_version`.
+
+        An edit of an older version raises `StaleEdit` with the current version: a lost
+        update is never possible. Unchanged values are not recorded; no change, no new version.
+        """
+        unknown = set(changes) - EDITABLE
+        if unknown:
+            raise ValueError(f"these fields can't be edited: {', '.join(sorted(unknown))}")
+        with self._write() as session:
+            row = session.get(PlaceRow, place_id, with_for_update=True)
+            if row is None:
+                raise _missing()
+            if row.version != expected_version:
+                raise StaleEdit(row.version)
+            diff = {
+                f: (_json_safe(getattr(row, f)), _json_safe(v))
+                for f, v in changes.items()
+                if getattr(row, f) != v
+            }
+            if not diff:
+                return row
+            for field, value in changes.items():
+                setattr(row, field, value)
+            self._touch(session, row, actor, "update", diff)
+            return row
+
+    def set_status(self, place_id: str, status: Status, actor: str = "system") -> PlaceRow:
+        """Move a place through its lifecycle (activate, suspend, remove, restore)."""
+        with self._write() as session:
+            row = session.get(PlaceRow, place_id, with_for_update=True)
+            if row is None:
+                raise _missing()
+            if row.status == status.value:
+                return row
+            diff = {"status": (row.status, status.value)}
+            row.status = status.value
+            self._touch(session, row, actor, _ACTIONS[status], diff)
+            return row
+
+    def restore_version(self, place_id: str, version: int, actor: str) -> PlaceRow:
+        """Put a place back as it was at `version`; the restore is itself a recorded change."""
+        history = self.history(place_id)
+        if not any(c.version == version for c in history):
+            raise _missing()
+        current = self.get(place_id)
+        # Walk back from now, undoing each later change.
+        state: dict[str, Any] = {}
+        for change in reversed(history):
+            if change.version <= version:
+                break
+            for field, (before, _after) in change.fields.items():
+                state[field] = _from_json(field, before)
+        status = state.pop("status", None)
+        with self._write() as session:
+            row = session.get(PlaceRow, place_id, with_for_update=True)
+            if row is None:
+                raise _missing()
+            if row.version != current.version:
+                raise StaleEdit(row.version)
+            diff = {
+                f: (_json_safe(getattr(row, f)), _json_safe(v))
+                for f, v in state.items()
+                if getattr(row, f) != v
+            }
+            if status is not None and row.status != status:
+                diff["status"] = (row.status, status)
+                row.status = status
+            for field, value in state.items():
+                setattr(row, field, value)
+            if diff:
+                self._touch(session, row, actor, f"restore to version {version}", diff)
+            return row
+
+    @staticmethod
+    def _touch(
+        session: Session, row: PlaceRow, actor: str, action: str, diff: dict[str, Any]
+    ) -> None:
+        row.version += 1
+        row.updated_at = datetime.now(UTC)
+        session.add(_record(row, actor, action, diff))
+
+
+_ACTIONS = {
+    Status.ACTIVE: "activate",
+    Status.SUSPENDED: "suspend",
+    Status.REMOVED: "remove",
+    Status.DRAFT: "make draft",
+}
+
+
+def _record(row: PlaceRow, actor: str, action: str, diff: dict[str, Any]) -> ChangeRow:
+    return ChangeRow(
+        place_id=row.id,
+        version=row.version,
+        actor=actor,
+        at=datetime.now(UTC),
+        action=action,
+        changes=json.dumps({k: [v[0], v[1]] for k, v in diff.items()}),
+    )
+
+
+def _all_fields(row: PlaceRow, before: None) -> dict[str, Any]:
+    return {f: (before, _json_safe(getattr(row, f))) for f in sorted(EDITABLE | {"status"})}
+
+
+def _missing() -> PlaceNotFound:
+    return PlaceNotFound("We couldn't find that place. It may have been removed.")

@@ -72,6 +72,22 @@ class PlaceNotFound(SafePlacesError):
     title = "We couldn't find that place"
 
 
+class StaleEdit(SafePlacesError):
+    """An edit made to an older version of a place than the one stored now."""
+
+    status = 412
+    slug = "stale-edit"
+    title = "Someone else has changed this place"
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(
+            "Someone else changed this place while you were editing it. "
+            "Look at the place as it is now, then make your change again.",
+            log_message="edit of an out-of-date version",
+        )
+        self.current_version = current_version
+
+
 class GeocoderUnavailable(SafePlacesError):
     status = 503
     slug = "geocoder-unavailable"
