@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -11,10 +12,11 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from geodata.datasets import Datasets, load_datasets, load_venue_files
+from geodata.datasets import Datasets, load_datasets, load_venue_files, open_users
 from geodata.gazetteer import Gazetteer
 from geodata.placenames import PlaceName, PlaceNames
 from geodata.postcodes import PostcodeDistrict, parse_postcode_or_district
+from locator.accounts import Role
 from locator.errors import DataError, SafePlacesError, UnknownPostcode
 from locator.hours import LONDON, describe_unknown
 from locator.index import VenueFilter, VenueMatch
@@ -113,6 +115,45 @@ def _nearest(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     return 0
 
 
+def _password(args: argparse.Namespace) -> str:
+    """From standard input (for scripts) or typed twice at a hidden prompt."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password (at least 12 characters): ")
+    if getpass.getpass("Type it again: ") != first:
+        raise SafePlacesError("The two passwords are not the same. Nothing was changed.")
+    return first
+
+
+def _users(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    users = open_users(settings)
+    if args.action == "list":
+        for user in users.users():
+            areas = f"  areas: {', '.join(sorted(user.areas))}" if user.areas else ""
+            out.write(f"{user.email}  {user.role.value}  {user.name}{areas}\n")
+        return 0
+    if not args.email:
+        raise SafePlacesError("Give the account's email address with --email.")
+    try:
+        user = users.create_user(
+            args.email, args.name or "", Role(args.role), _password(args), frozenset(args.area)
+        )
+    except ValueError as exc:
+        raise SafePlacesError(str(exc)) from None
+    out.write(f"Created {user.role.value} account {user.email}.\n")
+    return 0
+
+
+def _tokens(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    users = open_users(settings)
+    match = [u for u in users.users() if u.email == args.email.strip().lower()]
+    if not match:
+        raise SafePlacesError(f"There is no account for {args.email}.")
+    token = users.create_token(match[0].id, args.name)
+    out.write(f"{token}\nKeep this token secret. It is shown only now.\n")
+    return 0
+
+
 def _check_data(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """Validate the open-data venue files (the database is not touched)."""
     data = settings.data
@@ -156,6 +197,21 @@ def build_parser() -> argparse.ArgumentParser:
         "-k", type=_whole(1, 50, "k"), default=5, help="how many places (1 to 50, default 5)"
     )
     near.add_argument("--open-now", action="store_true", help="only places open now")
+    users = sub.add_parser("users", help="staff accounts")
+    users.add_argument("action", choices=["create", "list"])
+    users.add_argument("--email")
+    users.add_argument("--name")
+    users.add_argument("--role", choices=[r.value for r in Role], default=Role.VIEWER.value)
+    users.add_argument(
+        "--area", action="append", default=[], help="a local authority code an editor may edit"
+    )
+    users.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    tokens = sub.add_parser("tokens", help="API tokens for scripts")
+    tokens.add_argument("action", choices=["create"])
+    tokens.add_argument("--email", required=True)
+    tokens.add_argument("--name", default="script", help="what the token is for")
     check = sub.add_parser("check-data", help="load the data and list every row problem")
     check.add_argument("--strict", action="store_true", help="exit 1 if any row was skipped")
     return parser
@@ -170,7 +226,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
         sys.stderr.write(f"A SAFEPLACES_ setting is not valid: {fields}. See the README.\n")
         return EXIT_BAD_INPUT
-    commands = {"postcode": _postcode, "nearest": _nearest, "check-data": _check_data}
+    commands = {
+        "postcode": _postcode,
+        "nearest": _nearest,
+        "check-data": _check_data,
+        "users": _users,
+        "tokens": _tokens,
+    }
     if args.command != "serve":
         # A terminal lookup needs its answer, not start-up notes about the data.
         logging.basicConfig(level=logging.ERROR)

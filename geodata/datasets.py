@@ -12,6 +12,7 @@ from geodata.geocoder import OnlineGeocoder
 from geodata.placenames import PlaceNames
 from geodata.resolver import LocationResolver
 from geodata.store import PlaceStore
+from geodata.users import UserStore
 from geodata.venues import VenueDataset, load_police_offices, load_safe_places, merge
 from locator.area import ServiceArea
 from locator.geo import bng_to_wgs84
@@ -59,6 +60,12 @@ def load_venue_files(settings: Settings, gazetteer: Gazetteer, places: PlaceName
 def open_store(settings: Settings) -> PlaceStore:
     """The place database, migrated to the current schema."""
     return PlaceStore.open(settings.database)
+
+
+def open_users(settings: Settings) -> UserStore:
+    """Staff accounts, in the same database as the places."""
+    store = open_store(settings)
+    return UserStore(store.engine, store.writer)
 
 
 def load_datasets(settings: Settings) -> Datasets:

@@ -246,8 +246,9 @@ class PlaceStore:
 
     def __init__(self, engine: Engine, writer: Engine | None = None) -> None:
         self.engine = engine
+        self.writer = writer or engine
         self.sessions = sessionmaker(engine, expire_on_commit=False)
-        self._writes = sessionmaker(writer or engine, expire_on_commit=False)
+        self._writes = sessionmaker(self.writer, expire_on_commit=False)
 
     @classmethod
     def open(cls, url: str) -> PlaceStore:

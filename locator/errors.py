@@ -88,6 +88,26 @@ class StaleEdit(SafePlacesError):
         self.current_version = current_version
 
 
+class NotAuthenticated(SafePlacesError):
+    status = 401
+    slug = "not-authenticated"
+    title = "Please log in"
+
+
+class Forbidden(SafePlacesError):
+    status = 403
+    slug = "forbidden"
+    title = "You can't do that"
+
+
+class AccountLocked(SafePlacesError):
+    """Too many wrong passwords: the account waits a while before it can log in again."""
+
+    status = 429
+    slug = "account-locked"
+    title = "Too many tries"
+
+
 class GeocoderUnavailable(SafePlacesError):
     status = 503
     slug = "geocoder-unavailable"

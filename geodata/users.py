@@ -1,0 +1,210 @@
+"""Staff accounts: argon2 password hashes, login throttling and lockout, and API tokens.
+
+Tokens are long random strings shown once; only their SHA-256 is stored (a fast hash is
+right for high-entropy secrets; passwords, which people choose, get argon2).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from pwdlib import PasswordHash
+from sqlalchemy import Boolean, DateTime, Engine, ForeignKey, Integer, String, select
+from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
+
+from geodata.store import Base
+from locator.accounts import Role, StaffUser
+from locator.errors import AccountLocked, NotAuthenticated
+
+MIN_PASSWORD = 12
+# After this many wrong passwords in a row each try waits longer; after LOCK_AFTER, the
+# account is locked for LOCK_FOR.
+SLOW_AFTER = 3
+LOCK_AFTER = 8
+LOCK_FOR = timedelta(minutes=15)
+TOKEN_PREFIX = "sp_"
+
+_HASHER = PasswordHash.recommended()
+# Checked against when the email is unknown, so a wrong email takes as long as a wrong password.
+_DUMMY_HASH = _HASHER.hash("not a real password, only for timing")
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    areas: Mapped[str] = mapped_column(String(500), default="")  # comma-separated LA codes
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    def to_user(self) -> StaffUser:
+        areas = frozenset(a for a in self.areas.split(",") if a)
+        return StaffUser(self.id, self.email, self.name, Role(self.role), areas)
+
+
+class TokenRow(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; they were written in UTC.
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+class UserStore:
+    """Accounts and tokens. `clock` and `sleep` are injectable so tests need not wait."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        writer: Engine | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self._writes = sessionmaker(writer or engine, expire_on_commit=False)
+        self.clock = clock
+        self.sleep = sleep
+
+    # -- accounts -------------------------------------------------------------------------
+
+    def create_user(
+        self,
+        email: str,
+        name: str,
+        role: Role,
+        password: str,
+        areas: frozenset[str] = frozenset(),
+    ) -> StaffUser:
+        email = email.strip().lower()
+        if "@" not in email:
+            raise ValueError("The email address needs an @.")
+        if len(password) < MIN_PASSWORD:
+            raise ValueError(f"The password must be at least {MIN_PASSWORD} characters long.")
+        if role is Role.EDITOR and not areas:
+            raise ValueError("An editor needs at least one area (a local authority code).")
+        with self._writes.begin() as session:
+            if session.scalar(select(UserRow.id).where(UserRow.email == email)) is not None:
+                raise ValueError(f"There is already an account for {email}.")
+            row = UserRow(
+                email=email,
+                name=name.strip() or email,
+                role=role.value,
+                areas=",".join(sorted(areas)),
+                password_hash=_HASHER.hash(password),
+                active=True,
+                failed_logins=0,
+                created_at=self.clock(),
+            )
+            session.add(row)
+            session.flush()
+            return row.to_user()
+
+    def users(self) -> list[StaffUser]:
+        with self.sessions() as session:
+            return [r.to_user() for r in session.scalars(select(UserRow).order_by(UserRow.email))]
+
+    def get(self, user_id: int) -> StaffUser | None:
+        with self.sessions() as session:
+            row = session.get(UserRow, user_id)
+            return row.to_user() if row is not None and row.active else None
+
+    def authenticate(self, email: str, password: str) -> StaffUser:
+        """The account for these credentials, or `NotAuthenticated` / `AccountLocked`.
+
+        Wrong passwords in a row first slow each try down, then lock the account for a while;
+        a right password resets the count.
+        """
+        wrong = NotAuthenticated(
+            "The email address or password is not right.", log_message="failed login"
+        )
+        with self._writes.begin() as session:
+            row = session.scalar(
+                select(UserRow).where(UserRow.email == email.strip().lower()).with_for_update()
+            )
+            if row is None or not row.active:
+                _HASHER.verify(password, _DUMMY_HASH)
+                raise wrong
+            now = self.clock()
+            locked_until = _aware(row.locked_until)
+            if locked_until is not None and locked_until > now:
+                minutes = max(1, round((locked_until - now).total_seconds() / 60))
+                raise AccountLocked(
+                    f"Too many wrong passwords. Try again in {minutes} minutes.",
+                    log_message="login to a locked account",
+                )
+            if row.failed_logins >= SLOW_AFTER:
+                # 1, 2, 4… seconds: slow for a script guessing, barely noticed by a person.
+                self.sleep(min(2.0 ** (row.failed_logins - SLOW_AFTER), 8.0))
+            if not _HASHER.verify(password, row.password_hash):
+                row.failed_logins += 1
+                if row.failed_logins >= LOCK_AFTER:
+                    row.locked_until = now + LOCK_FOR
+                    row.failed_logins = 0
+            else:
+                row.failed_logins = 0
+                row.locked_until = None
+                return row.to_user()
+        raise wrong
+
+    # -- tokens ---------------------------------------------------------------------------
+
+    def create_token(self, user_id: int, name: str) -> str:
+        """A new API token for a script; the plain token is returned once and never stored."""
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        with self._writes.begin() as session:
+            session.add(
+                TokenRow(
+                    user_id=user_id,
+                    name=name,
+                    token_hash=_token_hash(token),
+                    created_at=self.clock(),
+                )
+            )
+        return token
+
+    def user_for_token(self, token: str) -> StaffUser | None:
+        if not token.startswith(TOKEN_PREFIX):
+            return None
+        with self.sessions() as session:
+            row = session.scalar(
+                select(UserRow)
+                .join(TokenRow, TokenRow.user_id == UserRow.id)
+                .where(TokenRow.token_hash == _token_hash(token), TokenRow.revoked_at.is_(None))
+            )
+            return row.to_user() if row is not None and row.active else None
+
+    def revoke_token(self, token_id: int) -> None:
+        with self._writes.begin() as session:
+            row = session.get(TokenRow, token_id)
+            if row is not None and row.revoked_at is None:
+                row.revoked_at = self.clock()
+
+    def tokens(self, user_id: int) -> list[tuple[int, str, bool]]:
+        """(id, name, revoked) for each of a user's tokens."""
+        with self.sessions() as session:
+            rows = session.scalars(select(TokenRow).where(TokenRow.user_id == user_id))
+            return [(r.id, r.name, r.revoked_at is not None) for r in rows]

@@ -1,0 +1,34 @@
+"""Council staff: roles and what each may do. Plain rules; storage lives in geodata.users."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"  # users and every place
+    EDITOR = "editor"  # places in the local authority areas assigned to them
+    VIEWER = "viewer"  # read only
+
+
+@dataclass(frozen=True, slots=True)
+class StaffUser:
+    id: int
+    email: str
+    name: str
+    role: Role
+    # ONS local authority codes (e.g. E07000035) an editor may change places in.
+    areas: frozenset[str] = frozenset()
+
+    def can_edit_place(self, local_authority_code: str | None) -> bool:
+        """Admins edit anything; editors only inside their areas; viewers nothing."""
+        if self.role is Role.ADMIN:
+            return True
+        if self.role is Role.EDITOR:
+            return local_authority_code is not None and local_authority_code in self.areas
+        return False
+
+    @property
+    def can_manage_users(self) -> bool:
+        return self.role is Role.ADMIN

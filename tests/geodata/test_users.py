@@ -1,0 +1,153 @@
+"""Staff accounts: hashing, throttling and lockout, API tokens, and what each role may do."""
+
+from __future__ import annotations
+
+import io
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from api.cli import main
+from geodata.store import PlaceStore
+from geodata.users import LOCK_AFTER, LOCK_FOR, SLOW_AFTER, UserStore
+from locator.accounts import Role, StaffUser
+from locator.errors import AccountLocked, NotAuthenticated
+
+PASSWORD = "correct horse battery"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def users(tmp_path: Path, clock: Clock) -> UserStore:
+    places = PlaceStore.open(f"sqlite:///{tmp_path / 'users.db'}")
+    return UserStore(places.engine, places.writer, clock=clock, sleep=lambda s: None)
+
+
+def test_passwords_are_stored_as_argon2(users: UserStore) -> None:
+    users.create_user("Ann@Council.gov.uk", "Ann", Role.ADMIN, PASSWORD)
+    with users.sessions() as session:
+        stored = session.execute(text("SELECT email, password_hash FROM users")).one()
+    assert stored[0] == "ann@council.gov.uk"
+    assert stored[1].startswith("$argon2id$") and PASSWORD not in stored[1]
+
+
+def test_login(users: UserStore) -> None:
+    created = users.create_user("ann@council.gov.uk", "Ann", Role.ADMIN, PASSWORD)
+    assert users.authenticate(" ANN@council.gov.uk ", PASSWORD) == created
+    with pytest.raises(NotAuthenticated) as err:
+        users.authenticate("ann@council.gov.uk", "wrong password!")
+    assert err.value.status == 401
+    with pytest.raises(NotAuthenticated):
+        users.authenticate("nobody@council.gov.uk", PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("email", "role", "password", "areas", "message"),
+    [
+        ("ann", Role.ADMIN, PASSWORD, frozenset(), "needs an @"),
+        ("ann@x.uk", Role.ADMIN, "short", frozenset(), "at least 12"),
+        ("ann@x.uk", Role.EDITOR, PASSWORD, frozenset(), "at least one area"),
+    ],
+)
+def test_account_rules(
+    users: UserStore, email: str, role: Role, password: str, areas: frozenset[str], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        users.create_user(email, "Ann", role, password, areas)
+
+
+def test_one_account_per_email(users: UserStore) -> None:
+    users.create_user("ann@x.uk", "Ann", Role.VIEWER, PASSWORD)
+    with pytest.raises(ValueError, match="already an account"):
+        users.create_user("ANN@x.uk", "Ann again", Role.VIEWER, PASSWORD)
+
+
+def test_wrong_passwords_slow_down_then_lock(tmp_path: Path, clock: Clock) -> None:
+    waits: list[float] = []
+    places = PlaceStore.open(f"sqlite:///{tmp_path / 'lock.db'}")
+    users = UserStore(places.engine, places.writer, clock=clock, sleep=waits.append)
+    users.create_user("ann@x.uk", "Ann", Role.ADMIN, PASSWORD)
+    for _ in range(LOCK_AFTER):
+        with pytest.raises(NotAuthenticated):
+            users.authenticate("ann@x.uk", "not the password")
+    # No waiting for the first few tries, then a growing wait.
+    assert waits == [min(2.0**n, 8.0) for n in range(LOCK_AFTER - SLOW_AFTER)]
+    # Locked now, even with the right password.
+    with pytest.raises(AccountLocked) as err:
+        users.authenticate("ann@x.uk", PASSWORD)
+    assert "Try again in 15 minutes" in err.value.user_message
+    clock.now += LOCK_FOR + timedelta(seconds=1)
+    assert users.authenticate("ann@x.uk", PASSWORD).email == "ann@x.uk"
+
+
+def test_api_tokens(users: UserStore) -> None:
+    ann = users.create_user("ann@x.uk", "Ann", Role.EDITOR, PASSWORD, frozenset({"E07000035"}))
+    token = users.create_token(ann.id, "nightly import")
+    assert token.startswith("sp_") and len(token) > 40
+    assert users.user_for_token(token) == ann
+    assert users.user_for_token(token + "x") is None and users.user_for_token("nope") is None
+    with users.sessions() as session:
+        stored = session.execute(text("SELECT token_hash FROM api_tokens")).scalar_one()
+    assert token not in stored and len(stored) == 64
+    [(token_id, name, revoked)] = users.tokens(ann.id)
+    assert (name, revoked) == ("nightly import", False)
+    users.revoke_token(token_id)
+    assert users.user_for_token(token) is None
+
+
+@pytest.mark.parametrize(
+    ("role", "areas", "place_area", "allowed"),
+    [
+        (Role.ADMIN, frozenset(), "E07000035", True),
+        (Role.ADMIN, frozenset(), None, True),
+        (Role.EDITOR, frozenset({"E07000035"}), "E07000035", True),
+        (Role.EDITOR, frozenset({"E07000035"}), "E06000015", False),
+        (Role.EDITOR, frozenset({"E07000035"}), None, False),
+        (Role.VIEWER, frozenset(), "E07000035", False),
+    ],
+)
+def test_who_may_edit_a_place(
+    role: Role, areas: frozenset[str], place_area: str | None, allowed: bool
+) -> None:
+    user = StaffUser(1, "a@x.uk", "A", role, areas)
+    assert user.can_edit_place(place_area) is allowed
+    assert user.can_manage_users is (role is Role.ADMIN)
+
+
+def test_cli_creates_the_first_admin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SAFEPLACES_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    out = io.StringIO()
+    code = main(
+        ["users", "create", "--email", "ann@x.uk", "--name", "Ann", "--role", "admin",
+         "--password-stdin"],
+        out=out,
+    )  # fmt: skip
+    assert code == 0 and out.getvalue() == "Created admin account ann@x.uk.\n"
+    listed = io.StringIO()
+    assert main(["users", "list"], out=listed) == 0
+    assert listed.getvalue() == "ann@x.uk  admin  Ann\n"
+    token = io.StringIO()
+    assert main(["tokens", "create", "--email", "ann@x.uk", "--name", "import"], out=token) == 0
+    assert token.getvalue().startswith("sp_")
+    # A short password is refused in words, with a non-zero exit.
+    monkeypatch.setattr(sys, "stdin", io.StringIO("short\n"))
+    assert main(["users", "create", "--email", "bob@x.uk", "--password-stdin"]) == 2
+    assert "at least 12 characters" in capsys.readouterr().err
