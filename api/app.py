@@ -13,9 +13,10 @@ from fastapi_offline import FastAPIOffline
 from api.errors import register_error_handlers
 from api.html import make_templates
 from api.logging import PrivateAccessLog
-from api.routes import health, pages, places, search
+from api.routes import health, pages, places, search, staff
 from api.static import LEAFLET_DIR, STATIC_DIR, CachedStatic, SecurityHeaders
 from geodata.datasets import load_datasets
+from geodata.users import UserStore
 from locator.registry import LocatorRegistry
 from locator.settings import Settings
 
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         datasets = load_datasets(settings)
         app.state.datasets = datasets
+        app.state.users = UserStore(datasets.store.engine, datasets.store.writer)
         app.state.resolver = datasets.resolver(settings)
         version = datasets.store.data_version()
         app.state.registry = LocatorRegistry(datasets.locator(settings), version)
@@ -69,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search.router)
     app.include_router(places.router)
     app.include_router(health.router)
+    app.include_router(staff.router)
     app.include_router(pages.router)
     app.mount("/static/vendor/leaflet", CachedStatic(directory=LEAFLET_DIR), name="leaflet")
     app.mount("/static", CachedStatic(directory=STATIC_DIR), name="static")

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.html import error_page, wants_html
 from api.schemas import ChoiceOut
 from geodata.placenames import PlaceName
-from locator.errors import SafePlacesError
+from locator.errors import NotAuthenticated, SafePlacesError, StaleEdit
 
 log = logging.getLogger("safeplaces.errors")
 
@@ -40,11 +40,18 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     if wants_html(request):
         return error_page(request, exc.status, exc.title, exc.user_message)
     extra: dict[str, Any] = {}
+    if exc.field_errors:
+        extra["errors"] = exc.field_errors
+    if isinstance(exc, StaleEdit):
+        extra["current_version"] = exc.current_version
     if exc.choices:
         extra["choices"] = [
             ChoiceOut.of(c).model_dump() for c in exc.choices if isinstance(c, PlaceName)
         ]
-    return problem(exc.status, exc.slug, exc.title, exc.user_message, **extra)
+    response = problem(exc.status, exc.slug, exc.title, exc.user_message, **extra)
+    if isinstance(exc, NotAuthenticated):
+        response.headers["WWW-Authenticate"] = 'Bearer realm="safeplaces staff"'
+    return response
 
 
 # Parameter names in words, with the name itself for whoever is writing the request.

@@ -10,6 +10,7 @@ from geodata.boundaries import load_service_area
 from geodata.gazetteer import Gazetteer
 from geodata.geocoder import OnlineGeocoder
 from geodata.placenames import PlaceNames
+from geodata.postcodes import parse_postcode
 from geodata.resolver import LocationResolver
 from geodata.store import PlaceStore
 from geodata.users import UserStore
@@ -62,6 +63,14 @@ def open_store(settings: Settings) -> PlaceStore:
     return PlaceStore.open(settings.database)
 
 
+def area_of(gazetteer: Gazetteer, postcode: str | None) -> str | None:
+    """The local authority a postcode is in, per the gazetteer; None if unknown."""
+    if not postcode:
+        return None
+    found = gazetteer.find(parse_postcode(postcode))
+    return found.local_authority_code if found else None
+
+
 def open_users(settings: Settings) -> UserStore:
     """Staff accounts, in the same database as the places."""
     store = open_store(settings)
@@ -81,7 +90,9 @@ def load_datasets(settings: Settings) -> Datasets:
     store = open_store(settings)
     if store.data_version() == 0:
         dataset = load_venue_files(settings, gazetteer, places)
-        if store.seed(dataset) and dataset.skipped:
+        if store.seed(dataset, area_of=lambda v: area_of(gazetteer, v.postcode)) and (
+            dataset.skipped
+        ):
             # Row details name no searches, but they are long: `safeplaces check-data` lists them.
             log.warning(
                 "%d venue rows could not be used; see `safeplaces check-data`",

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -76,6 +77,8 @@ class PlaceRow(Base):
     verified: Mapped[bool] = mapped_column(Boolean, default=True)
     verification_note: Mapped[str | None] = mapped_column(Text)
     operator: Mapped[str | None] = mapped_column(String(200))
+    # ONS local authority (from the postcode): which editors may change the place.
+    local_authority_code: Mapped[str | None] = mapped_column(String(16), index=True)
     # Bumped on every change to this place: its ETag.
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=func.now())
@@ -111,10 +114,16 @@ class PlaceRow(Base):
         )
 
     @classmethod
-    def from_venue(cls, venue: Venue, external_ref: str | None = None) -> PlaceRow:
+    def from_venue(
+        cls,
+        venue: Venue,
+        external_ref: str | None = None,
+        local_authority_code: str | None = None,
+    ) -> PlaceRow:
         now = datetime.now(UTC)
         return cls(
             id=venue.id,
+            local_authority_code=local_authority_code,
             external_ref=external_ref or venue.id,
             name=venue.name,
             kind=venue.kind.value,
@@ -170,7 +179,7 @@ EDITABLE = frozenset(
         "name", "kind", "category", "address", "postcode", "latitude", "longitude",
         "location_precision", "phone", "email", "website", "opening_hours",
         "accessibility_notes", "last_checked", "verified", "verification_note", "operator",
-        "external_ref",
+        "external_ref", "local_authority_code",
     }
 )  # fmt: skip
 
@@ -278,6 +287,11 @@ class PlaceStore:
             rows = session.scalars(select(PlaceRow).order_by(PlaceRow.id)).all()
             return [row.to_venue() for row in rows]
 
+    def rows(self) -> list[PlaceRow]:
+        """Every place row, by id (for staff lists)."""
+        with self.sessions() as session:
+            return list(session.scalars(select(PlaceRow).order_by(PlaceRow.id)).all())
+
     def get(self, place_id: str) -> PlaceRow:
         with self.sessions() as session:
             row = session.get(PlaceRow, place_id)
@@ -324,7 +338,9 @@ class PlaceStore:
         if changed.rowcount == 0:  # type: ignore[attr-defined]
             session.add(MetaRow(key="data_version", value="1"))
 
-    def seed(self, dataset: VenueDataset) -> bool:
+    def seed(
+        self, dataset: VenueDataset, area_of: Callable[[Venue], str | None] = lambda v: None
+    ) -> bool:
         """Fill an empty database from the open data, once. Returns whether it seeded.
 
         "Once" is recorded in the database itself, so a restart (or a second worker starting
@@ -334,23 +350,59 @@ class PlaceStore:
             if session.get(MetaRow, "seeded_at") is not None:
                 return False
             session.add(MetaRow(key="seeded_at", value=datetime.now(UTC).isoformat()))
-            self._create(session, dataset.venues, "seed")
+            self._create(session, dataset.venues, "seed", area_of)
             problems = [str(p) for p in dataset.skipped]
             session.add(MetaRow(key="seed_problems", value=json.dumps(problems)))
         log.info("seeded the place database with %d places", len(dataset.venues))
         return True
 
-    def add(self, venues: Iterable[Venue], actor: str = "system") -> None:
+    def add(
+        self,
+        venues: Iterable[Venue],
+        actor: str = "system",
+        area_of: Callable[[Venue], str | None] = lambda v: None,
+    ) -> None:
         with self._write() as session:
-            self._create(session, venues, actor)
+            self._create(session, venues, actor, area_of)
 
     @staticmethod
-    def _create(session: Session, venues: Iterable[Venue], actor: str) -> None:
-        rows = [PlaceRow.from_venue(v) for v in venues]
+    def _create(
+        session: Session,
+        venues: Iterable[Venue],
+        actor: str,
+        area_of: Callable[[Venue], str | None],
+    ) -> None:
+        rows = [PlaceRow.from_venue(v, local_authority_code=area_of(v)) for v in venues]
         session.add_all(rows)
         # The places must exist before the records that point at them.
         session.flush()
         session.add_all(_record(r, actor, "create", _all_fields(r, before=None)) for r in rows)
+
+    def create(
+        self, fields: Mapping[str, Any], actor: str, status: Status = Status.ACTIVE
+    ) -> PlaceRow:
+        """A new place from checked fields (see geodata.validation), recorded as created."""
+        unknown = set(fields) - EDITABLE
+        if unknown:
+            raise ValueError(f"these fields can't be set: {', '.join(sorted(unknown))}")
+        now = datetime.now(UTC)
+        row = PlaceRow(
+            id="SP" + uuid.uuid4().hex[:10].upper(),
+            kind=Kind.SAFE_PLACE.value,
+            address="",
+            status=status.value,
+            verified=True,
+            version=1,
+            created_at=now,
+            updated_at=now,
+        )
+        for field, value in fields.items():
+            setattr(row, field, value)
+        with self._write() as session:
+            session.add(row)
+            session.flush()
+            session.add(_record(row, actor, "create", _all_fields(row, before=None)))
+        return row
 
     def update(
         self, place_id: str, changes: Mapping[str, Any], actor: str, expected_version: int

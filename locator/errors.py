@@ -20,12 +20,15 @@ class SafePlacesError(Exception):
         *,
         log_message: str | None = None,
         choices: list[object] | None = None,
+        field_errors: dict[str, str] | None = None,
     ) -> None:
         super().__init__(log_message or self.slug)
         self.user_message = user_message
         self.log_message = log_message or self.slug
         # Places the person may have meant (geodata's PlaceName; locator can't import it).
         self.choices: list[object] = choices or []
+        # A message per form field, for forms and API clients to show beside each field.
+        self.field_errors: dict[str, str] = field_errors or {}
 
 
 class InvalidPostcode(SafePlacesError):
@@ -70,6 +73,18 @@ class PlaceNotFound(SafePlacesError):
     status = 404
     slug = "place-not-found"
     title = "We couldn't find that place"
+
+
+class PlaceInvalid(SafePlacesError):
+    status = 422
+    slug = "invalid-place"
+    title = "Some details of the place need fixing"
+
+
+class PreconditionRequired(SafePlacesError):
+    status = 428
+    slug = "precondition-required"
+    title = "Say which version you are changing"
 
 
 class StaleEdit(SafePlacesError):

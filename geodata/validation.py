@@ -1,0 +1,151 @@
+"""Checking a place that staff enter or import, with a plain message per field."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from geodata.gazetteer import Gazetteer
+from geodata.postcodes import parse_postcode
+from locator.area import ServiceArea
+from locator.errors import InvalidPostcode, PlaceInvalid
+from locator.hours import InvalidOpeningHours, OpeningHours
+from locator.venues import Category, Kind, LocationPrecision
+
+# UK numbers: 0 and 9 or 10 more digits, or +44 and 9 or 10; plus the short service numbers.
+_UK_PHONE = re.compile(r"^(?:0\d{9,10}|\+44\d{9,10}|999|101|111|112|18001\d{10,11})$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_TEXT_LIMITS = {"name": 200, "address": 500, "accessibility_notes": 2000, "operator": 200}
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceChecker:
+    """Validates place fields against the gazetteer and the service area."""
+
+    gazetteer: Gazetteer
+    area: ServiceArea | None
+
+    def check(self, data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+        """Clean values ready for the store, or `PlaceInvalid` listing every problem.
+
+        With `partial`, only the fields given are checked (an edit); otherwise name, category
+        and postcode are needed (a new place). A new postcode without coordinates places the
+        venue at the postcode's centre; a location outside the service area needs
+        ``outside_area_override``.
+        """
+        errors: dict[str, str] = {}
+        out: dict[str, Any] = {}
+        for field in ("name", "category", "postcode") if not partial else ():
+            if not str(data.get(field) or "").strip():
+                errors[field] = {
+                    "name": "Type the name of the place.",
+                    "category": "Choose what kind of place it is.",
+                    "postcode": "Type the postcode of the place.",
+                }[field]
+        for field, limit in _TEXT_LIMITS.items():
+            if field in data and data[field] is not None:
+                text = str(data[field]).strip()
+                if len(text) > limit:
+                    errors[field] = f"This is too long: at most {limit} characters."
+                elif field == "name" and not text:
+                    errors[field] = "Type the name of the place."
+                else:
+                    out[field] = text
+        if data.get("category") and "category" not in errors:
+            try:
+                out["category"] = Category(str(data["category"])).value
+            except ValueError:
+                names = ", ".join(c.value for c in Category)
+                errors["category"] = f"Choose one of: {names}."
+        if data.get("kind"):
+            try:
+                out["kind"] = Kind(str(data["kind"])).value
+            except ValueError:
+                errors["kind"] = "Choose safe_place or police_enquiry_office."
+        self._location(data, out, errors)
+        if "phone" in data:
+            phone = (data["phone"] or "").strip()
+            digits = re.sub(r"[\s()-]", "", phone)
+            if phone and not _UK_PHONE.match(digits):
+                errors["phone"] = "Type a UK phone number, like 01629 533400."
+            out["phone"] = phone or None
+        if "email" in data:
+            email = (data["email"] or "").strip()
+            if email and not _EMAIL.match(email):
+                errors["email"] = "Type an email address, like library@derbyshire.gov.uk."
+            out["email"] = email or None
+        if "website" in data:
+            site = (data["website"] or "").strip()
+            if site and not site.startswith(("https://", "http://")):
+                errors["website"] = "Type the whole web address, starting with https://."
+            out["website"] = site or None
+        if "opening_hours" in data:
+            text = (data["opening_hours"] or "").strip()
+            try:
+                hours = OpeningHours.parse(text)
+                out["opening_hours"] = hours.to_text() if hours else None
+            except InvalidOpeningHours as exc:
+                errors["opening_hours"] = str(exc)
+        if data.get("last_checked") is not None:
+            try:
+                checked = date.fromisoformat(str(data["last_checked"]))
+                if checked > date.today():
+                    errors["last_checked"] = "The last check can't be in the future."
+                out["last_checked"] = checked
+            except ValueError:
+                errors["last_checked"] = "Type a date like 2026-11-24."
+        if "verified" in data:
+            out["verified"] = bool(data["verified"])
+        if errors:
+            raise PlaceInvalid(
+                "Some details need fixing: see the message by each one.",
+                log_message=f"invalid place fields: {', '.join(sorted(errors))}",
+                field_errors=errors,
+            )
+        return out
+
+    def _location(self, data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
+        centre: tuple[float, float] | None = None
+        if data.get("postcode"):
+            try:
+                postcode = parse_postcode(str(data["postcode"]))
+            except InvalidPostcode:
+                errors["postcode"] = "That is not a postcode. A postcode looks like DE4 3AG."
+                return
+            found = self.gazetteer.find(postcode)
+            if found is None:
+                errors["postcode"] = f"We couldn't find the postcode {postcode}. Check it."
+                return
+            out["postcode"] = postcode.value
+            out["local_authority_code"] = found.local_authority_code
+            centre = (found.latitude, found.longitude)
+        lat, lon = data.get("latitude"), data.get("longitude")
+        if (lat is None) != (lon is None):
+            errors["latitude"] = "Give both latitude and longitude, or neither."
+            return
+        if lat is not None and lon is not None:
+            try:
+                y, x = float(lat), float(lon)
+            except (TypeError, ValueError):
+                errors["latitude"] = "Latitude and longitude must be numbers."
+                return
+            if not (49.8 <= y <= 60.9 and -8.7 <= x <= 1.8):
+                errors["latitude"] = "This position is not in Great Britain. Check the numbers."
+                return
+            out.update(latitude=y, longitude=x, location_precision=LocationPrecision.BUILDING)
+        elif centre is not None:
+            out.update(
+                latitude=centre[0],
+                longitude=centre[1],
+                location_precision=LocationPrecision.POSTCODE,
+            )
+        if "latitude" in out and self.area is not None and not data.get("outside_area_override"):
+            if not self.area.contains(out["longitude"], out["latitude"]):
+                errors["postcode" if "postcode" in out else "latitude"] = (
+                    "This place is outside the area we cover. If that is right, "
+                    "tick 'outside the area' (outside_area_override)."
+                )
+        if "location_precision" in out:
+            out["location_precision"] = out["location_precision"].value
