@@ -8,14 +8,24 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import TextIO
 
 from pydantic import ValidationError
 
-from geodata.datasets import Datasets, load_datasets, load_venue_files, open_users
+from geodata.datasets import (
+    Datasets,
+    load_datasets,
+    load_venue_files,
+    open_store,
+    open_users,
+)
+from geodata.export import export_places
 from geodata.gazetteer import Gazetteer
+from geodata.importer import plan_import, read_table
 from geodata.placenames import PlaceName, PlaceNames
 from geodata.postcodes import PostcodeDistrict, parse_postcode_or_district
+from geodata.validation import PlaceChecker
 from locator.accounts import Role
 from locator.errors import DataError, SafePlacesError, UnknownPostcode
 from locator.hours import LONDON, describe_unknown
@@ -154,6 +164,40 @@ def _tokens(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """Preview an import, then (with --yes, or a yes at the prompt) apply it, all or nothing."""
+    from tqdm import tqdm
+
+    datasets = load_datasets(settings)
+    rows = read_table(Path(args.file))
+    checker = PlaceChecker(datasets.gazetteer, datasets.area)
+    with tqdm(total=len(rows), unit="row", desc="Checking", disable=args.quiet) as bar:
+        plan = plan_import(rows, datasets.store, checker, progress=bar.update)
+    out.write(f"{args.file}: {plan.summary()}.\n")
+    for error in plan.errors:
+        out.write(f"  {error}\n")
+    if not plan.ok:
+        out.write("Nothing was imported. Fix these rows and import the file again.\n")
+        return EXIT_BAD_INPUT
+    if args.dry_run or (plan.count("add") + plan.count("update")) == 0:
+        return 0
+    if not args.yes:
+        out.write("Apply these changes? Type yes: ")
+        out.flush()
+        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+            out.write("Nothing was imported.\n")
+            return 0
+    applied = datasets.store.apply_import(plan, args.actor)
+    out.write(f"Imported: {applied} places added or updated.\n")
+    return 0
+
+
+def _export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    count = export_places(open_store(settings), Path(args.file))
+    out.write(f"Wrote {count} places to {args.file}.\n")
+    return 0
+
+
 def _check_data(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """Validate the open-data venue files (the database is not touched)."""
     data = settings.data
@@ -212,6 +256,14 @@ def build_parser() -> argparse.ArgumentParser:
     tokens.add_argument("action", choices=["create"])
     tokens.add_argument("--email", required=True)
     tokens.add_argument("--name", default="script", help="what the token is for")
+    imp = sub.add_parser("import", help="import places from a CSV, GeoJSON or GeoPackage file")
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="only show what would change")
+    imp.add_argument("--yes", action="store_true", help="apply without asking")
+    imp.add_argument("--quiet", action="store_true", help="no progress bar")
+    imp.add_argument("--actor", default="command line", help="who to record in the history")
+    exp = sub.add_parser("export", help="export every place to .csv, .geojson or .gpkg")
+    exp.add_argument("file")
     check = sub.add_parser("check-data", help="load the data and list every row problem")
     check.add_argument("--strict", action="store_true", help="exit 1 if any row was skipped")
     return parser
@@ -231,6 +283,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         "nearest": _nearest,
         "check-data": _check_data,
         "users": _users,
+        "import": _import,
+        "export": _export,
         "tokens": _tokens,
     }
     if args.command != "serve":

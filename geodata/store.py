@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -38,6 +38,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from geodata.venues import VenueDataset
+
+if TYPE_CHECKING:
+    from geodata.importer import ImportPlan
 from locator.errors import PlaceNotFound, StaleEdit
 from locator.hours import InvalidOpeningHours, OpeningHours
 from locator.venues import Category, Kind, LocationPrecision, Status, Venue
@@ -479,6 +482,48 @@ class PlaceStore:
             if diff:
                 self._touch(session, row, actor, f"restore to version {version}", diff)
             return row
+
+    def apply_import(self, plan: ImportPlan, actor: str) -> int:
+        """Apply a checked `ImportPlan` in one transaction: every row, or (on any error) none.
+
+        A place changed by someone since the plan was made stops the import (`StaleEdit`):
+        preview again. Returns how many places were added or updated.
+        """
+        if plan.errors:
+            raise ValueError("an import with errors can't be applied")
+        applied = 0
+        with self._write() as session:
+            for planned in plan.rows:
+                if planned.action == "add":
+                    row = PlaceRow(
+                        id="SP" + uuid.uuid4().hex[:10].upper(),
+                        kind=Kind.SAFE_PLACE.value,
+                        status=Status.ACTIVE.value,
+                        verified=True,
+                        version=1,
+                        created_at=datetime.now(UTC),
+                        updated_at=datetime.now(UTC),
+                    )
+                    for name, value in planned.fields.items():
+                        setattr(row, name, value)
+                    session.add(row)
+                    session.flush()
+                    session.add(_record(row, actor, "import", _all_fields(row, before=None)))
+                    applied += 1
+                elif planned.action == "update":
+                    current = session.get(PlaceRow, planned.place_id, with_for_update=True)
+                    if current is None or current.version != planned.version:
+                        raise StaleEdit(current.version if current else 0)
+                    diff = {
+                        f: (_json_safe(getattr(current, f)), _json_safe(v))
+                        for f, v in planned.fields.items()
+                        if getattr(current, f) != v
+                    }
+                    for name, value in planned.fields.items():
+                        setattr(current, name, value)
+                    self._touch(session, current, actor, "import", diff)
+                    applied += 1
+        return applied
 
     @staticmethod
     def _touch(

@@ -1,0 +1,42 @@
+"""Export every place, in any state, as CSV, GeoJSON or GeoPackage (opens in QGIS)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geodata.store import PlaceStore
+from locator.errors import DataError
+from locator.geo import WGS84
+
+COLUMNS = (
+    "id", "external_ref", "name", "kind", "category", "status", "address", "postcode",
+    "latitude", "longitude", "location_precision", "local_authority_code", "phone", "email",
+    "website", "opening_hours", "accessibility_notes", "last_checked", "verified", "operator",
+    "version",
+)  # fmt: skip
+
+
+def places_frame(store: PlaceStore) -> gpd.GeoDataFrame:
+    rows = [{c: getattr(r, c) for c in COLUMNS} for r in store.rows()]
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    frame["last_checked"] = frame["last_checked"].astype("string")
+    geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs=WGS84)
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)
+
+
+def export_places(store: PlaceStore, path: Path) -> int:
+    """Write the file (format from its suffix); returns how many places were written."""
+    frame = places_frame(store)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        pd.DataFrame(frame.drop(columns="geometry")).to_csv(path, index=False)
+    elif suffix in (".geojson", ".json"):
+        frame.to_file(path, driver="GeoJSON")
+    elif suffix == ".gpkg":
+        frame.to_file(path, driver="GPKG", layer="places")
+    else:
+        raise DataError("Export to a .csv, .geojson or .gpkg file.")
+    return len(frame)

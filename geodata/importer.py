@@ -1,0 +1,161 @@
+"""Bulk import of places from CSV, GeoJSON or GeoPackage: preview first, then all or nothing.
+
+Rows match existing places on their external reference, so importing the same file again
+changes nothing. Every row is checked like a staff edit; any bad row stops the whole import,
+with its row number and reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geodata.store import PlaceRow, PlaceStore
+from geodata.validation import PlaceChecker
+from locator.errors import DataError, PlaceInvalid
+from locator.geo import WGS84
+
+# Column names we accept for the external reference, best first.
+REF_COLUMNS = ("external_ref", "ref", "venue_id", "id")
+FIELDS = (
+    "name", "kind", "category", "address", "postcode", "latitude", "longitude", "phone",
+    "email", "website", "opening_hours", "accessibility_notes", "last_checked", "operator",
+)  # fmt: skip
+_TYPE_ALIASES = {"venue_type": "category", "type": "category", "hours": "opening_hours"}
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    row: int  # 1-based, as a spreadsheet numbers data rows under the header
+    ref: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"row {self.row} ({self.ref or 'no reference'}): {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedRow:
+    row: int
+    ref: str
+    action: str  # "add", "update" or "unchanged"
+    fields: dict[str, Any]
+    place_id: str | None = None
+    version: int | None = None
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do; nothing is written until `PlaceStore.apply_import`."""
+
+    rows: list[PlannedRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        return (
+            f"{self.count('add')} to add, {self.count('update')} to update, "
+            f"{self.count('unchanged')} unchanged, {len(self.errors)} with errors"
+        )
+
+
+def read_table(path: Path) -> list[dict[str, Any]]:
+    """Rows of a CSV, GeoJSON or GeoPackage file as plain dicts (WGS84 coordinates)."""
+    if not path.is_file():
+        raise DataError(f"There is no file at {path}.")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        return [_clean(r) for r in frame.to_dict(orient="records")]
+    if suffix in (".geojson", ".json", ".gpkg"):
+        layer = gpd.read_file(path)
+        if layer.crs is None:
+            raise DataError(f"{path.name} has no coordinate reference system.")
+        layer = layer.to_crs(WGS84)
+        rows = []
+        for record, geom in zip(
+            layer.drop(columns="geometry").to_dict(orient="records"),
+            layer.geometry,
+            strict=True,
+        ):
+            row = _clean(record)
+            if geom is not None and not geom.is_empty and geom.geom_type == "Point":
+                row.setdefault("longitude", geom.x)
+                row.setdefault("latitude", geom.y)
+            rows.append(row)
+        return rows
+    raise DataError("Import a .csv, .geojson or .gpkg file.")
+
+
+def _clean(record: dict[Any, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        name = _TYPE_ALIASES.get(str(key).strip().lower(), str(key).strip().lower())
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            continue
+        text = value.strip() if isinstance(value, str) else value
+        if text != "":
+            out.setdefault(name, text)
+    return out
+
+
+def plan_import(
+    rows: Iterable[dict[str, Any]],
+    store: PlaceStore,
+    checker: PlaceChecker,
+    progress: Callable[[int], object] = lambda n: None,
+) -> ImportPlan:
+    """Check every row and work out what importing it would do."""
+    existing = {r.external_ref: r for r in store.rows() if r.external_ref}
+    plan = ImportPlan()
+    seen: set[str] = set()
+    for number, raw in enumerate(rows, start=1):
+        progress(1)
+        ref = str(next((raw[c] for c in REF_COLUMNS if raw.get(c)), ""))
+        if not ref:
+            plan.errors.append(RowError(number, "", "it has no reference (an external_ref)"))
+            continue
+        if ref in seen:
+            plan.errors.append(RowError(number, ref, "this reference is used by an earlier row"))
+            continue
+        seen.add(ref)
+        data = {k: raw[k] for k in FIELDS if k in raw}
+        if raw.get("outside_area_override"):
+            data["outside_area_override"] = str(raw["outside_area_override"]).lower() in (
+                "true", "yes", "1",
+            )  # fmt: skip
+        try:
+            fields = checker.check(data)
+        except PlaceInvalid as exc:
+            reasons = "; ".join(f"{k}: {v}" for k, v in sorted(exc.field_errors.items()))
+            plan.errors.append(RowError(number, ref, reasons))
+            continue
+        fields.setdefault("address", str(raw.get("address", "")))
+        if raw.get("operator"):
+            fields["operator"] = str(raw["operator"])
+        current = existing.get(ref)
+        if current is None:
+            plan.rows.append(PlannedRow(number, ref, "add", {**fields, "external_ref": ref}))
+            continue
+        changes = _diff(current, fields)
+        action = "update" if changes else "unchanged"
+        plan.rows.append(
+            PlannedRow(number, ref, action, fields, current.id, current.version, changes)
+        )
+    return plan
+
+
+def _diff(row: PlaceRow, fields: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    return {k: (getattr(row, k), v) for k, v in fields.items() if getattr(row, k) != v}

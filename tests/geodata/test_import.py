@@ -1,0 +1,206 @@
+"""Bulk import (preview, then all or nothing) and export."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Point
+
+from api.cli import main
+from geodata.datasets import Datasets, load_datasets
+from geodata.export import export_places
+from geodata.importer import plan_import, read_table
+from geodata.validation import PlaceChecker
+from locator.settings import Settings
+
+HEADER = "external_ref,name,category,postcode,phone,opening_hours\n"
+GOOD = (
+    HEADER
+    + "NEW-1,Dale Road Pharmacy,pharmacy,DE4 3AG,01629 111111,Mon-Fri 09:00-18:00\n"
+    + "NEW-2,Severn Café,cafe,DE55 7BQ,,\n"
+    + "S1,Matlock Library,library,DE4 3AH,01629 533400,\n"
+)
+ONE_BAD = GOOD + "NEW-3,Nowhere Shop,shop,ZZ9 9ZZ,123,Mon 9-5pm\n"
+
+
+@pytest.fixture
+def settings(synthetic_settings: Settings, tmp_path: Path) -> Settings:
+    return synthetic_settings.model_copy(
+        update={"database_url": f"sqlite:///{tmp_path / 'import.db'}"}
+    )
+
+
+@pytest.fixture
+def datasets(settings: Settings) -> Datasets:
+    return load_datasets(settings)
+
+
+def _plan(datasets: Datasets, path: Path):  # type: ignore[no-untyped-def]
+    checker = PlaceChecker(datasets.gazetteer, datasets.area)
+    return plan_import(read_table(path), datasets.store, checker)
+
+
+def test_preview_then_apply_then_reimport_changes_nothing(
+    datasets: Datasets, tmp_path: Path
+) -> None:
+    path = tmp_path / "venues.csv"
+    path.write_text(GOOD)
+    plan = _plan(datasets, path)
+    assert plan.ok and (plan.count("add"), plan.count("update"), plan.count("unchanged")) == (
+        2,
+        1,
+        0,
+    )
+    update = next(r for r in plan.rows if r.action == "update")
+    assert set(update.changes) >= {"phone"}
+    before = datasets.store.count()
+    assert datasets.store.apply_import(plan, "ann") == 3
+    assert datasets.store.count() == before + 2
+    again = _plan(datasets, path)
+    assert again.ok and again.count("unchanged") == 3 and again.count("add") == 0
+    version = datasets.store.data_version()
+    assert datasets.store.apply_import(again, "ann") == 0
+    assert datasets.store.data_version() == version
+    new = next(r for r in datasets.store.rows() if r.external_ref == "NEW-1")
+    assert [c.action for c in datasets.store.history(new.id)] == ["import"]
+
+
+def test_one_bad_row_and_nothing_is_applied(datasets: Datasets, tmp_path: Path) -> None:
+    path = tmp_path / "venues.csv"
+    path.write_text(ONE_BAD)
+    plan = _plan(datasets, path)
+    assert not plan.ok
+    [error] = plan.errors
+    assert error.row == 4 and error.ref == "NEW-3"
+    assert (
+        "postcode" in error.reason and "phone" in error.reason and "opening_hours" in error.reason
+    )
+    with pytest.raises(ValueError):
+        datasets.store.apply_import(plan, "ann")
+    assert datasets.store.count() == 6
+
+
+def test_a_failure_half_way_rolls_everything_back(
+    datasets: Datasets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import geodata.store as store_module
+
+    path = tmp_path / "venues.csv"
+    path.write_text(GOOD)
+    plan = _plan(datasets, path)
+    real = store_module._record
+    calls = {"n": 0}
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store_module, "_record", failing)
+    version = datasets.store.data_version()
+    with pytest.raises(RuntimeError):
+        datasets.store.apply_import(plan, "ann")
+    assert datasets.store.count() == 6 and datasets.store.data_version() == version
+
+
+def test_kill_9_during_an_import_leaves_the_database_valid_and_unchanged(
+    settings: Settings, datasets: Datasets, tmp_path: Path
+) -> None:
+    path = tmp_path / "big.csv"
+    rows = [f"BIG-{i},Shop {i},shop,DE4 3AG,,\n" for i in range(200)]
+    path.write_text(HEADER + "".join(rows))
+    db = settings.database.split("///", 1)[1]
+    script = textwrap.dedent(
+        f"""
+        import sys, time
+        import geodata.store as s
+        from geodata.datasets import load_datasets
+        from geodata.importer import plan_import, read_table
+        from geodata.validation import PlaceChecker
+        from locator.settings import Settings
+        settings = Settings.model_validate_json({settings.model_dump_json()!r})
+        ds = load_datasets(settings)
+        plan = plan_import(read_table(__import__("pathlib").Path({str(path)!r})), ds.store,
+                           PlaceChecker(ds.gazetteer, ds.area))
+        real = s._record
+        def slow(*a, **k):
+            print("writing", flush=True)
+            time.sleep(0.05)
+            return real(*a, **k)
+        s._record = slow
+        ds.store.apply_import(plan, "killed")
+        """
+    )
+    before = datasets.store.count()
+    version = datasets.store.data_version()
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    for _ in range(20):  # well inside the import's transaction
+        assert proc.stdout.readline().strip() == "writing"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    fresh = load_datasets(settings)
+    assert fresh.store.count() == before and fresh.store.data_version() == version
+
+
+def test_geojson_and_geopackage(datasets: Datasets, tmp_path: Path) -> None:
+    frame = gpd.GeoDataFrame(
+        {"external_ref": ["GJ-1"], "name": ["Map Shop"], "category": ["shop"],
+         "postcode": ["DE4 3AG"]},
+        geometry=[Point(-1.552, 53.141)],
+        crs="EPSG:4326",
+    )  # fmt: skip
+    for name, driver in [("in.geojson", "GeoJSON"), ("in.gpkg", "GPKG")]:
+        path = tmp_path / name
+        frame.to_crs("EPSG:27700").to_file(path, driver=driver)  # reprojected on read
+        plan = _plan(datasets, path)
+        assert plan.ok and plan.rows[0].fields["location_precision"] == "building"
+        assert plan.rows[0].fields["latitude"] == pytest.approx(53.141, abs=1e-6)
+
+
+def test_export_opens_again(datasets: Datasets, tmp_path: Path) -> None:
+    for name in ["out.csv", "out.geojson", "out.gpkg"]:
+        path = tmp_path / name
+        assert export_places(datasets.store, path) == 6
+        if name.endswith(".csv"):
+            assert path.read_text().splitlines()[0].startswith("id,external_ref,name")
+        else:
+            back = gpd.read_file(path)
+            assert len(back) == 6 and back.crs.to_epsg() == 4326
+
+
+def test_cli_import(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAFEPLACES_DATA_DIR", str(settings.data.dir))
+    monkeypatch.setenv("SAFEPLACES_CACHE_DIR", str(settings.data.cache_dir))
+    monkeypatch.setenv("SAFEPLACES_DATABASE_URL", settings.database)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(ONE_BAD)
+    out = io.StringIO()
+    assert main(["import", str(bad), "--yes", "--quiet"], out=out) == 2
+    assert "row 4 (NEW-3)" in out.getvalue() and "Nothing was imported" in out.getvalue()
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD)
+    out = io.StringIO()
+    assert main(["import", str(good), "--dry-run", "--quiet"], out=out) == 0
+    assert "2 to add, 1 to update, 0 unchanged, 0 with errors" in out.getvalue()
+    out = io.StringIO()
+    assert main(["import", str(good), "--yes", "--quiet"], out=out) == 0
+    assert "Imported: 3 places added or updated." in out.getvalue()
+    out = io.StringIO()
+    assert main(["import", str(good), "--yes", "--quiet"], out=out) == 0
+    assert "0 to add, 0 to update, 3 unchanged" in out.getvalue()
+    out = io.StringIO()
+    assert main(["export", str(tmp_path / "all.gpkg")], out=out) == 0
+    assert out.getvalue().startswith("Wrote 8 places")
