@@ -388,19 +388,7 @@ class PlaceStore:
         unknown = set(fields) - EDITABLE
         if unknown:
             raise ValueError(f"these fields can't be set: {', '.join(sorted(unknown))}")
-        now = datetime.now(UTC)
-        row = PlaceRow(
-            id="SP" + uuid.uuid4().hex[:10].upper(),
-            kind=Kind.SAFE_PLACE.value,
-            address="",
-            status=status.value,
-            verified=True,
-            version=1,
-            created_at=now,
-            updated_at=now,
-        )
-        for field, value in fields.items():
-            setattr(row, field, value)
+        row = _new_row(fields, status)
         with self._write() as session:
             session.add(row)
             session.flush()
@@ -495,17 +483,7 @@ class PlaceStore:
         with self._write() as session:
             for planned in plan.rows:
                 if planned.action == "add":
-                    row = PlaceRow(
-                        id="SP" + uuid.uuid4().hex[:10].upper(),
-                        kind=Kind.SAFE_PLACE.value,
-                        status=Status.ACTIVE.value,
-                        verified=True,
-                        version=1,
-                        created_at=datetime.now(UTC),
-                        updated_at=datetime.now(UTC),
-                    )
-                    for name, value in planned.fields.items():
-                        setattr(row, name, value)
+                    row = _new_row(planned.fields, Status.ACTIVE)
                     session.add(row)
                     session.flush()
                     session.add(_record(row, actor, "import", _all_fields(row, before=None)))
@@ -540,6 +518,24 @@ _ACTIONS = {
     Status.REMOVED: "remove",
     Status.DRAFT: "make draft",
 }
+
+
+def _new_row(fields: Mapping[str, Any], status: Status) -> PlaceRow:
+    """A new place with a fresh id (SP + 10 hex digits), version 1."""
+    now = datetime.now(UTC)
+    row = PlaceRow(
+        id="SP" + uuid.uuid4().hex[:10].upper(),
+        kind=Kind.SAFE_PLACE.value,
+        address="",
+        status=status.value,
+        verified=True,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+    for name, value in fields.items():
+        setattr(row, name, value)
+    return row
 
 
 def _record(row: PlaceRow, actor: str, action: str, diff: dict[str, Any]) -> ChangeRow:
