@@ -69,4 +69,6 @@ def wants_html(request: Request) -> bool:
 
 
 def error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
-    return render(request, "error.html", {"title": title, "message": message}, status)
+    return render(
+        request, "error.html", {"title": title, "message": message, "status": status}, status
+    )

@@ -10,6 +10,7 @@ import hashlib
 import secrets
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from pwdlib import PasswordHash
@@ -72,6 +73,25 @@ def _aware(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment
+
+
+class SessionRow(Base):
+    __tablename__ = "staff_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+SESSION_LENGTH = timedelta(hours=8)
+
+
+@dataclass(frozen=True, slots=True)
+class StaffSession:
+    user: StaffUser
+    csrf_token: str
 
 
 class UserStore:
@@ -202,6 +222,43 @@ class UserStore:
             row = session.get(TokenRow, token_id)
             if row is not None and row.revoked_at is None:
                 row.revoked_at = self.clock()
+
+    # -- login sessions -------------------------------------------------------------------
+
+    def start_session(self, user: StaffUser) -> str:
+        """A new session for a logged-in user; returns the cookie value (stored hashed)."""
+        session_id = secrets.token_urlsafe(32)
+        now = self.clock()
+        with self._writes.begin() as session:
+            session.add(
+                SessionRow(
+                    id_hash=_token_hash(session_id),
+                    user_id=user.id,
+                    csrf_token=secrets.token_urlsafe(32),
+                    created_at=now,
+                    expires_at=now + SESSION_LENGTH,
+                )
+            )
+        return session_id
+
+    def session_for(self, session_id: str) -> StaffSession | None:
+        """The live session for a cookie value, or None (unknown, ended or expired)."""
+        if not session_id:
+            return None
+        with self.sessions() as session:
+            row = session.get(SessionRow, _token_hash(session_id))
+            if row is None or (_aware(row.expires_at) or self.clock()) <= self.clock():
+                return None
+            user = session.get(UserRow, row.user_id)
+            if user is None or not user.active:
+                return None
+            return StaffSession(user.to_user(), row.csrf_token)
+
+    def end_session(self, session_id: str) -> None:
+        with self._writes.begin() as session:
+            row = session.get(SessionRow, _token_hash(session_id))
+            if row is not None:
+                session.delete(row)
 
     def tokens(self, user_id: int) -> list[tuple[int, str, bool]]:
         """(id, name, revoked) for each of a user's tokens."""

@@ -17,6 +17,8 @@ from browser.helpers import (
     needs_card,
 )
 
+from locator.accounts import Role
+
 pytestmark = pytest.mark.browser
 
 
@@ -65,3 +67,22 @@ def test_keep_safe_card_filled_in_and_full_screen(
     card.wait_for(state="visible")
     assert CARD_NAME in card.inner_text()
     assert_no_violations(web, "Keep Safe Card, full screen", within="dialog[open]")
+
+
+def test_staff_pages_have_no_axe_violations(web: Browsing, synthetic_server: LiveServer) -> None:
+    """The staff log-in page (empty and with an error) and the place list, logged in."""
+    users = synthetic_server.app.state.users
+    if not any(u.email == "axe@council.gov.uk" for u in users.users()):
+        users.create_user("axe@council.gov.uk", "Axe", Role.ADMIN, "correct horse battery")
+    web.goto(synthetic_server, "/staff/login")
+    assert_no_violations(web, "staff log in")
+    web.page.fill("#email", "axe@council.gov.uk")
+    web.page.fill("#password", "not the password")
+    web.page.click("button[type=submit]")
+    web.page.wait_for_load_state("load")
+    assert "There is a problem" in web.page.content()
+    assert_no_violations(web, "staff log in, wrong password")
+    web.page.fill("#password", "correct horse battery")
+    web.page.click("button[type=submit]")
+    web.page.wait_for_url("**/staff/places")
+    assert_no_violations(web, "staff place list")

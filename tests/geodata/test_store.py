@@ -27,7 +27,7 @@ def test_migrations_create_the_schema_on_an_empty_database(tmp_path: Path) -> No
     with engine.connect() as c:
         assert c.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert c.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
 
 
 def test_first_start_seeds_once(synthetic_settings: Settings, tmp_path: Path) -> None:
