@@ -5,19 +5,30 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Cookie, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.auth import UsersDep
+from api.auth import UsersDep, may_edit
 from api.html import render
 from api.routes.staff import StaffPlaceOut
-from geodata.store import PlaceStore
+from geodata.store import PlaceRow, PlaceStore
 from geodata.users import SESSION_LENGTH, StaffSession
-from locator.errors import AccountLocked, Forbidden, NotAuthenticated
-from locator.venues import Kind, Status
+from geodata.validation import PlaceChecker
+from locator.errors import (
+    AccountLocked,
+    Forbidden,
+    InvalidParameter,
+    NotAuthenticated,
+    PlaceInvalid,
+    StaleEdit,
+)
+from locator.settings import Settings
+from locator.venues import Category, Kind, Status
+from maps.render import place_map
 
 SESSION_COOKIE = "sp_staff"
 LOGIN_COOKIE = "sp_login"
@@ -158,3 +169,193 @@ def places(
             "kinds": [k.value for k in Kind],
         },
     )
+
+
+# -- one place: create, edit, status, history ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    name: str
+    label: str
+    kind: str = "text"
+    hint: str = ""
+    options: tuple[tuple[str, str], ...] = ()
+
+
+FORM_FIELDS = (
+    FormField("name", "Name of the place"),
+    FormField(
+        "category",
+        "What kind of place it is",
+        "select",
+        options=tuple((c.value, c.label) for c in Category),
+    ),
+    FormField("address", "Address", hint="Without the postcode."),
+    FormField("postcode", "Postcode", hint="The pin goes to the middle of the postcode."),
+    FormField("phone", "Phone number", "tel", hint="For example, 01629 533400."),
+    FormField("email", "Email address", "email"),
+    FormField("website", "Website", "url", hint="Starting with https://"),
+    FormField(
+        "opening_hours",
+        "Opening times",
+        hint="For example: Mon-Fri 09:00-17:00; Sat 09:00-12:30. Leave empty if not known.",
+    ),
+    FormField("accessibility_notes", "Access notes", "textarea"),
+    FormField("last_checked", "Date of the last yearly check", "date"),
+)
+STATUS_ACTIONS = {
+    "suspend": (Status.SUSPENDED, "Suspend (hide from the public for now)"),
+    "remove": (Status.REMOVED, "Remove"),
+    "restore": (Status.ACTIVE, "Restore (show to the public again)"),
+}
+
+
+def _store(request: Request) -> PlaceStore:
+    store: PlaceStore = request.app.state.datasets.store
+    return store
+
+
+def _checker(request: Request) -> PlaceChecker:
+    datasets = request.app.state.datasets
+    return PlaceChecker(datasets.gazetteer, datasets.area)
+
+
+def _values(row: PlaceRow | None) -> dict[str, str]:
+    if row is None:
+        return {"category": Category.LIBRARY.value}
+    return {
+        f.name: "" if getattr(row, f.name) is None else str(getattr(row, f.name))
+        for f in FORM_FIELDS
+    }
+
+
+def _form_page(
+    request: Request,
+    staff: StaffSession,
+    row: PlaceRow | None,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    message: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    settings: Settings = request.app.state.settings
+    place = StaffPlaceOut.of(row, date.today()) if row is not None else None
+    return render(
+        request,
+        "staff/place_form.html",
+        {
+            "staff": staff,
+            "place": place,
+            "heading": row.name if row is not None else "Add a Safe Place",
+            "action": f"{STAFF_PATH}/places/{row.id}"
+            if row is not None
+            else f"{STAFF_PATH}/places/new",
+            "submit": "Save changes" if row is not None else "Add this place",
+            "fields": FORM_FIELDS,
+            "values": values if values is not None else _values(row),
+            "errors": errors or {},
+            "message": message,
+            "status_actions": [(k, v[1]) for k, v in STATUS_ACTIONS.items()],
+            "map": place_map(row.to_venue(), settings.pages) if row is not None else None,
+        },
+        status_code=status_code,
+    )
+
+
+async def _posted(request: Request, staff: StaffSession) -> dict[str, str]:
+    form = await request.form()
+    check_csrf(str(form.get("csrf_token", "")), staff.csrf_token)
+    return {key: str(value) for key, value in form.items()}
+
+
+@router.get("/places/new", response_class=HTMLResponse)
+def new_place_form(request: Request, staff: StaffPage) -> HTMLResponse:
+    return _form_page(request, staff, None)
+
+
+@router.post("/places/new", response_class=HTMLResponse)
+async def new_place(request: Request, staff: StaffPage) -> Response:
+    posted = await _posted(request, staff)
+    data: dict[str, Any] = {f.name: posted.get(f.name, "") or None for f in FORM_FIELDS}
+    data["outside_area_override"] = posted.get("outside_area_override") == "true"
+    try:
+        fields = _checker(request).check(data)
+        may_edit(staff.user, fields.get("local_authority_code"))
+    except PlaceInvalid as exc:
+        return _form_page(
+            request, staff, None, values=posted, errors=exc.field_errors, status_code=422
+        )
+    fields.setdefault("address", "")
+    row = _store(request).create(fields, staff.user.email)
+    return RedirectResponse(f"{STAFF_PATH}/places/{row.id}?saved=1", status_code=303)
+
+
+@router.get("/places/{place_id}", response_class=HTMLResponse)
+def edit_form(
+    request: Request, place_id: str, staff: StaffPage, saved: bool = False
+) -> HTMLResponse:
+    row = _store(request).get(place_id)
+    return _form_page(request, staff, row, message="Saved." if saved else None)
+
+
+@router.post("/places/{place_id}", response_class=HTMLResponse)
+async def edit(request: Request, place_id: str, staff: StaffPage) -> Response:
+    posted = await _posted(request, staff)
+    store = _store(request)
+    row = store.get(place_id)
+    may_edit(staff.user, row.local_authority_code)
+    current = _values(row)
+    changed: dict[str, Any] = {
+        f.name: posted.get(f.name, "") or None
+        for f in FORM_FIELDS
+        if posted.get(f.name, "") != current.get(f.name, "")
+    }
+    if not changed:
+        return _form_page(request, staff, row, message="Nothing was changed.")
+    changed["outside_area_override"] = posted.get("outside_area_override") == "true"
+    version = int(posted.get("version", "0") or 0)
+    try:
+        fields = _checker(request).check(changed, partial=True)
+        if "local_authority_code" in fields:
+            may_edit(staff.user, fields["local_authority_code"])
+        store.update(place_id, fields, staff.user.email, version)
+    except PlaceInvalid as exc:
+        return _form_page(
+            request, staff, row, values=posted, errors=exc.field_errors, status_code=422
+        )
+    except StaleEdit as exc:
+        return _form_page(
+            request, staff, store.get(place_id), message=exc.user_message, status_code=412
+        )
+    return RedirectResponse(f"{STAFF_PATH}/places/{place_id}?saved=1", status_code=303)
+
+
+@router.post("/places/{place_id}/status")
+async def change_status(request: Request, place_id: str, staff: StaffPage) -> Response:
+    posted = await _posted(request, staff)
+    action = STATUS_ACTIONS.get(posted.get("action", ""))
+    if action is None:
+        raise InvalidParameter("Choose suspend, remove or restore.")
+    store = _store(request)
+    may_edit(staff.user, store.get(place_id).local_authority_code)
+    store.set_status(place_id, action[0], staff.user.email)
+    return RedirectResponse(f"{STAFF_PATH}/places/{place_id}?saved=1", status_code=303)
+
+
+@router.get("/places/{place_id}/history", response_class=HTMLResponse)
+def history_page(request: Request, place_id: str, staff: StaffPage) -> HTMLResponse:
+    store = _store(request)
+    row = store.get(place_id)
+    changes = list(reversed(store.history(place_id)))
+    return render(request, "staff/history.html", {"staff": staff, "place": row, "changes": changes})
+
+
+@router.post("/places/{place_id}/history/{version}/restore")
+async def restore_page(request: Request, place_id: str, version: int, staff: StaffPage) -> Response:
+    await _posted(request, staff)
+    store = _store(request)
+    may_edit(staff.user, store.get(place_id).local_authority_code)
+    store.restore_version(place_id, version, staff.user.email)
+    return RedirectResponse(f"{STAFF_PATH}/places/{place_id}/history", status_code=303)

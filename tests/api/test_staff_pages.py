@@ -106,3 +106,88 @@ def test_place_list_filters(client: TestClient) -> None:
     assert "2 places." in html and "Chesterfield Police Station" in html
     bad = client.get("/staff/places", params={"status": "nonsense"}, headers=HTML)
     assert bad.status_code == 422
+
+
+@pytest.fixture
+def editor(client: TestClient) -> TestClient:
+    users: UserStore = client.app.state.users  # type: ignore[attr-defined]
+    users.create_user("ed@council.gov.uk", "Ed", Role.EDITOR, PASSWORD, frozenset({"E07000035"}))
+    form = client.get("/staff/login", headers=HTML)
+    client.post(
+        "/staff/login",
+        data={"email": "ed@council.gov.uk", "password": PASSWORD, "csrf_token": _csrf(form.text)},
+        headers=HTML,
+    )
+    return client
+
+
+def test_edit_a_place_then_see_its_history(editor: TestClient) -> None:
+    page = editor.get("/staff/places/S1", headers=HTML)
+    assert page.status_code == 200 and 'value="Matlock Library"' in page.text
+    assert "SafePlaces.addMarkers" in page.text  # the map preview
+    form = {
+        "csrf_token": _csrf(page.text),
+        "version": "1",
+        "name": "Matlock Library",
+        "category": "library",
+        "address": "Steep Turnpike, Matlock",
+        "postcode": "DE4 3AH",
+        "phone": "01629 533400",
+        "opening_hours": "Mon-Fri 09:00-17:00",
+        "last_checked": "2026-11-01",
+    }
+    r = editor.post("/staff/places/S1", data=form, headers=HTML)
+    assert r.status_code == 303 and r.headers["location"] == "/staff/places/S1?saved=1"
+    saved = editor.get("/staff/places/S1?saved=1", headers=HTML).text
+    assert "Saved." in saved and 'value="01629 533400"' in saved
+    assert editor.get("/api/v1/places/S1").json()["phone"] == "01629 533400"
+    history = editor.get("/staff/places/S1/history", headers=HTML).text
+    assert "Version 2: update" in history and "By ed@council.gov.uk" in history
+    # The same form again is stale now: it says so and shows the place as it is.
+    stale = editor.post("/staff/places/S1", data={**form, "phone": "01629 999999"}, headers=HTML)
+    assert stale.status_code == 412 and "Someone else changed this place" in stale.text
+
+
+def test_errors_are_shown_by_each_field(editor: TestClient) -> None:
+    page = editor.get("/staff/places/new", headers=HTML)
+    form = {
+        "csrf_token": _csrf(page.text),
+        "name": "",
+        "category": "shop",
+        "postcode": "NOT A PC",
+        "phone": "12",
+    }
+    r = editor.post("/staff/places/new", data=form, headers=HTML)
+    assert r.status_code == 422
+    assert 'href="#f-postcode"' in r.text and 'id="f-phone-error"' in r.text
+    assert 'value="NOT A PC"' in r.text  # what was typed is kept
+
+
+def test_add_suspend_and_restore_through_pages(editor: TestClient) -> None:
+    page = editor.get("/staff/places/new", headers=HTML)
+    token = _csrf(page.text)
+    form = {"csrf_token": token, "name": "Dale Pharmacy", "category": "pharmacy",
+            "postcode": "DE4 3AG"}  # fmt: skip
+    r = editor.post("/staff/places/new", data=form, headers=HTML)
+    assert r.status_code == 303
+    place = r.headers["location"].split("/")[-1].split("?")[0]
+    assert editor.get(f"/api/v1/places/{place}").status_code == 200
+    r = editor.post(
+        f"/staff/places/{place}/status", data={"csrf_token": token, "action": "suspend"}
+    )
+    assert r.status_code == 303 and editor.get(f"/api/v1/places/{place}").status_code == 404
+    history = editor.get(f"/staff/places/{place}/history", headers=HTML).text
+    restore = editor.post(
+        f"/staff/places/{place}/history/1/restore", data={"csrf_token": _csrf(history)}
+    )
+    assert restore.status_code == 303 and editor.get(f"/api/v1/places/{place}").status_code == 200
+
+
+def test_editor_outside_their_area_is_refused(editor: TestClient) -> None:
+    page = editor.get("/staff/places/S3", headers=HTML)  # S3 is in Amber Valley
+    r = editor.post(
+        "/staff/places/S3",
+        data={"csrf_token": _csrf(page.text), "version": "1", "name": "Renamed"},
+        headers=HTML,
+    )
+    assert r.status_code == 403
