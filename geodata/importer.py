@@ -149,12 +149,28 @@ def plan_import(
         if current is None:
             plan.rows.append(PlannedRow(number, ref, "add", {**fields, "external_ref": ref}))
             continue
+        fields = _only_given(fields, raw, current)
         changes = _diff(current, fields)
         action = "update" if changes else "unchanged"
         plan.rows.append(
             PlannedRow(number, ref, action, fields, current.id, current.version, changes)
         )
     return plan
+
+
+_LOCATION = ("latitude", "longitude", "location_precision", "local_authority_code")
+
+
+def _only_given(fields: dict[str, Any], raw: dict[str, Any], row: PlaceRow) -> dict[str, Any]:
+    """For an existing place: change only what the file gives. A missing column leaves the
+    value alone, and a postcode that hasn't changed doesn't move a pin placed more exactly."""
+    has_point = "latitude" in raw and "longitude" in raw
+    moved = has_point or fields.get("postcode") != row.postcode
+    return {
+        k: v
+        for k, v in fields.items()
+        if (k in _LOCATION and moved) or (k not in _LOCATION and k in raw)
+    }
 
 
 def _diff(row: PlaceRow, fields: dict[str, Any]) -> dict[str, tuple[Any, Any]]:

@@ -4,22 +4,28 @@
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Cookie, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
 from api.auth import UsersDep, may_edit
 from api.html import render
 from api.routes.staff import StaffPlaceOut
+from geodata.importer import ImportPlan, RowError, plan_import, read_table
 from geodata.store import PlaceRow, PlaceStore
-from geodata.users import SESSION_LENGTH, StaffSession
+from geodata.users import SESSION_LENGTH, StaffSession, UserStore
 from geodata.validation import PlaceChecker
+from locator.accounts import Role
 from locator.errors import (
     AccountLocked,
+    DataError,
     Forbidden,
     InvalidParameter,
     NotAuthenticated,
@@ -359,3 +365,143 @@ async def restore_page(request: Request, place_id: str, version: int, staff: Sta
     may_edit(staff.user, store.get(place_id).local_authority_code)
     store.restore_version(place_id, version, staff.user.email)
     return RedirectResponse(f"{STAFF_PATH}/places/{place_id}/history", status_code=303)
+
+
+# -- import -----------------------------------------------------------------------------------
+
+MAX_UPLOAD = 5_000_000
+_UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}\.(csv|geojson|json|gpkg)$")
+
+
+def _uploads(request: Request) -> Path:
+    settings: Settings = request.app.state.settings
+    return settings.data.cache_dir.parent / "uploads"
+
+
+def _can_import(staff: StaffSession) -> None:
+    if staff.user.role is Role.VIEWER:
+        raise Forbidden("Your account can look at places but not import them.")
+
+
+def _plan_for(request: Request, staff: StaffSession, path: Path) -> ImportPlan:
+    datasets = request.app.state.datasets
+    plan = plan_import(
+        read_table(path), datasets.store, PlaceChecker(datasets.gazetteer, datasets.area)
+    )
+    # Editors may only import places in their own areas: anything else is a row error.
+    for planned in list(plan.rows):
+        if planned.action != "unchanged" and not staff.user.can_edit_place(
+            planned.fields.get("local_authority_code")
+        ):
+            plan.rows.remove(planned)
+            plan.errors.append(
+                RowError(planned.row, planned.ref, "this place is outside your areas")
+            )
+    plan.errors.sort(key=lambda e: e.row)
+    return plan
+
+
+def _import_page(
+    request: Request, staff: StaffSession, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    return render(request, "staff/import.html", {"staff": staff, **context}, status_code)
+
+
+@router.get("/import", response_class=HTMLResponse)
+def import_form(request: Request, staff: StaffPage) -> HTMLResponse:
+    _can_import(staff)
+    return _import_page(request, staff)
+
+
+@router.post("/import", response_class=HTMLResponse)
+async def import_upload(request: Request, staff: StaffPage) -> HTMLResponse:
+    _can_import(staff)
+    form = await request.form()
+    check_csrf(str(form.get("csrf_token", "")), staff.csrf_token)
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return _import_page(request, staff, 422, error="Choose a file to import.")
+    suffix = Path(upload.filename).suffix.lower()
+    if suffix not in (".csv", ".geojson", ".json", ".gpkg"):
+        return _import_page(request, staff, 422, error="Choose a .csv, .geojson or .gpkg file.")
+    content = await upload.read(MAX_UPLOAD + 1)
+    if len(content) > MAX_UPLOAD:
+        return _import_page(request, staff, 413, error="The file is too big (at most 5 MB).")
+    folder = _uploads(request)
+    folder.mkdir(parents=True, exist_ok=True)
+    upload_id = secrets.token_urlsafe(16) + suffix
+    path = folder / upload_id
+    path.write_bytes(content)
+    try:
+        plan = _plan_for(request, staff, path)
+    except (DataError, ValueError, OSError) as exc:
+        path.unlink(missing_ok=True)
+        reason = str(exc) if isinstance(exc, DataError) else "The file could not be read."
+        return _import_page(request, staff, 422, error=reason)
+    status = 422 if plan.errors else 200
+    return _import_page(request, staff, status, plan=plan, upload_id=upload_id)
+
+
+@router.post("/import/{upload_id}/confirm", response_class=HTMLResponse)
+async def import_confirm(request: Request, upload_id: str, staff: StaffPage) -> Response:
+    _can_import(staff)
+    await _posted(request, staff)
+    path = _uploads(request) / upload_id
+    if not _UPLOAD_ID.match(upload_id) or not path.is_file():
+        return _import_page(request, staff, 404, error="That upload has gone. Upload it again.")
+    # Check again: places may have changed since the preview.
+    plan = _plan_for(request, staff, path)
+    if plan.errors:
+        return _import_page(request, staff, 422, plan=plan, upload_id=upload_id)
+    applied = _store(request).apply_import(plan, staff.user.email)
+    path.unlink(missing_ok=True)
+    return _import_page(request, staff, message=f"Imported: {applied} places added or updated.")
+
+
+# -- accounts (admins) ----------------------------------------------------------------------
+
+
+def _admin(staff: StaffSession) -> None:
+    if not staff.user.can_manage_users:
+        raise Forbidden("Only admins can manage staff accounts.")
+
+
+def _users_page(
+    request: Request, staff: StaffSession, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    users: UserStore = request.app.state.users
+    return render(
+        request,
+        "staff/users.html",
+        {
+            "staff": staff,
+            "users": users.users(),
+            "roles": [r.value for r in Role],
+            "values": {},
+            **context,
+        },
+        status_code,
+    )
+
+
+@router.get("/users", response_class=HTMLResponse)
+def users_page(request: Request, staff: StaffPage) -> HTMLResponse:
+    _admin(staff)
+    return _users_page(request, staff)
+
+
+@router.post("/users", response_class=HTMLResponse)
+async def add_user(request: Request, staff: StaffPage) -> HTMLResponse:
+    _admin(staff)
+    posted = await _posted(request, staff)
+    users: UserStore = request.app.state.users
+    areas = frozenset(a.strip().upper() for a in posted.get("areas", "").split(",") if a.strip())
+    try:
+        role = Role(posted.get("role", "viewer"))
+        user = users.create_user(
+            posted.get("email", ""), posted.get("name", ""), role, posted.get("password", ""), areas
+        )
+    except ValueError as exc:
+        values = {k: v for k, v in posted.items() if k != "password"}
+        return _users_page(request, staff, 422, errors=str(exc), values=values)
+    return _users_page(request, staff, message=f"Added {user.role.value} account {user.email}.")

@@ -191,3 +191,76 @@ def test_editor_outside_their_area_is_refused(editor: TestClient) -> None:
         headers=HTML,
     )
     assert r.status_code == 403
+
+
+IMPORT_OK = (
+    "external_ref,name,category,postcode\n"
+    "IMP-1,Dale Road Chemist,pharmacy,DE4 3AG\n"
+    "S1,Matlock Library,library,DE4 3AH\n"
+)
+IMPORT_BAD = IMPORT_OK + "IMP-2,Far Away Shop,shop,ZZ9 9ZZ\nIMP-3,Alfreton Shop,shop,DE55 7BQ\n"
+
+
+def _upload(client: TestClient, text: str, name: str = "venues.csv"):  # type: ignore[no-untyped-def]
+    page = client.get("/staff/import", headers=HTML)
+    return client.post(
+        "/staff/import",
+        data={"csrf_token": _csrf(page.text)},
+        files={"file": (name, text.encode(), "text/csv")},
+        headers=HTML,
+    )
+
+
+def test_import_preview_errors_then_fix_and_confirm(editor: TestClient) -> None:
+    bad = _upload(editor, IMPORT_BAD)
+    assert bad.status_code == 422
+    assert "Row 3 (IMP-2): postcode" in bad.text
+    assert "Row 4 (IMP-3): this place is outside your areas" in bad.text  # an Amber Valley row
+    assert "Import these changes" not in bad.text
+    good = _upload(editor, IMPORT_OK)
+    assert good.status_code == 200 and "1 places to add" in good.text
+    upload_id = re.search(r'action="/staff/import/([^"]+)/confirm"', good.text)
+    assert upload_id is not None
+    done = editor.post(
+        f"/staff/import/{upload_id.group(1)}/confirm",
+        data={"csrf_token": _csrf(good.text)},
+        headers=HTML,
+    )
+    assert done.status_code == 200 and "Imported: 1 places added or updated." in done.text
+    again = _upload(editor, IMPORT_OK)
+    assert "0 places to add" in again.text and "2 places unchanged" in again.text
+
+
+def test_import_needs_a_usable_file(editor: TestClient) -> None:
+    assert _upload(editor, "hello", "notes.txt").status_code == 422
+    r = editor.post(
+        "/staff/import/../../etc/passwd/confirm", data={"csrf_token": "x"}, headers=HTML
+    )
+    assert r.status_code in (403, 404)
+
+
+def test_viewers_cannot_import_and_only_admins_manage_accounts(client: TestClient) -> None:
+    _login(client)  # Ann is a viewer
+    assert client.get("/staff/import", headers=HTML).status_code == 403
+    assert client.get("/staff/users", headers=HTML).status_code == 403
+
+
+def test_admin_adds_an_account(client: TestClient) -> None:
+    users: UserStore = client.app.state.users  # type: ignore[attr-defined]
+    users.create_user("boss@council.gov.uk", "Boss", Role.ADMIN, PASSWORD)
+    form = client.get("/staff/login", headers=HTML)
+    client.post(
+        "/staff/login",
+        data={"email": "boss@council.gov.uk", "password": PASSWORD, "csrf_token": _csrf(form.text)},
+        headers=HTML,
+    )
+    page = client.get("/staff/users", headers=HTML)
+    assert page.status_code == 200 and "ann@council.gov.uk" in page.text
+    new = {"csrf_token": _csrf(page.text), "email": "cy@council.gov.uk", "name": "Cy",
+           "role": "editor", "areas": "e07000035", "password": PASSWORD}  # fmt: skip
+    r = client.post("/staff/users", data=new, headers=HTML)
+    assert r.status_code == 200 and "Added editor account cy@council.gov.uk." in r.text
+    assert next(u for u in users.users() if u.email == "cy@council.gov.uk").areas == {"E07000035"}
+    short = client.post("/staff/users", data={**new, "email": "dy@x.uk", "password": "x"})
+    assert short.status_code == 422 and "at least 12 characters" in short.text
+    assert 'value="dy@x.uk"' in short.text and PASSWORD not in short.text

@@ -96,3 +96,16 @@ def test_staff_pages_have_no_axe_violations(web: Browsing, synthetic_server: Liv
     assert_no_violations(web, "staff history")
     web.goto(synthetic_server, "/staff/places/new")
     assert_no_violations(web, "staff new place form")
+    web.goto(synthetic_server, "/staff/import")
+    assert_no_violations(web, "staff import")
+    web.page.set_input_files(
+        "#file",
+        files=[{"name": "v.csv", "mimeType": "text/csv",
+                "buffer": b"external_ref,name,category,postcode\nX1,Shop,shop,ZZ9 9ZZ\n"}],
+    )  # fmt: skip
+    web.page.click("text=Check this file")
+    web.page.wait_for_load_state("load")
+    assert "Nothing can be imported" in web.page.content()
+    assert_no_violations(web, "staff import preview with errors")
+    web.goto(synthetic_server, "/staff/users")
+    assert_no_violations(web, "staff accounts")

@@ -204,3 +204,23 @@ def test_cli_import(settings: Settings, tmp_path: Path, monkeypatch: pytest.Monk
     out = io.StringIO()
     assert main(["export", str(tmp_path / "all.gpkg")], out=out) == 0
     assert out.getvalue().startswith("Wrote 8 places")
+
+
+def test_an_update_changes_only_what_the_file_gives(datasets: Datasets, tmp_path: Path) -> None:
+    """No address column: the address stays; same postcode, no point: the pin stays."""
+    before = datasets.store.get("S1")
+    path = tmp_path / "phones.csv"
+    path.write_text(
+        "external_ref,name,category,postcode,phone\n"
+        "S1,Matlock Library,library,DE4 3AH,01629 533400\n"
+    )
+    plan = _plan(datasets, path)
+    [row] = plan.rows
+    assert row.action == "update" and set(row.changes) == {"phone"}
+    datasets.store.apply_import(plan, "ann")
+    after = datasets.store.get("S1")
+    assert (after.address, after.latitude, after.location_precision) == (
+        before.address,
+        before.latitude,
+        before.location_precision,
+    )
