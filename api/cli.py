@@ -159,7 +159,19 @@ def _tokens(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     match = [u for u in users.users() if u.email == args.email.strip().lower()]
     if not match:
         raise SafePlacesError(f"There is no account for {args.email}.")
-    token = users.create_token(match[0].id, args.name)
+    user = match[0]
+    if args.action == "list":
+        for token_id, name, revoked in users.tokens(user.id):
+            out.write(f"{token_id}  {name}{'  (revoked)' if revoked else ''}\n")
+        return 0
+    if args.action == "revoke":
+        owned = {token_id for token_id, _, _ in users.tokens(user.id)}
+        if args.id not in owned:
+            raise SafePlacesError(f"{user.email} has no token {args.id}. See: tokens list.")
+        users.revoke_token(args.id)
+        out.write(f"Token {args.id} of {user.email} is revoked.\n")
+        return 0
+    token = users.create_token(user.id, args.name)
     out.write(f"{token}\nKeep this token secret. It is shown only now.\n")
     return 0
 
@@ -253,9 +265,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     tokens = sub.add_parser("tokens", help="API tokens for scripts")
-    tokens.add_argument("action", choices=["create"])
+    tokens.add_argument("action", choices=["create", "list", "revoke"])
     tokens.add_argument("--email", required=True)
     tokens.add_argument("--name", default="script", help="what the token is for")
+    tokens.add_argument("--id", type=int, default=0, help="the token to revoke (see list)")
     imp = sub.add_parser("import", help="import places from a CSV, GeoJSON or GeoPackage file")
     imp.add_argument("file")
     imp.add_argument("--dry-run", action="store_true", help="only show what would change")

@@ -147,6 +147,13 @@ def test_cli_creates_the_first_admin(
     token = io.StringIO()
     assert main(["tokens", "create", "--email", "ann@x.uk", "--name", "import"], out=token) == 0
     assert token.getvalue().startswith("sp_")
+    listed = io.StringIO()
+    assert main(["tokens", "list", "--email", "ann@x.uk"], out=listed) == 0
+    assert listed.getvalue() == "1  import\n"
+    revoked = io.StringIO()
+    assert main(["tokens", "revoke", "--email", "ann@x.uk", "--id", "1"], out=revoked) == 0
+    assert "revoked" in revoked.getvalue()
+    assert main(["tokens", "revoke", "--email", "ann@x.uk", "--id", "9"]) == 2
     # A short password is refused in words, with a non-zero exit.
     monkeypatch.setattr(sys, "stdin", io.StringIO("short\n"))
     assert main(["users", "create", "--email", "bob@x.uk", "--password-stdin"]) == 2
