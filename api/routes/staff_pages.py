@@ -33,7 +33,7 @@ from locator.errors import (
     StaleEdit,
 )
 from locator.settings import Settings
-from locator.venues import Category, Kind, Status
+from locator.venues import Category, Kind, LocationPrecision, Status, Venue
 from maps.render import place_map
 
 SESSION_COOKIE = "sp_staff"
@@ -245,9 +245,11 @@ def _form_page(
     errors: dict[str, str] | None = None,
     message: str | None = None,
     status_code: int = 200,
+    preview: Venue | None = None,
 ) -> HTMLResponse:
     settings: Settings = request.app.state.settings
     place = StaffPlaceOut.of(row, date.today()) if row is not None else None
+    shown = preview or (row.to_venue() if row is not None else None)
     return render(
         request,
         "staff/place_form.html",
@@ -264,7 +266,7 @@ def _form_page(
             "errors": errors or {},
             "message": message,
             "status_actions": [(k, v[1]) for k, v in STATUS_ACTIONS.items()],
-            "map": place_map(row.to_venue(), settings.pages) if row is not None else None,
+            "map": place_map(shown, settings.pages) if shown is not None else None,
         },
         status_code=status_code,
     )
@@ -294,8 +296,37 @@ async def new_place(request: Request, staff: StaffPage) -> Response:
             request, staff, None, values=posted, errors=exc.field_errors, status_code=422
         )
     fields.setdefault("address", "")
+    if posted.get("preview"):
+        pin = _preview(None, fields)
+        return _form_page(request, staff, None, values=posted, message=PREVIEWED, preview=pin)
     row = _store(request).create(fields, staff.user.email)
     return RedirectResponse(f"{STAFF_PATH}/places/{row.id}?saved=1", status_code=303)
+
+
+PREVIEWED = "The map below shows where the pin would go. Nothing is saved yet."
+
+
+def _preview(row: PlaceRow | None, fields: dict[str, Any]) -> Venue:
+    """The place as it would be with these fields, for the map preview only."""
+    base = row.to_venue() if row is not None else None
+    name = fields.get("name") or (base.name if base else "New place")
+    category = fields.get("category") or (base.category.value if base else "other")
+    latitude = fields.get("latitude", base.latitude if base else 0.0)
+    longitude = fields.get("longitude", base.longitude if base else 0.0)
+    precision = fields.get("location_precision") or (
+        base.location_precision.value if base else LocationPrecision.POSTCODE.value
+    )
+    return Venue(
+        id=base.id if base else "preview",
+        name=str(name),
+        kind=base.kind if base else Kind.SAFE_PLACE,
+        category=Category(category),
+        address=str(fields.get("address") or (base.address if base else "")),
+        postcode=fields.get("postcode") or (base.postcode if base else None),
+        latitude=float(latitude),
+        longitude=float(longitude),
+        location_precision=LocationPrecision(precision),
+    )
 
 
 @router.get("/places/{place_id}", response_class=HTMLResponse)
@@ -326,6 +357,9 @@ async def edit(request: Request, place_id: str, staff: StaffPage) -> Response:
         fields = _checker(request).check(changed, partial=True)
         if "local_authority_code" in fields:
             may_edit(staff.user, fields["local_authority_code"])
+        if posted.get("preview"):
+            pin = _preview(row, fields)
+            return _form_page(request, staff, row, values=posted, message=PREVIEWED, preview=pin)
         store.update(place_id, fields, staff.user.email, version)
     except PlaceInvalid as exc:
         return _form_page(

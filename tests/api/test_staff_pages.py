@@ -264,3 +264,15 @@ def test_admin_adds_an_account(client: TestClient) -> None:
     short = client.post("/staff/users", data={**new, "email": "dy@x.uk", "password": "x"})
     assert short.status_code == 422 and "at least 12 characters" in short.text
     assert 'value="dy@x.uk"' in short.text and PASSWORD not in short.text
+
+
+def test_preview_puts_the_pin_at_the_postcode_without_saving(editor: TestClient) -> None:
+    store = editor.app.state.datasets.store  # type: ignore[attr-defined]
+    before = store.count()
+    page = editor.get("/staff/places/new", headers=HTML)
+    form = {"csrf_token": _csrf(page.text), "name": "Dale Pharmacy", "category": "pharmacy",
+            "postcode": "de4 3ag", "preview": "1"}  # fmt: skip
+    r = editor.post("/staff/places/new", data=form, headers=HTML)
+    assert r.status_code == 200 and "Nothing is saved yet." in r.text
+    assert '"latlng": [53.142342, -1.551396]' in r.text  # the centre of DE4 3AG
+    assert 'value="de4 3ag"' in r.text and store.count() == before
