@@ -144,9 +144,20 @@ def _users(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         return 0
     if not args.email:
         raise SafePlacesError("Give the account's email address with --email.")
+    data = settings.data
+    known = Gazetteer.load(data.path(data.postcodes_file), data.cache_dir).local_authority_codes()
+    unknown = sorted({a.upper() for a in args.area} - known)
+    if unknown:
+        raise SafePlacesError(
+            f"We don't know the area {unknown[0]}. Use a local authority code like E07000035."
+        )
     try:
         user = users.create_user(
-            args.email, args.name or "", Role(args.role), _password(args), frozenset(args.area)
+            args.email,
+            args.name or "",
+            Role(args.role),
+            _password(args),
+            frozenset(a.upper() for a in args.area),
         )
     except ValueError as exc:
         raise SafePlacesError(str(exc)) from None

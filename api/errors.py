@@ -89,6 +89,8 @@ def _explain(error: dict[str, Any]) -> str:
     ctx = error.get("ctx", {}) or {}
     if kind == "missing":
         return f"{name} is needed."
+    if kind in ("json_invalid", "model_attributes_type", "dict_type"):
+        return "The request body must be a JSON object."
     if kind in _EXPECTED:
         return f"{name} must be {_EXPECTED[kind]}."
     for key, words in (

@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geodata.store import PlaceStore
-from locator.errors import DataError
+from locator.errors import InvalidParameter
 from locator.geo import WGS84
 
 COLUMNS = (
@@ -29,14 +29,16 @@ def places_frame(store: PlaceStore) -> gpd.GeoDataFrame:
 
 def export_places(store: PlaceStore, path: Path) -> int:
     """Write the file (format from its suffix); returns how many places were written."""
-    frame = places_frame(store)
     suffix = path.suffix.lower()
+    if suffix not in (".csv", ".geojson", ".json", ".gpkg"):
+        raise InvalidParameter("Export to a file ending .csv, .geojson or .gpkg.")
+    if not path.parent.is_dir():
+        raise InvalidParameter(f"There is no folder {path.parent}. Make it first.")
+    frame = places_frame(store)
     if suffix == ".csv":
         pd.DataFrame(frame.drop(columns="geometry")).to_csv(path, index=False)
     elif suffix in (".geojson", ".json"):
         frame.to_file(path, driver="GeoJSON")
-    elif suffix == ".gpkg":
-        frame.to_file(path, driver="GPKG", layer="places")
     else:
-        raise DataError("Export to a .csv, .geojson or .gpkg file.")
+        frame.to_file(path, driver="GPKG", layer="places")
     return len(frame)

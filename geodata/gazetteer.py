@@ -222,6 +222,10 @@ class Gazetteer:
     def district(self, district: PostcodeDistrict) -> DistrictLocation | None:
         return self._districts.get(district.value)
 
+    def local_authority_codes(self) -> frozenset[str]:
+        """Every local authority code the postcodes name (the areas editors can have)."""
+        return frozenset(self._la_codes)
+
     def postcodes(self) -> npt.NDArray[np.str_]:
         """Every postcode, sorted (as text)."""
         return self._codes.astype(str)

@@ -25,6 +25,7 @@ REF_COLUMNS = ("external_ref", "ref", "venue_id", "id")
 FIELDS = (
     "name", "kind", "category", "address", "postcode", "latitude", "longitude", "phone",
     "email", "website", "opening_hours", "accessibility_notes", "last_checked", "operator",
+    "location_precision",
 )  # fmt: skip
 _TYPE_ALIASES = {"venue_type": "category", "type": "category", "hours": "opening_hours"}
 
@@ -103,8 +104,11 @@ def _clean(record: dict[Any, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in record.items():
         name = _TYPE_ALIASES.get(str(key).strip().lower(), str(key).strip().lower())
-        if value is None or (isinstance(value, float) and pd.isna(value)):
+        # Blank cells: None, NaN, or NaT/NA from a GIS file's date and number columns.
+        if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
             continue
+        if isinstance(value, pd.Timestamp):
+            value = value.date()
         text = value.strip() if isinstance(value, str) else value
         if text != "":
             out.setdefault(name, text)
@@ -136,8 +140,10 @@ def plan_import(
             data["outside_area_override"] = str(raw["outside_area_override"]).lower() in (
                 "true", "yes", "1",
             )  # fmt: skip
+        current = existing.get(ref)
         try:
-            fields = checker.check(data)
+            # A place we already have needs only the columns the file gives to be right.
+            fields = checker.check(data, partial=current is not None)
         except PlaceInvalid as exc:
             reasons = "; ".join(f"{k}: {v}" for k, v in sorted(exc.field_errors.items()))
             plan.errors.append(RowError(number, ref, reasons))
@@ -145,7 +151,6 @@ def plan_import(
         fields.setdefault("address", str(raw.get("address", "")))
         if raw.get("operator"):
             fields["operator"] = str(raw["operator"])
-        current = existing.get(ref)
         if current is None:
             plan.rows.append(PlannedRow(number, ref, "add", {**fields, "external_ref": ref}))
             continue

@@ -389,6 +389,8 @@ class PlaceStore:
         if unknown:
             raise ValueError(f"these fields can't be set: {', '.join(sorted(unknown))}")
         row = _new_row(fields, status)
+        # Every place has a reference, so an export of the database imports back onto it.
+        row.external_ref = row.external_ref or row.id
         with self._write() as session:
             session.add(row)
             session.flush()
@@ -440,8 +442,13 @@ class PlaceStore:
     def restore_version(self, place_id: str, version: int, actor: str) -> PlaceRow:
         """Put a place back as it was at `version`; the restore is itself a recorded change."""
         history = self.history(place_id)
-        if not any(c.version == version for c in history):
+        if not history:
             raise _missing()
+        if not any(c.version == version for c in history):
+            raise PlaceNotFound(
+                f"This place has no version {version}. See its history for the versions.",
+                log_message="restore of an unknown version",
+            )
         current = self.get(place_id)
         # Walk back from now, undoing each later change.
         state: dict[str, Any] = {}
@@ -484,6 +491,7 @@ class PlaceStore:
             for planned in plan.rows:
                 if planned.action == "add":
                     row = _new_row(planned.fields, Status.ACTIVE)
+                    row.external_ref = row.external_ref or row.id
                     session.add(row)
                     session.flush()
                     session.add(_record(row, actor, "import", _all_fields(row, before=None)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from geodata.gazetteer import Gazetteer
@@ -67,8 +67,9 @@ class PlaceChecker:
         self._location(data, out, errors)
         if "phone" in data:
             phone = (data["phone"] or "").strip()
-            digits = re.sub(r"[\s()-]", "", phone)
-            if phone and not _UK_PHONE.match(digits):
+            # Several numbers may be given, each with a label: "101 (non-emergency) / 999".
+            numbers = [re.sub(r"\(.*?\)|[\s-]", "", part) for part in phone.split("/")]
+            if phone and not all(_UK_PHONE.match(n) for n in numbers):
                 errors["phone"] = "Type a UK phone number, like 01629 533400."
             out["phone"] = phone or None
         if "email" in data:
@@ -90,7 +91,11 @@ class PlaceChecker:
                 errors["opening_hours"] = str(exc)
         if data.get("last_checked") is not None:
             try:
-                checked = date.fromisoformat(str(data["last_checked"]))
+                value = data["last_checked"]
+                # Spreadsheets and GIS files often add a time ("2026-11-01 00:00:00").
+                checked = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+                if isinstance(checked, datetime):
+                    checked = checked.date()
                 if checked > date.today():
                     errors["last_checked"] = "The last check can't be in the future."
                 out["last_checked"] = checked
@@ -112,7 +117,9 @@ class PlaceChecker:
             try:
                 postcode = parse_postcode(str(data["postcode"]))
             except InvalidPostcode:
-                errors["postcode"] = "That is not a postcode. A postcode looks like DE4 3AG."
+                shown = str(data["postcode"]).strip()[:20]
+                errors["postcode"] = f'"{shown}" is not a postcode. A postcode looks like DE4 3AG.'
+
                 return
             found = self.gazetteer.find(postcode)
             if found is None:
@@ -134,7 +141,12 @@ class PlaceChecker:
             if not (49.8 <= y <= 60.9 and -8.7 <= x <= 1.8):
                 errors["latitude"] = "This position is not in Great Britain. Check the numbers."
                 return
-            out.update(latitude=y, longitude=x, location_precision=LocationPrecision.BUILDING)
+            # A file may say how exact its points are (an export does); else a point is exact.
+            try:
+                precision = LocationPrecision(str(data.get("location_precision") or "building"))
+            except ValueError:
+                precision = LocationPrecision.BUILDING
+            out.update(latitude=y, longitude=x, location_precision=precision)
         elif centre is not None:
             out.update(
                 latitude=centre[0],

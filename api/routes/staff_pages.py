@@ -7,7 +7,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -32,6 +32,7 @@ from locator.errors import (
     PlaceInvalid,
     StaleEdit,
 )
+from locator.hours import LONDON
 from locator.settings import Settings
 from locator.venues import Category, Kind, LocationPrecision, Status, Venue
 from maps.render import place_map
@@ -215,6 +216,12 @@ STATUS_ACTIONS = {
     "remove": (Status.REMOVED, "Remove"),
     "restore": (Status.ACTIVE, "Restore (show to the public again)"),
 }
+DONE = {
+    "1": "Saved.",
+    "suspend": "Suspended: the public can't see this place now.",
+    "remove": "Removed: the public can't see this place. You can restore it.",
+    "restore": "Restored: the public can see this place again.",
+}
 
 
 def _store(request: Request) -> PlaceStore:
@@ -265,7 +272,13 @@ def _form_page(
             "values": values if values is not None else _values(row),
             "errors": errors or {},
             "message": message,
-            "status_actions": [(k, v[1]) for k, v in STATUS_ACTIONS.items()],
+            "status_actions": [
+                (k, v[1])
+                for k, v in STATUS_ACTIONS.items()
+                if row is None or v[0].value != row.status
+            ],
+            # An editor outside the place's area sees it, but not forms that can't work.
+            "can_edit": row is None or staff.user.can_edit_place(row.local_authority_code),
             "map": place_map(shown, settings.pages) if shown is not None else None,
         },
         status_code=status_code,
@@ -331,10 +344,13 @@ def _preview(row: PlaceRow | None, fields: dict[str, Any]) -> Venue:
 
 @router.get("/places/{place_id}", response_class=HTMLResponse)
 def edit_form(
-    request: Request, place_id: str, staff: StaffPage, saved: bool = False
+    request: Request,
+    place_id: str,
+    staff: StaffPage,
+    saved: Annotated[str | None, Query(max_length=10)] = None,
 ) -> HTMLResponse:
     row = _store(request).get(place_id)
-    return _form_page(request, staff, row, message="Saved." if saved else None)
+    return _form_page(request, staff, row, message=DONE.get(saved or ""))
 
 
 @router.post("/places/{place_id}", response_class=HTMLResponse)
@@ -381,15 +397,55 @@ async def change_status(request: Request, place_id: str, staff: StaffPage) -> Re
     store = _store(request)
     may_edit(staff.user, store.get(place_id).local_authority_code)
     store.set_status(place_id, action[0], staff.user.email)
-    return RedirectResponse(f"{STAFF_PATH}/places/{place_id}?saved=1", status_code=303)
+    done = posted["action"]
+    return RedirectResponse(f"{STAFF_PATH}/places/{place_id}?saved={done}", status_code=303)
 
 
 @router.get("/places/{place_id}/history", response_class=HTMLResponse)
 def history_page(request: Request, place_id: str, staff: StaffPage) -> HTMLResponse:
     store = _store(request)
     row = store.get(place_id)
-    changes = list(reversed(store.history(place_id)))
+    labels = {f.name: f.label for f in FORM_FIELDS} | FIELD_LABELS
+    changes = [
+        {
+            "version": c.version,
+            "actor": c.actor,
+            "at": _aware_utc(c.at).astimezone(LONDON),
+            "action": ACTION_WORDS.get(c.action, c.action),
+            "fields": [(labels.get(k, k), v[0], v[1]) for k, v in c.fields.items()],
+        }
+        for c in reversed(store.history(place_id))
+    ]
     return render(request, "staff/history.html", {"staff": staff, "place": row, "changes": changes})
+
+
+# History in words: field and action names as staff know them.
+FIELD_LABELS = {
+    "kind": "Kind",
+    "status": "Status",
+    "latitude": "Latitude",
+    "longitude": "Longitude",
+    "location_precision": "How exact the pin is",
+    "local_authority_code": "Area (local authority)",
+    "verified": "Confirmed as a Safe Place",
+    "verification_note": "How we know",
+    "operator": "Run by",
+    "external_ref": "Reference",
+}
+ACTION_WORDS = {
+    "create": "added",
+    "update": "changed",
+    "activate": "restored",
+    "suspend": "suspended",
+    "remove": "removed",
+    "make draft": "made a draft",
+    "import": "imported",
+}
+
+
+def _aware_utc(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; they were written in UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 @router.post("/places/{place_id}/history/{version}/restore")
@@ -510,7 +566,8 @@ def _users_page(
         {
             "staff": staff,
             "users": users.users(),
-            "roles": [r.value for r in Role],
+            # Least power first, so the form starts at viewer.
+            "roles": [Role.VIEWER.value, Role.EDITOR.value, Role.ADMIN.value],
             "values": {},
             **context,
         },
@@ -530,7 +587,13 @@ async def add_user(request: Request, staff: StaffPage) -> HTMLResponse:
     posted = await _posted(request, staff)
     users: UserStore = request.app.state.users
     areas = frozenset(a.strip().upper() for a in posted.get("areas", "").split(",") if a.strip())
+    known = request.app.state.datasets.gazetteer.local_authority_codes()
     try:
+        unknown = sorted(areas - known)
+        if unknown:
+            raise ValueError(
+                f"We don't know the area {unknown[0]}. Use a local authority code like E07000035."
+            )
         role = Role(posted.get("role", "viewer"))
         user = users.create_user(
             posted.get("email", ""), posted.get("name", ""), role, posted.get("password", ""), areas

@@ -142,7 +142,8 @@ def test_edit_a_place_then_see_its_history(editor: TestClient) -> None:
     assert "Saved." in saved and 'value="01629 533400"' in saved
     assert editor.get("/api/v1/places/S1").json()["phone"] == "01629 533400"
     history = editor.get("/staff/places/S1/history", headers=HTML).text
-    assert "Version 2: update" in history and "By ed@council.gov.uk" in history
+    assert "Version 2: changed" in history and "By ed@council.gov.uk" in history
+    assert '<th scope="row">Phone number</th>' in history and "(UK time)" in history
     # The same form again is stale now: it says so and shows the place as it is.
     stale = editor.post("/staff/places/S1", data={**form, "phone": "01629 999999"}, headers=HTML)
     assert stale.status_code == 412 and "Someone else changed this place" in stale.text
@@ -214,8 +215,8 @@ def _upload(client: TestClient, text: str, name: str = "venues.csv"):  # type: i
 def test_import_preview_errors_then_fix_and_confirm(editor: TestClient) -> None:
     bad = _upload(editor, IMPORT_BAD)
     assert bad.status_code == 422
-    assert "Row 3 (IMP-2): postcode" in bad.text
-    assert "Row 4 (IMP-3): this place is outside your areas" in bad.text  # an Amber Valley row
+    assert "Row 3 (line 4 of the file, IMP-2): postcode" in bad.text
+    assert "Row 4 (line 5 of the file, IMP-3): this place is outside your areas" in bad.text
     assert "Import these changes" not in bad.text
     good = _upload(editor, IMPORT_OK)
     assert good.status_code == 200 and "1 places to add" in good.text
@@ -276,3 +277,19 @@ def test_preview_puts_the_pin_at_the_postcode_without_saving(editor: TestClient)
     assert r.status_code == 200 and "Nothing is saved yet." in r.text
     assert '"latlng": [53.142342, -1.551396]' in r.text  # the centre of DE4 3AG
     assert 'value="de4 3ag"' in r.text and store.count() == before
+
+
+def test_an_editor_outside_the_area_sees_no_forms(editor: TestClient) -> None:
+    html = editor.get("/staff/places/S3", headers=HTML).text  # Amber Valley
+    assert "You can look at this place but not change it" in html
+    assert "Save changes" not in html and "Suspend" not in html
+
+
+def test_status_changes_say_what_happened(editor: TestClient) -> None:
+    page = editor.get("/staff/places/S1", headers=HTML)
+    r = editor.post(
+        "/staff/places/S1/status", data={"csrf_token": _csrf(page.text), "action": "suspend"}
+    )
+    shown = editor.get(r.headers["location"], headers=HTML).text
+    assert "Suspended: the public can&#39;t see this place now." in shown
+    assert "Suspend (hide" not in shown  # no button for the state it is already in

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -224,3 +225,18 @@ def test_an_update_changes_only_what_the_file_gives(datasets: Datasets, tmp_path
         before.latitude,
         before.location_precision,
     )
+
+
+def test_an_export_imports_back_with_no_change(datasets: Datasets, tmp_path: Path) -> None:
+    datasets.store.create(
+        {"name": "Form Shop", "category": "shop", "postcode": "DE4 3AG", "latitude": 53.14,
+         "longitude": -1.55, "location_precision": "postcode", "last_checked": date(2026, 11, 1),
+         "local_authority_code": "E07000035"},
+        "ann",
+    )  # fmt: skip
+    for name in ["all.csv", "all.geojson", "all.gpkg"]:
+        path = tmp_path / name
+        export_places(datasets.store, path)
+        plan = _plan(datasets, path)
+        assert plan.ok, [str(e) for e in plan.errors]
+        assert plan.count("add") == 0 and plan.count("update") == 0, name
