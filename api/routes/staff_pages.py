@@ -196,7 +196,8 @@ FORM_FIELDS = (
         "category",
         "What kind of place it is",
         "select",
-        options=tuple((c.value, c.label) for c in Category),
+        # No kind is chosen for the person: an unchosen one is an error, not a library.
+        options=(("", "Choose one"), *((c.value, c.label) for c in Category)),
     ),
     FormField("address", "Address", hint="Without the postcode."),
     FormField("postcode", "Postcode", hint="The pin goes to the middle of the postcode."),
@@ -236,7 +237,7 @@ def _checker(request: Request) -> PlaceChecker:
 
 def _values(row: PlaceRow | None) -> dict[str, str]:
     if row is None:
-        return {"category": Category.LIBRARY.value}
+        return {}
     return {
         f.name: "" if getattr(row, f.name) is None else str(getattr(row, f.name))
         for f in FORM_FIELDS
@@ -253,6 +254,7 @@ def _form_page(
     message: str | None = None,
     status_code: int = 200,
     preview: Venue | None = None,
+    confirm_remove: bool = False,
 ) -> HTMLResponse:
     settings: Settings = request.app.state.settings
     place = StaffPlaceOut.of(row, date.today()) if row is not None else None
@@ -279,6 +281,7 @@ def _form_page(
             ],
             # An editor outside the place's area sees it, but not forms that can't work.
             "can_edit": row is None or staff.user.can_edit_place(row.local_authority_code),
+            "confirm_remove": confirm_remove,
             "map": place_map(shown, settings.pages) if shown is not None else None,
         },
         status_code=status_code,
@@ -395,7 +398,11 @@ async def change_status(request: Request, place_id: str, staff: StaffPage) -> Re
     if action is None:
         raise InvalidParameter("Choose suspend, remove or restore.")
     store = _store(request)
-    may_edit(staff.user, store.get(place_id).local_authority_code)
+    row = store.get(place_id)
+    may_edit(staff.user, row.local_authority_code)
+    if posted["action"] == "remove" and posted.get("confirm") != "yes":
+        # Removing is asked twice: the page comes back with a plain question.
+        return _form_page(request, staff, row, confirm_remove=True)
     store.set_status(place_id, action[0], staff.user.email)
     done = posted["action"]
     return RedirectResponse(f"{STAFF_PATH}/places/{place_id}?saved={done}", status_code=303)

@@ -293,3 +293,29 @@ def test_status_changes_say_what_happened(editor: TestClient) -> None:
     shown = editor.get(r.headers["location"], headers=HTML).text
     assert "Suspended: the public can&#39;t see this place now." in shown
     assert "Suspend (hide" not in shown  # no button for the state it is already in
+
+
+def test_remove_asks_first(editor: TestClient) -> None:
+    page = editor.get("/staff/places/S1", headers=HTML)
+    token = _csrf(page.text)
+    ask = editor.post("/staff/places/S1/status", data={"csrf_token": token, "action": "remove"})
+    assert ask.status_code == 200 and "Remove Matlock Library?" in ask.text
+    assert editor.get("/api/v1/places/S1").status_code == 200  # not removed yet
+    done = editor.post(
+        "/staff/places/S1/status",
+        data={"csrf_token": token, "action": "remove", "confirm": "yes"},
+    )
+    assert done.status_code == 303 and editor.get("/api/v1/places/S1").status_code == 404
+
+
+def test_new_place_needs_a_chosen_kind(editor: TestClient) -> None:
+    page = editor.get("/staff/places/new", headers=HTML)
+    assert '<option value="" selected>Choose one</option>' in page.text or (
+        '<option value="">Choose one</option>' in page.text
+    )
+    r = editor.post(
+        "/staff/places/new",
+        data={"csrf_token": _csrf(page.text), "name": "X", "category": "", "postcode": "DE4 3AG"},
+        headers=HTML,
+    )
+    assert r.status_code == 422 and "Choose what kind of place it is." in r.text
