@@ -78,33 +78,8 @@ class ChangeOut(BaseModel):
         )
 
 
-class PlaceIn(BaseModel):
-    """A new place. Unknown fields are refused; checks give a message per field."""
-
-    model_config = {"extra": "forbid"}
-
-    name: str
-    category: str
-    postcode: str
-    kind: str | None = None
-    address: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    phone: str | None = None
-    email: str | None = None
-    website: str | None = None
-    opening_hours: str | None = None
-    accessibility_notes: str | None = None
-    last_checked: date | None = None
-    verified: bool = True
-    operator: str | None = None
-    external_ref: str | None = None
-    status: Status = Status.ACTIVE
-    outside_area_override: bool = False
-
-
-class PlacePatch(BaseModel):
-    """The fields to change; leave out what stays the same."""
+class PlaceFields(BaseModel):
+    """Place fields staff may send; unknown fields are refused, checks give a message each."""
 
     model_config = {"extra": "forbid"}
 
@@ -126,22 +101,61 @@ class PlacePatch(BaseModel):
     outside_area_override: bool = False
 
 
+class PlaceIn(PlaceFields):
+    """A new place: name, category and postcode at least."""
+
+    name: str
+    category: str
+    postcode: str
+    address: str = ""
+    verified: bool = True
+    external_ref: str | None = None
+    status: Status = Status.ACTIVE
+
+
+class PlacePatch(PlaceFields):
+    """The fields to change; leave out what stays the same."""
+
+
 def overdue(last_checked: date | None, today: date) -> bool:
     return last_checked is None or (today - last_checked).days > CHECK_EVERY_DAYS
 
 
-def _store(request: Request) -> PlaceStore:
+def select_places(
+    store: PlaceStore,
+    *,
+    q: str | None = None,
+    status: Status | None = None,
+    area: str | None = None,
+    kind: str | None = None,
+    overdue_only: bool = False,
+) -> list[StaffPlaceOut]:
+    """The staff list, filtered (shared by the API and the staff pages)."""
+    today = date.today()
+    found = [StaffPlaceOut.of(r, today) for r in store.rows()]
+    return [
+        p
+        for p in found
+        if (not q or q.lower() in p.name.lower())
+        and (status is None or p.status == status.value)
+        and (not area or p.local_authority_code == area)
+        and (not kind or p.kind == kind)
+        and (not overdue_only or p.check_overdue)
+    ]
+
+
+def store_of(request: Request) -> PlaceStore:
     store: PlaceStore = request.app.state.datasets.store
     return store
 
 
-def _checker(request: Request) -> PlaceChecker:
+def checker_of(request: Request) -> PlaceChecker:
     datasets = request.app.state.datasets
     return PlaceChecker(datasets.gazetteer, datasets.area)
 
 
-StoreDep = Annotated[PlaceStore, Depends(_store)]
-CheckerDep = Annotated[PlaceChecker, Depends(_checker)]
+StoreDep = Annotated[PlaceStore, Depends(store_of)]
+CheckerDep = Annotated[PlaceChecker, Depends(checker_of)]
 
 
 def etag(row: PlaceRow) -> str:
@@ -175,18 +189,7 @@ def list_places(
     q: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
 ) -> list[StaffPlaceOut]:
     """Every place in any state, with filters for the yearly checks."""
-    today = date.today()
-    rows = store.rows()
-    found = [
-        r
-        for r in rows
-        if (status is None or r.status == status.value)
-        and (not overdue_only or overdue(r.last_checked, today))
-        and (area is None or r.local_authority_code == area)
-        and (kind is None or r.kind == kind)
-        and (q is None or q.lower() in r.name.lower())
-    ]
-    return [StaffPlaceOut.of(r, today) for r in found]
+    return select_places(store, q=q, status=status, area=area, kind=kind, overdue_only=overdue_only)
 
 
 @router.get("/places/{place_id}", response_model=StaffPlaceOut)

@@ -17,9 +17,9 @@ from starlette.datastructures import UploadFile
 
 from api.auth import UsersDep, may_edit
 from api.html import render
-from api.routes.staff import StaffPlaceOut
+from api.routes.staff import StaffPlaceOut, checker_of, select_places, store_of
 from geodata.importer import ImportPlan, RowError, plan_import, read_table
-from geodata.store import PlaceRow, PlaceStore
+from geodata.store import PlaceRow
 from geodata.users import SESSION_LENGTH, StaffSession, UserStore
 from geodata.validation import PlaceChecker
 from locator.accounts import Role
@@ -146,18 +146,14 @@ def places(
     kind: Annotated[Kind | None, Query()] = None,
     overdue: Annotated[bool, Query()] = False,
 ) -> HTMLResponse:
-    store: PlaceStore = request.app.state.datasets.store
-    today = date.today()
-    rows = [StaffPlaceOut.of(r, today) for r in store.rows()]
-    shown = [
-        p
-        for p in rows
-        if (not q or q.lower() in p.name.lower())
-        and (status is None or p.status == status.value)
-        and (not area or p.local_authority_code == area)
-        and (kind is None or p.kind == kind.value)
-        and (not overdue or p.check_overdue)
-    ]
+    shown = select_places(
+        _store(request),
+        q=q,
+        status=status,
+        area=area,
+        kind=kind.value if kind else None,
+        overdue_only=overdue,
+    )
     filters = {
         "q": q,
         "status": status.value if status else None,
@@ -225,14 +221,9 @@ DONE = {
 }
 
 
-def _store(request: Request) -> PlaceStore:
-    store: PlaceStore = request.app.state.datasets.store
-    return store
-
-
-def _checker(request: Request) -> PlaceChecker:
-    datasets = request.app.state.datasets
-    return PlaceChecker(datasets.gazetteer, datasets.area)
+# The same lookups as the staff API's.
+_store = store_of
+_checker = checker_of
 
 
 def _values(row: PlaceRow | None) -> dict[str, str]:
