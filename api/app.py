@@ -13,7 +13,7 @@ from fastapi_offline import FastAPIOffline
 from api.errors import register_error_handlers
 from api.html import make_templates
 from api.logging import PrivateAccessLog
-from api.routes import health, pages, places, search, staff, staff_pages
+from api.routes import health, pages, places, search, staff, staff_accounts, staff_pages
 from api.static import LEAFLET_DIR, STATIC_DIR, CachedStatic, SecurityHeaders
 from geodata.datasets import load_datasets
 from geodata.users import UserStore
@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(staff.router)
     app.include_router(staff_pages.router)
+    app.include_router(staff_accounts.router)
     app.include_router(pages.router)
     app.mount("/static/vendor/leaflet", CachedStatic(directory=LEAFLET_DIR), name="leaflet")
     app.mount("/static", CachedStatic(directory=STATIC_DIR), name="static")

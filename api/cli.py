@@ -135,33 +135,68 @@ def _password(args: argparse.Namespace) -> str:
     return first
 
 
-def _users(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    users = open_users(settings)
-    if args.action == "list":
-        for user in users.users():
-            areas = f"  areas: {', '.join(sorted(user.areas))}" if user.areas else ""
-            out.write(f"{user.email}  {user.role.value}  {user.name}{areas}\n")
-        return 0
-    if not args.email:
-        raise SafePlacesError("Give the account's email address with --email.")
+def _known_areas(settings: Settings, areas: list[str]) -> frozenset[str]:
+    """The --area codes, upper-cased; a code the gazetteer doesn't know is refused."""
     data = settings.data
     known = Gazetteer.load(data.path(data.postcodes_file), data.cache_dir).local_authority_codes()
-    unknown = sorted({a.upper() for a in args.area} - known)
+    codes = frozenset(a.strip().upper() for a in areas)
+    unknown = sorted(codes - known)
     if unknown:
         raise SafePlacesError(
             f"We don't know the area {unknown[0]}. Use a local authority code like E07000035."
         )
+    return codes
+
+
+def _users(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    users = open_users(settings)
+    if args.action == "list":
+        for user in users.users():
+            shown_areas = f"  areas: {', '.join(sorted(user.areas))}" if user.areas else ""
+            disabled = "  (disabled)" if not user.active else ""
+            out.write(f"{user.email}  {user.role.value}  {user.name}{shown_areas}{disabled}\n")
+        return 0
+    if not args.email:
+        raise SafePlacesError("Give the account's email address with --email.")
     try:
-        user = users.create_user(
-            args.email,
-            args.name or "",
-            Role(args.role),
-            _password(args),
-            frozenset(a.upper() for a in args.area),
-        )
+        if args.action == "create":
+            user = users.create_user(
+                args.email,
+                args.name or "",
+                Role(args.role or Role.VIEWER.value),
+                _password(args),
+                _known_areas(settings, args.area),
+            )
+            out.write(f"Created {user.role.value} account {user.email}.\n")
+            return 0
+        found = users.find(args.email)
+        if found is None:
+            raise SafePlacesError(f"There is no account for {args.email}. See: users list.")
+        if args.action == "set-password":
+            users.set_password(found.id, _password(args))
+            out.write(f"New password set for {found.email}. Their sessions have ended.\n")
+        elif args.action == "update":
+            role = Role(args.role) if args.role else found.role
+            areas = _known_areas(settings, args.area) if args.area else found.areas
+            user = users.update(found.id, role, areas)
+            shown = f" for {', '.join(sorted(user.areas))}" if user.areas else ""
+            out.write(f"{user.email} is now {user.role.value}{shown}.\n")
+        elif args.action in ("disable", "enable"):
+            users.set_active(found.id, args.action == "enable")
+            out.write(f"{found.email} is {args.action}d.\n")
+        else:
+            if not args.yes:
+                out.write(f"Delete the account {found.email} for good? Type yes: ")
+                out.flush()
+                if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+                    out.write(
+                        "Nothing was changed. (To stop a login but keep the account: disable.)\n"
+                    )
+                    return 0
+            users.delete_user(found.id)
+            out.write(f"Deleted the account {found.email}. Place histories still name it.\n")
     except ValueError as exc:
         raise SafePlacesError(str(exc)) from None
-    out.write(f"Created {user.role.value} account {user.email}.\n")
     return 0
 
 
@@ -265,16 +300,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     near.add_argument("--open-now", action="store_true", help="only places open now")
     users = sub.add_parser("users", help="staff accounts")
-    users.add_argument("action", choices=["create", "list"])
+    users.add_argument(
+        "action",
+        choices=["create", "list", "update", "set-password", "disable", "enable", "delete"],
+        help="set-password resets a forgotten password; disable stops an account logging in",
+    )
     users.add_argument("--email")
     users.add_argument("--name")
-    users.add_argument("--role", choices=[r.value for r in Role], default=Role.VIEWER.value)
+    users.add_argument(
+        "--role", choices=[r.value for r in Role], help="for create (default viewer) or update"
+    )
     users.add_argument(
         "--area", action="append", default=[], help="a local authority code an editor may edit"
     )
     users.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
+    users.add_argument("--yes", action="store_true", help="delete without asking")
     tokens = sub.add_parser("tokens", help="API tokens for scripts")
     tokens.add_argument("action", choices=["create", "list", "revoke"])
     tokens.add_argument("--email", required=True)

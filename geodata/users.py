@@ -14,8 +14,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from pwdlib import PasswordHash
-from sqlalchemy import Boolean, DateTime, Engine, ForeignKey, Integer, String, select
-from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Integer,
+    String,
+    delete,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from geodata.store import Base
 from locator.accounts import Role, StaffUser
@@ -50,7 +60,7 @@ class UserRow(Base):
 
     def to_user(self) -> StaffUser:
         areas = frozenset(a for a in self.areas.split(",") if a)
-        return StaffUser(self.id, self.email, self.name, Role(self.role), areas)
+        return StaffUser(self.id, self.email, self.name, Role(self.role), areas, self.active)
 
 
 class TokenRow(Base):
@@ -122,8 +132,7 @@ class UserStore:
         email = email.strip().lower()
         if "@" not in email:
             raise ValueError("The email address needs an @.")
-        if len(password) < MIN_PASSWORD:
-            raise ValueError(f"The password must be at least {MIN_PASSWORD} characters long.")
+        self._check_password(password)
         if role is Role.EDITOR and not areas:
             raise ValueError("An editor needs at least one area (a local authority code).")
         with self._writes.begin() as session:
@@ -142,6 +151,114 @@ class UserStore:
             session.add(row)
             session.flush()
             return row.to_user()
+
+    def _check_password(self, password: str) -> None:
+        if len(password) < MIN_PASSWORD:
+            raise ValueError(f"The password must be at least {MIN_PASSWORD} characters long.")
+
+    def _row(self, session: Session, user_id: int) -> UserRow:
+        row = session.get(UserRow, user_id, with_for_update=True)
+        if row is None:
+            raise ValueError("There is no such account. It may have been deleted.")
+        return row
+
+    def _keep_an_admin(self, session: Session, row: UserRow) -> None:
+        """Refuse a change that would leave no active admin to manage accounts."""
+        others = session.scalar(
+            select(func.count())
+            .select_from(UserRow)
+            .where(UserRow.role == Role.ADMIN.value, UserRow.active, UserRow.id != row.id)
+        )
+        if row.role == Role.ADMIN.value and row.active and not others:
+            raise ValueError(
+                f"{row.email} is the only active admin. Make another admin first, "
+                "so someone can still manage accounts."
+            )
+
+    def _end_sessions(self, session: Session, user_id: int) -> None:
+        session.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
+
+    def find(self, email: str) -> StaffUser | None:
+        """The account with this email, active or not."""
+        with self.sessions() as session:
+            row = session.scalar(select(UserRow).where(UserRow.email == email.strip().lower()))
+            return row.to_user() if row is not None else None
+
+    def account(self, user_id: int) -> StaffUser | None:
+        """An account by id, active or not (for managing it; `get` is for logging in)."""
+        with self.sessions() as session:
+            row = session.get(UserRow, user_id)
+            return row.to_user() if row is not None else None
+
+    def set_password(self, user_id: int, password: str) -> StaffUser:
+        """A new password (an admin's reset): unlocks the account and ends its sessions."""
+        self._check_password(password)
+        with self._writes.begin() as session:
+            row = self._row(session, user_id)
+            row.password_hash = _HASHER.hash(password)
+            row.failed_logins = 0
+            row.locked_until = None
+            self._end_sessions(session, user_id)
+            return row.to_user()
+
+    def change_own_password(
+        self, user_id: int, current: str, new: str, keep_session: str = ""
+    ) -> None:
+        """A person changing their own password: the current one must be right.
+
+        Their other sessions end (someone else may have been using the old password); the
+        session they did it from (`keep_session`, a cookie value) stays.
+        """
+        self._check_password(new)
+        with self._writes.begin() as session:
+            row = self._row(session, user_id)
+            if not _HASHER.verify(current, row.password_hash):
+                raise ValueError("Your current password is not right. Nothing was changed.")
+            row.password_hash = _HASHER.hash(new)
+            session.execute(
+                delete(SessionRow).where(
+                    SessionRow.user_id == user_id, SessionRow.id_hash != _token_hash(keep_session)
+                )
+            )
+
+    def set_active(self, user_id: int, active: bool) -> StaffUser:
+        """Disable (can't log in; sessions end, tokens stop working) or enable an account."""
+        with self._writes.begin() as session:
+            row = self._row(session, user_id)
+            if not active:
+                self._keep_an_admin(session, row)
+                self._end_sessions(session, user_id)
+            else:
+                row.failed_logins = 0
+                row.locked_until = None
+            row.active = active
+            return row.to_user()
+
+    def update(self, user_id: int, role: Role, areas: frozenset[str]) -> StaffUser:
+        """Change an account's role and areas."""
+        if role is Role.EDITOR and not areas:
+            raise ValueError("An editor needs at least one area (a local authority code).")
+        with self._writes.begin() as session:
+            row = self._row(session, user_id)
+            if role is not Role.ADMIN:
+                self._keep_an_admin(session, row)
+            row.role = role.value
+            row.areas = ",".join(sorted(areas)) if role is Role.EDITOR else ""
+            return row.to_user()
+
+    def delete_user(self, user_id: int) -> StaffUser:
+        """Delete an account with its sessions and tokens.
+
+        Place histories keep the email address that made each change, so nothing is lost.
+        """
+        with self._writes.begin() as session:
+            row = self._row(session, user_id)
+            self._keep_an_admin(session, row)
+            user = row.to_user()
+            self._end_sessions(session, user_id)
+            session.execute(delete(TokenRow).where(TokenRow.user_id == user_id))
+            session.delete(row)
+            return user
 
     def users(self) -> list[StaffUser]:
         with self.sessions() as session:

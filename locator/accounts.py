@@ -20,6 +20,8 @@ class StaffUser:
     role: Role
     # ONS local authority codes (e.g. E07000035) an editor may change places in.
     areas: frozenset[str] = frozenset()
+    # A disabled account can't log in and its sessions and tokens stop working.
+    active: bool = True
 
     def can_edit_place(self, local_authority_code: str | None) -> bool:
         """Admins edit anything; editors only inside their areas; viewers nothing."""

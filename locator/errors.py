@@ -69,10 +69,30 @@ class InvalidParameter(SafePlacesError):
     title = "Something in the search was not valid"
 
 
+class BadQueryParameter(SafePlacesError):
+    """A query parameter OGC API - Features says is a 400: a bad value, or one it doesn't know."""
+
+    status = 400
+    slug = "bad-query-parameter"
+    title = "Something in the request was not valid"
+
+
+class CollectionNotFound(SafePlacesError):
+    status = 404
+    slug = "collection-not-found"
+    title = "We couldn't find that collection"
+
+
 class PlaceNotFound(SafePlacesError):
     status = 404
     slug = "place-not-found"
     title = "We couldn't find that place"
+
+
+class AccountNotFound(SafePlacesError):
+    status = 404
+    slug = "account-not-found"
+    title = "We couldn't find that account"
 
 
 class PlaceInvalid(SafePlacesError):

@@ -20,7 +20,7 @@ from api.html import render
 from api.routes.staff import StaffPlaceOut, checker_of, select_places, store_of
 from geodata.importer import ImportPlan, RowError, plan_import, read_table
 from geodata.store import PlaceRow
-from geodata.users import SESSION_LENGTH, StaffSession, UserStore
+from geodata.users import SESSION_LENGTH, StaffSession
 from geodata.validation import PlaceChecker
 from locator.accounts import Role
 from locator.errors import (
@@ -279,7 +279,7 @@ def _form_page(
     )
 
 
-async def _posted(request: Request, staff: StaffSession) -> dict[str, str]:
+async def posted_form(request: Request, staff: StaffSession) -> dict[str, str]:
     form = await request.form()
     check_csrf(str(form.get("csrf_token", "")), staff.csrf_token)
     return {key: str(value) for key, value in form.items()}
@@ -292,7 +292,7 @@ def new_place_form(request: Request, staff: StaffPage) -> HTMLResponse:
 
 @router.post("/places/new", response_class=HTMLResponse)
 async def new_place(request: Request, staff: StaffPage) -> Response:
-    posted = await _posted(request, staff)
+    posted = await posted_form(request, staff)
     data: dict[str, Any] = {f.name: posted.get(f.name, "") or None for f in FORM_FIELDS}
     data["outside_area_override"] = posted.get("outside_area_override") == "true"
     try:
@@ -349,7 +349,7 @@ def edit_form(
 
 @router.post("/places/{place_id}", response_class=HTMLResponse)
 async def edit(request: Request, place_id: str, staff: StaffPage) -> Response:
-    posted = await _posted(request, staff)
+    posted = await posted_form(request, staff)
     store = _store(request)
     row = store.get(place_id)
     may_edit(staff.user, row.local_authority_code)
@@ -384,7 +384,7 @@ async def edit(request: Request, place_id: str, staff: StaffPage) -> Response:
 
 @router.post("/places/{place_id}/status")
 async def change_status(request: Request, place_id: str, staff: StaffPage) -> Response:
-    posted = await _posted(request, staff)
+    posted = await posted_form(request, staff)
     action = STATUS_ACTIONS.get(posted.get("action", ""))
     if action is None:
         raise InvalidParameter("Choose suspend, remove or restore.")
@@ -448,7 +448,7 @@ def _aware_utc(moment: datetime) -> datetime:
 
 @router.post("/places/{place_id}/history/{version}/restore")
 async def restore_page(request: Request, place_id: str, version: int, staff: StaffPage) -> Response:
-    await _posted(request, staff)
+    await posted_form(request, staff)
     store = _store(request)
     may_edit(staff.user, store.get(place_id).local_authority_code)
     store.restore_version(place_id, version, staff.user.email)
@@ -533,7 +533,7 @@ async def import_upload(request: Request, staff: StaffPage) -> HTMLResponse:
 @router.post("/import/{upload_id}/confirm", response_class=HTMLResponse)
 async def import_confirm(request: Request, upload_id: str, staff: StaffPage) -> Response:
     _can_import(staff)
-    await _posted(request, staff)
+    await posted_form(request, staff)
     path = _uploads(request) / upload_id
     if not _UPLOAD_ID.match(upload_id) or not path.is_file():
         return _import_page(request, staff, 404, error="That upload has gone. Upload it again.")
@@ -544,59 +544,3 @@ async def import_confirm(request: Request, upload_id: str, staff: StaffPage) -> 
     applied = _store(request).apply_import(plan, staff.user.email)
     path.unlink(missing_ok=True)
     return _import_page(request, staff, message=f"Imported: {applied} places added or updated.")
-
-
-# -- accounts (admins) ----------------------------------------------------------------------
-
-
-def _admin(staff: StaffSession) -> None:
-    if not staff.user.can_manage_users:
-        raise Forbidden("Only admins can manage staff accounts.")
-
-
-def _users_page(
-    request: Request, staff: StaffSession, status_code: int = 200, **context: Any
-) -> HTMLResponse:
-    users: UserStore = request.app.state.users
-    return render(
-        request,
-        "staff/users.html",
-        {
-            "staff": staff,
-            "users": users.users(),
-            # Least power first, so the form starts at viewer.
-            "roles": [Role.VIEWER.value, Role.EDITOR.value, Role.ADMIN.value],
-            "values": {},
-            **context,
-        },
-        status_code,
-    )
-
-
-@router.get("/users", response_class=HTMLResponse)
-def users_page(request: Request, staff: StaffPage) -> HTMLResponse:
-    _admin(staff)
-    return _users_page(request, staff)
-
-
-@router.post("/users", response_class=HTMLResponse)
-async def add_user(request: Request, staff: StaffPage) -> HTMLResponse:
-    _admin(staff)
-    posted = await _posted(request, staff)
-    users: UserStore = request.app.state.users
-    areas = frozenset(a.strip().upper() for a in posted.get("areas", "").split(",") if a.strip())
-    known = request.app.state.datasets.gazetteer.local_authority_codes()
-    try:
-        unknown = sorted(areas - known)
-        if unknown:
-            raise ValueError(
-                f"We don't know the area {unknown[0]}. Use a local authority code like E07000035."
-            )
-        role = Role(posted.get("role", "viewer"))
-        user = users.create_user(
-            posted.get("email", ""), posted.get("name", ""), role, posted.get("password", ""), areas
-        )
-    except ValueError as exc:
-        values = {k: v for k, v in posted.items() if k != "password"}
-        return _users_page(request, staff, 422, errors=str(exc), values=values)
-    return _users_page(request, staff, message=f"Added {user.role.value} account {user.email}.")

@@ -39,6 +39,7 @@ def app(app_settings: Settings) -> Iterator[object]:
         users: UserStore = application.state.users
         for who, (role, areas) in WHO.items():
             users.create_user(f"{who}@council.gov.uk", who, role, PASSWORD, areas)
+        users.create_user("target@council.gov.uk", "Target", Role.VIEWER, PASSWORD)
         yield application
 
 
@@ -77,6 +78,18 @@ def _get(path: str) -> Callable[[TestClient], Response]:
     return lambda c: c.get(path, headers=HTML)
 
 
+def _target(client: TestClient) -> str:
+    """The path of the account the account routes act on."""
+    users: UserStore = client.app.state.users  # type: ignore[attr-defined]
+    target = users.find("target@council.gov.uk")
+    assert target is not None
+    return f"/staff/users/{target.id}"
+
+
+def _on_target(suffix: str, data: dict[str, str]) -> Callable[[TestClient], Response]:
+    return lambda c: _post(_target(c) + suffix, data)(c)
+
+
 CSV = b"external_ref,name,category,postcode\nM1,Shop,shop,DE4 3AG\n"
 
 # route: (call, who may: "all" staff, "edit" (admin and editor in S1's area),
@@ -110,6 +123,13 @@ ROUTES: dict[str, tuple[Callable[[TestClient], Response], str]] = {
     ),
     "accounts": (_get("/staff/users"), "admin"),
     "add account": (_post("/staff/users", {"email": "z@x.uk", "password": "x"}), "admin"),
+    "account": (lambda c: c.get(_target(c), headers=HTML), "admin"),
+    "change role": (_on_target("", {"role": "viewer", "areas": ""}), "admin"),
+    "reset password": (_on_target("/password", {"password": "short"}), "admin"),
+    "enable account": (_on_target("/active", {"action": "enable"}), "admin"),
+    "delete account": (_on_target("/delete", {}), "admin"),  # asks first, deletes nothing
+    "own password form": (_get("/staff/password"), "all"),
+    "own password": (_post("/staff/password", {"current_password": "wrong"}), "all"),
     "logout": (_post("/staff/logout", {}), "all"),
 }
 ALLOWED = {
