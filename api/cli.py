@@ -13,6 +13,7 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
+from api.views import places_words
 from geodata.datasets import (
     Datasets,
     load_datasets,
@@ -232,6 +233,11 @@ def _import(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     with tqdm(total=len(rows), unit="row", desc="Checking", disable=args.quiet) as bar:
         plan = plan_import(rows, datasets.store, checker, progress=bar.update)
     out.write(f"{args.file}: {plan.summary()}.\n")
+    for planned in plan.planned("add"):
+        out.write(f"  add     row {planned.row} ({planned.ref}): {planned.name}\n")
+    for planned in plan.planned("update"):
+        changes = "; ".join(f"{k} {a!s} -> {b!s}" for k, (a, b) in planned.changes.items())
+        out.write(f"  update  row {planned.row} ({planned.ref}): {planned.name}: {changes}\n")
     for error in plan.errors:
         out.write(f"  {error}\n")
     if not plan.ok:
@@ -246,7 +252,7 @@ def _import(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
             out.write("Nothing was imported.\n")
             return 0
     applied = datasets.store.apply_import(plan, args.actor)
-    out.write(f"Imported: {applied} places added or updated.\n")
+    out.write(f"Imported: {places_words(applied)} added or updated.\n")
     return 0
 
 

@@ -12,13 +12,16 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.contacts import DEFAULT_CONTACTS, load_contacts
+from api.views import places_words
 from locator.settings import Settings
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 
 def make_templates() -> Jinja2Templates:
-    return Jinja2Templates(directory=TEMPLATES_DIR)
+    templates = Jinja2Templates(directory=TEMPLATES_DIR)
+    templates.env.filters["places"] = places_words
+    return templates
 
 
 def render(

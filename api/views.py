@@ -28,6 +28,11 @@ ICONS = {
 }
 
 
+def places_words(count: int) -> str:
+    """ "1 place", "3 places": staff read counts, and "1 places" reads as a mistake."""
+    return f"{count} place" if count == 1 else f"{count} places"
+
+
 def distance_words(metres: float, walk_minutes: int) -> str:
     """ "about 6 minutes' walk, 0.3 miles" — minutes first: that's what a person acts on."""
     miles = metres / _METRES_PER_MILE

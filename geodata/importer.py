@@ -49,6 +49,7 @@ class PlannedRow:
     place_id: str | None = None
     version: int | None = None
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    name: str = ""  # the place's name as we have it now (the file's, for a new place)
 
 
 @dataclass
@@ -60,6 +61,10 @@ class ImportPlan:
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
+
+    def planned(self, action: str) -> list[PlannedRow]:
+        """The rows that would be added, updated or left unchanged, in file order."""
+        return [r for r in self.rows if r.action == action]
 
     @property
     def ok(self) -> bool:
@@ -152,13 +157,17 @@ def plan_import(
         if raw.get("operator"):
             fields["operator"] = str(raw["operator"])
         if current is None:
-            plan.rows.append(PlannedRow(number, ref, "add", {**fields, "external_ref": ref}))
+            plan.rows.append(
+                PlannedRow(number, ref, "add", {**fields, "external_ref": ref}, name=fields["name"])
+            )
             continue
         fields = _only_given(fields, raw, current)
         changes = _diff(current, fields)
         action = "update" if changes else "unchanged"
         plan.rows.append(
-            PlannedRow(number, ref, action, fields, current.id, current.version, changes)
+            PlannedRow(
+                number, ref, action, fields, current.id, current.version, changes, current.name
+            )
         )
     return plan
 

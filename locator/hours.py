@@ -198,6 +198,23 @@ class OpeningHours:
         ]
         return "; ".join(entries) if entries else "Mon-Sun closed"
 
+    def to_lines(self) -> list[str]:
+        """Days with the same times together, for people to read and edit:
+        ``["Mon-Fri 09:00-17:00", "Sat 09:00-12:30"]``; closed days are left out. It reads
+        back (`parse`) as the same hours."""
+        days = [",".join(spans) for _, spans in self.by_day()]
+        lines: list[str] = []
+        first = 0
+        while first < 7:
+            last = first
+            while last + 1 < 7 and days[last + 1] == days[first]:
+                last += 1
+            if days[first]:
+                names = _DAY_ABBRS[first] + (f"-{_DAY_ABBRS[last]}" if last > first else "")
+                lines.append(f"{names} {days[first]}")
+            first = last + 1
+        return lines or ["Mon-Sun closed"]
+
     def by_day(self) -> list[tuple[str, list[str]]]:
         """Monday to Sunday: full day name and spans like ``"09:30-17:00"`` (none = closed)."""
         days: list[list[TimeSpan]] = [[] for _ in range(7)]

@@ -18,6 +18,7 @@ from starlette.datastructures import UploadFile
 from api.auth import UsersDep, may_edit
 from api.html import render
 from api.routes.staff import StaffPlaceOut, checker_of, select_places, store_of
+from api.views import places_words
 from geodata.importer import ImportPlan, RowError, plan_import, read_table
 from geodata.store import PlaceRow
 from geodata.users import SESSION_LENGTH, StaffSession
@@ -32,7 +33,7 @@ from locator.errors import (
     PlaceInvalid,
     StaleEdit,
 )
-from locator.hours import LONDON
+from locator.hours import LONDON, OpeningHours
 from locator.settings import Settings
 from locator.venues import Category, Kind, LocationPrecision, Status, Venue
 from maps.render import place_map
@@ -203,7 +204,10 @@ FORM_FIELDS = (
     FormField(
         "opening_hours",
         "Opening times",
-        hint="For example: Mon-Fri 09:00-17:00; Sat 09:00-12:30. Leave empty if not known.",
+        "textarea",
+        hint="One line for each day or days with the same times, for example "
+        "Mon-Fri 09:00-17:00 then Sat 09:00-12:30 on the next line. "
+        "Days not listed are closed. Leave empty if not known.",
     ),
     FormField("accessibility_notes", "Access notes", "textarea"),
     FormField("last_checked", "Date of the last yearly check", "date"),
@@ -226,13 +230,23 @@ _store = store_of
 _checker = checker_of
 
 
+def shown(field: str, value: Any, separator: str = "; ") -> Any:
+    """A stored value as staff read it. Opening hours are stored listing every day; people
+    read (and edit) days with the same times together."""
+    if field == "opening_hours" and isinstance(value, str):
+        try:
+            hours = OpeningHours.parse(value)
+        except ValueError:
+            return value
+        return separator.join(hours.to_lines()) if hours else value
+    return value
+
+
 def _values(row: PlaceRow | None) -> dict[str, str]:
     if row is None:
         return {}
-    return {
-        f.name: "" if getattr(row, f.name) is None else str(getattr(row, f.name))
-        for f in FORM_FIELDS
-    }
+    values = {f.name: getattr(row, f.name) for f in FORM_FIELDS}
+    return {k: "" if v is None else str(shown(k, v, "\n")) for k, v in values.items()}
 
 
 def _form_page(
@@ -410,7 +424,9 @@ def history_page(request: Request, place_id: str, staff: StaffPage) -> HTMLRespo
             "actor": c.actor,
             "at": _aware_utc(c.at).astimezone(LONDON),
             "action": ACTION_WORDS.get(c.action, c.action),
-            "fields": [(labels.get(k, k), v[0], v[1]) for k, v in c.fields.items()],
+            "fields": [
+                (labels.get(k, k), shown(k, v[0]), shown(k, v[1])) for k, v in c.fields.items()
+            ],
         }
         for c in reversed(store.history(place_id))
     ]
@@ -476,11 +492,16 @@ def _plan_for(request: Request, staff: StaffSession, path: Path) -> ImportPlan:
     plan = plan_import(
         read_table(path), datasets.store, PlaceChecker(datasets.gazetteer, datasets.area)
     )
-    # Editors may only import places in their own areas: anything else is a row error.
+    # Editors may only import places in their own areas: anything else is a row error. An
+    # update must be allowed where the place is now and where the file would move it.
+    areas_now = {r.id: r.local_authority_code for r in datasets.store.rows()}
     for planned in list(plan.rows):
-        if planned.action != "unchanged" and not staff.user.can_edit_place(
-            planned.fields.get("local_authority_code")
-        ):
+        now = areas_now.get(planned.place_id or "")
+        after = planned.fields.get("local_authority_code", now)
+        allowed = staff.user.can_edit_place(after) and (
+            planned.place_id is None or staff.user.can_edit_place(now)
+        )
+        if planned.action != "unchanged" and not allowed:
             plan.rows.remove(planned)
             plan.errors.append(
                 RowError(planned.row, planned.ref, "this place is outside your areas")
@@ -489,10 +510,27 @@ def _plan_for(request: Request, staff: StaffSession, path: Path) -> ImportPlan:
     return plan
 
 
+# A preview lists at most this many places of each kind; a whole-county file stays readable.
+PREVIEW_ROWS = 300
+
+
 def _import_page(
     request: Request, staff: StaffSession, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
-    return render(request, "staff/import.html", {"staff": staff, **context}, status_code)
+    labels = {f.name: f.label for f in FORM_FIELDS} | FIELD_LABELS
+    return render(
+        request,
+        "staff/import.html",
+        {
+            "staff": staff,
+            "labels": labels,
+            "categories": {c.value: c.label for c in Category},
+            "shown": shown,
+            "preview_rows": PREVIEW_ROWS,
+            **context,
+        },
+        status_code,
+    )
 
 
 @router.get("/import", response_class=HTMLResponse)
@@ -543,4 +581,5 @@ async def import_confirm(request: Request, upload_id: str, staff: StaffPage) -> 
         return _import_page(request, staff, 422, plan=plan, upload_id=upload_id)
     applied = _store(request).apply_import(plan, staff.user.email)
     path.unlink(missing_ok=True)
-    return _import_page(request, staff, message=f"Imported: {applied} places added or updated.")
+    message = f"Imported: {places_words(applied)} added or updated."
+    return _import_page(request, staff, message=message)

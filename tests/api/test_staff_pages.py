@@ -149,6 +149,32 @@ def test_edit_a_place_then_see_its_history(editor: TestClient) -> None:
     assert stale.status_code == 412 and "Someone else changed this place" in stale.text
 
 
+def test_opening_hours_are_edited_as_grouped_lines(editor: TestClient) -> None:
+    """Stored hours list every day; the form shows days with the same times together, one
+    line each, and saving them unchanged changes nothing."""
+    page = editor.get("/staff/places/S1", headers=HTML)
+    box = re.search(r'<textarea[^>]*name="opening_hours"[^>]*>([^<]*)</textarea>', page.text)
+    assert box is not None and box.group(1) == "Mon-Fri 09:00-17:00\nSat 09:00-12:00"
+    form = {
+        "csrf_token": _csrf(page.text), "version": "1", "name": "Matlock Library",
+        "category": "library", "postcode": "DE4 3AH",
+        "opening_hours": "Mon-Fri 09:00-17:00\r\nSat 09:00-12:30\r\n",
+    }  # fmt: skip
+    assert editor.post("/staff/places/S1", data=form, headers=HTML).status_code == 303
+    again = editor.get("/staff/places/S1", headers=HTML).text
+    box = re.search(r'<textarea[^>]*name="opening_hours"[^>]*>([^<]*)</textarea>', again)
+    assert box is not None and box.group(1) == "Mon-Fri 09:00-17:00\nSat 09:00-12:30"
+    history = editor.get("/staff/places/S1/history", headers=HTML).text
+    assert "Mon-Fri 09:00-17:00; Sat 09:00-12:00" in history  # before
+    assert "Mon-Fri 09:00-17:00; Sat 09:00-12:30" in history  # after
+    # The same lines again: nothing to save, no new version.
+    same = {**form, "csrf_token": _csrf(again), "version": "2",
+            "opening_hours": "Mon-Fri 09:00-17:00\nSat 09:00-12:30"}  # fmt: skip
+    assert editor.post("/staff/places/S1", data=same, headers=HTML).status_code == 303
+    history = editor.get("/staff/places/S1/history", headers=HTML).text
+    assert re.findall(r'<h2 id="v(\d+)">', history) == ["2", "1"]
+
+
 def test_errors_are_shown_by_each_field(editor: TestClient) -> None:
     page = editor.get("/staff/places/new", headers=HTML)
     form = {
@@ -219,7 +245,7 @@ def test_import_preview_errors_then_fix_and_confirm(editor: TestClient) -> None:
     assert "Row 4 (line 5 of the file, IMP-3): this place is outside your areas" in bad.text
     assert "Import these changes" not in bad.text
     good = _upload(editor, IMPORT_OK)
-    assert good.status_code == 200 and "1 places to add" in good.text
+    assert good.status_code == 200 and "1 place to add" in good.text
     upload_id = re.search(r'action="/staff/import/([^"]+)/confirm"', good.text)
     assert upload_id is not None
     done = editor.post(
@@ -227,9 +253,25 @@ def test_import_preview_errors_then_fix_and_confirm(editor: TestClient) -> None:
         data={"csrf_token": _csrf(good.text)},
         headers=HTML,
     )
-    assert done.status_code == 200 and "Imported: 1 places added or updated." in done.text
+    assert done.status_code == 200 and "Imported: 1 place added or updated." in done.text
     again = _upload(editor, IMPORT_OK)
     assert "0 places to add" in again.text and "2 places unchanged" in again.text
+
+
+def test_import_preview_names_each_place_and_field_that_would_change(editor: TestClient) -> None:
+    changed = (
+        "external_ref,name,category,postcode,phone\n"
+        "IMP-9,New Chemist,pharmacy,DE4 3AG,\n"
+        "S1,Matlock Library,library,DE4 3AH,01629 533400\n"
+    )
+    page = _upload(editor, changed)
+    assert page.status_code == 200, re.findall(r"<li>Row[^<]*", page.text)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.text))
+    assert "Row Reference Name Type Postcode 1 IMP-9 New Chemist Pharmacy DE4 3AG" in text
+    assert "Row 2: Matlock Library (S1)" in text
+    assert "Phone number 01629 000000 01629 533400" in text  # the field, now, after the import
+    # Fields the file gives but doesn't change are not listed.
+    assert "Name Matlock Library Matlock Library" not in text
 
 
 def test_import_needs_a_usable_file(editor: TestClient) -> None:

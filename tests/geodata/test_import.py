@@ -196,6 +196,11 @@ def test_cli_import(settings: Settings, tmp_path: Path, monkeypatch: pytest.Monk
     out = io.StringIO()
     assert main(["import", str(good), "--dry-run", "--quiet"], out=out) == 0
     assert "2 to add, 1 to update, 0 unchanged, 0 with errors" in out.getvalue()
+    # Which places, and for an update which fields from what to what.
+    assert "  add     row 1 (NEW-1): Dale Road Pharmacy\n" in out.getvalue()
+    assert "  update  row 3 (S1): Matlock Library: phone 01629 000000 -> 01629 533400" in (
+        out.getvalue()
+    )
     out = io.StringIO()
     assert main(["import", str(good), "--yes", "--quiet"], out=out) == 0
     assert "Imported: 3 places added or updated." in out.getvalue()

@@ -320,6 +320,9 @@ def test_every_real_value_parses_and_round_trips() -> None:
         assert again is not None
         assert again.spans == h.spans
         assert again.warnings == ()
+        # The grouped lines staff edit read back as the same hours too.
+        lines = OpeningHours.parse("\n".join(h.to_lines()))
+        assert lines is not None and lines.spans == h.spans, text
         # Warnings are only for the known "time without a range" oddity.
         assert all("gives one time" in w for w in h.warnings), h.warnings
 
@@ -593,6 +596,25 @@ def test_to_text_is_canonical_and_round_trips(text: str, canonical: str) -> None
     again = hours(h.to_text())
     assert again.spans == h.spans
     assert again.to_text() == canonical
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        ("Mon-Fri 09:00-17:00; Sat 09:00-12:30", ["Mon-Fri 09:00-17:00", "Sat 09:00-12:30"]),
+        ("Mon-Sun 00:00-24:00", ["Mon-Sun 00:00-24:00"]),
+        ("Mon,Tue,Thu 10:00-16:00", ["Mon-Tue 10:00-16:00", "Thu 10:00-16:00"]),
+        ("Sat-Mon 10:00-14:00", ["Mon 10:00-14:00", "Sat-Sun 10:00-14:00"]),
+        ("Mon 09:00-12:30,13:30-17:00; Tue 09:00-12:30,13:30-17:00",
+         ["Mon-Tue 09:00-12:30,13:30-17:00"]),
+        ("Fri 22:00-02:00", ["Fri 22:00-02:00"]),
+        ("Sun closed", ["Mon-Sun closed"]),
+    ],
+)  # fmt: skip
+def test_to_lines_groups_days_with_the_same_times(text: str, lines: list[str]) -> None:
+    h = hours(text)
+    assert h.to_lines() == lines
+    assert hours("\n".join(lines)).spans == h.spans
 
 
 def test_to_text_round_trips_hand_built_spans() -> None:
