@@ -13,9 +13,21 @@ from fastapi_offline import FastAPIOffline
 from api.errors import register_error_handlers
 from api.html import make_templates
 from api.logging import PrivateAccessLog
-from api.routes import health, pages, places, search, staff, staff_accounts, staff_pages
-from api.static import LEAFLET_DIR, STATIC_DIR, CachedStatic, SecurityHeaders
+from api.routes import (
+    downloads,
+    embed,
+    health,
+    ogc,
+    pages,
+    places,
+    search,
+    staff,
+    staff_accounts,
+    staff_pages,
+)
+from api.static import LEAFLET_DIR, STATIC_DIR, CachedStatic, PublicCORS, SecurityHeaders
 from geodata.datasets import load_datasets
+from geodata.opendata import DatasetInfo, OpenDataCache
 from geodata.users import UserStore
 from locator.registry import LocatorRegistry
 from locator.settings import Settings
@@ -44,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.resolver = datasets.resolver(settings)
         version = datasets.store.data_version()
         app.state.registry = LocatorRegistry(datasets.locator(settings), version)
+        app.state.opendata = OpenDataCache(datasets.store, DatasetInfo.of(settings))
         log.info(
             "ready: %d postcodes, %d active places (data version %d)",
             len(datasets.gazetteer),
@@ -64,16 +77,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.templates = make_templates()
     register_error_handlers(app)
+    app.add_middleware(PublicCORS, origins=settings.partners.cors_origins)
     app.add_middleware(SecurityHeaders)
     # Pages, scripts and JSON compress well on a slow phone connection.
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(PrivateAccessLog)
     app.include_router(search.router)
     app.include_router(places.router)
+    app.include_router(downloads.router)
+    app.include_router(ogc.router)
     app.include_router(health.router)
     app.include_router(staff.router)
     app.include_router(staff_pages.router)
     app.include_router(staff_accounts.router)
+    app.include_router(embed.router)
     app.include_router(pages.router)
     app.mount("/static/vendor/leaflet", CachedStatic(directory=LEAFLET_DIR), name="leaflet")
     app.mount("/static", CachedStatic(directory=STATIC_DIR), name="static")

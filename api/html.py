@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,9 +26,17 @@ def make_templates() -> Jinja2Templates:
 
 
 def render(
-    request: Request, name: str, context: dict[str, Any], status_code: int = 200
+    request: Request,
+    name: str,
+    context: dict[str, Any],
+    status_code: int = 200,
+    frame_origins: Sequence[str] | None = None,
 ) -> HTMLResponse:
-    """A page with the shared context (help contacts, exit link) and a strict CSP."""
+    """A page with the shared context (help contacts, exit link) and a strict CSP.
+
+    Pages refuse to be framed unless `frame_origins` is given (the embeddable map): then this
+    site and those origins may frame it.
+    """
     settings: Settings = request.app.state.settings
     templates: Jinja2Templates = request.app.state.templates
     pages = settings.pages
@@ -40,11 +49,15 @@ def render(
     response = templates.TemplateResponse(
         request, name, {**base, **context}, status_code=status_code
     )
-    response.headers["Content-Security-Policy"] = content_security_policy(pages.tile_url, nonce)
+    response.headers["Content-Security-Policy"] = content_security_policy(
+        pages.tile_url, nonce, frame_origins
+    )
     return response
 
 
-def content_security_policy(tile_url: str, nonce: str) -> str:
+def content_security_policy(
+    tile_url: str, nonce: str, frame_origins: Sequence[str] | None = None
+) -> str:
     """Only this app's own scripts (and the map's, by nonce); images also from the tile server."""
     tiles = urlsplit(tile_url)
     tile_origin = f"{tiles.scheme}://{tiles.netloc}" if tiles.netloc else ""
@@ -58,7 +71,8 @@ def content_security_policy(tile_url: str, nonce: str) -> str:
             "connect-src 'self'",
             "base-uri 'none'",
             "form-action 'self'",
-            "frame-ancestors 'none'",
+            "frame-ancestors "
+            + ("'none'" if frame_origins is None else " ".join(["'self'", *frame_origins])),
         ]
     )
 
@@ -68,6 +82,11 @@ def wants_html(request: Request) -> bool:
     path = request.url.path
     if path.startswith(("/api/", "/static/", "/openapi", "/healthz", "/readyz")):
         return False
+    if path.startswith("/ogc"):
+        # OGC API resources name their format with ?f=, and that wins over Accept.
+        f = request.query_params.get("f", "").lower()
+        if f in ("json", "html"):
+            return f == "html"
     return "text/html" in request.headers.get("accept", "")
 
 

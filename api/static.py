@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import xstatic.pkg.leaflet
 from starlette.datastructures import MutableHeaders
+from starlette.middleware.cors import CORSMiddleware
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -40,7 +42,36 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 headers["Referrer-Policy"] = "no-referrer"
                 headers["X-Content-Type-Options"] = "nosniff"
-                headers.setdefault("X-Frame-Options", "DENY")
+                # Nothing may be framed, except a page whose CSP names who may frame it (the
+                # embeddable map): X-Frame-Options can't list origins, so it is left off there.
+                policy = headers.get("Content-Security-Policy", "")
+                if "frame-ancestors" not in policy or "frame-ancestors 'none'" in policy:
+                    headers.setdefault("X-Frame-Options", "DENY")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class PublicCORS:
+    """CORS for the public, read-only parts (the JSON API, open data, OGC API - Features),
+    for the configured partner origins and GET only. Staff routes never answer CORS."""
+
+    PUBLIC = ("/api/v1/", "/ogc")
+    PRIVATE = ("/api/v1/admin",)
+
+    def __init__(self, app: ASGIApp, origins: Sequence[str]) -> None:
+        self.app = app
+        self.cors = CORSMiddleware(
+            app,
+            allow_origins=list(origins),
+            allow_methods=["GET"],
+            allow_credentials=False,
+            max_age=3600,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if path.startswith(self.PUBLIC) and not path.startswith(self.PRIVATE):
+            await self.cors(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, HttpUrl, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -126,6 +127,33 @@ class PagesSettings(BaseModel):
         return value
 
 
+# The council's and the police's own sites: they may frame the map and call the public API
+# from their pages out of the box. Set your partners' origins in SAFEPLACES_PARTNERS__….
+DEFAULT_PARTNER_ORIGINS = ["https://www.derbyshire.gov.uk", "https://www.derbyshire.police.uk"]
+
+
+def _origin(value: str) -> str:
+    """``https://host[:port]`` and nothing else: a browser compares origins exactly."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{value!r} is not an origin like https://www.example.org")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        raise ValueError(f"{value!r} must be just an origin like https://www.example.org")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+class PartnerSettings(BaseModel):
+    """Partner sites: which may frame `/embed`, and which may call the public JSON API."""
+
+    frame_origins: list[str] = Field(default_factory=lambda: list(DEFAULT_PARTNER_ORIGINS))
+    cors_origins: list[str] = Field(default_factory=lambda: list(DEFAULT_PARTNER_ORIGINS))
+
+    @field_validator("frame_origins", "cors_origins")
+    @classmethod
+    def _origins(cls, values: list[str]) -> list[str]:
+        return list(dict.fromkeys(_origin(v) for v in values))
+
+
 class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -147,6 +175,7 @@ class Settings(BaseSettings):
     search: SearchSettings = Field(default_factory=SearchSettings)
     geocoder: GeocoderSettings = Field(default_factory=GeocoderSettings)
     pages: PagesSettings = Field(default_factory=PagesSettings)
+    partners: PartnerSettings = Field(default_factory=PartnerSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     # Flat aliases for the settings people set most.
     data_dir: Path | None = None

@@ -168,12 +168,26 @@ def results_map(
     ]
     for i, match in enumerate(places, start=1):
         distance = distances[i - 1] if distances else None
-        markers.append(_marker(str(i), match.venue, "safe_place", distance))
+        markers.append(_marker(str(i), match.venue, match.venue.kind.value, distance))
     if police is not None:
         markers.append(_marker("P", police.venue, "police"))
     PlaceMarkers(markers).add_to(m)
     points = [mk["latlng"] for mk in markers]
     m.fit_bounds(_bounds(points), padding=(30, 30), max_zoom=16)
+    return _parts(m)
+
+
+def area_map(
+    bbox: tuple[float, float, float, float], places: list[Venue], pages: PagesSettings
+) -> MapParts:
+    """Numbered places (1, 2, …) in a lon/lat box (min_lon, min_lat, max_lon, max_lat), the
+    map fitted to the box."""
+    min_lon, min_lat, max_lon, max_lat = bbox
+    m = _base_map(latlon((min_lon + max_lon) / 2, (min_lat + max_lat) / 2), 12, pages)
+    markers = [_marker(str(i), v, v.kind.value) for i, v in enumerate(places, start=1)]
+    if markers:
+        PlaceMarkers(markers).add_to(m)
+    m.fit_bounds([latlon(min_lon, min_lat), latlon(max_lon, max_lat)], max_zoom=16)
     return _parts(m)
 
 

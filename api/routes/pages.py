@@ -49,7 +49,7 @@ def find(
     """Results for a postcode, place name or location; errors shown on the same page."""
     typed = q if q is not None else postcode
     try:
-        found = _origin(resolver, typed, lat, lon)
+        found = origin_of(resolver, typed, lat, lon)
     except SafePlacesError as exc:
         choices = [c for c in exc.choices if isinstance(c, PlaceName)]
         return render(
@@ -67,7 +67,7 @@ def find(
     return _results(request, found, typed, locator, settings, now, k)
 
 
-def _origin(
+def origin_of(
     resolver: ResolverDep, typed: str | None, lat: str | None, lon: str | None
 ) -> Origin | Choices:
     if lat is not None or lon is not None:

@@ -8,6 +8,7 @@ Chromium is always launched from its path; a browser that can't be launched fail
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -17,9 +18,11 @@ import threading
 import time
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import uvicorn
@@ -38,7 +41,7 @@ from synthetic import write_synthetic_data
 from api.app import create_app
 from api.deps import get_now
 from locator.hours import LONDON
-from locator.settings import DataSettings, PagesSettings, Settings
+from locator.settings import DataSettings, PagesSettings, PartnerSettings, Settings
 
 # A Tuesday morning: Matlock Library (Mon-Fri 09:00-17:00) is open, so pages are stable.
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)
@@ -170,6 +173,81 @@ def synthetic_server(
     root = tmp_path_factory.mktemp("browser-synthetic")
     data = write_synthetic_data(root / "data")
     settings = Settings(data=DataSettings(dir=data, cache_dir=root / "cache"))
+    yield from _serve(_app(settings, tile_stub))
+
+
+@dataclass
+class PartnerSite:
+    """A stand-in partner website on its own origin: `/?src=…&width=…` frames that URL."""
+
+    port: int
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def page_url(self, src: str, width: int = 600, height: int = 650) -> str:
+        query = urlencode({"src": src, "width": width, "height": height})
+        return f"{self.origin}/?{query}"
+
+
+def _partner_handler() -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+            query = parse_qs(urlsplit(self.path).query)
+            src = html.escape(query.get("src", [""])[0])
+            width = int(query.get("width", ["600"])[0])
+            height = int(query.get("height", ["650"])[0])
+            body = (
+                '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+                "<title>A partner's page</title></head><body><main><h1>Our charity</h1>"
+                '<p><a href="#before">A link before the map</a></p>'
+                f'<iframe src="{src}" title="Map and list of Safe Places" width="{width}" '
+                f'height="{height}" style="border:0;max-width:100%"></iframe>'
+                "</main></body></html>"
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    return Handler
+
+
+@pytest.fixture(scope="session")
+def partner_sites() -> Iterator[tuple[PartnerSite, PartnerSite]]:
+    """Two partner sites on other local origins: the first allowed to frame the map, the
+    second not (see `embed_server`)."""
+    servers = [ThreadingHTTPServer(("127.0.0.1", 0), _partner_handler()) for _ in range(2)]
+    threads = []
+    for server in servers:
+        server.daemon_threads = True
+        thread = threading.Thread(target=server.serve_forever, name="partner", daemon=True)
+        thread.start()
+        threads.append(thread)
+    allowed, refused = (PartnerSite(s.server_address[1]) for s in servers)
+    yield allowed, refused
+    for server, thread in zip(servers, threads, strict=True):
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def embed_server(
+    tmp_path_factory: pytest.TempPathFactory,
+    tile_stub: TileStub,
+    partner_sites: tuple[PartnerSite, PartnerSite],
+) -> Iterator[LiveServer]:
+    """The app on the synthetic data, letting only the first partner site frame `/embed`."""
+    root = tmp_path_factory.mktemp("browser-embed")
+    data = write_synthetic_data(root / "data")
+    partners = PartnerSettings(frame_origins=[partner_sites[0].origin], cors_origins=[])
+    settings = Settings(data=DataSettings(dir=data, cache_dir=root / "cache"), partners=partners)
     yield from _serve(_app(settings, tile_stub))
 
 

@@ -99,9 +99,7 @@ def test_change_role_and_areas(users: UserStore) -> None:
     assert users.update(ann.id, Role.VIEWER, frozenset({"E07000035"})).areas == frozenset()
 
 
-def test_deleting_an_account_keeps_the_history_it_made(
-    users: UserStore, store: PlaceStore
-) -> None:
+def test_deleting_an_account_keeps_the_history_it_made(users: UserStore, store: PlaceStore) -> None:
     ann = users.create_user("ann@council.gov.uk", "Ann", Role.ADMIN, PASSWORD)
     token = users.create_token(ann.id, "script")
     cookie = users.start_session(ann)

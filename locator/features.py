@@ -1,0 +1,293 @@
+"""Places as OGC API - Features collections, and the flat public record of a place.
+
+Framework-free: the router (``api/routes/ogc.py``) parses nothing itself and renders what this
+module decides: which collection, which places match a bounding box, which page of them, how
+many matched, and the collection's extent. Coordinates are WGS84 longitude/latitude, the
+OGC CRS84 that OGC API - Features Core and RFC 7946 GeoJSON both require, so no reprojection
+happens here (the index keeps both forms).
+
+The flat record (`public_record`) is what the open data downloads and the OGC items publish:
+the fields of the public place schema (``api.schemas.PlaceOut``), one value per column, so
+GIS tools that expect flat attributes (GDAL, QGIS, spreadsheets) read it as it is.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from locator.errors import BadQueryParameter, CollectionNotFound, PlaceNotFound
+from locator.index import VenueFilter, VenueIndex
+from locator.venues import Kind, Venue
+
+# Longitude, latitude order (OGC CRS84), the only CRS these collections are served in.
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+DEFAULT_LIMIT = 10
+# A page of 1,000 features is about 700 kB of GeoJSON: enough to read the whole county in one
+# request, small enough to answer quickly on the service's hardware.
+MAX_LIMIT = 1000
+
+BBox = tuple[float, float, float, float]
+Value = str | float | bool | None
+
+# The public place schema, flattened. Opening hours go out as their text form
+# ("Mon 09:00-17:00; ..."), the same text staff type and imports read.
+PUBLIC_FIELDS = (
+    "id", "name", "kind", "category", "category_label", "address", "postcode", "latitude",
+    "longitude", "location_precision", "location_note", "phone", "email", "website",
+    "opening_hours", "accessibility_notes", "last_checked", "verified",
+)  # fmt: skip
+
+
+def public_record(venue: Venue) -> dict[str, Value]:
+    """The public fields of a place, flat: never internal notes, audit fields or staff data."""
+    last_checked: date | None = venue.last_checked
+    return {
+        "id": venue.id,
+        "name": venue.name,
+        "kind": venue.kind.value,
+        "category": venue.category.value,
+        "category_label": venue.category.label,
+        "address": venue.address,
+        "postcode": venue.postcode,
+        "latitude": venue.latitude,
+        "longitude": venue.longitude,
+        "location_precision": venue.location_precision.value,
+        "location_note": venue.location_note,
+        "phone": venue.phone,
+        "email": venue.email,
+        "website": venue.website,
+        "opening_hours": venue.opening_hours.to_text() if venue.opening_hours else None,
+        "accessibility_notes": venue.accessibility_notes,
+        "last_checked": last_checked.isoformat() if last_checked else None,
+        "verified": venue.verified,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    """One feature collection: the active places of one kind."""
+
+    id: str
+    title: str
+    description: str
+    kind: Kind
+
+    @property
+    def filter(self) -> VenueFilter:
+        return VenueFilter.of(kinds=[self.kind])
+
+
+COLLECTIONS: tuple[Collection, ...] = (
+    Collection(
+        "safe-places",
+        "Safe Places",
+        "Venues whose staff will help a person with a learning disability (or autism, "
+        "dementia...) who feels scared, lost or in trouble, by phoning the contact on their "
+        "Keep Safe Card or the emergency services.",
+        Kind.SAFE_PLACE,
+    ),
+    Collection(
+        "police-enquiry-offices",
+        "Police enquiry offices",
+        "Police station front desks, where anyone can report a crime, including hate crime. "
+        "Where only the town is known the position is approximate (see location_precision).",
+        Kind.POLICE_ENQUIRY_OFFICE,
+    ),
+)
+_BY_ID: Mapping[str, Collection] = {c.id: c for c in COLLECTIONS}
+
+
+def find_collection(collection_id: str) -> Collection:
+    collection = _BY_ID.get(collection_id)
+    if collection is None:
+        known = ", ".join(_BY_ID)
+        raise CollectionNotFound(
+            f"There is no collection with that name. The collections are: {known}.",
+            log_message="unknown collection",
+        )
+    return collection
+
+
+def collection_extent(index: VenueIndex, collection: Collection) -> BBox | None:
+    """The smallest lon/lat box holding every place in the collection; None when it is empty."""
+    venues = index.select(collection.filter)
+    if not venues:
+        return None
+    lons = [v.longitude for v in venues]
+    lats = [v.latitude for v in venues]
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def collection_size(index: VenueIndex, collection: Collection) -> int:
+    return index.counts().get(collection.kind.value, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a collection's places, in id order, with what is needed to link onwards."""
+
+    venues: list[Venue]
+    number_matched: int
+    offset: int
+    limit: int
+
+    def __iter__(self) -> Iterator[Venue]:
+        return iter(self.venues)
+
+    @property
+    def number_returned(self) -> int:
+        return len(self.venues)
+
+    @property
+    def next_offset(self) -> int | None:
+        after = self.offset + self.limit
+        return after if after < self.number_matched else None
+
+    @property
+    def prev_offset(self) -> int | None:
+        return max(0, self.offset - self.limit) if self.offset > 0 else None
+
+
+def page_of(
+    index: VenueIndex,
+    collection: Collection,
+    bbox: BBox | None = None,
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+) -> Page:
+    """The places of a collection inside `bbox` (all, when None), `limit` of them from `offset`.
+
+    The order is by id, so pages are stable while the data doesn't change.
+    """
+    matched = index.select(collection.filter, bbox)
+    return Page(matched[offset : offset + limit], len(matched), offset, limit)
+
+
+def feature_of(index: VenueIndex, collection: Collection, feature_id: str) -> Venue:
+    """One active place of the collection; a place of the other kind is not in this one."""
+    venue = index.get(feature_id)
+    if venue is None or venue.kind is not collection.kind:
+        raise PlaceNotFound(
+            "We couldn't find that place in this collection. It may have been removed.",
+            log_message="unknown feature id",
+        )
+    return venue
+
+
+# -- query parameters ---------------------------------------------------------------------------
+# OGC API - Features Core: a parameter with a value that is not valid is a 400 (Bad Request).
+
+
+def parse_limit(text: str | None) -> int:
+    """``limit``: a whole number from 1 to MAX_LIMIT; DEFAULT_LIMIT when not given."""
+    if text is None:
+        return DEFAULT_LIMIT
+    value = _whole_number(text, "limit")
+    if not 1 <= value <= MAX_LIMIT:
+        raise BadQueryParameter(
+            f"limit must be between 1 and {MAX_LIMIT}.", log_message="limit out of range"
+        )
+    return value
+
+
+def parse_offset(text: str | None) -> int:
+    """``offset``: how many matching places to skip; 0 when not given."""
+    if text is None:
+        return 0
+    value = _whole_number(text, "offset")
+    if value < 0:
+        raise BadQueryParameter("offset must not be negative.", log_message="negative offset")
+    return value
+
+
+def _whole_number(text: str, name: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise BadQueryParameter(
+            f"{name} must be a whole number.", log_message=f"{name} not a number"
+        ) from None
+
+
+def parse_bbox(text: str | None) -> BBox | None:
+    """``bbox``: min lon, min lat, max lon, max lat in CRS84 (or six numbers with heights).
+
+    A box whose minimum is past its maximum is refused, longitude included: OGC allows a box
+    across the antimeridian that way, but no place this service covers is near it, and swapped
+    corners are the far likelier mistake, so saying so helps more than an empty answer.
+    """
+    if text is None:
+        return None
+    try:
+        values = [float(part) for part in text.split(",")]
+    except ValueError:
+        values = []
+    if len(values) == 6:  # min lon, min lat, min height, max lon, max lat, max height
+        values = [values[0], values[1], values[3], values[4]]
+    if len(values) != 4 or not all(math.isfinite(v) for v in values):
+        raise BadQueryParameter(
+            "bbox must be four numbers: min longitude, min latitude, max longitude, max latitude.",
+            log_message="bbox not four numbers",
+        )
+    min_lon, min_lat, max_lon, max_lat = values
+    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
+        raise BadQueryParameter(
+            "bbox longitudes must be between -180 and 180.", log_message="bbox out of range"
+        )
+    if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+        raise BadQueryParameter(
+            "bbox latitudes must be between -90 and 90.", log_message="bbox out of range"
+        )
+    if min_lon > max_lon or min_lat > max_lat:
+        raise BadQueryParameter(
+            "bbox minimums must not be larger than its maximums.", log_message="bbox inverted"
+        )
+    return min_lon, min_lat, max_lon, max_lat
+
+
+def parse_crs(text: str | None, name: str) -> None:
+    """``crs`` / ``bbox-crs`` (OGC API - Features Part 2): accepted only as CRS84, the one CRS
+    served, so a client that names it anyway (QGIS may) is answered rather than refused."""
+    if text is not None and text.strip().strip("<>") != CRS84:
+        raise BadQueryParameter(
+            f"{name} can only be {CRS84} (longitude, latitude): the places are served in no "
+            "other coordinate system.",
+            log_message=f"unsupported {name}",
+        )
+
+
+def parse_datetime(text: str | None) -> None:
+    """``datetime``: an RFC 3339 instant or interval (``start/end``, ``..`` for open), checked.
+
+    Places have no time dimension: each active place is current, so a valid ``datetime``
+    matches every place and only a malformed one changes the answer (a 400).
+    """
+    if text is None:
+        return
+    parts = text.split("/")
+    if len(parts) > 2 or not all(_instant_or_open(p, len(parts) == 2) for p in parts):
+        raise BadQueryParameter(
+            "datetime must be a date and time like 2026-11-24T10:00:00Z, a date, or an "
+            "interval like 2026-01-01/.. .",
+            log_message="datetime not valid",
+        )
+    if len(parts) == 2 and all(p in ("", "..") for p in parts):
+        raise BadQueryParameter(
+            "A datetime interval needs a start or an end.", log_message="datetime open both ends"
+        )
+
+
+def _instant_or_open(text: str, in_interval: bool) -> bool:
+    if in_interval and text in ("", ".."):
+        return True
+    try:
+        if "T" in text.upper():
+            datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
+        else:
+            date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
