@@ -38,6 +38,28 @@ def test_page_has_no_axe_violations(
     assert_no_violations(web, state)
 
 
+OGC_PAGES = [
+    ("ogc landing", "/ogc?f=html"),
+    ("ogc conformance", "/ogc/conformance?f=html"),
+    ("ogc collections", "/ogc/collections?f=html"),
+    ("ogc collection", "/ogc/collections/safe-places?f=html"),
+    ("ogc items", "/ogc/collections/safe-places/items?f=html&limit=2"),
+    ("ogc item", "/ogc/collections/safe-places/items/S1?f=html"),
+    ("ogc api", "/ogc/api?f=html"),
+    ("ogc error", "/ogc/collections/libraries?f=html"),
+]
+
+
+@pytest.mark.parametrize(("state", "path"), OGC_PAGES, ids=[s for s, _ in OGC_PAGES])
+def test_ogc_pages_have_no_axe_violations(
+    web: Browsing, synthetic_server: LiveServer, state: str, path: str
+) -> None:
+    """The HTML forms of the OGC API - Features resources, for GIS users in a browser."""
+    web.goto(synthetic_server, path)
+    assert_no_violations(web, state)
+    assert not web.errors, "\n".join(web.errors)
+
+
 def test_results_with_a_map_popup_open(web: Browsing, synthetic_server: LiveServer) -> None:
     web.goto(synthetic_server, "/find?q=DE4%203AG")
     # By keyboard: at this zoom marker 2 covers most of marker 1 (see the target-size rule).
