@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench install clean browser
+.PHONY: run test lint bench install clean browser postgres
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,20 @@ browser:
 		exit 1; \
 	}
 
-test: lint browser
+# The database tests (marked `postgres`) start a throw-away PostgreSQL server with its own
+# initdb and pg_ctl. Install them when missing and possible; without them the run fails.
+HAVE_INITDB = command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1
+postgres:
+	@{ $(HAVE_INITDB); } || { \
+		echo "PostgreSQL not found: trying apt-get install -y postgresql."; \
+		command -v apt-get >/dev/null 2>&1 && apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql; \
+	} && { $(HAVE_INITDB); } || { \
+		echo "make test needs PostgreSQL (initdb, pg_ctl) for the database tests and could not install it." >&2; \
+		echo "Install it (Debian/Ubuntu: apt-get install -y postgresql) or put its bin folder on PATH." >&2; \
+		exit 1; \
+	}
+
+test: lint browser postgres
 	$(BIN)/pytest
 
 bench: $(STAMP)

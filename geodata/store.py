@@ -1,15 +1,17 @@
 """The place database (SQLAlchemy 2): the source of truth once it has been seeded.
 
 SQLite is the embedded default (WAL, foreign keys on); PostgreSQL works through the same URL
-setting. The schema is created and upgraded by Alembic migrations, never by `create_all`.
-A `data_version` counter goes up with every committed change, so every worker process can
-tell cheaply when its in-memory index is stale.
+setting (`postgresql+psycopg://…`). The schema is created and upgraded by Alembic migrations,
+never by `create_all`. A `data_version` counter goes up with every committed change, so every
+worker process can tell cheaply when its in-memory index is stale.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import sqlite3
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -41,7 +43,7 @@ from geodata.venues import VenueDataset
 
 if TYPE_CHECKING:
     from geodata.importer import ImportPlan
-from locator.errors import PlaceNotFound, StaleEdit
+from locator.errors import PlaceInvalid, PlaceNotFound, StaleEdit
 from locator.hours import InvalidOpeningHours, OpeningHours
 from locator.venues import Category, Kind, LocationPrecision, Status, Venue
 
@@ -206,12 +208,18 @@ class MetaRow(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+# The PostgreSQL advisory lock every writing transaction takes first (any fixed number will
+# do; advisory locks are per database, so two databases on one server don't share it).
+WRITE_LOCK = 0x5AFE_7ACE
+
+
 def make_engine(url: str, *, writer: bool = False) -> Engine:
     """An engine; for SQLite, a file whose folder exists, in WAL mode with foreign keys on.
 
-    A `writer` engine starts SQLite transactions with BEGIN IMMEDIATE: it takes the write lock
-    first, so two edits queue up instead of one failing half-way with "database is locked".
-    Readers never wait for it (WAL).
+    A `writer` engine lets one transaction write at a time, from its first statement: two
+    edits queue up instead of one failing half-way (SQLite's "database is locked") or both
+    reading the same state (PostgreSQL's READ COMMITTED: two first starts would both seed).
+    Readers never wait for a writer (SQLite's WAL, PostgreSQL's MVCC).
     """
     kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
@@ -219,29 +227,69 @@ def make_engine(url: str, *, writer: bool = False) -> Engine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    else:
+        # A server may drop idle connections (restart, timeout): test them before use.
+        kwargs["pool_pre_ping"] = True
+    if url.startswith("postgresql"):
+        # Whatever the server's default: each statement after the writer lock must see every
+        # commit made before it (REPEATABLE READ would read from before the wait).
+        kwargs["isolation_level"] = "READ COMMITTED"
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-            # SQLAlchemy emits BEGIN itself (below), not the driver.
-            dbapi_connection.isolation_level = None
-            cursor = dbapi_connection.cursor()
-            # WAL: readers never wait for a writer; a crash mid-write leaves the last commit.
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.close()
-
-        @event.listens_for(engine, "begin")
-        def _begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
-
+        _sqlite_setup(engine, writer)
+    elif engine.dialect.name == "postgresql" and writer:
+        _postgresql_writer_lock(engine)
     return engine
 
 
+def _sqlite_setup(engine: Engine, writer: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # SQLAlchemy emits BEGIN itself (below), not the driver.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        # WAL: readers never wait for a writer; a crash mid-write leaves the last commit.
+        _use_wal(cursor)
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        # IMMEDIATE takes the write lock now, not at the first write.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+
+def _use_wal(cursor: Any, patience: float = 30.0) -> None:
+    """Switch the file to WAL (the mode stays with the file).
+
+    The switch needs the file to itself and SQLite doesn't wait for that, so workers starting
+    together on a new file would fail with "database is locked": try again for a while.
+    """
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _postgresql_writer_lock(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        # Held until commit or rollback, released too if the client dies (kill -9).
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema up to the newest migration (creating it on an empty database)."""
+    """Bring the schema up to the newest migration (creating it on an empty database).
+
+    On a writer engine, workers starting together migrate one after the other: the later
+    ones find the schema already current.
+    """
     from alembic import command
     from alembic.config import Config
 
@@ -265,9 +313,9 @@ class PlaceStore:
     @classmethod
     def open(cls, url: str) -> PlaceStore:
         """A store on `url`, its schema migrated to the newest version."""
-        engine = make_engine(url)
-        migrate(engine)
-        return cls(engine, make_engine(url, writer=True))
+        writer = make_engine(url, writer=True)
+        migrate(writer)
+        return cls(make_engine(url), writer)
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
@@ -388,6 +436,7 @@ class PlaceStore:
         unknown = set(fields) - EDITABLE
         if unknown:
             raise ValueError(f"these fields can't be set: {', '.join(sorted(unknown))}")
+        _check_lengths(fields)
         row = _new_row(fields, status)
         # Every place has a reference, so an export of the database imports back onto it.
         row.external_ref = row.external_ref or row.id
@@ -408,6 +457,7 @@ class PlaceStore:
         unknown = set(changes) - EDITABLE
         if unknown:
             raise ValueError(f"these fields can't be edited: {', '.join(sorted(unknown))}")
+        _check_lengths(changes)
         with self._write() as session:
             row = session.get(PlaceRow, place_id, with_for_update=True)
             if row is None:
@@ -486,6 +536,8 @@ class PlaceStore:
         """
         if plan.errors:
             raise ValueError("an import with errors can't be applied")
+        for planned in plan.rows:
+            _check_lengths(planned.fields, f"Row {planned.row} ({planned.ref}): ")
         applied = 0
         with self._write() as session:
             for planned in plan.rows:
@@ -544,6 +596,26 @@ def _new_row(fields: Mapping[str, Any], status: Status) -> PlaceRow:
     for name, value in fields.items():
         setattr(row, name, value)
     return row
+
+
+def _check_lengths(fields: Mapping[str, Any], where: str = "") -> None:
+    """Refuse text longer than its column, on every backend.
+
+    PostgreSQL enforces VARCHAR lengths (a DataError, a 500) where SQLite ignores them:
+    checking here makes both refuse the same values, in words, before anything is written.
+    """
+    errors = {}
+    columns = PlaceRow.__table__.c
+    for name, value in fields.items():
+        limit = getattr(columns[name].type, "length", None) if name in columns else None
+        if isinstance(value, str) and limit is not None and len(value) > limit:
+            errors[name] = f"This is too long: at most {limit} characters."
+    if errors:
+        raise PlaceInvalid(
+            f"{where}Some details are too long: {', '.join(sorted(errors))}.",
+            log_message=f"too long: {', '.join(sorted(errors))}",
+            field_errors=errors,
+        )
 
 
 def _record(row: PlaceRow, actor: str, action: str, diff: dict[str, Any]) -> ChangeRow:

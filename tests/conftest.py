@@ -1,10 +1,13 @@
-"""Shared fixtures: the real shared data directory, and a tiny synthetic data directory."""
+"""Shared fixtures: the real shared data, a tiny synthetic data directory, and a place database
+on each backend (SQLite, and a throw-away PostgreSQL server: tests/postgres.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from postgres import PostgresServer, PostgresUnavailable
 from synthetic import write_synthetic_data
 
 from locator.settings import DataSettings, Settings, default_data_dir
@@ -30,3 +33,64 @@ def synthetic_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     root = tmp_path_factory.mktemp("synthetic")
     data = write_synthetic_data(root / "data")
     return Settings(data=DataSettings(dir=data, cache_dir=root / "cache"))
+
+
+# -- the place database, on each backend --------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One throw-away PostgreSQL server for the whole run, started when a test first needs it.
+
+    Missing PostgreSQL fails the tests that need it, in words: it is never a silent skip.
+    """
+    failure = None
+    try:
+        server = PostgresServer.start()
+    except PostgresUnavailable as exc:
+        failure = str(exc)
+    if failure is not None:
+        pytest.fail(failure, pytrace=False)  # outside `except`: no chained traceback
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def _database(request: pytest.FixtureRequest, folder: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{folder / 'places.db'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name, url = server.create_database()
+    try:
+        yield url
+    finally:
+        server.drop_database(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a new, empty place database for one test: each test runs on both."""
+    yield from _database(request, tmp_path)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Like `database_url`, one database for a whole test module."""
+    yield from _database(request, tmp_path_factory.mktemp("database"))
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """A new, empty PostgreSQL database, for tests about PostgreSQL alone."""
+    name, url = postgres_server.create_database()
+    try:
+        yield url
+    finally:
+        postgres_server.drop_database(name)

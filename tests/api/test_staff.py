@@ -18,11 +18,8 @@ DALES, AMBER = "E07000035", "E07000032"  # S1's area (Derbyshire Dales), and ano
 
 
 @pytest.fixture(scope="module")
-def client(
-    synthetic_settings: Settings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[TestClient]:
-    db = tmp_path_factory.mktemp("staff") / "staff.db"
-    settings = synthetic_settings.model_copy(update={"database_url": f"sqlite:///{db}"})
+def client(synthetic_settings: Settings, module_database_url: str) -> Iterator[TestClient]:
+    settings = synthetic_settings.model_copy(update={"database_url": module_database_url})
     with TestClient(create_app(settings)) as c:
         yield c
 

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import threading
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from geodata.datasets import load_datasets
 from geodata.store import PlaceStore
-from locator.errors import PlaceNotFound, StaleEdit
+from locator.errors import PlaceInvalid, PlaceNotFound, StaleEdit
 from locator.settings import Settings
 from locator.venues import Status
 
 
 @pytest.fixture
-def store(synthetic_settings: Settings, tmp_path: Path) -> PlaceStore:
-    settings = synthetic_settings.model_copy(
-        update={"database_url": f"sqlite:///{tmp_path / 'edits.db'}"}
-    )
+def store(synthetic_settings: Settings, database_url: str) -> PlaceStore:
+    settings = synthetic_settings.model_copy(update={"database_url": database_url})
     return load_datasets(settings).store
 
 
@@ -69,6 +66,16 @@ def test_only_editable_fields(store: PlaceStore) -> None:
         store.update("S1", {"status": "removed"}, "ann", 1)
     with pytest.raises(PlaceNotFound):
         store.update("NOPE", {"name": "x"}, "ann", 1)
+
+
+def test_text_longer_than_its_column_is_refused_in_words(store: PlaceStore) -> None:
+    """PostgreSQL enforces column lengths and SQLite doesn't: both refuse the same values."""
+    with pytest.raises(PlaceInvalid) as err:
+        store.update("S1", {"email": "a" * 200 + "@x.uk", "phone": "0"}, "ann", 1)
+    assert err.value.status == 422 and set(err.value.field_errors) == {"email"}
+    with pytest.raises(PlaceInvalid):
+        store.create({"name": "Shop", "category": "shop", "website": "https://" + "a" * 500}, "ann")
+    assert store.get("S1").version == 1 and store.count() == 6
 
 
 def test_lifecycle_is_recorded(store: PlaceStore) -> None:

@@ -21,7 +21,9 @@ from geodata.datasets import Datasets, load_datasets
 from geodata.export import export_places
 from geodata.importer import plan_import, read_table
 from geodata.validation import PlaceChecker
+from locator.errors import PlaceInvalid
 from locator.settings import Settings
+from locator.venues import Status
 
 HEADER = "external_ref,name,category,postcode,phone,opening_hours\n"
 GOOD = (
@@ -34,10 +36,8 @@ ONE_BAD = GOOD + "NEW-3,Nowhere Shop,shop,ZZ9 9ZZ,123,Mon 9-5pm\n"
 
 
 @pytest.fixture
-def settings(synthetic_settings: Settings, tmp_path: Path) -> Settings:
-    return synthetic_settings.model_copy(
-        update={"database_url": f"sqlite:///{tmp_path / 'import.db'}"}
-    )
+def settings(synthetic_settings: Settings, database_url: str) -> Settings:
+    return synthetic_settings.model_copy(update={"database_url": database_url})
 
 
 @pytest.fixture
@@ -90,6 +90,23 @@ def test_one_bad_row_and_nothing_is_applied(datasets: Datasets, tmp_path: Path) 
     assert datasets.store.count() == 6
 
 
+def test_a_value_too_long_for_its_column_stops_the_whole_import(
+    datasets: Datasets, tmp_path: Path
+) -> None:
+    path = tmp_path / "venues.csv"
+    path.write_text(
+        "external_ref,name,category,postcode,email\n"
+        "NEW-1,Dale Road Pharmacy,pharmacy,DE4 3AG,shop@x.uk\n"
+        f"NEW-2,Severn Café,cafe,DE55 7BQ,{'a' * 200}@x.uk\n"
+    )
+    plan = _plan(datasets, path)
+    version = datasets.store.data_version()
+    with pytest.raises(PlaceInvalid) as err:
+        datasets.store.apply_import(plan, "ann")
+    assert err.value.user_message.startswith("Row 2 (NEW-2): ")
+    assert datasets.store.count() == 6 and datasets.store.data_version() == version
+
+
 def test_a_failure_half_way_rolls_everything_back(
     datasets: Datasets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -120,7 +137,6 @@ def test_kill_9_during_an_import_leaves_the_database_valid_and_unchanged(
     path = tmp_path / "big.csv"
     rows = [f"BIG-{i},Shop {i},shop,DE4 3AG,,\n" for i in range(200)]
     path.write_text(HEADER + "".join(rows))
-    db = settings.database.split("///", 1)[1]
     script = textwrap.dedent(
         f"""
         import sys, time
@@ -150,10 +166,14 @@ def test_kill_9_during_an_import_leaves_the_database_valid_and_unchanged(
         assert proc.stdout.readline().strip() == "writing"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    if settings.database.startswith("sqlite"):
+        with sqlite3.connect(settings.database.split("///", 1)[1]) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     fresh = load_datasets(settings)
     assert fresh.store.count() == before and fresh.store.data_version() == version
+    # The dead writer's lock went with it (PostgreSQL ends its session): the next write goes on.
+    fresh.store.set_status("S1", Status.SUSPENDED, "ann")
+    assert fresh.store.data_version() == version + 1
 
 
 def test_geojson_and_geopackage(datasets: Datasets, tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -33,8 +32,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def users(tmp_path: Path, clock: Clock) -> UserStore:
-    places = PlaceStore.open(f"sqlite:///{tmp_path / 'users.db'}")
+def users(database_url: str, clock: Clock) -> UserStore:
+    places = PlaceStore.open(database_url)
     return UserStore(places.engine, places.writer, clock=clock, sleep=lambda s: None)
 
 
@@ -77,9 +76,9 @@ def test_one_account_per_email(users: UserStore) -> None:
         users.create_user("ANN@x.uk", "Ann again", Role.VIEWER, PASSWORD)
 
 
-def test_wrong_passwords_slow_down_then_lock(tmp_path: Path, clock: Clock) -> None:
+def test_wrong_passwords_slow_down_then_lock(database_url: str, clock: Clock) -> None:
     waits: list[float] = []
-    places = PlaceStore.open(f"sqlite:///{tmp_path / 'lock.db'}")
+    places = PlaceStore.open(database_url)
     users = UserStore(places.engine, places.writer, clock=clock, sleep=waits.append)
     users.create_user("ann@x.uk", "Ann", Role.ADMIN, PASSWORD)
     for _ in range(LOCK_AFTER):
@@ -130,9 +129,9 @@ def test_who_may_edit_a_place(
 
 
 def test_cli_creates_the_first_admin(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("SAFEPLACES_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("SAFEPLACES_DATABASE_URL", database_url)
     monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
     out = io.StringIO()
     code = main(
