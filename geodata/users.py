@@ -29,9 +29,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from geodata.store import Base
 from locator.accounts import Role, StaffUser
-from locator.errors import AccountLocked, NotAuthenticated
+from locator.errors import AccountDisabled, AccountLocked, NotAuthenticated
 
 MIN_PASSWORD = 12
+MAX_TEXT = 200  # the email and name columns' size
 # After this many wrong passwords in a row each try waits longer; after LOCK_AFTER, the
 # account is locked for LOCK_FOR.
 SLOW_AFTER = 3
@@ -132,6 +133,8 @@ class UserStore:
         email = email.strip().lower()
         if "@" not in email:
             raise ValueError("The email address needs an @.")
+        if len(email) > MAX_TEXT or len(name.strip()) > MAX_TEXT:
+            raise ValueError(f"The email address and name must be at most {MAX_TEXT} characters.")
         self._check_password(password)
         if role is Role.EDITOR and not areas:
             raise ValueError("An editor needs at least one area (a local authority code).")
@@ -214,6 +217,8 @@ class UserStore:
             row = self._row(session, user_id)
             if not _HASHER.verify(current, row.password_hash):
                 raise ValueError("Your current password is not right. Nothing was changed.")
+            if current == new:
+                raise ValueError("The new password is the same as the current one. Choose another.")
             row.password_hash = _HASHER.hash(new)
             session.execute(
                 delete(SessionRow).where(
@@ -278,12 +283,25 @@ class UserStore:
         wrong = NotAuthenticated(
             "The email address or password is not right.", log_message="failed login"
         )
+        email = email.strip().lower()
+        with self.sessions() as session:
+            failed = session.scalar(select(UserRow.failed_logins).where(UserRow.email == email))
+        if failed is not None and failed >= SLOW_AFTER:
+            # 1, 2, 4… seconds: slow for a script guessing, barely noticed by a person. The
+            # wait is outside the write transaction, so it never holds up anyone's edits.
+            self.sleep(min(2.0 ** (failed - SLOW_AFTER), 8.0))
         with self._writes.begin() as session:
-            row = session.scalar(
-                select(UserRow).where(UserRow.email == email.strip().lower()).with_for_update()
-            )
-            if row is None or not row.active:
+            row = session.scalar(select(UserRow).where(UserRow.email == email).with_for_update())
+            if row is None:
                 _HASHER.verify(password, _DUMMY_HASH)
+                raise wrong
+            if not row.active:
+                # Only someone who knows the password learns the account is disabled.
+                if _HASHER.verify(password, row.password_hash):
+                    raise AccountDisabled(
+                        "This account is disabled. Ask an admin to enable it.",
+                        log_message="login to a disabled account",
+                    )
                 raise wrong
             now = self.clock()
             locked_until = _aware(row.locked_until)
@@ -293,9 +311,6 @@ class UserStore:
                     f"Too many wrong passwords. Try again in {minutes} minutes.",
                     log_message="login to a locked account",
                 )
-            if row.failed_logins >= SLOW_AFTER:
-                # 1, 2, 4… seconds: slow for a script guessing, barely noticed by a person.
-                self.sleep(min(2.0 ** (row.failed_logins - SLOW_AFTER), 8.0))
             if not _HASHER.verify(password, row.password_hash):
                 row.failed_logins += 1
                 if row.failed_logins >= LOCK_AFTER:

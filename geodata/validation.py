@@ -18,6 +18,7 @@ from locator.venues import Category, Kind, LocationPrecision
 _UK_PHONE = re.compile(r"^(?:0\d{9,10}|\+44\d{9,10}|999|101|111|112|18001\d{10,11})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TEXT_LIMITS = {"name": 200, "address": 500, "accessibility_notes": 2000, "operator": 200}
+_CONTACT_LIMITS = {"phone": 100, "email": 200, "website": 500}
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,11 @@ class PlaceChecker:
                 errors["last_checked"] = "Type a date like 2026-11-24."
         if "verified" in data:
             out["verified"] = bool(data["verified"])
+        # The columns' sizes, said per field here rather than refused later by the database.
+        for field, limit in _CONTACT_LIMITS.items():
+            value = out.get(field)
+            if isinstance(value, str) and len(value) > limit and field not in errors:
+                errors[field] = f"This is too long: at most {limit} characters."
         if errors:
             raise PlaceInvalid(
                 "Some details need fixing: see the message by each one.",

@@ -143,6 +143,12 @@ class AccountLocked(SafePlacesError):
     title = "Too many tries"
 
 
+class AccountDisabled(SafePlacesError):
+    status = 403
+    slug = "account-disabled"
+    title = "This account is disabled"
+
+
 class GeocoderUnavailable(SafePlacesError):
     status = 503
     slug = "geocoder-unavailable"

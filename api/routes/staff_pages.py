@@ -25,6 +25,7 @@ from geodata.users import SESSION_LENGTH, StaffSession
 from geodata.validation import PlaceChecker
 from locator.accounts import Role
 from locator.errors import (
+    AccountDisabled,
     AccountLocked,
     DataError,
     Forbidden,
@@ -101,7 +102,7 @@ def login(
     check_csrf(csrf_token, sp_login or "")
     try:
         user = users.authenticate(email, password)
-    except (NotAuthenticated, AccountLocked) as exc:
+    except (NotAuthenticated, AccountLocked, AccountDisabled) as exc:
         token = secrets.token_urlsafe(32)
         response = render(
             request,

@@ -12,7 +12,7 @@ from api.cli import main
 from geodata.store import PlaceStore
 from geodata.users import LOCK_AFTER, UserStore
 from locator.accounts import Role
-from locator.errors import AccountLocked, NotAuthenticated
+from locator.errors import AccountDisabled, AccountLocked, NotAuthenticated
 
 PASSWORD = "correct horse battery"
 NEW = "a brand new passphrase"
@@ -65,7 +65,7 @@ def test_a_disabled_account_cannot_log_in_or_use_its_tokens(users: UserStore) ->
     disabled = users.set_active(ann.id, False)
     assert not disabled.active
     assert users.session_for(cookie) is None and users.user_for_token(token) is None
-    with pytest.raises(NotAuthenticated):
+    with pytest.raises(AccountDisabled):
         users.authenticate(ann.email, PASSWORD)
     assert users.find(ann.email) == disabled  # still listed, so it can be enabled again
     users.set_active(ann.id, True)
@@ -159,3 +159,40 @@ def test_cli_manages_accounts(
     err = capsys.readouterr().err
     assert "There is no account for nobody@x.uk" in err
     assert "only active admin" in err and "We don't know the area X1" in err
+
+
+def test_a_disabled_account_is_told_so_only_with_the_right_password(users: UserStore) -> None:
+    ann = users.create_user("ann@council.gov.uk", "Ann", Role.VIEWER, PASSWORD)
+    users.set_active(ann.id, False)
+    with pytest.raises(AccountDisabled, match="disabled"):
+        users.authenticate(ann.email, PASSWORD)
+    with pytest.raises(NotAuthenticated):
+        users.authenticate(ann.email, "a wrong guess!!")
+
+
+def test_password_and_account_rules(users: UserStore) -> None:
+    ann = users.create_user("ann@council.gov.uk", "Ann", Role.VIEWER, PASSWORD)
+    with pytest.raises(ValueError, match="same as the current one"):
+        users.change_own_password(ann.id, PASSWORD, PASSWORD)
+    with pytest.raises(ValueError, match="at most 200 characters"):
+        users.create_user("a" * 200 + "@x.uk", "Long", Role.VIEWER, PASSWORD)
+
+
+def test_a_slowed_login_does_not_hold_up_other_writes(users: UserStore) -> None:
+    """The wait after wrong passwords happens outside the write transaction: another write
+    (here, from inside the wait itself) goes straight through."""
+    ann = users.create_user("ann@council.gov.uk", "Ann", Role.VIEWER, PASSWORD)
+    for _ in range(3):
+        with pytest.raises(NotAuthenticated):
+            users.authenticate(ann.email, "not the password")
+    waited: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waited.append(seconds)
+        users.create_token(ann.id, "written while a login waits")
+
+    users.sleep = sleep
+    assert users.authenticate(ann.email, PASSWORD) == ann
+    assert waited == [1.0] and [name for _, name, _ in users.tokens(ann.id)] == [
+        "written while a login waits"
+    ]

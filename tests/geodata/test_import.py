@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from shapely.geometry import Point
 from api.cli import main
 from geodata.datasets import Datasets, load_datasets
 from geodata.export import export_places
-from geodata.importer import plan_import, read_table
+from geodata.importer import ImportPlan, plan_import, read_table
 from geodata.validation import PlaceChecker
 from locator.errors import PlaceInvalid
 from locator.settings import Settings
@@ -100,9 +101,16 @@ def test_a_value_too_long_for_its_column_stops_the_whole_import(
         f"NEW-2,Severn Café,cafe,DE55 7BQ,{'a' * 200}@x.uk\n"
     )
     plan = _plan(datasets, path)
+    # The preview says so, by row and field, like any other bad value.
+    assert [str(e) for e in plan.errors] == [
+        "row 2 (NEW-2): email: This is too long: at most 200 characters."
+    ]
+    # And the store refuses it too, should a plan ever carry one: nothing is written.
     version = datasets.store.data_version()
+    bad = plan.rows[0].fields | {"email": "a" * 200 + "@x.uk"}
+    forced = ImportPlan(rows=[replace(plan.rows[0], row=2, ref="NEW-2", fields=bad)])
     with pytest.raises(PlaceInvalid) as err:
-        datasets.store.apply_import(plan, "ann")
+        datasets.store.apply_import(forced, "ann")
     assert err.value.user_message.startswith("Row 2 (NEW-2): ")
     assert datasets.store.count() == 6 and datasets.store.data_version() == version
 
