@@ -19,13 +19,14 @@ from api.routes import (
     health,
     ogc,
     pages,
+    partners,
     places,
     search,
     staff,
     staff_accounts,
     staff_pages,
 )
-from api.static import LEAFLET_DIR, STATIC_DIR, CachedStatic, PublicCORS, SecurityHeaders
+from api.static import LEAFLET_DIR, STATIC_DIR, CachedStatic, HeadAsGet, PublicCORS, SecurityHeaders
 from geodata.datasets import load_datasets
 from geodata.opendata import DatasetInfo, OpenDataCache
 from geodata.users import UserStore
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Pages, scripts and JSON compress well on a slow phone connection.
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(PrivateAccessLog)
+    app.add_middleware(HeadAsGet)
     app.include_router(search.router)
     app.include_router(places.router)
     app.include_router(downloads.router)
@@ -91,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(staff_pages.router)
     app.include_router(staff_accounts.router)
     app.include_router(embed.router)
+    app.include_router(partners.router)
     app.include_router(pages.router)
     app.mount("/static/vendor/leaflet", CachedStatic(directory=LEAFLET_DIR), name="leaflet")
     app.mount("/static", CachedStatic(directory=STATIC_DIR), name="static")

@@ -65,6 +65,9 @@ class PublicCORS:
             app,
             allow_origins=list(origins),
             allow_methods=["GET"],
+            # Conditional requests for the open data, and their answers' headers, in scripts.
+            allow_headers=["If-None-Match", "If-Modified-Since"],
+            expose_headers=["ETag", "Last-Modified", "Link"],
             allow_credentials=False,
             max_age=3600,
         )
@@ -75,3 +78,28 @@ class PublicCORS:
             await self.cors(scope, receive, send)
         else:
             await self.app(scope, receive, send)
+
+
+class HeadAsGet:
+    """HEAD is GET without the body (RFC 9110), for link checkers, monitors and `curl -I`.
+
+    The routes are declared for GET only; a HEAD request is answered as a GET whose headers
+    (Content-Length included) are sent and whose body is not.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)

@@ -147,6 +147,8 @@ class PartnerSettings(BaseModel):
 
     frame_origins: list[str] = Field(default_factory=lambda: list(DEFAULT_PARTNER_ORIGINS))
     cors_origins: list[str] = Field(default_factory=lambda: list(DEFAULT_PARTNER_ORIGINS))
+    # How partners ask to be added, shown on the embed code page (an email address or a URL).
+    contact: str = ""
 
     @field_validator("frame_origins", "cors_origins")
     @classmethod

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from locator.index import VenueMatch
 from locator.search import Origin
 from locator.settings import PagesSettings
-from locator.venues import Venue
+from locator.venues import Kind, Venue
 
 _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -112,6 +112,11 @@ def _marker(number: str, venue: Venue, kind: str, distance: str | None = None) -
     }
 
 
+def _kind(venue: Venue) -> str:
+    """The marker style (map.css): police front desks are drawn apart from Safe Places."""
+    return "police" if venue.kind is Kind.POLICE_ENQUIRY_OFFICE else "safe_place"
+
+
 def _base_map(center: list[float], zoom: int, pages: PagesSettings) -> LocalMap:
     m = LocalMap(
         location=center,
@@ -168,7 +173,7 @@ def results_map(
     ]
     for i, match in enumerate(places, start=1):
         distance = distances[i - 1] if distances else None
-        markers.append(_marker(str(i), match.venue, match.venue.kind.value, distance))
+        markers.append(_marker(str(i), match.venue, _kind(match.venue), distance))
     if police is not None:
         markers.append(_marker("P", police.venue, "police"))
     PlaceMarkers(markers).add_to(m)
@@ -184,7 +189,7 @@ def area_map(
     map fitted to the box."""
     min_lon, min_lat, max_lon, max_lat = bbox
     m = _base_map(latlon((min_lon + max_lon) / 2, (min_lat + max_lat) / 2), 12, pages)
-    markers = [_marker(str(i), v, v.kind.value) for i, v in enumerate(places, start=1)]
+    markers = [_marker(str(i), v, _kind(v)) for i, v in enumerate(places, start=1)]
     if markers:
         PlaceMarkers(markers).add_to(m)
     m.fit_bounds([latlon(min_lon, min_lat), latlon(max_lon, max_lat)], max_zoom=16)
@@ -194,7 +199,7 @@ def area_map(
 def place_map(venue: Venue, pages: PagesSettings) -> MapParts:
     """A small map of one place."""
     m = _base_map(latlon(venue.longitude, venue.latitude), 16, pages)
-    PlaceMarkers([_marker("1", venue, venue.kind.value)]).add_to(m)
+    PlaceMarkers([_marker("1", venue, _kind(venue))]).add_to(m)
     return _parts(m)
 
 

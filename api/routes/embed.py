@@ -1,4 +1,4 @@
-"""The embeddable map (`/embed`) for partner sites, and the page that writes its snippet.
+"""The embeddable map (`/embed`) for partner sites.
 
 `/embed` is the only page other sites may frame (the origins in `partners.frame_origins`):
 a map with the numbered list under it and little else. Every parameter is read here, by
@@ -7,7 +7,7 @@ hand, so a bad one comes back as a plain message inside the frame rather than an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -33,7 +33,6 @@ router = APIRouter(include_in_schema=False)
 
 MAX_PLACES = 50
 DEFAULT_NEAR = 5  # near a postcode or place: the few nearest
-SIZES = {"small": (300, 500), "medium": (600, 650), "large": (1000, 700)}
 
 Text = Annotated[str | None, Query(max_length=200)]
 Many = Annotated[list[str] | None, Query()]
@@ -107,7 +106,7 @@ def _near(
         for i, m in enumerate(result.places, start=1)
     ]
     return EmbedView(
-        heading=f"{_what(options)} near {origin.label}",
+        heading=near_words(options, origin.label),
         places=places,
         map=results_map(
             origin, result.places, None, settings.pages, [p.distance or "" for p in places]
@@ -134,7 +133,7 @@ def _in_box(
             "Zoom in or search to see the others."
         )
     return EmbedView(
-        heading=f"{_what(options)} in this area",
+        heading=f"{_sentence(what_words(options))} in this area",
         places=[place_view(v, now, settings.pages, str(i)) for i, v in enumerate(shown, start=1)],
         map=area_map(box, shown, settings.pages),
         messages=messages,
@@ -142,27 +141,51 @@ def _in_box(
     )
 
 
-def _what(options: EmbedOptions) -> str:
-    """What the map shows, in words: "Safe Places", "Police station front desks"…"""
+def what_words(options: EmbedOptions) -> str:
+    """What the map shows, in words to use mid-sentence: "Safe Places", "police station…"."""
     return _WORDS[_which(options)][0]
 
 
-def _find(options: EmbedOptions) -> str:
+def find_words(options: EmbedOptions) -> str:
     """The heading before a search: "Find a Safe Place"…"""
     return _WORDS[_which(options)][1]
 
 
+def near_words(options: EmbedOptions, label: str) -> str:
+    return f"{_sentence(what_words(options))} near {label}"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _which(options: EmbedOptions) -> str:
-    if options.kinds == [Kind.POLICE_ENQUIRY_OFFICE]:
+    # Categories narrow the kinds: "libraries" can't bring a police front desk.
+    kinds = set(options.kinds)
+    if options.categories:
+        kinds &= {c.kind for c in options.categories}
+    if kinds == {Kind.POLICE_ENQUIRY_OFFICE}:
         return "police"
-    return "both" if Kind.POLICE_ENQUIRY_OFFICE in options.kinds else "safe"
+    return "both" if Kind.POLICE_ENQUIRY_OFFICE in kinds else "safe"
 
 
 _WORDS = {
     "safe": ("Safe Places", "Find a Safe Place"),
-    "police": ("Police station front desks", "Find a police station front desk"),
-    "both": ("Safe Places and police front desks", "Find a Safe Place or police front desk"),
+    "police": ("police station front desks", "Find a police station front desk"),
+    "both": (
+        "Safe Places and police station front desks",
+        "Find a Safe Place or a police station front desk",
+    ),
 }
+
+
+def _set_up_wrong(exc: InvalidParameter) -> InvalidParameter:
+    """An option in the frame's address is wrong: that is for the website's team to fix."""
+    return InvalidParameter(
+        "This map is not set up right, so it can't show places. Please tell the website's "
+        f"owner. (For them: {exc.user_message})",
+        log_message=exc.log_message,
+    )
 
 
 @router.get("/embed", response_class=HTMLResponse)
@@ -187,28 +210,36 @@ def embed(
     context: dict[str, Any] = {"q": typed or "", "attribution": settings.data.attribution}
     status = 200
     try:
-        options = EmbedOptions.parse(kind, category, k, search)
-        context["options"] = options
-        if bbox is not None and typed is None and lat is None and lon is None:
-            view = _in_box(locator, parse_bbox(bbox), options, settings, now)
+        try:
+            options = EmbedOptions.parse(kind, category, k, search)
+            context["options"] = options
+            box = parse_bbox(bbox) if bbox is not None and typed is None else None
+            if box is None and typed is None and lat is None and lon is None:
+                if not options.show_search:
+                    raise InvalidParameter(
+                        "it needs a postcode (q), a location (lat and lon) or an area (bbox)."
+                    )
+        except InvalidParameter as exc:
+            raise _set_up_wrong(exc) from None
+        if box is not None:
+            view = _in_box(locator, box, options, settings, now)
         elif typed is not None or lat is not None or lon is not None:
             found = origin_of(resolver, typed, lat, lon)
             if isinstance(found, Choices):
-                view = EmbedView(_what(options), [], choices=found.options)
+                view = EmbedView(_sentence(what_words(options)), [], choices=found.options)
                 context["choices_message"] = found.message
             else:
+                if typed is None:
+                    # A point in the frame's address is the partner's, not where the visitor is.
+                    found = replace(found, label="this place")
                 view = _near(locator, found, options, settings, now)
-        elif options.show_search:
-            view = EmbedView(_find(options), [])
         else:
-            raise InvalidParameter(
-                "This map needs a postcode, a location (lat and lon) or an area (bbox)."
-            )
+            view = EmbedView(find_words(options), [])
     except SafePlacesError as exc:
         status = exc.status
         options = context.get("options") or EmbedOptions([Kind.SAFE_PLACE], [], None, True)
         context["options"] = options
-        view = EmbedView(_find(options), [])
+        view = EmbedView(find_words(options), [])
         context["error"] = exc.user_message
         context["choices"] = [c for c in exc.choices if isinstance(c, PlaceName)]
     context["view"] = view
@@ -216,60 +247,4 @@ def embed(
     context["choice_url"] = lambda name: "/embed?" + urlencode([("q", name), *options.query()])
     return render(
         request, "embed.html", context, status, frame_origins=settings.partners.frame_origins
-    )
-
-
-# -- the snippet generator ---------------------------------------------------------------
-
-
-@router.get("/partners/embed", response_class=HTMLResponse)
-def embed_generator(
-    request: Request,
-    settings: SettingsDep,
-    q: Text = None,
-    kind: Many = None,
-    category: Many = None,
-    k: Annotated[str | None, Query(max_length=10)] = None,
-    search: Annotated[str | None, Query(max_length=10)] = None,
-    size: Annotated[str | None, Query(max_length=10)] = None,
-) -> HTMLResponse:
-    """Choose the options, see the map as partners will, copy the <iframe> snippet."""
-    error = None
-    try:
-        options = EmbedOptions.parse(kind, category, k, search)
-    except InvalidParameter as exc:
-        error = exc.user_message
-        options = EmbedOptions([Kind.SAFE_PLACE], [], None, True)
-    chosen = size if size in SIZES else "medium"
-    width, height = SIZES[chosen]
-    params = ([("q", q.strip())] if q and q.strip() else []) + options.query()
-    path = "/embed" + (f"?{urlencode(params)}" if params else "")
-    src = str(request.base_url).rstrip("/") + path
-    place = q.strip() if q and q.strip() else None
-    # The frame's title is what a screen reader announces on the partner's page.
-    title = (
-        f"Map and list of {_what(options)} near {place}"
-        if place
-        else f"{_find(options)}: map and list"
-    )
-    return render(
-        request,
-        "partners_embed.html",
-        {
-            "q": q or "",
-            "options": options,
-            "error": error,
-            "kinds": list(Kind),
-            "categories": list(Category),
-            "size": chosen,
-            "sizes": SIZES,
-            "preview_path": path,
-            "src": src,
-            "title": title,
-            "width": width,
-            "height": height,
-            "max_places": MAX_PLACES,
-            "frame_origins": settings.partners.frame_origins,
-        },
-        422 if error else 200,
     )

@@ -106,7 +106,7 @@ def test_embed_in_a_bounding_box_lists_by_name(client: TestClient) -> None:
         ({"q": "DE4 3AG", "k": "two"}, 422, "from 1 to 50"),
         ({"q": "DE4 3AG", "kind": "zoo"}, 422, 'We don\'t know the kind "zoo"'),
         ({"q": "DE4 3AG", "search": "maybe"}, 422, "search must be yes or no"),
-        ({"search": "no"}, 422, "This map needs a postcode"),
+        ({"search": "no"}, 422, "it needs a postcode (q), a location (lat and lon) or an area"),
         ({"q": "ZZ9 9ZZ"}, 404, ""),
         ({"lat": "91", "lon": "0"}, 422, ""),
     ],
@@ -118,6 +118,9 @@ def test_bad_embed_parameters_are_explained_in_the_frame(
     assert r.status_code == status
     assert r.headers["content-type"].startswith("text/html")
     assert "There is a problem" in r.text and message in _text(r.text)
+    if status == 422 and "lat" not in params:
+        # The frame's own options are wrong: the visitor is told to tell the site's owner.
+        assert "This map is not set up right" in _text(r.text)
     # Still the frameable page, so the partner's page shows the message, not a refusal.
     assert f"frame-ancestors 'self' {PARTNER}" in r.headers["content-security-policy"]
 
@@ -217,7 +220,7 @@ def test_the_embed_code_page(client: TestClient) -> None:
     src = "http://testserver/embed?q=DE4+3AG&kind=safe_place&category=library&k=3&search=no"
     assert code == (
         f'<iframe src="{src}" title="Map and list of Safe Places near DE4 3AG" '
-        'width="300" height="500" style="border:0;max-width:100%" loading="lazy"></iframe>'
+        'width="300" height="720" style="border:0;max-width:100%" loading="lazy"></iframe>'
     )
     # The live preview is the same map, framed from this site.
     assert (
@@ -228,5 +231,87 @@ def test_the_embed_code_page(client: TestClient) -> None:
     assert client.get(src.replace("http://testserver", ""), headers=HTML).status_code == 200
     bad = client.get("/partners/embed", params={"k": "0"}, headers=HTML)
     assert bad.status_code == 422 and "from 1 to 50" in bad.text
+    assert 'id="e-code"' not in bad.text  # no code until the options are right
     start = client.get("/partners/embed", headers=HTML)
     assert 'title="Find a Safe Place: map and list"' in unescape(start.text)
+
+
+def test_the_code_page_keeps_the_choices_and_explains_problems(client: TestClient) -> None:
+    r = client.get(
+        "/partners/embed",
+        params={"q": "DE4 3AG", "kind": "police_enquiry_office", "category": "library",
+                "k": "100", "size": "small"},
+        headers=HTML,
+    )  # fmt: skip
+    assert r.status_code == 422
+    text = _text(r.text)
+    assert "Library is one of the Safe Places, which is not ticked. Tick Safe Places too" in text
+    assert "How many places must be a whole number from 1 to 50." in text
+    # What was chosen is still chosen, so it can be put right.
+    assert re.search(r'id="e-kind-police_enquiry_office"[^>]*checked', r.text)
+    assert not re.search(r'id="e-kind-safe_place"[^>]*checked', r.text)
+    assert re.search(r'id="e-cat-library"[^>]*checked', r.text)
+    assert 'id="e-size-small" name="size" value="small" checked' in r.text
+    assert 'href="#e-kind-safe_place"' in r.text and 'href="#e-k"' in r.text
+    assert 'id="e-code"' not in r.text
+
+
+def test_the_code_page_checks_the_start_place(client: TestClient) -> None:
+    unknown = client.get("/partners/embed", params={"q": "ZZ9 9ZZ"}, headers=HTML)
+    assert unknown.status_code == 422 and "ZZ9 9ZZ" in _text(unknown.text)
+    assert 'id="e-code"' not in unknown.text
+    fine = client.get("/partners/embed", params={"q": "Matlock"}, headers=HTML)
+    assert fine.status_code == 200 and 'id="e-code"' in fine.text
+
+
+def test_headings_say_what_the_map_can_show(client: TestClient) -> None:
+    both_but_libraries = client.get(
+        "/embed",
+        params={"q": "DE4 3AG", "kind": ["safe_place", "police_enquiry_office"],
+                "category": "library"},
+        headers=HTML,
+    )  # fmt: skip
+    assert '<h1 class="sp-embed-title">Safe Places near DE4 3AG</h1>' in both_but_libraries.text
+    police = client.get("/partners/embed", params={"q": "DE4 3AG",
+                        "kind": "police_enquiry_office"}, headers=HTML)  # fmt: skip
+    assert 'title="Map and list of police station front desks near DE4 3AG"' in police.text
+    point = client.get("/embed", params={"lat": "53.139", "lon": "-1.556"}, headers=HTML)
+    assert "Safe Places near this place" in point.text
+
+
+def test_police_front_desks_have_their_own_marker(client: TestClient) -> None:
+    r = client.get("/embed", params={"q": "DE4 3AG", "kind": "police_enquiry_office"}, headers=HTML)
+    assert '"kind": "police"' in r.text and '"kind": "safe_place"' not in r.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/embed?q=DE4+3AG",
+        "/api/v1/places/nearest?postcode=DE4+3AG",
+        "/",
+        "/api/v1/downloads/places.csv",
+    ],
+)
+def test_head_is_get_without_the_body(client: TestClient, path: str) -> None:
+    get = client.get(path, headers={"accept-encoding": "identity"})
+    head = client.head(path, headers={"accept-encoding": "identity"})
+    assert head.status_code == get.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers["content-length"] == get.headers["content-length"]
+
+
+def test_partner_scripts_can_read_the_caching_headers(client: TestClient) -> None:
+    pre = client.options(
+        "/api/v1/downloads/places.csv",
+        headers={"Origin": PARTNER, "Access-Control-Request-Method": "GET",
+                 "Access-Control-Request-Headers": "if-none-match"},
+    )  # fmt: skip
+    assert (
+        pre.status_code == 200
+        and "if-none-match" in pre.headers["access-control-allow-headers"].lower()
+    )
+    r = client.get("/api/v1/downloads/places.csv", headers={"Origin": PARTNER})
+    exposed = r.headers["access-control-expose-headers"].lower()
+    assert {"etag", "last-modified", "link"} <= {h.strip() for h in exposed.split(",")}

@@ -154,3 +154,30 @@ def test_the_code_page_updates_its_preview_and_code(
         "The preview and code are updated." in web.page.locator("[data-embed-status]").inner_text()
     )
     assert not web.errors, "\n".join(web.errors)
+
+
+def test_the_code_page_gives_no_code_for_wrong_options(
+    web: Browsing, embed_server: LiveServer
+) -> None:
+    """With scripts on, a wrong choice takes the code away and says why (it never leaves
+    code that doesn't match what is ticked)."""
+    web.goto(embed_server, "/partners/embed?q=DE4%203AG")
+    web.page.uncheck("#e-kind-safe_place")
+    web.page.check("#e-kind-police_enquiry_office")
+    web.page.check("#e-cat-library")
+    web.page.wait_for_function("() => !document.querySelector('#e-code')")
+    result = web.page.locator("[data-embed-result]").inner_text()
+    assert "Library is one of the Safe Places, which is not ticked" in result
+    assert "There is a problem" in web.page.locator("[data-embed-status]").inner_text()
+    web.page.uncheck("#e-cat-library")
+    web.page.wait_for_function("() => !!document.querySelector('#e-code')")
+    assert "kind=police_enquiry_office" in web.page.locator("#e-code").input_value()
+
+
+def test_the_code_page_fits_a_phone(
+    open_browsing: BrowsingFactory, embed_server: LiveServer
+) -> None:
+    web = open_browsing({"width": 320, "height": 700})
+    web.goto(embed_server, "/partners/embed?q=DE4%203AG")
+    scroll = web.page.evaluate("() => document.documentElement.scrollWidth")
+    assert scroll <= 320, f"{scroll}px wide at 320px"

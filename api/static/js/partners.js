@@ -44,7 +44,9 @@
       old.replaceWith(fresh);
       bindCopy();
       window.history.replaceState(null, "", url);
-      status.textContent = "The preview and code are updated.";
+      status.textContent = fresh.getAttribute("data-embed-problem")
+        ? "There is a problem with the options, so there is no code yet. It is explained under The code for your page."
+        : "The preview and code are updated.";
     });
   });
 })();
