@@ -275,6 +275,61 @@ def _check_data(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
     return 1 if dataset.skipped and args.strict else 0
 
 
+def _report(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """Write the coverage or data-quality report: CSV files and one self-contained HTML page."""
+    import os
+
+    from tqdm import tqdm
+
+    from geodata import reports
+
+    folder = Path(args.out) if args.out else settings.data.cache_dir.parent / "reports"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        folder_error = True
+    else:
+        folder_error = not os.access(folder, os.W_OK | os.X_OK)
+    if folder_error:
+        # Checked before the work starts, not after it.
+        raise SafePlacesError(
+            f"Can't write the report to {folder}: give --out a folder you can write to."
+        )
+    steps = reports.COVERAGE_STEPS if args.kind == "coverage" else reports.QUALITY_STEPS
+    with tqdm(
+        total=len(steps) + 1, unit="step", desc="Loading the data", disable=args.quiet
+    ) as bar:
+
+        def progress(step: str) -> None:
+            bar.update(1)
+            bar.set_description(step)
+
+        datasets = load_datasets(settings)
+        if args.kind == "coverage":
+            coverage = reports.build_coverage(datasets, settings, progress=progress)
+            files = reports.write_coverage(coverage, folder, settings, progress)
+            rec = coverage.recruitment
+            lines = [
+                f"{rec.before_pct:.1f}% of {rec.postcodes:,} postcodes are within "
+                f"{rec.radius_m:g} m of a Safe Place; with the {len(rec.picks)} suggested "
+                f"places it would be {rec.after_pct:.1f}%."
+            ]
+        else:
+            quality = reports.build_quality(datasets, progress=progress)
+            files = reports.write_quality(quality, folder, settings, progress)
+            lines = [
+                f"{r['description']}: {r['places']} of {r['of']} places"
+                for r in quality.summary.to_dict(orient="records")
+            ]
+        bar.update(1)
+    for line in lines:
+        out.write(line + "\n")
+    out.write(f"Wrote {len(files)} files to {folder}:\n")
+    for path in files:
+        out.write(f"  {path.name}\n")
+    return 0
+
+
 def _whole(low: int, high: int, what: str) -> Callable[[str], int]:
     """An argparse type: a whole number in a range, with a plain message otherwise."""
 
@@ -338,6 +393,17 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("file")
     check = sub.add_parser("check-data", help="load the data and list every row problem")
     check.add_argument("--strict", action="store_true", help="exit 1 if any row was skipped")
+    report = sub.add_parser(
+        "report", help="coverage or data-quality report for staff: CSV files and an HTML page"
+    )
+    report.add_argument(
+        "kind",
+        choices=["coverage", "quality"],
+        help="coverage: distances from every postcode and where to recruit; quality: places "
+        "to fix or check",
+    )
+    report.add_argument("--out", help="the folder to write to (default: var/reports)")
+    report.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
 
@@ -358,6 +424,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         "import": _import,
         "export": _export,
         "tokens": _tokens,
+        "report": _report,
     }
     if args.command != "serve":
         # A terminal lookup needs its answer, not start-up notes about the data.

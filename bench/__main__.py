@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import data, knn, machine, pages, postcodes, report
+from bench import coverage, data, knn, machine, pages, postcodes, report
 from bench.timing import fmt_s
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
@@ -143,6 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     # -- 3. the results page ---------------------------------------------------------------------
     results.pages = pages.run_pages(cfg.page_repeats)
     section("Results page", report.pages_section(results))
+
+    # -- 4. coverage of every postcode -----------------------------------------------------------
+    results.coverage = coverage.run_coverage(cfg.repeats)
+    section("Coverage", report.coverage_section(results))
 
     # -- report ---------------------------------------------------------------------------------
     results.seconds = time.perf_counter() - started

@@ -35,6 +35,17 @@ class VenueMatch(NamedTuple):
     walk_minutes: int
 
 
+class NearestEach(NamedTuple):
+    """The nearest venue to each of many points, in the order of the points.
+
+    `ids` is "" and `distance_m` is infinity where no venue qualifies (none passes the filter,
+    or none is within the distance limit).
+    """
+
+    ids: npt.NDArray[np.str_]
+    distance_m: npt.NDArray[np.float64]
+
+
 @dataclass(frozen=True, slots=True)
 class VenueFilter:
     """What to search for. None means any."""
@@ -195,6 +206,71 @@ class VenueIndex:
         ids, dist = ids[inside], dist[inside]
         order = np.argsort(dist, kind="stable")
         return self._matches(lon, lat, ids[order], radius_m)
+
+    def nearest_distances(
+        self,
+        lon: npt.ArrayLike,
+        lat: npt.ArrayLike,
+        filter: VenueFilter = VenueFilter(),  # noqa: B008 - frozen, so a safe default
+        max_distance_m: float | None = None,
+    ) -> NearestEach:
+        """The nearest venue to each of many WGS84 points, in one vectorised query.
+
+        For coverage over every postcode at once: no Python loop over the points. Like
+        `nearest`, the venue is found on the grid and measured on the ellipsoid: the STRtree's
+        `query_nearest` ranks by British National Grid distance (which ranks as the geodesic
+        does over Great Britain), then one vectorised pyproj `Geod.inv` call gives the geodesic
+        metres of each pair, so these distances equal `nearest(...)[0].distance_m`. (Grid
+        metres alone would be up to 0.04% off in Derbyshire: harmless at 400-1600 m, but two
+        ways of measuring would make the same postcode sit on either side of a threshold.)
+
+        Parameters
+        ----------
+        lon, lat
+            The points, EPSG:4326, as equal-length arrays.
+        filter
+            Kinds, categories and open-now, as for `nearest`.
+        max_distance_m
+            Treat venues further than this (geodesic metres) as not there.
+        """
+        lon = np.asarray(lon, dtype=np.float64).ravel()
+        lat = np.asarray(lat, dtype=np.float64).ravel()
+        if lon.shape != lat.shape:
+            raise ValueError("lon and lat must have the same length")
+        ids = np.full(len(lon), "", dtype=object)
+        metres = np.full(len(lon), np.inf)
+        kinds, categories = self._accept(filter)
+        mask = np.ones(len(self._venues), dtype=bool)
+        if kinds is not None:
+            mask &= kinds[self._kind]
+        if categories is not None:
+            mask &= categories[self._category]
+        if filter.open_at is not None:
+            mask &= np.array([_is_open(v, filter.open_at) for v in self._venues], dtype=bool)
+        eligible = np.flatnonzero(mask)
+        if len(lon) == 0 or len(eligible) == 0:
+            return NearestEach(ids.astype(str), metres)
+        # The index's own tree when every venue counts; else a tree of the eligible ones (a
+        # tree over a few thousand points builds in about a millisecond).
+        tree = (
+            self._tree
+            if len(eligible) == len(self._venues)
+            else shapely.STRtree(shapely.points(self._x[eligible], self._y[eligible]))
+        )
+        x, y = wgs84_to_bng(lon, lat)
+        pairs = tree.query_nearest(
+            shapely.points(x, y),
+            max_distance=None if max_distance_m is None else max_distance_m * _SCALE_MARGIN,
+            all_matches=False,
+        )
+        points, found = pairs[0], eligible[pairs[1]]
+        measured = geodesic_m(lon[points], lat[points], self._lon[found], self._lat[found])
+        if max_distance_m is not None:
+            keep = measured <= max_distance_m
+            points, found, measured = points[keep], found[keep], measured[keep]
+        ids[points] = [self._venues[i].id for i in found.tolist()]
+        metres[points] = measured
+        return NearestEach(ids.astype(str), metres)
 
     # -- internals --------------------------------------------------------------------------
 

@@ -52,6 +52,8 @@ class DataSettings(BaseModel):
     venues_file: str = "venues_derbyshire.csv"
     police_file: str = "police_offices_derbyshire.csv"
     boundaries_file: str = "boundaries_derbyshire.geojson"
+    # GP practices and pharmacies that could be asked to join: read by the coverage report only.
+    candidates_file: str = "candidate_venues_derbyshire.csv"
     attribution: tuple[str, ...] = DEFAULT_ATTRIBUTION
     licence_url: str = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 

@@ -60,6 +60,15 @@ class Status(StrEnum):
     REMOVED = "removed"
 
 
+# Every place is checked once a year; a check is overdue after this many days.
+CHECK_EVERY_DAYS = 365
+
+
+def check_overdue(last_checked: date | None, today: date) -> bool:
+    """Never checked, or last checked more than a year ago."""
+    return last_checked is None or (today - last_checked).days > CHECK_EVERY_DAYS
+
+
 class LocationPrecision(StrEnum):
     """How exactly a venue's position is known, best first."""
 

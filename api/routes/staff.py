@@ -17,12 +17,9 @@ from api.auth import CurrentStaff, current_staff, may_edit
 from geodata.store import Change, PlaceRow, PlaceStore
 from geodata.validation import PlaceChecker
 from locator.errors import InvalidParameter, PreconditionRequired, StaleEdit
-from locator.venues import Status
+from locator.venues import Status, check_overdue
 
 router = APIRouter(prefix="/api/v1/admin", tags=["staff"], dependencies=[Depends(current_staff)])
-
-# A place whose last check is older than this is overdue for its yearly check.
-CHECK_EVERY_DAYS = 365
 
 
 class StaffPlaceOut(BaseModel):
@@ -57,7 +54,7 @@ class StaffPlaceOut(BaseModel):
     @classmethod
     def of(cls, row: PlaceRow, today: date) -> StaffPlaceOut:
         fields = {name: getattr(row, name) for name in cls.model_fields if hasattr(row, name)}
-        return cls(**fields, check_overdue=overdue(row.last_checked, today))
+        return cls(**fields, check_overdue=check_overdue(row.last_checked, today))
 
 
 class ChangeOut(BaseModel):
@@ -115,10 +112,6 @@ class PlaceIn(PlaceFields):
 
 class PlacePatch(PlaceFields):
     """The fields to change; leave out what stays the same."""
-
-
-def overdue(last_checked: date | None, today: date) -> bool:
-    return last_checked is None or (today - last_checked).days > CHECK_EVERY_DAYS
 
 
 def select_places(
