@@ -489,6 +489,12 @@ class PlaceStore:
             self._touch(session, row, actor, _ACTIONS[status], diff)
             return row
 
+    def fields_at(self, place_id: str, version: int) -> dict[str, Any]:
+        """Every editable field (and the status) as it was at `version`, from the history."""
+        row = self.get(place_id)
+        state = {f: getattr(row, f) for f in (*EDITABLE, "status")}
+        return state | _undo_after(self.history(place_id), version)
+
     def restore_version(self, place_id: str, version: int, actor: str) -> PlaceRow:
         """Put a place back as it was at `version`; the restore is itself a recorded change."""
         history = self.history(place_id)
@@ -500,13 +506,7 @@ class PlaceStore:
                 log_message="restore of an unknown version",
             )
         current = self.get(place_id)
-        # Walk back from now, undoing each later change.
-        state: dict[str, Any] = {}
-        for change in reversed(history):
-            if change.version <= version:
-                break
-            for field, (before, _after) in change.fields.items():
-                state[field] = _from_json(field, before)
+        state = _undo_after(history, version)
         status = state.pop("status", None)
         with self._write() as session:
             row = session.get(PlaceRow, place_id, with_for_update=True)
@@ -616,6 +616,18 @@ def _check_lengths(fields: Mapping[str, Any], where: str = "") -> None:
             log_message=f"too long: {', '.join(sorted(errors))}",
             field_errors=errors,
         )
+
+
+def _undo_after(history: list[Change], version: int) -> dict[str, Any]:
+    """The fields changed after `version`, with the values they had then (newest undone
+    first, so the oldest 'before' wins)."""
+    state: dict[str, Any] = {}
+    for change in reversed(history):
+        if change.version <= version:
+            break
+        for field, (before, _after) in change.fields.items():
+            state[field] = _from_json(field, before)
+    return state
 
 
 def _record(row: PlaceRow, actor: str, action: str, diff: dict[str, Any]) -> ChangeRow:

@@ -246,8 +246,15 @@ def shown(field: str, value: Any, separator: str = "; ") -> Any:
 def _values(row: PlaceRow | None) -> dict[str, str]:
     if row is None:
         return {}
-    values = {f.name: getattr(row, f.name) for f in FORM_FIELDS}
-    return {k: "" if v is None else str(shown(k, v, "\n")) for k, v in values.items()}
+    return _form_values({f.name: getattr(row, f.name) for f in FORM_FIELDS})
+
+
+def _form_values(fields: dict[str, Any]) -> dict[str, str]:
+    """Stored values as the form shows them (text; hours as grouped lines)."""
+    return {
+        f.name: "" if fields.get(f.name) is None else str(shown(f.name, fields[f.name], "\n"))
+        for f in FORM_FIELDS
+    }
 
 
 def _form_page(
@@ -368,16 +375,20 @@ async def edit(request: Request, place_id: str, staff: StaffPage) -> Response:
     store = _store(request)
     row = store.get(place_id)
     may_edit(staff.user, row.local_authority_code)
-    current = _values(row)
+    version = int(posted.get("version", "0") or 0)
+    # What this person changed is measured against the version they had in front of them,
+    # not against the place as it is now (someone else may have saved since).
+    loaded = _values(row)
+    if version != row.version and 0 < version < row.version:
+        loaded = _form_values(store.fields_at(place_id, version))
     changed: dict[str, Any] = {
         f.name: posted.get(f.name, "") or None
         for f in FORM_FIELDS
-        if posted.get(f.name, "") != current.get(f.name, "")
+        if posted.get(f.name, "") != loaded.get(f.name, "")
     }
     if not changed:
         return _form_page(request, staff, row, message="Nothing was changed.")
     changed["outside_area_override"] = posted.get("outside_area_override") == "true"
-    version = int(posted.get("version", "0") or 0)
     try:
         fields = _checker(request).check(changed, partial=True)
         if "local_authority_code" in fields:
@@ -390,11 +401,36 @@ async def edit(request: Request, place_id: str, staff: StaffPage) -> Response:
         return _form_page(
             request, staff, row, values=posted, errors=exc.field_errors, status_code=422
         )
-    except StaleEdit as exc:
-        return _form_page(
-            request, staff, store.get(place_id), message=exc.user_message, status_code=412
-        )
+    except StaleEdit:
+        return _clash(request, staff, store.get(place_id), loaded, posted, changed)
     return RedirectResponse(f"{STAFF_PATH}/places/{place_id}?saved=1", status_code=303)
+
+
+def _clash(
+    request: Request,
+    staff: StaffSession,
+    now: PlaceRow,
+    loaded: dict[str, str],
+    posted: dict[str, str],
+    changed: dict[str, Any],
+) -> HTMLResponse:
+    """Someone else saved first. Nothing is lost: the form shows the place as it is now with
+    this person's changes on top, to check and save again (the version is now current)."""
+    current = _values(now)
+    labels = {f.name: f.label.lower() for f in FORM_FIELDS}
+    theirs = [k for k in current if current[k] != loaded.get(k, "")]
+    both = [k for k in theirs if k in changed and current[k] != posted.get(k, "")]
+    mine = {k: posted.get(k, "") for k in changed if k in current}
+    message = "Someone else changed this place while you were editing it"
+    if theirs:
+        message += f" ({', '.join(labels[k] for k in theirs)})"
+    message += ". Your changes are still in the form, on top of theirs: check them and save again."
+    if both:
+        message += (
+            f" You both changed the {', '.join(labels[k] for k in both)}: the form has yours; "
+            "theirs is in the history."
+        )
+    return _form_page(request, staff, now, values=current | mine, message=message, status_code=412)
 
 
 @router.post("/places/{place_id}/status")

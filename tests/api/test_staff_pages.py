@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -173,6 +174,43 @@ def test_opening_hours_are_edited_as_grouped_lines(editor: TestClient) -> None:
     assert editor.post("/staff/places/S1", data=same, headers=HTML).status_code == 303
     history = editor.get("/staff/places/S1/history", headers=HTML).text
     assert re.findall(r'<h2 id="v(\d+)">', history) == ["2", "1"]
+
+
+def test_a_clash_keeps_both_peoples_changes(editor: TestClient) -> None:
+    """Two people edit the same place: the second to save loses nothing. The form comes back
+    with the place as it is now and their change on top, to check and save again."""
+    page = editor.get("/staff/places/S1", headers=HTML).text
+    form = {name: unescape(value) for name, value in re.findall(
+        r'<(?:input|textarea)[^>]*name="(\w+)"[^>]*?(?:value="([^"]*)")?[^>]*>', page)}  # fmt: skip
+    hours = re.search(r'name="opening_hours"[^>]*>([^<]*)</textarea>', page)
+    notes = re.search(r'name="accessibility_notes"[^>]*>([^<]*)</textarea>', page)
+    assert hours is not None and notes is not None
+    mine = {
+        "csrf_token": _csrf(page), "version": "1", "name": "Matlock Library",
+        "category": "library", "address": form.get("address", ""), "postcode": "DE4 3AH",
+        "phone": "01629 000000", "opening_hours": unescape(hours.group(1)),
+        "accessibility_notes": "Step-free entrance on Steep Turnpike.",
+        "last_checked": form.get("last_checked", ""),
+    }  # fmt: skip
+    # Someone else saves a new phone number first (through the API, as version 2).
+    store = editor.app.state.datasets.store  # type: ignore[attr-defined]
+    store.update("S1", {"phone": "01629 533400"}, "bob@council.gov.uk", 1)
+    clash = editor.post("/staff/places/S1", data=mine, headers=HTML)
+    assert clash.status_code == 412
+    text = re.sub(r"\s+", " ", unescape(clash.text))
+    assert "Someone else changed this place while you were editing it (phone number)" in text
+    assert 'value="01629 533400"' in clash.text  # theirs
+    assert "Step-free entrance on Steep Turnpike." in text  # mine, still in the form
+    assert 'name="version" value="2"' in clash.text
+    again = editor.post(
+        "/staff/places/S1",
+        data={**mine, "csrf_token": _csrf(clash.text), "version": "2", "phone": "01629 533400"},
+        headers=HTML,
+    )
+    assert again.status_code == 303
+    saved = store.get("S1")
+    assert saved.phone == "01629 533400"
+    assert saved.accessibility_notes == "Step-free entrance on Steep Turnpike."
 
 
 def test_errors_are_shown_by_each_field(editor: TestClient) -> None:

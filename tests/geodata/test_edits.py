@@ -151,3 +151,16 @@ def test_concurrent_editors_lose_nothing(store: PlaceStore) -> None:
     assert store.get("S1").version == 1 + editors * edits
     assert all(store.get(p).version == 1 + edits for p in ("S2", "S3", "S4"))
     _audit_is_complete(store)
+
+
+def test_fields_as_they_were_at_a_version(store: PlaceStore) -> None:
+    store.update("S1", {"phone": "01629 1"}, "ann", 1)
+    store.set_status("S1", Status.SUSPENDED, "ann")
+    store.update("S1", {"phone": "01629 2", "address": "New Road"}, "bob", 3)
+    first, second = store.fields_at("S1", 1), store.fields_at("S1", 2)
+    assert (first["phone"], first["status"]) == ("01629 000000", "active")
+    assert (second["phone"], second["status"], second["address"]) == (
+        "01629 1", "active", store.fields_at("S1", 1)["address"]
+    )  # fmt: skip
+    now = store.fields_at("S1", 4)
+    assert (now["phone"], now["status"], now["address"]) == ("01629 2", "suspended", "New Road")
