@@ -14,6 +14,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from api.views import places_words
+from geodata.areas import Areas, load_area_names
 from geodata.datasets import (
     Datasets,
     load_datasets,
@@ -137,16 +138,13 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def _known_areas(settings: Settings, areas: list[str]) -> frozenset[str]:
-    """The --area codes, upper-cased; a code the gazetteer doesn't know is refused."""
+    """The --area values as codes: a code (any case) or a name ("Amber Valley")."""
     data = settings.data
     known = Gazetteer.load(data.path(data.postcodes_file), data.cache_dir).local_authority_codes()
-    codes = frozenset(a.strip().upper() for a in areas)
-    unknown = sorted(codes - known)
-    if unknown:
-        raise SafePlacesError(
-            f"We don't know the area {unknown[0]}. Use a local authority code like E07000035."
-        )
-    return codes
+    try:
+        return Areas(load_area_names(data.path(data.places_file))).parse(areas, known)
+    except ValueError as exc:
+        raise SafePlacesError(str(exc)) from None
 
 
 def _users(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
@@ -372,7 +370,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--role", choices=[r.value for r in Role], help="for create (default viewer) or update"
     )
     users.add_argument(
-        "--area", action="append", default=[], help="a local authority code an editor may edit"
+        "--area",
+        action="append",
+        default=[],
+        help='an area an editor may edit: its name ("Amber Valley") or code (E07000032)',
     )
     users.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"

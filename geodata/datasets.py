@@ -4,8 +4,9 @@ the database (seeded from the open data on first start)."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from geodata.areas import Areas, load_area_names
 from geodata.boundaries import load_service_area
 from geodata.gazetteer import Gazetteer
 from geodata.geocoder import OnlineGeocoder
@@ -30,6 +31,11 @@ class Datasets:
     places: PlaceNames
     area: ServiceArea
     store: PlaceStore
+    areas: Areas = field(default_factory=Areas)
+
+    def staff_areas(self) -> list[tuple[str, str]]:
+        """(code, "Name (code)") for every local authority staff can be given, by name."""
+        return self.areas.choices(self.gazetteer.local_authority_codes())
 
     def resolver(self, settings: Settings) -> LocationResolver:
         geocoder = None
@@ -98,4 +104,6 @@ def load_datasets(settings: Settings) -> Datasets:
                 "%d venue rows could not be used; see `safeplaces check-data`",
                 len(dataset.skipped),
             )
-    return Datasets(gazetteer, places, area, store)
+    return Datasets(
+        gazetteer, places, area, store, Areas(load_area_names(data.path(data.places_file)))
+    )

@@ -83,7 +83,11 @@ def read_table(path: Path) -> list[dict[str, Any]]:
         raise DataError(f"There is no file at {path}.")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        try:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            # Excel's plain "CSV (Comma delimited)" is Windows-1252, not UTF-8 ("Café").
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
         return [_clean(r) for r in frame.to_dict(orient="records")]
     if suffix in (".geojson", ".json", ".gpkg"):
         layer = gpd.read_file(path)
@@ -150,7 +154,9 @@ def plan_import(
             # A place we already have needs only the columns the file gives to be right.
             fields = checker.check(data, partial=current is not None)
         except PlaceInvalid as exc:
-            reasons = "; ".join(f"{k}: {v}" for k, v in sorted(exc.field_errors.items()))
+            reasons = "; ".join(
+                f"{k.replace('_', ' ')}: {v}" for k, v in sorted(exc.field_errors.items())
+            )
             plan.errors.append(RowError(number, ref, reasons))
             continue
         fields.setdefault("address", str(raw.get("address", "")))

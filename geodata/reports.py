@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geodata.areas import load_area_names
 from geodata.candidates import load_candidates
 from geodata.datasets import Datasets
 from geodata.quality import RULES, places_table, run_rules, summary
@@ -141,20 +142,8 @@ def service_postcodes(settings: Settings, area: ServiceArea) -> pd.DataFrame:
 
 
 def local_authority_names(settings: Settings) -> dict[str, str]:
-    """Local authority names by ONS code, from the place-name file (the name most of its places
-    give for the code); empty if the file doesn't have both columns."""
-    path = settings.data.path(settings.data.places_file)
-    if not path.is_file():
-        return {}
-    wanted = {"local_authority", "local_authority_code"}
-    frame = pd.read_csv(path, dtype=str, usecols=lambda c: c in wanted)
-    if set(frame.columns) != wanted:
-        return {}
-    frame = frame.dropna()
-    names = frame.groupby("local_authority_code")["local_authority"].agg(
-        lambda s: s.value_counts().index[0]
-    )
-    return {str(k): str(v) for k, v in names.items()}
+    """Local authority names by ONS code, from the place-name file."""
+    return load_area_names(settings.data.path(settings.data.places_file))
 
 
 def place_points(venues: Sequence[Venue]) -> list[PlacePoint]:

@@ -58,8 +58,9 @@ class PlaceChecker:
             try:
                 out["category"] = Category(str(data["category"])).value
             except ValueError:
-                names = ", ".join(c.value for c in Category)
-                errors["category"] = f"Choose one of: {names}."
+                shown = str(data["category"]).strip()[:40]
+                names = ", ".join(f"{c.value} ({c.label.lower()})" for c in Category)
+                errors["category"] = f'"{shown}" is not a category we know. Use one of: {names}.'
         if data.get("kind"):
             try:
                 out["kind"] = Kind(str(data["kind"])).value

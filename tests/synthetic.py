@@ -17,15 +17,15 @@ DE55 7BQ,53.096500,-1.387200,441110,355630,10,True,E07000032
 S40 1AA,53.235000,-1.427000,438350,371070,10,True,E07000034
 """
 
-PLACES = """name,name_alt,type,latitude,longitude,postcode_district,local_authority,in_derbyshire
-Matlock,,town,53.138965,-1.554585,DE4,Derbyshire Dales,True
-Matlock Bath,,village,53.120465,-1.56338,DE4,Derbyshire Dales,True
-Chapel-en-le-Frith,,town,53.324199,-1.911971,SK23,High Peak,True
-Newton,,village,53.13067,-1.338894,DE55,Bolsover,True
-Newton,,suburb,53.463923,-2.063672,SK14,Tameside,False
-Pear Tree,,suburb,52.904784,-1.474576,DE23,City of Derby,True
-Youlgreave,Youlgrave,village,53.174,-1.689,DE45,Derbyshire Dales,True
-Chesterfield,,town,53.235,-1.427,S40,Chesterfield,True
+PLACES = """name,name_alt,type,latitude,longitude,postcode_district,local_authority,local_authority_code,in_derbyshire
+Matlock,,town,53.138965,-1.554585,DE4,Derbyshire Dales,E07000035,True
+Matlock Bath,,village,53.120465,-1.56338,DE4,Derbyshire Dales,E07000035,True
+Chapel-en-le-Frith,,town,53.324199,-1.911971,SK23,High Peak,E07000037,True
+Newton,,village,53.13067,-1.338894,DE55,Bolsover,E07000033,True
+Newton,,suburb,53.463923,-2.063672,SK14,Tameside,E08000008,False
+Pear Tree,,suburb,52.904784,-1.474576,DE23,City of Derby,E06000015,True
+Youlgreave,Youlgrave,village,53.174,-1.689,DE45,Derbyshire Dales,E07000035,True
+Chesterfield,,town,53.235,-1.427,S40,Chesterfield,E07000034,True
 """
 
 VENUES_HEADER = (

@@ -36,15 +36,17 @@ def _admin(staff: StaffSession) -> None:
         raise Forbidden("Only admins can manage staff accounts.")
 
 
-def _areas(request: Request, text: str) -> frozenset[str]:
-    """Local authority codes typed with commas; one the gazetteer doesn't know is refused."""
-    areas = frozenset(a.strip().upper() for a in text.split(",") if a.strip())
-    unknown = sorted(areas - request.app.state.datasets.gazetteer.local_authority_codes())
-    if unknown:
-        raise ValueError(
-            f"We don't know the area {unknown[0]}. Use a local authority code like E07000035."
-        )
-    return areas
+async def _areas(request: Request) -> frozenset[str]:
+    """The areas ticked (or typed: codes or names, with commas); unknown ones are refused."""
+    form = await request.form()
+    datasets = request.app.state.datasets
+    given = [str(v) for v in form.getlist("areas")]
+    return datasets.areas.parse(given, datasets.gazetteer.local_authority_codes())  # type: ignore[no-any-return]
+
+
+def _area_context(request: Request) -> dict[str, Any]:
+    datasets = request.app.state.datasets
+    return {"area_choices": datasets.staff_areas(), "area_label": datasets.areas.label}
 
 
 def _role(text: str) -> Role:
@@ -72,7 +74,16 @@ def _users_page(
     return render(
         request,
         "staff/users.html",
-        {"staff": staff, "users": _users(request).users(), "roles": ROLES, "values": {}} | context,
+        {
+            "staff": staff,
+            "users": _users(request).users(),
+            "roles": ROLES,
+            "values": {},
+            "ticked": [],
+            "error_field": "email",
+        }
+        | _area_context(request)
+        | context,
         status_code,
     )
 
@@ -95,11 +106,15 @@ async def add_user(request: Request, staff: StaffPage) -> HTMLResponse:
             posted.get("name", ""),
             _role(posted.get("role", "viewer")),
             posted.get("password", ""),
-            _areas(request, posted.get("areas", "")),
+            await _areas(request),
         )
     except ValueError as exc:
         values = {k: v for k, v in posted.items() if k != "password"}
-        return _users_page(request, staff, 422, errors=str(exc), values=values)
+        ticked = (await request.form()).getlist("areas")
+        field = "areas" if "area" in str(exc) else "email"
+        return _users_page(
+            request, staff, 422, errors=str(exc), error_field=field, values=values, ticked=ticked
+        )
     return _users_page(request, staff, message=f"Added {user.role.value} account {user.email}.")
 
 
@@ -113,7 +128,8 @@ def _account_page(
     status_code: int = 200,
     **context: Any,
 ) -> HTMLResponse:
-    values = {"role": account.role.value, "areas": ", ".join(sorted(account.areas))}
+    values = {"role": account.role.value}
+    ticked = context.pop("ticked", sorted(account.areas))
     return render(
         request,
         "staff/account.html",
@@ -124,7 +140,9 @@ def _account_page(
             "values": values | context.pop("values", {}),
             "is_self": account.id == staff.user.id,
             "min_password": MIN_PASSWORD,
+            "ticked": ticked,
         }
+        | _area_context(request)
         | context,
         status_code,
     )
@@ -148,9 +166,13 @@ async def update_account(request: Request, user_id: int, staff: StaffPage) -> Re
     account = _account(request, user_id)
     try:
         role = _role(posted.get("role", ""))
-        _users(request).update(user_id, role, _areas(request, posted.get("areas", "")))
+        _users(request).update(user_id, role, await _areas(request))
     except ValueError as exc:
-        return _account_page(request, staff, account, 422, errors={"role": str(exc)}, values=posted)
+        ticked = (await request.form()).getlist("areas")
+        field = "areas" if "area" in str(exc) else "role"
+        return _account_page(
+            request, staff, account, 422, errors={field: str(exc)}, values=posted, ticked=ticked
+        )
     return _saved(user_id, "role")
 
 

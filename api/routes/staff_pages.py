@@ -138,16 +138,38 @@ def logout(
     return redirect
 
 
+STATUS_WORDS = {
+    Status.DRAFT: "Draft (the public can't see it yet)",
+    Status.ACTIVE: "Active (the public can see it)",
+    Status.SUSPENDED: "Suspended (hidden for now)",
+    Status.REMOVED: "Removed (can be restored)",
+}
+KIND_WORDS = {
+    Kind.SAFE_PLACE: "Safe Place",
+    Kind.POLICE_ENQUIRY_OFFICE: "Police station front desk",
+}
+
+
 @router.get("/places", response_class=HTMLResponse)
 def places(
     request: Request,
     staff: StaffPage,
     q: Annotated[str | None, Query(max_length=100)] = None,
     status: Annotated[Status | None, Query()] = None,
-    area: Annotated[str | None, Query(max_length=16)] = None,
+    area: Annotated[str | None, Query(max_length=100)] = None,
     kind: Annotated[Kind | None, Query()] = None,
     overdue: Annotated[bool, Query()] = False,
 ) -> HTMLResponse:
+    datasets = request.app.state.datasets
+    message = None
+    if area:
+        # A name ("Amber Valley") or a code in any case; one we don't know is said, not hidden.
+        try:
+            area = next(
+                iter(datasets.areas.parse([area], datasets.gazetteer.local_authority_codes())), None
+            )
+        except ValueError as exc:
+            message, area = str(exc), None
     shown = select_places(
         _store(request),
         q=q,
@@ -170,8 +192,12 @@ def places(
             "staff": staff,
             "places": shown,
             "filters": filters,
-            "statuses": [s.value for s in Status],
-            "kinds": [k.value for k in Kind],
+            "statuses": [(s.value, STATUS_WORDS[s]) for s in Status],
+            "kinds": [(k.value, KIND_WORDS[k]) for k in Kind],
+            "area_choices": datasets.staff_areas(),
+            "area_label": datasets.areas.label,
+            "categories": {c.value: c.label for c in Category},
+            "message": message,
         },
     )
 
@@ -294,6 +320,7 @@ def _form_page(
             ],
             # An editor outside the place's area sees it, but not forms that can't work.
             "can_edit": row is None or staff.user.can_edit_place(row.local_authority_code),
+            "area_label": request.app.state.datasets.areas.label,
             "confirm_remove": confirm_remove,
             "map": place_map(shown, settings.pages) if shown is not None else None,
         },

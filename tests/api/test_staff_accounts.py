@@ -98,7 +98,10 @@ def test_an_admin_changes_a_role(app: object) -> None:
     bad = _post(boss, f"/staff/users/{ann.id}", role="editor", areas="")
     assert bad.status_code == 422 and "needs at least one area" in bad.text
     unknown = _post(boss, f"/staff/users/{ann.id}", role="editor", areas="X99")
-    assert unknown.status_code == 422 and "We don&#39;t know the area X99" in unknown.text
+    assert (
+        unknown.status_code == 422
+        and "We don&#39;t know the area &#34;X99&#34;. Choose from: " in unknown.text
+    )
     r = _post(boss, f"/staff/users/{ann.id}", role="editor", areas="e07000035")
     assert r.status_code == 303
     assert _ann(app).role is Role.EDITOR and _ann(app).areas == {"E07000035"}
@@ -152,3 +155,35 @@ def test_anyone_changes_their_own_password(app: object) -> None:
     assert ann.get("/staff/places", headers=HTML).status_code == 200
     assert elsewhere.get("/staff/places", headers=HTML).status_code == 401
     _login(app, "ann@council.gov.uk", NEW)
+
+
+def test_areas_are_chosen_and_shown_by_name(app: object) -> None:
+    boss = _login(app, "boss@council.gov.uk")
+    ann = _ann(app)
+    page = boss.get(f"/staff/users/{ann.id}", headers=HTML).text
+    # Every area staff can be given is a tick box named in words, with its code.
+    assert 'name="areas" value="E07000035"' in page
+    assert "Derbyshire Dales (E07000035)" in page
+    ticked = boss.post(
+        f"/staff/users/{ann.id}",
+        data={"csrf_token": _csrf(page), "role": "editor", "areas": ["E07000035", "E07000032"]},
+        headers=HTML,
+    )
+    assert ticked.status_code == 303
+    assert _ann(app).areas == {"E07000035", "E07000032"}
+    # Typed names work too (as a script or an old form might send them).
+    by_name = _post(boss, f"/staff/users/{ann.id}", role="editor", areas="derbyshire dales")
+    assert by_name.status_code == 303 and _ann(app).areas == {"E07000035"}
+    listed = boss.get("/staff/users", headers=HTML).text
+    assert "Derbyshire Dales (E07000035)" in listed
+
+
+def test_the_place_list_filters_by_area_name(app: object) -> None:
+    boss = _login(app, "boss@council.gov.uk")
+    by_name = boss.get("/staff/places", params={"area": "Derbyshire Dales"}, headers=HTML).text
+    by_code = boss.get("/staff/places", params={"area": "e07000035"}, headers=HTML).text
+    assert "Matlock Library" in by_name and "Alfreton Library" not in by_name
+    assert by_name.count("<tr>") == by_code.count("<tr>")
+    unknown = boss.get("/staff/places", params={"area": "Atlantis"}, headers=HTML).text
+    assert "We don&#39;t know the area &#34;Atlantis&#34;" in unknown
+    assert '<option value="E07000035">Derbyshire Dales (E07000035)</option>' in unknown

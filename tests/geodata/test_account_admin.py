@@ -158,7 +158,7 @@ def test_cli_manages_accounts(
     assert _cli(["users", "update", "--email", "boss@x.uk", "--area", "X1"])[0] == 2
     err = capsys.readouterr().err
     assert "There is no account for nobody@x.uk" in err
-    assert "only active admin" in err and "We don't know the area X1" in err
+    assert "only active admin" in err and 'We don\'t know the area "X1"' in err
 
 
 def test_a_disabled_account_is_told_so_only_with_the_right_password(users: UserStore) -> None:

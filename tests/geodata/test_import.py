@@ -84,7 +84,7 @@ def test_one_bad_row_and_nothing_is_applied(datasets: Datasets, tmp_path: Path) 
     [error] = plan.errors
     assert error.row == 4 and error.ref == "NEW-3"
     assert (
-        "postcode" in error.reason and "phone" in error.reason and "opening_hours" in error.reason
+        "postcode" in error.reason and "phone" in error.reason and "opening hours:" in error.reason
     )
     with pytest.raises(ValueError):
         datasets.store.apply_import(plan, "ann")
@@ -273,3 +273,20 @@ def test_an_export_imports_back_with_no_change(datasets: Datasets, tmp_path: Pat
         plan = _plan(datasets, path)
         assert plan.ok, [str(e) for e in plan.errors]
         assert plan.count("add") == 0 and plan.count("update") == 0, name
+
+
+def test_excel_csv_files_are_read_in_either_encoding(tmp_path: Path) -> None:
+    """Excel saves "CSV UTF-8" with a byte-order mark, and plain "CSV" as Windows-1252."""
+    text = "external_ref,name,category,postcode\nC1,Severn Café,cafe,DE55 7BQ\n"
+    for encoding in ("utf-8-sig", "cp1252"):
+        path = tmp_path / f"{encoding}.csv"
+        path.write_bytes(text.encode(encoding))
+        rows = read_table(path)
+        assert rows == [
+            {
+                "external_ref": "C1",
+                "name": "Severn Café",
+                "category": "cafe",
+                "postcode": "DE55 7BQ",
+            }
+        ], encoding
