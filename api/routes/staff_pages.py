@@ -257,9 +257,28 @@ _store = store_of
 _checker = checker_of
 
 
+PRECISION_WORDS = {
+    "building": "at the building",
+    "postcode": "at the middle of the postcode",
+    "street": "on the street",
+    "locality": "in the area (approximate)",
+    "town": "in the town (approximate)",
+}
+
+
 def shown(field: str, value: Any, separator: str = "; ") -> Any:
-    """A stored value as staff read it. Opening hours are stored listing every day; people
-    read (and edit) days with the same times together."""
+    """A stored value as staff read it: words, not codes. Opening hours are stored listing
+    every day; people read (and edit) days with the same times together."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    words = {
+        "category": {c.value: c.label for c in Category},
+        "kind": {k.value: w for k, w in KIND_WORDS.items()},
+        "status": {st.value: w.split(" (")[0] for st, w in STATUS_WORDS.items()},
+        "location_precision": PRECISION_WORDS,
+    }.get(field)
+    if words is not None and isinstance(value, str):
+        return words.get(value, value)
     if field == "opening_hours" and isinstance(value, str):
         try:
             hours = OpeningHours.parse(value)
@@ -482,14 +501,17 @@ def history_page(request: Request, place_id: str, staff: StaffPage) -> HTMLRespo
     store = _store(request)
     row = store.get(place_id)
     labels = {f.name: f.label for f in FORM_FIELDS} | FIELD_LABELS
+    order = {name: i for i, name in enumerate([f.name for f in FORM_FIELDS] + list(FIELD_LABELS))}
     changes = [
         {
             "version": c.version,
-            "actor": c.actor,
+            "actor": ACTOR_WORDS.get(c.actor, c.actor),
             "at": _aware_utc(c.at).astimezone(LONDON),
             "action": ACTION_WORDS.get(c.action, c.action),
+            # In the form's order, so a new place's long list reads like the form.
             "fields": [
-                (labels.get(k, k), shown(k, v[0]), shown(k, v[1])) for k, v in c.fields.items()
+                (labels.get(k, k), shown(k, v[0]), shown(k, v[1]))
+                for k, v in sorted(c.fields.items(), key=lambda kv: order.get(kv[0], 99))
             ],
         }
         for c in reversed(store.history(place_id))
@@ -510,6 +532,7 @@ FIELD_LABELS = {
     "operator": "Run by",
     "external_ref": "Reference",
 }
+ACTOR_WORDS = {"seed": "the open data, on first start", "system": "the service"}
 ACTION_WORDS = {
     "create": "added",
     "update": "changed",

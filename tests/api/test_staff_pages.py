@@ -145,6 +145,10 @@ def test_edit_a_place_then_see_its_history(editor: TestClient) -> None:
     history = editor.get("/staff/places/S1/history", headers=HTML).text
     assert "Version 2: changed" in history and "By ed@council.gov.uk" in history
     assert '<th scope="row">Phone number</th>' in history and "(UK time)" in history
+    # In words: the first version came from the open data; values are labels, not codes.
+    assert "By the open data, on first start" in history
+    assert "<td>Library</td>" in history and "<td>Safe Place</td>" in history
+    assert ">library<" not in history and ">safe_place<" not in history
     # The same form again is stale now: it says so and shows the place as it is.
     stale = editor.post("/staff/places/S1", data={**form, "phone": "01629 999999"}, headers=HTML)
     assert stale.status_code == 412 and "Someone else changed this place" in stale.text
