@@ -32,7 +32,7 @@ from locator.coverage import THRESHOLDS_M, bands, distance_grid
 from locator.geo import bng_to_wgs84
 from locator.index import walk_minutes
 from locator.settings import PagesSettings
-from maps.render import _js_literal, latlon
+from maps.render import _js_literal, base_map, latlon
 
 _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -235,20 +235,10 @@ def _base_map(area_bng: BaseGeometry, pages: PagesSettings) -> ReportMap:
     minx, miny, maxx, maxy = area_bng.bounds
     west, south = bng_to_wgs84(minx, miny)
     east, north = bng_to_wgs84(maxx, maxy)
-    m = ReportMap(
-        location=latlon((west + east) / 2, (south + north) / 2),
-        zoom_start=9,
-        tiles=None,
-        scroll_wheel_zoom=False,
-        fade_animation=False,
-        zoom_animation=False,
-        marker_zoom_animation=False,
-        prefer_canvas=True,
-    )
     # Tiles are the one thing fetched from elsewhere; offline, the layers still show.
-    folium.TileLayer(
-        tiles=pages.tile_url, attr=pages.tile_attribution, max_zoom=pages.tile_max_zoom, name="Map"
-    ).add_to(m)
+    center = latlon((west + east) / 2, (south + north) / 2)
+    m = base_map(center, 9, pages, ReportMap, prefer_canvas=True)
+    assert isinstance(m, ReportMap)
     outline = shapely.simplify(area_bng, 25)
     folium.GeoJson(
         _to_wgs84_geojson(outline),

@@ -117,8 +117,15 @@ def _kind(venue: Venue) -> str:
     return "police" if venue.kind is Kind.POLICE_ENQUIRY_OFFICE else "safe_place"
 
 
-def _base_map(center: list[float], zoom: int, pages: PagesSettings) -> LocalMap:
-    m = LocalMap(
+def base_map(
+    center: list[float],
+    zoom: int,
+    pages: PagesSettings,
+    map_class: type[folium.Map] = LocalMap,
+    prefer_canvas: bool = False,
+) -> folium.Map:
+    """A map with the house settings and the configured tiles (the one outside request)."""
+    m = map_class(
         location=center,
         zoom_start=zoom,
         tiles=None,
@@ -128,6 +135,7 @@ def _base_map(center: list[float], zoom: int, pages: PagesSettings) -> LocalMap:
         fade_animation=False,
         zoom_animation=False,
         marker_zoom_animation=False,
+        prefer_canvas=prefer_canvas,
     )
     folium.TileLayer(
         tiles=pages.tile_url,
@@ -138,7 +146,7 @@ def _base_map(center: list[float], zoom: int, pages: PagesSettings) -> LocalMap:
     return m
 
 
-def _parts(m: LocalMap) -> MapParts:
+def _parts(m: folium.Map) -> MapParts:
     figure = m.get_root()
     assert isinstance(figure, Figure)
     figure.render()
@@ -161,7 +169,7 @@ def results_map(
 ) -> MapParts:
     """The searched place, numbered Safe Places (1, 2, …) and the police office ("P")."""
     center = latlon(origin.longitude, origin.latitude)
-    m = _base_map(center, 14, pages)
+    m = base_map(center, 14, pages)
     markers: list[Marker] = [
         {
             "latlng": center,
@@ -188,7 +196,7 @@ def area_map(
     """Numbered places (1, 2, …) in a lon/lat box (min_lon, min_lat, max_lon, max_lat), the
     map fitted to the box."""
     min_lon, min_lat, max_lon, max_lat = bbox
-    m = _base_map(latlon((min_lon + max_lon) / 2, (min_lat + max_lat) / 2), 12, pages)
+    m = base_map(latlon((min_lon + max_lon) / 2, (min_lat + max_lat) / 2), 12, pages)
     markers = [_marker(str(i), v, _kind(v)) for i, v in enumerate(places, start=1)]
     if markers:
         PlaceMarkers(markers).add_to(m)
@@ -198,7 +206,7 @@ def area_map(
 
 def place_map(venue: Venue, pages: PagesSettings) -> MapParts:
     """A small map of one place."""
-    m = _base_map(latlon(venue.longitude, venue.latitude), 16, pages)
+    m = base_map(latlon(venue.longitude, venue.latitude), 16, pages)
     PlaceMarkers([_marker("1", venue, _kind(venue))]).add_to(m)
     return _parts(m)
 
