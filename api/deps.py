@@ -6,48 +6,99 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import Engine
 
+from api.cache import ResponseCache
 from geodata.datasets import Datasets
 from geodata.resolver import LocationResolver
+from geodata.store import MetaRow
 from locator.hours import LONDON
 from locator.registry import LocatorRegistry
 from locator.search import Locator
 from locator.settings import Settings
 
+# The dependencies that only read app state are `async def`: FastAPI runs a plain `def`
+# dependency in its thread pool, and the hand-over costs more than the work.
 
-def get_settings(request: Request) -> Settings:
+
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_registry(request: Request) -> LocatorRegistry:
+async def get_registry(request: Request) -> LocatorRegistry:
     registry: LocatorRegistry = request.app.state.registry
     return registry
 
 
-def get_locator(request: Request) -> Locator:
+async def get_locator(request: Request) -> Locator:
     """The live locator, rebuilt first if the database has changed (in any worker).
 
-    Taken once per request: a swap mid-request can't mix two versions of the data.
+    Taken once per request: a swap mid-request can't mix two versions of the data. Reading
+    the version from SQLite (a local file) takes microseconds and stays here; a server round
+    trip (PostgreSQL), or a rebuild, goes to the thread pool so other requests carry on.
     """
-    datasets = get_datasets(request)
-    settings = get_settings(request)
-    return get_registry(request).current_for(
-        datasets.store.data_version(), lambda: datasets.locator(settings)
+    state = request.app.state
+    datasets: Datasets = state.datasets
+    registry: LocatorRegistry = state.registry
+    engine = datasets.store.engine
+    if engine.dialect.name == "sqlite":
+        version = data_version(engine)
+    else:
+        version = await run_in_threadpool(data_version, engine)
+    if version == registry.data_version:
+        return registry.current
+    settings: Settings = state.settings
+    return await run_in_threadpool(
+        registry.current_for, version, lambda: datasets.locator(settings)
     )
 
 
-def get_resolver(request: Request) -> LocationResolver:
+# The version counter `PlaceStore.bump_version` moves with every committed change. Read with
+# the driver directly: it runs on every request, and this way costs a few microseconds where
+# an ORM session costs over a hundred. Both SQLite and PostgreSQL take this text as it is.
+_DATA_VERSION_SQL = f"SELECT value FROM {MetaRow.__tablename__} WHERE key = 'data_version'"
+
+
+def data_version(engine: Engine) -> int:
+    """The database's data version now (0 before the first seed): what
+    `PlaceStore.data_version` returns, through a pooled connection of `engine`."""
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        try:
+            cursor.execute(_DATA_VERSION_SQL)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+    finally:
+        # Back to the pool, which rolls back on the way in (SQLAlchemy's default): a read
+        # transaction the driver began ends, so the next read sees every commit since.
+        connection.close()
+    return int(row[0]) if row else 0
+
+
+async def get_search_cache(request: Request) -> ResponseCache:
+    """The app's cache of recent search answers (one per worker process, made on first use)."""
+    state = request.app.state
+    cache: ResponseCache | None = getattr(state, "search_cache", None)
+    if cache is None:  # on the worker's event loop: no other request runs meanwhile
+        cache = state.search_cache = ResponseCache()
+    return cache
+
+
+async def get_resolver(request: Request) -> LocationResolver:
     resolver: LocationResolver = request.app.state.resolver
     return resolver
 
 
-def get_datasets(request: Request) -> Datasets:
+async def get_datasets(request: Request) -> Datasets:
     datasets: Datasets = request.app.state.datasets
     return datasets
 
 
-def get_now() -> datetime:
+async def get_now() -> datetime:
     """The current time in Europe/London; tests override this dependency."""
     return datetime.now(LONDON)
 
@@ -58,3 +109,4 @@ LocatorDep = Annotated[Locator, Depends(get_locator)]
 ResolverDep = Annotated[LocationResolver, Depends(get_resolver)]
 DatasetsDep = Annotated[Datasets, Depends(get_datasets)]
 NowDep = Annotated[datetime, Depends(get_now)]
+SearchCacheDep = Annotated[ResponseCache, Depends(get_search_cache)]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from pathlib import Path
 
-from bench import coverage, data, knn, machine, pages, postcodes, report
+from bench import coverage, data, knn, load, machine, national, pages, postcodes, report
+from bench.postgis import PostgisServer, PostgisUnavailable
 from bench.timing import fmt_s
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
@@ -18,9 +20,11 @@ def config(quick: bool, seed: int) -> report.Config:
     if quick:
         return report.Config(
             quick=True,
-            synthetic_venues=10_000,
+            synthetic_sizes=(10_000,),
             queries=200,
+            batch_queries=1_000,
             repeats=3,
+            big_repeats=3,
             build_repeats=1,
             lookups=2_000,
             lookup_repeats=3,
@@ -29,12 +33,24 @@ def config(quick: bool, seed: int) -> report.Config:
             jitter_m=200.0,
             seed=seed,
             page_repeats=10,
+            http_workers=(1,),
+            http_connections=32,
+            http_seconds=2.0,
+            http_warmup=1.0,
+            http_rounds=1,
+            http_postcodes=200,
+            http_many=2_000,
+            startup_repeats=1,
+            national_places=20_000,
+            national_starts=1,
         )
     return report.Config(
         quick=False,
-        synthetic_venues=100_000,
+        synthetic_sizes=(10_000, 1_000_000),
         queries=1_000,
+        batch_queries=10_000,
         repeats=15,
+        big_repeats=7,
         build_repeats=3,
         lookups=10_000,
         lookup_repeats=15,
@@ -43,14 +59,24 @@ def config(quick: bool, seed: int) -> report.Config:
         jitter_m=200.0,
         seed=seed,
         page_repeats=100,
+        http_workers=(1, 2),
+        http_connections=32,
+        http_seconds=5.0,
+        http_warmup=2.0,
+        http_rounds=2,
+        http_postcodes=1_000,
+        http_many=20_000,
+        startup_repeats=3,
+        national_places=100_000,
+        national_starts=3,
     )
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
-        description="Benchmark k-nearest venue search and postcode lookup; write a Markdown "
-        "report.",
+        description="Benchmark the locator against its peers, the service under HTTP load, "
+        "national scale, the results page and postcode lookup; write a Markdown report.",
     )
     parser.add_argument(
         "--quick",
@@ -72,6 +98,10 @@ def section(title: str, body: str) -> None:
     print(f"\n{title}\n\n{body}", flush=True)
 
 
+def step(started: float, what: str) -> None:
+    print(f"[{time.perf_counter() - started:5.0f} s] {what}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     cfg = config(args.quick, args.seed)
@@ -83,44 +113,51 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
 
-    # -- 1. k-nearest ---------------------------------------------------------------------------
-    venues, skipped = data.load_real_venues()
-    print(f"{len(venues)} real venues ({skipped} rows could not be placed)", flush=True)
-    gb = data.gb_postcode_frame()
-    cases = [
-        data.KnnCase(
-            "Real venues (Derbyshire)",
-            venues,
-            data.VENUES,
-            data.derbyshire_queries(cfg.queries, cfg.seed + 1),
-        ),
-        data.KnnCase(
-            "Synthetic venues (GB)",
-            data.synthetic_venues(gb, cfg.synthetic_venues, cfg.seed, cfg.jitter_m),
-            f"GB postcode centroids ± {cfg.jitter_m:g} m",
-            data.gb_queries(gb, cfg.queries, cfg.seed + 2),
-        ),
-    ]
-    del gb
-    for case in cases:
-        t = time.perf_counter()
-        result = knn.run_case(case, cfg.ks, cfg.repeats, cfg.build_repeats)
-        results.knn.append(result)
-        print(f"  {case.label}: {fmt_s(time.perf_counter() - t)}", flush=True)
-        for m in result.mismatches[:10]:
-            print(f"  MISMATCH k={m.k} {m.method} query {m.query}: {m.detail}", file=sys.stderr)
-    section("Index build", report.knn_build(results.knn))
-    section("k-nearest, time per query", report.knn_queries(results.knn))
-    section("Same answers?", report.knn_correctness(results.knn))
-    results.profile = knn.profile_nearest(cases[-1], report.KNN_TARGET_K)
-    section("Where VenueIndex.nearest spends its time", report.profile_tables(results.profile))
-    del cases
+    # -- 1. k-nearest against the peers ---------------------------------------------------------
+    log: list[str] = []
+    server: PostgisServer | None = None
+    try:
+        server = PostgisServer.start(log)
+        results.postgis, results.postgis_ok = server.version(), True
+    except (PostgisUnavailable, OSError) as exc:
+        results.postgis = f"not available ({exc})"
+    print(f"PostGIS: {results.postgis}" + (f" ({' '.join(log)})" if log else ""), flush=True)
+    try:
+        _knn(cfg, results, server, started)
+    finally:
+        if server is not None:
+            server.stop()
 
-    # -- 2. postcode lookup ---------------------------------------------------------------------
-    sources = [
-        ("Derbyshire", data.DERBYSHIRE_POSTCODES),
-        ("Great Britain", data.GB_POSTCODES),
-    ]
+    # -- 2. HTTP load ---------------------------------------------------------------------------
+    step(started, "HTTP load")
+    results.http = load.run_http(
+        data.derbyshire_postcodes(cfg.http_postcodes, cfg.seed + 10),
+        data.derbyshire_postcodes(cfg.http_many, cfg.seed + 11),
+        cfg.http_workers,
+        cfg.http_connections,
+        cfg.http_seconds,
+        cfg.http_warmup,
+        cfg.http_rounds,
+        cfg.startup_repeats,
+        cfg.seed,
+    )
+    section("HTTP load", report.http_table(results.http))
+
+    # -- 3. national scale ----------------------------------------------------------------------
+    step(started, "National scale")
+    results.national = national.run_national(
+        cfg.national_places, cfg.national_starts, cfg.lookups, cfg.queries, cfg.seed + 20
+    )
+    section("National scale", report.national_section(results))
+
+    # -- 4. the results page --------------------------------------------------------------------
+    step(started, "Results page")
+    results.pages = pages.run_pages(cfg.page_repeats)
+    section("Results page", report.pages_section(results))
+
+    # -- 5. postcode lookup ---------------------------------------------------------------------
+    step(started, "Postcode lookup")
+    sources = [("Derbyshire", data.DERBYSHIRE_POSTCODES), ("Great Britain", data.GB_POSTCODES)]
     texts: list[str] = []
     for i, (label, name) in enumerate(sources):
         lookup, sample = postcodes.run_gazetteer(
@@ -136,15 +173,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  MISSED {lookup.misses} postcodes in {label}", file=sys.stderr)
         texts = texts or sample
     results.parse = postcodes.run_parse(texts, cfg.lookup_repeats)
-    section("Gazetteer loading", report.gazetteer_loading(results.gazetteers))
     section("Postcode lookup", report.gazetteer_lookups(results.gazetteers))
-    section("parse_postcode", report.parse_table(results.parse))
 
-    # -- 3. the results page ---------------------------------------------------------------------
-    results.pages = pages.run_pages(cfg.page_repeats)
-    section("Results page", report.pages_section(results))
-
-    # -- 4. coverage of every postcode -----------------------------------------------------------
+    # -- 6. coverage of every postcode ----------------------------------------------------------
+    step(started, "Coverage")
     results.coverage = coverage.run_coverage(cfg.repeats)
     section("Coverage", report.coverage_section(results))
 
@@ -165,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     if results.mismatches:
         print(
             f"\nFAILED: {results.mismatches} k-nearest answers differ between methods "
-            "(see 'Same answers?').",
+            "(see 'Same places?').",
             file=sys.stderr,
         )
         failed = True
@@ -176,7 +208,69 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         failed = True
+    if results.failed_requests:
+        print(
+            f"\nFAILED: {results.failed_requests} requests under load failed or were not 2xx.",
+            file=sys.stderr,
+        )
+        failed = True
     return 1 if failed else 0
+
+
+def _knn(
+    cfg: report.Config, results: report.Results, server: PostgisServer | None, started: float
+) -> None:
+    venues, skipped = data.load_real_venues()
+    print(f"{len(venues)} real venues ({skipped} rows could not be placed)", flush=True)
+    gb = data.gb_postcode_frame()
+    cases = [
+        (
+            data.KnnCase(
+                "Real venues (Derbyshire)",
+                venues,
+                data.VENUES,
+                data.derbyshire_queries(cfg.queries, cfg.seed + 1),
+                data.derbyshire_queries(cfg.batch_queries, cfg.seed + 4),
+                cfg.repeats,
+            ),
+            cfg.build_repeats,
+        )
+    ]
+    for n in cfg.synthetic_sizes:
+        big = n >= 1_000_000
+        cases.append(
+            (
+                data.KnnCase(
+                    f"Synthetic venues (GB), {n:,}",
+                    data.synthetic_venues(gb, n, cfg.seed + n, cfg.jitter_m),
+                    f"GB postcode centroids ± {cfg.jitter_m:g} m",
+                    data.gb_queries(gb, cfg.queries, cfg.seed + 2),
+                    data.gb_queries(gb, cfg.batch_queries, cfg.seed + 5),
+                    cfg.big_repeats if big else cfg.repeats,
+                ),
+                1 if big else cfg.build_repeats,
+            )
+        )
+    del gb
+    for i, (case, build_repeats) in enumerate(cases):
+        step(started, f"k-nearest: {case.label}")
+
+        def progress(what: str, label: str = case.label) -> None:
+            step(started, f"  {label}: {what}")
+
+        result = knn.run_case(case, cfg.ks, build_repeats, server, progress)
+        results.knn.append(result)
+        for m in result.mismatches[:10]:
+            print(f"  DIFFERENT k={m.k} {m.method} point {m.query}: {m.detail}", file=sys.stderr)
+        if i == 1:  # the 10,000 synthetic venues
+            results.profile = knn.profile_nearest(case, report.KNN_TARGET_K)
+        gc.collect()
+    section("Index build and memory", report.knn_build(results.knn))
+    section("k-nearest, one query at a time", report.knn_single(results.knn))
+    section("k-nearest, a batch", report.knn_batch(results.knn))
+    section("Same places?", report.knn_correctness(results.knn))
+    if results.profile is not None:
+        section("Where VenueIndex.nearest spends its time", report.profile_tables(results.profile))
 
 
 if __name__ == "__main__":

@@ -36,12 +36,14 @@ class Points:
 
 @dataclass(frozen=True, slots=True)
 class KnnCase:
-    """Venues to index and the points to search from."""
+    """Venues to index and the points to search from: one at a time, and as a batch."""
 
     label: str
     venues: list[Venue]
     venue_source: str
     queries: Points
+    batch: Points
+    repeats: int  # of the timed loops; fewer for the largest sets
 
 
 def data_dir() -> Path:
@@ -90,6 +92,18 @@ def gb_queries(frame: pd.DataFrame, n: int, seed: int) -> Points:
         frame["latitude"].to_numpy(np.float64)[rows],
         f"{len(rows):,} random GB postcode centroids ({GB_POSTCODES})",
     )
+
+
+def derbyshire_postcodes(n: int, seed: int) -> list[str]:
+    """`n` distinct live postcodes in Derbyshire and Derby, drawn at random (as text)."""
+    frame = pd.read_csv(
+        Settings().data.path(DERBYSHIRE_POSTCODES),
+        usecols=["postcode", "latitude", "in_derbyshire", "is_live"],
+    )
+    keep = frame["in_derbyshire"].astype(bool) & frame["is_live"].astype(bool)
+    frame = frame[keep & frame["latitude"].notna()]
+    rows = np.random.default_rng(seed).choice(len(frame), size=min(n, len(frame)), replace=False)
+    return [str(p) for p in frame["postcode"].to_numpy()[rows]]
 
 
 def synthetic_venues(frame: pd.DataFrame, n: int, seed: int, jitter_m: float) -> list[Venue]:

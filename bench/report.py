@@ -6,27 +6,49 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bench.coverage import CoverageResult
-from bench.knn import BRUTE, KDTREE, METHODS, VENUE_INDEX, WHOLE, KnnResult, Profile
+from bench.knn import (
+    BATCH_METHODS,
+    BUILD_METHODS,
+    BUILT,
+    KDTREE,
+    POSTGIS,
+    SINGLE_METHODS,
+    SJOIN,
+    VENUE_INDEX,
+    WHOLE,
+    KnnResult,
+    Profile,
+)
+from bench.load import CEILING, HttpResult
+from bench.national import NationalResult
 from bench.pages import PagesResult
 from bench.postcodes import GazetteerResult, ParseResult
 from bench.timing import Timing, fmt_s, fmt_us, paired_ratio
 
-KNN_TARGET_RATIO = 2.0
-KNN_TARGET_VENUES = 100_000
+KNN_TARGET_RATIO = 1.5  # VenueIndex.nearest ÷ cKDTree.query, k = 5, at most
+KNN_TARGET_SIZES = (10_000, 1_000_000)
 KNN_TARGET_K = 5
+POSTGIS_TARGET_FACTOR = 10.0  # PostGIS KNN ÷ VenueIndex.nearest, at least
+HTTP_RATIO_TARGET = 0.60  # of the ceiling's requests/s, at least
+HTTP_P99_TARGET_S = 0.025
+NATIONAL_READY_TARGET_S = 5.0
+NATIONAL_MEMORY_TARGET = 250_000_000
 LOOKUP_TARGET_S = 5e-6
 PAGE_BYTES_TARGET = 300_000
 PAGE_RENDER_TARGET_S = 0.030
 PAGE_PLACES = 10
+STARTUP_TARGET_S = 2.0
 COVERAGE_TARGET_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
 class Config:
     quick: bool
-    synthetic_venues: int
+    synthetic_sizes: tuple[int, ...]
     queries: int
+    batch_queries: int
     repeats: int
+    big_repeats: int  # for the largest venue set
     build_repeats: int
     lookups: int
     lookup_repeats: int
@@ -35,6 +57,16 @@ class Config:
     jitter_m: float
     seed: int
     page_repeats: int
+    http_workers: tuple[int, ...]
+    http_connections: int
+    http_seconds: float
+    http_warmup: float
+    http_rounds: int
+    http_postcodes: int
+    http_many: int
+    startup_repeats: int
+    national_places: int
+    national_starts: int
 
 
 @dataclass
@@ -42,11 +74,15 @@ class Results:
     config: Config
     machine: dict[str, str]
     knn: list[KnnResult] = field(default_factory=list)
+    postgis: str = ""  # the server's version, or why PostGIS was not measured
+    postgis_ok: bool = False
     profile: Profile | None = None
     gazetteers: list[GazetteerResult] = field(default_factory=list)
     parse: list[ParseResult] = field(default_factory=list)
     pages: PagesResult | None = None
     coverage: CoverageResult | None = None
+    http: HttpResult | None = None
+    national: NationalResult | None = None
     seconds: float = 0.0
 
     @property
@@ -56,6 +92,10 @@ class Results:
     @property
     def lookup_misses(self) -> int:
         return sum(g.misses for g in self.gazetteers)
+
+    @property
+    def failed_requests(self) -> int:
+        return sum(r.failed for r in self.http.runs) if self.http else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,71 +126,132 @@ def _spread(t: Timing) -> str:
     return f"±{50 * t.spread:.0f}%"
 
 
+def _mb(n: float) -> str:
+    return f"{n / 1e6:,.1f} MB"
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1e3:.1f} ms"
+
+
 # -- k-nearest ----------------------------------------------------------------------------------
 
 
 def knn_datasets(results: Sequence[KnnResult]) -> str:
-    rows = [[r.label, r.venue_source, r.query_source, f"{r.venues:,}"] for r in results]
-    return table(["Venue set", "Venues from", "Query points", "Venues"], rows, left=3)
-
-
-BUILT = {VENUE_INDEX: "VenueIndex(venues)", KDTREE: "cKDTree", BRUTE: "brute-force arrays"}
+    rows = [
+        [r.label, r.venue_source, r.query_source, r.batch_source, f"{r.venues:,}"] for r in results
+    ]
+    return table(
+        ["Venue set", "Venues from", "Query points (one at a time)", "Batch", "Venues"],
+        rows,
+        left=4,
+    )
 
 
 def knn_build(results: Sequence[KnnResult]) -> str:
-    rows = [
-        [r.label, f"{r.venues:,}", *(fmt_s(r.build[m].median) for m in METHODS)] for r in results
-    ]
-    return table(["Venue set", "Venues", *(BUILT[m] for m in METHODS)], rows)
-
-
-def knn_queries(results: Sequence[KnnResult]) -> str:
+    methods = [m for m in BUILD_METHODS if any(m in r.build for r in results)]
     rows = []
     for r in results:
-        for k, t in r.per_query.items():
-            rows.append(
-                [
-                    r.label,
-                    f"{r.venues:,}",
-                    str(k),
-                    *(fmt_us(t[m].median) for m in METHODS),
-                    _ratio(paired_ratio(t[VENUE_INDEX], t[KDTREE])),
-                    _ratio(paired_ratio(t[BRUTE], t[KDTREE])),
-                    _spread(t[VENUE_INDEX]),
-                ]
-            )
-    return table(
-        [
-            "Venue set",
-            "Venues",
-            "k",
-            *METHODS,
-            "VenueIndex ÷ cKDTree",
-            "brute ÷ cKDTree",
-            "VenueIndex noise",
-        ],
-        rows,
+        rows.append(
+            [
+                r.label,
+                f"{r.venues:,}",
+                *(
+                    f"{fmt_s(r.build[m].median)}, {_mb(r.memory[m])}"
+                    if m in r.build and m in r.memory
+                    else (fmt_s(r.build[m].median) if m in r.build else "–")
+                    for m in methods
+                ),
+            ]
+        )
+    return table(["Venue set", "Venues", *(BUILT[m] for m in methods)], rows)
+
+
+def _per_query(results: Sequence[KnnResult], mode: str) -> str:
+    every: tuple[str, ...] = SINGLE_METHODS if mode == "single" else BATCH_METHODS
+    methods = tuple(
+        m
+        for m in every
+        if any(
+            m in t for r in results for t in (r.single if mode == "single" else r.batch).values()
+        )
     )
+    rows = []
+    for r in results:
+        timings = r.single if mode == "single" else r.batch
+        for k, t in timings.items():
+            cells = []
+            for m in methods:
+                if m not in t:
+                    cells.append("n/a" if m == SJOIN and k != 1 else "–")
+                    continue
+                cell = fmt_us(t[m].median)
+                if m != KDTREE and KDTREE in t:
+                    cell += f" ({_ratio(paired_ratio(t[m], t[KDTREE]))})"
+                cells.append(cell)
+            rows.append([r.label, f"{r.venues:,}", str(k), *cells])
+    return table(["Venue set", "Venues", "k", *methods], rows)
+
+
+def knn_single(results: Sequence[KnnResult]) -> str:
+    return _per_query(results, "single")
+
+
+def knn_batch(results: Sequence[KnnResult]) -> str:
+    return _per_query(results, "batch")
+
+
+def knn_fewer(results: Sequence[KnnResult]) -> list[str]:
+    """Notes on methods that ran on fewer query points."""
+    notes = []
+    for r in results:
+        for mode, ops, total in (
+            ("one at a time", r.single_ops, r.queries),
+            ("in the batch", r.batch_ops, r.batch_queries),
+        ):
+            for m, n in ops.items():
+                if n < total:
+                    notes.append(
+                        f"{r.label}: {m} ran on the first {n:,} of the {total:,} points {mode} "
+                        "(a pass over every venue per point; time per point as for the others)."
+                    )
+    return notes
 
 
 def knn_correctness(results: Sequence[KnnResult]) -> str:
     rows = []
     for r in results:
-        for k in r.per_query:
-            bad = [m for m in r.mismatches if m.k == k]
+        for c in r.checks:
             rows.append(
                 [
                     r.label,
-                    str(k),
-                    f"{r.queries:,}",
-                    "**" + str(len(bad)) + " MISMATCHES**" if bad else "0",
+                    "one at a time" if c.mode == "single" else "batch",
+                    str(c.k),
+                    c.method,
+                    f"{c.queries:,}",
+                    str(c.ties),
+                    str(c.near_ties),
+                    f"**{c.wrong} WRONG**" if c.wrong else "0",
                 ]
             )
-    text = table(["Venue set", "k", "Queries", "Queries with a different answer"], rows)
+    text = table(
+        [
+            "Venue set",
+            "Mode",
+            "k",
+            "Method",
+            "Points",
+            "Exact ties broken otherwise",
+            "Near ties (sphere vs grid)",
+            "Different places",
+        ],
+        rows,
+        left=4,
+    )
     problems = [m for r in results for m in r.mismatches]
     if problems:
-        text += "\n\nFirst mismatches (method vs brute force):\n\n" + "\n".join(
-            f"- k={m.k}, {m.method}, query {m.query}: {m.detail}" for m in problems[:10]
+        text += "\n\nFirst differences:\n\n" + "\n".join(
+            f"- {m.mode}, k={m.k}, {m.method}, point {m.query}: {m.detail}" for m in problems[:10]
         )
     return text
 
@@ -262,72 +363,7 @@ def parse_table(results: Sequence[ParseResult]) -> str:
     )
 
 
-# -- targets and findings -----------------------------------------------------------------------
-
-
-def _target_case(results: Results) -> KnnResult | None:
-    synthetic = [r for r in results.knn if KNN_TARGET_K in r.per_query]
-    return max(synthetic, key=lambda r: r.venues) if synthetic else None
-
-
-def targets(results: Results) -> list[Target]:
-    found: list[Target] = []
-    case = _target_case(results)
-    if case is not None:
-        t = case.per_query[KNN_TARGET_K]
-        ratio = paired_ratio(t[VENUE_INDEX], t[KDTREE])
-        note = (
-            ""
-            if case.venues >= KNN_TARGET_VENUES
-            else f"measured at {case.venues:,} venues only (quick run)"
-        )
-        found.append(
-            Target(
-                f"`VenueIndex.nearest` (k={KNN_TARGET_K}) within {KNN_TARGET_RATIO:g}× of "
-                f"`cKDTree.query` at {KNN_TARGET_VENUES:,} venues",
-                f"{_ratio(ratio)} ({fmt_us(t[VENUE_INDEX].median)} vs {fmt_us(t[KDTREE].median)})",
-                ratio <= KNN_TARGET_RATIO,
-                note,
-            )
-        )
-    for g in results.gazetteers:
-        found.append(
-            Target(
-                f"Postcode lookup (`Gazetteer.find`) under {fmt_us(LOOKUP_TARGET_S)} median, "
-                f"{g.label}",
-                fmt_us(g.find.median),
-                g.find.median < LOOKUP_TARGET_S,
-            )
-        )
-    if results.pages is not None:
-        p = results.pages
-        found.append(
-            Target(
-                f"Results page with all assets except tiles, compressed, at most "
-                f"{PAGE_BYTES_TARGET // 1000} KB",
-                f"{p.total_compressed / 1000:.1f} KB",
-                p.total_compressed <= PAGE_BYTES_TARGET,
-            )
-        )
-        found.append(
-            Target(
-                f"Results page with {PAGE_PLACES} places rendered in under "
-                f"{PAGE_RENDER_TARGET_S * 1000:g} ms median",
-                f"{p.render.median * 1000:.1f} ms",
-                p.render.median < PAGE_RENDER_TARGET_S,
-            )
-        )
-    if results.coverage is not None:
-        c = results.coverage
-        found.append(
-            Target(
-                f"Coverage of every live postcode ({c.postcodes:,}) in under "
-                f"{COVERAGE_TARGET_S:g} s median",
-                fmt_s(c.whole.median),
-                c.whole.median < COVERAGE_TARGET_S,
-            )
-        )
-    return found
+# -- pages and coverage -------------------------------------------------------------------------
 
 
 def coverage_section(results: Results) -> str:
@@ -340,7 +376,7 @@ def coverage_section(results: Results) -> str:
         for name, t in c.timings.items()
     ]
     return (
-        "## 4. Coverage of every postcode\n\n"
+        "## 6. Coverage of every postcode\n\n"
         "`geodata.reports.build_coverage` on the shared data, as `safeplaces report coverage` "
         f"runs it: {c.postcodes:,} live postcodes in the service area, the nearest Safe Place "
         f"and police enquiry office of every one among the {c.places} active places (one "
@@ -363,8 +399,8 @@ def pages_section(results: Results) -> str:
     rows = [[url, f"{c / 1000:.1f} KB", f"{u / 1000:.1f} KB"] for url, c, u in p.transfer]
     rows.append(["**total**", f"**{p.total_compressed / 1000:.1f} KB**", ""])
     return (
-        "## 3. The results page\n\n"
-        "`/find?q=DE4 3AG&k=10` on the real data ({p.places} places listed, the police "
+        "## 4. The results page\n\n"
+        f"`/find?q=DE4 3AG&k=10` on the real data ({p.places} places listed, the police "
         "office included), fetched in-process with `Accept-Encoding: gzip`, with every "
         "script, stylesheet and icon it links to. Map tiles come from the tile server and "
         "are not counted.\n\n"
@@ -372,6 +408,307 @@ def pages_section(results: Results) -> str:
         + f"\n\nServer time per page (request in, HTML out, in-process): median "
         f"{p.render.median * 1000:.1f} ms over {len(p.render.samples)} requests "
         f"(spread ±{p.render.spread * 50:.0f}%).\n"
+    )
+
+
+# -- HTTP ---------------------------------------------------------------------------------------
+
+
+def http_table(h: HttpResult) -> str:
+    rows = []
+    workers = sorted({r.workers for r in h.runs})
+    for n in workers:
+        for e in h.endpoints:
+            run = h.median(e.key, n)
+            if run is None:
+                continue
+            rows.append(
+                [
+                    e.label,
+                    str(n),
+                    f"{run.per_s:,.0f}",
+                    _ms(run.p50_s),
+                    _ms(run.p99_s),
+                    "1.00×" if e.key == CEILING else _ratio(h.ratio(e.key, n)),
+                    str(sum(r.failed for r in h.runs if r.endpoint == e.key and r.workers == n)),
+                    e.note,
+                ]
+            )
+    return table(
+        ["Endpoint", "Workers", "Requests/s", "p50", "p99", "÷ ceiling", "Failed", "Note"],
+        rows,
+    )
+
+
+def http_section(results: Results) -> str:
+    h = results.http
+    if h is None:
+        return ""
+    startup = (
+        f"\n\nStart-up of `safeplaces serve` on the Derbyshire data, 1 worker, from starting "
+        f"the process to the first 200 from `/readyz`: {h.first_start_s:.2f} s the first "
+        f"time (a new database, seeded from the open data; the postcode cache written), then "
+        f"median {h.startup.median:.2f} s over {len(h.startup.samples)} starts on that "
+        "database (the normal case)."
+        if h.startup
+        else ""
+    )
+    return (
+        "## 2. HTTP load\n\n"
+        f"`safeplaces serve --workers N` as its own process on 127.0.0.1, on a new SQLite "
+        f"database seeded from the shared data; the load generator ({h.tool}) in another "
+        f"process with {h.connections} keep-alive connections, each sending its next request "
+        f"when the last answer is in, for {h.duration_s:g} s after {results.config.http_warmup:g} "
+        f"s of warm-up, {h.rounds} round(s) taking turns over the endpoints (the median round "
+        "is shown). Postcodes are drawn at random from the live Derbyshire and Derby postcodes "
+        "in the shared data. Server and load generator share the machine's 2 cores. "
+        "\"÷ ceiling\" is the endpoint's requests/s over the constant-JSON endpoint's in the "
+        "same round, same server, same worker count."
+        + (f" {h.tool_note}" if h.tool_note else "")
+        + f"\n\n{http_table(h)}{startup}\n"
+    )
+
+
+# -- national scale -----------------------------------------------------------------------------
+
+
+def national_section(results: Results) -> str:
+    n = results.national
+    if n is None:
+        return ""
+    rows = [
+        ["Process start to ready (median)", fmt_s(n.ready.median), _spread(n.ready)],
+        *[[f"… of which {k} (child's clock)", fmt_s(v), ""] for k, v in n.parts.items()],
+        ["Resident memory at ready", _mb(n.rss_bytes), ""],
+        ["… the same process, app imported, no data", _mb(n.baseline_bytes), ""],
+        ["… gazetteer and places (the difference)", _mb(n.rss_bytes - n.baseline_bytes), ""],
+        ["Peak resident memory up to ready", _mb(n.peak_bytes), ""],
+        ["`Gazetteer.find`, per lookup", fmt_us(n.lookup.median), _spread(n.lookup)],
+        ["`resolver.postcode` (parse, find, origin)", fmt_us(n.resolve.median), _spread(n.resolve)],
+        ["`VenueIndex.nearest`, k = 5", fmt_us(n.nearest_index.median), _spread(n.nearest_index)],
+        [
+            "`Locator.nearest` (5 Safe Places + the police office)",
+            fmt_us(n.nearest.median),
+            _spread(n.nearest),
+        ],
+    ]
+    return (
+        "## 3. National scale\n\n"
+        f"The service's start-up (the app's lifespan: gazetteer, place names, area, place "
+        f"database, locator, resolver) in a fresh process with every GB postcode "
+        f"({n.postcodes:,}, `postcodes_uk.parquet`, read through its cache) as the gazetteer "
+        f"and {n.places:,} synthetic places across Great Britain in its database; "
+        f"{len(n.ready.samples)} starts. Lookups: random GB postcodes; nearest: random GB "
+        "postcode centroids; medians over 7 repeats in each start.\n\n"
+        + table(["", "Measured", "Noise"], rows)
+        + "\n"
+    )
+
+
+# -- targets and findings -----------------------------------------------------------------------
+
+
+def _case(results: Results, venues: int) -> KnnResult | None:
+    found = [r for r in results.knn if r.venues == venues]
+    return found[0] if found else None
+
+
+def targets(results: Results) -> list[Target]:
+    found: list[Target] = []
+    quick = results.config.quick
+    for size in KNN_TARGET_SIZES:
+        case = _case(results, size)
+        if case is None or KNN_TARGET_K not in case.single:
+            found.append(
+                Target(
+                    f"Locator single query, k={KNN_TARGET_K}, at most {KNN_TARGET_RATIO:g}× "
+                    f"cKDTree's time, {size:,} venues",
+                    "not measured",
+                    False,
+                    "quick run" if quick else "",
+                )
+            )
+            continue
+        t = case.single[KNN_TARGET_K]
+        ratio = paired_ratio(t[VENUE_INDEX], t[KDTREE])
+        found.append(
+            Target(
+                f"Locator single query, k={KNN_TARGET_K}, at most {KNN_TARGET_RATIO:g}× "
+                f"cKDTree's time, {size:,} venues",
+                f"{_ratio(ratio)} ({fmt_us(t[VENUE_INDEX].median)} vs {fmt_us(t[KDTREE].median)})",
+                ratio <= KNN_TARGET_RATIO,
+            )
+        )
+        if POSTGIS in t:
+            factor = paired_ratio(t[POSTGIS], t[VENUE_INDEX])
+            found.append(
+                Target(
+                    f"Locator single query, k={KNN_TARGET_K}, at least "
+                    f"{POSTGIS_TARGET_FACTOR:g}× faster than PostGIS KNN, {size:,} venues",
+                    f"{factor:.1f}× ({fmt_us(t[VENUE_INDEX].median)} vs "
+                    f"{fmt_us(t[POSTGIS].median)})",
+                    factor >= POSTGIS_TARGET_FACTOR,
+                    "" if factor >= POSTGIS_TARGET_FACTOR else _postgis_gap(results),
+                )
+            )
+        else:
+            found.append(
+                Target(
+                    f"Locator at least {POSTGIS_TARGET_FACTOR:g}× faster than PostGIS KNN, "
+                    f"{size:,} venues",
+                    "not measured",
+                    False,
+                    f"PostGIS not available: {results.postgis}",
+                )
+            )
+    big = max(results.knn, key=lambda r: r.venues) if results.knn else None
+    if big is not None and KNN_TARGET_K in big.batch:
+        t = big.batch[KNN_TARGET_K]
+        found.append(
+            Target(
+                "Batch queries vectorised (no Python loop per query)",
+                f"`VenueIndex.nearest_batch`: {fmt_us(t[VENUE_INDEX].median)} a point in a "
+                f"batch of {big.batch_queries:,} ({big.venues:,} venues, k={KNN_TARGET_K}), "
+                f"vs {fmt_us(big.single[KNN_TARGET_K][VENUE_INDEX].median)} one at a time",
+                True,
+                "a few STRtree rounds for all points, one geodesic call",
+            )
+        )
+    h = results.http
+    if h is not None:
+        for n in sorted({r.workers for r in h.runs}):
+            run = h.median("nearest", n)
+            if run is None:
+                continue
+            ratio = h.ratio("nearest", n)
+            found.append(
+                Target(
+                    f"`/api/v1/places/nearest` by postcode at least "
+                    f"{100 * HTTP_RATIO_TARGET:.0f}% of the ceiling's requests/s, {n} worker"
+                    + ("s" if n > 1 else ""),
+                    f"{100 * ratio:.0f}% ({run.per_s:,.0f} req/s)",
+                    ratio >= HTTP_RATIO_TARGET,
+                    "the ceiling is held down too: see the p99 below" if _nodelay(h, n) else "",
+                )
+            )
+            found.append(
+                Target(
+                    f"`/api/v1/places/nearest` p99 under {HTTP_P99_TARGET_S * 1e3:g} ms at "
+                    f"{h.connections} connections, {n} worker" + ("s" if n > 1 else ""),
+                    _ms(run.p99_s),
+                    run.p99_s < HTTP_P99_TARGET_S,
+                    _nodelay(h, n),
+                )
+            )
+    nat = results.national
+    if nat is not None:
+        found.append(
+            Target(
+                f"National gazetteer ({nat.postcodes:,} postcodes) and {nat.places:,} places: "
+                f"ready in under {NATIONAL_READY_TARGET_S:g} s from the cached form",
+                fmt_s(nat.ready.median),
+                nat.ready.median < NATIONAL_READY_TARGET_S,
+            )
+        )
+        held = nat.rss_bytes - nat.baseline_bytes
+        found.append(
+            Target(
+                f"National: under {NATIONAL_MEMORY_TARGET / 1e6:g} MB resident for the gazetteer "
+                f"plus {nat.places:,} places",
+                f"{_mb(held)} (process {_mb(nat.rss_bytes)})",
+                held < NATIONAL_MEMORY_TARGET,
+                f"the process with the app imported and no data holds {_mb(nat.baseline_bytes)}",
+            )
+        )
+        found.append(
+            Target(
+                f"National: postcode lookup under {fmt_us(LOOKUP_TARGET_S)}",
+                fmt_us(nat.lookup.median),
+                nat.lookup.median < LOOKUP_TARGET_S,
+            )
+        )
+    for g in results.gazetteers:
+        found.append(
+            Target(
+                f"Postcode lookup (`Gazetteer.find`) under {fmt_us(LOOKUP_TARGET_S)}, {g.label}",
+                fmt_us(g.find.median),
+                g.find.median < LOOKUP_TARGET_S,
+            )
+        )
+    if results.pages is not None:
+        p = results.pages
+        found.append(
+            Target(
+                f"Results page with all assets except tiles, compressed, at most "
+                f"{PAGE_BYTES_TARGET // 1000} KB",
+                f"{p.total_compressed / 1000:.1f} KB",
+                p.total_compressed <= PAGE_BYTES_TARGET,
+            )
+        )
+        found.append(
+            Target(
+                f"Results page with {PAGE_PLACES} places rendered in under "
+                f"{PAGE_RENDER_TARGET_S * 1000:g} ms median",
+                _ms(p.render.median),
+                p.render.median < PAGE_RENDER_TARGET_S,
+            )
+        )
+    if h is not None and h.startup is not None:
+        found.append(
+            Target(
+                f"Start-up of the service on the Derbyshire data: ready in under "
+                f"{STARTUP_TARGET_S:g} s",
+                fmt_s(h.startup.median),
+                h.startup.median < STARTUP_TARGET_S,
+                f"first start on a new database: {fmt_s(h.first_start_s)}",
+            )
+        )
+    if results.coverage is not None:
+        c = results.coverage
+        found.append(
+            Target(
+                f"Coverage of every live postcode ({c.postcodes:,}) in under "
+                f"{COVERAGE_TARGET_S:g} s median",
+                fmt_s(c.whole.median),
+                c.whole.median < COVERAGE_TARGET_S,
+            )
+        )
+    return found
+
+
+def _postgis_gap(results: Results) -> str:
+    """Why PostGIS is not 10× slower: what a query costs it before any searching."""
+    small = min(results.knn, key=lambda r: r.venues)
+    t = small.single.get(KNN_TARGET_K, {})
+    floor = f"{fmt_us(t[POSTGIS].median)} over {small.venues} venues; " if POSTGIS in t else ""
+    fixed = ""
+    p = results.profile
+    if p is not None:
+        whole = p.parts.get(WHOLE, 0.0)
+        spent = sum(s for name, s in p.parts.items() if name != WHOLE)
+        fixed = (
+            f" Of the locator's time, {_pct(spent, whole)} is the projection, geodesic "
+            "distances and result objects that PostGIS's answer (ids) leaves out."
+        )
+    return (
+        "Cause: a PostGIS query from Python is a round trip (psycopg, loopback, the server) "
+        f"that costs about as much with 60 venues as with a million ({floor}a prepared "
+        "statement)." + fixed
+    )
+
+
+def _nodelay(h: HttpResult, workers: int) -> str:
+    """The cause, when every endpoint of a multi-worker server waits out a delayed ACK."""
+    ceiling, single = h.median(CEILING, workers), h.median(CEILING, 1)
+    if workers == 1 or ceiling is None or single is None or ceiling.p50_s < 0.03:
+        return ""
+    return (
+        f"Cause: with {workers} workers even the constant endpoint waits (p50 "
+        f"{_ms(ceiling.p50_s)}, {_ms(single.p50_s)} with 1): `uvicorn --workers N` binds the "
+        "socket without IPPROTO_TCP, so asyncio leaves TCP_NODELAY off and each keep-alive "
+        "answer waits about 40 ms for the client's delayed ACK (Kludex/uvicorn#3149). The fix "
+        "belongs in `safeplaces serve` (api/cli.py): pass uvicorn a socket made with "
+        "IPPROTO_TCP. The share of the ceiling is then set by that wait, not by the app."
     )
 
 
@@ -385,114 +722,70 @@ def targets_table(results: Results) -> str:
 
 def findings(results: Results) -> list[str]:
     notes: list[str] = []
-    case = _target_case(results)
-    if case is not None:
-        t = case.per_query[KNN_TARGET_K]
-        kd, vi = t[KDTREE].median, t[VENUE_INDEX].median
-        ratio = paired_ratio(t[VENUE_INDEX], t[KDTREE])
-        notes.append(
-            f"At {case.venues:,} venues, `VenueIndex.nearest` takes {fmt_us(vi)} per query for "
-            f"k={KNN_TARGET_K}, against {fmt_us(kd)} for a bare `cKDTree.query` on the same "
-            f"grid points: {_ratio(ratio)}, so the {KNN_TARGET_RATIO:g}× target is "
-            + ("met." if ratio <= KNN_TARGET_RATIO else "**not met**.")
+    for size in KNN_TARGET_SIZES:
+        case = _case(results, size)
+        if case is None or KNN_TARGET_K not in case.single:
+            continue
+        t = case.single[KNN_TARGET_K]
+        line = (
+            f"At {size:,} venues, `VenueIndex.nearest` (k={KNN_TARGET_K}) takes "
+            f"{fmt_us(t[VENUE_INDEX].median)}, a bare `cKDTree.query` on grid points "
+            f"{fmt_us(t[KDTREE].median)} ({_ratio(paired_ratio(t[VENUE_INDEX], t[KDTREE]))})"
         )
-        if 1 in case.per_query:
-            t1 = case.per_query[1]
-            notes.append(
-                f"For k=1 the ratio is {_ratio(paired_ratio(t1[VENUE_INDEX], t1[KDTREE]))} "
-                f"({fmt_us(t1[VENUE_INDEX].median)} vs {fmt_us(t1[KDTREE].median)})."
+        if POSTGIS in t:
+            line += (
+                f"; PostGIS KNN over loopback {fmt_us(t[POSTGIS].median)} "
+                f"({paired_ratio(t[POSTGIS], t[VENUE_INDEX]):.0f}× the locator's time)"
             )
+        notes.append(line + ".")
     p = results.profile
-    if p is not None and case is not None:
-        kd = case.per_query[KNN_TARGET_K][KDTREE].median
+    if p is not None:
         whole = p.parts.get(WHOLE, 0.0)
         fixed = sum(s for name, s in p.parts.items() if name != WHOLE)
         notes.append(
             "Work every answer needs, whichever index finds the venues: projecting the query "
-            f"point, geodesic distances to the {p.k} results and building the `VenueMatch` objects "
-            f"cost {fmt_us(fixed)} timed alone ({_pct(fixed, whole)} of the call, "
-            f"{_ratio(fixed / kd)} a whole cKDTree query). That leaves "
-            f"{fmt_us(max(0.0, KNN_TARGET_RATIO * kd - fixed))} for the search itself if "
-            f"the {KNN_TARGET_RATIO:g}× target is to be met; the search and ranking now take "
-            f"about {fmt_us(max(0.0, whole - fixed))}."
+            f"point, geodesic distances to the {p.k} results and building the `VenueMatch` "
+            f"objects cost {fmt_us(fixed)} timed alone ({_pct(fixed, whole)} of a "
+            f"{fmt_us(whole)} call): the search itself is the rest."
         )
-        ours = sorted(
-            (r for r in p.rows if "locator/" in r.function and "nearest" not in r.function),
-            key=lambda r: r.cumulative_s,
-            reverse=True,
-        )
-        if ours:
-            shares = ", ".join(
-                f"`{r.function.split(' ')[0]}` {_pct(r.cumulative_s, p.total_s)}" for r in ours[:4]
-            )
-            notes.append(
-                f"cProfile's cumulative shares of a `nearest` call inside the project: {shares} "
-                "(nested: `geodesic_m` runs inside `_matches`)."
-            )
-        own = sorted(p.rows, key=lambda r: r.own_s, reverse=True)[:3]
-        notes.append(
-            "The largest own-time entries are "
-            + ", ".join(f"`{r.function}` ({_pct(r.own_s, p.total_s)})" for r in own)
-            + ": mostly the fixed per-call overhead of small numpy, shapely and pyproj calls "
-            "rather than arithmetic."
-        )
-    small = min(results.knn, key=lambda r: r.venues) if results.knn else None
-    if small is not None and KNN_TARGET_K in small.per_query and case is not None:
-        ts, tl = small.per_query[KNN_TARGET_K], case.per_query[KNN_TARGET_K]
-        notes.append(
-            f"With the {small.venues} real venues, numpy brute force is the fastest "
-            f"({fmt_us(ts[BRUTE].median)} vs {fmt_us(ts[KDTREE].median)} for cKDTree and "
-            f"{fmt_us(ts[VENUE_INDEX].median)} for VenueIndex); at {case.venues:,} venues it "
-            f"takes {fmt_us(tl[BRUTE].median)}, "
-            f"{_ratio(paired_ratio(tl[BRUTE], tl[KDTREE]))} cKDTree."
-        )
-    if case is not None:
-        b = case.build
-        notes.append(
-            f"Building the index for {case.venues:,} venues from `Venue` objects takes "
-            f"{fmt_s(b[VENUE_INDEX].median)} for VenueIndex, {fmt_s(b[KDTREE].median)} for "
-            f"cKDTree and {fmt_s(b[BRUTE].median)} for the brute-force arrays (all three "
-            "include reading the coordinates off the objects and projecting them)."
-        )
+    notes.extend(knn_fewer(results.knn))
     if results.knn:
         worst = max(r.max_scale_error for r in results.knn)
-        ties = sum(r.ties for r in results.knn)
-        if results.mismatches:
-            notes.append(
-                f"**{results.mismatches} queries got a different set of nearest venues from "
-                "different methods**: see the correctness table."
-            )
+        wrong = results.mismatches
+        near = sum(c.near_ties for r in results.knn for c in r.checks)
+        ties = sum(c.ties for r in results.knn for c in r.checks)
+        if wrong:
+            notes.append(f"**{wrong} answers differ between methods**: see 'Same places?'.")
         else:
             notes.append(
-                "All three methods found the same nearest venues for every query"
-                + (f" ({ties} differed only in breaking an exact distance tie)" if ties else "")
+                "Every method found the same places for every point"
+                + (f" ({ties} differed only in breaking an exact distance tie" if ties else "")
+                + (
+                    f"{'; ' if ties else ' ('}{near} only where the sphere (BallTree's "
+                    "haversine) and the grid rank a near tie differently)"
+                    if near
+                    else (")" if ties else "")
+                )
                 + f". Geodesic and grid distances of the results differ by at most "
                 f"{100 * worst:.3f}% (the National Grid's scale error)."
             )
-    if len(results.gazetteers) >= 2:
-        small_g = min(results.gazetteers, key=lambda g: g.postcodes)
-        big_g = max(results.gazetteers, key=lambda g: g.postcodes)
-        notes.append(
-            f"`Gazetteer.find` takes {fmt_us(small_g.find.median)} on {small_g.postcodes:,} "
-            f"postcodes and {fmt_us(big_g.find.median)} on {big_g.postcodes:,}: a binary search, "
-            f"so {big_g.postcodes / small_g.postcodes:.0f}× the data costs only a few more "
-            "comparisons."
-        )
-    if results.parse and results.gazetteers:
-        g = results.gazetteers[0]
-        parse = results.parse[0].timing.median
-        notes.append(
-            f"`parse_postcode` costs {fmt_us(parse)} per call ({_ratio(parse / g.find.median)} "
-            f"a {g.label} lookup); parsing plus lookup takes {fmt_us(g.parse_and_find.median)}, "
-            "still well within a web request's budget."
-        )
-    for g in results.gazetteers:
-        if g.postcodes == max(x.postcodes for x in results.gazetteers):
-            notes.append(
-                f"Loading {g.postcodes:,} postcodes: {fmt_s(g.load_source.median)} from "
-                f"{g.source}, {fmt_s(g.load_cache.median)} from the numpy cache "
-                f"({_ratio(g.load_source.median / g.load_cache.median)} faster)."
+    h = results.http
+    if h is not None:
+        for n in sorted({r.workers for r in h.runs}):
+            hit, many, ceiling = (
+                h.median("nearest", n),
+                h.median("nearest-many", n),
+                h.median(CEILING, n),
             )
+            if hit and many and ceiling:
+                notes.append(
+                    f"{n} worker{'s' if n > 1 else ''}: the ceiling answers "
+                    f"{ceiling.per_s:,.0f} req/s; repeated postcode searches "
+                    f"{hit.per_s:,.0f} ({_ratio(h.ratio('nearest', n))}), searches mostly new "
+                    f"to the cache {many.per_s:,.0f} ({_ratio(h.ratio('nearest-many', n))})."
+                )
+    if results.postgis and not results.postgis_ok:
+        notes.append(f"PostGIS was not measured: {results.postgis}")
     return notes
 
 
@@ -501,19 +794,36 @@ def findings(results: Results) -> list[str]:
 
 def knn_section(results: Results) -> str:
     c = results.config
+    fewer = knn_fewer(results.knn)
     text = (
-        "## 1. k-nearest venues\n\n"
+        "## 1. k-nearest venues: the locator against its peers\n\n"
         f"{knn_datasets(results.knn)}\n\n"
-        f"### Index build (median of {c.build_repeats}, from a list of `Venue` objects)\n\n"
+        f"### Build time and memory (median of {c.build_repeats} builds; "
+        "1 at a million venues)\n\n"
+        "From a list of `Venue` objects to something that can be queried, including reading "
+        "the coordinates off the objects and projecting them. Memory: the growth of a fresh "
+        "process's resident memory while it builds the structure (the venues themselves not "
+        "counted); PostGIS: the table and its GiST index on disk.\n\n"
         f"{knn_build(results.knn)}\n\n"
-        f"### Time per query (median of {c.repeats} repeats of every query point)\n\n"
-        f"{knn_queries(results.knn)}\n\n"
-        "Ratios are medians of the per-repeat ratios (the methods take turns within each "
-        "repeat). Noise is half the spread (max − min) of the repeats, relative to the median.\n\n"
-        "### Same answers?\n\n"
-        "Each method's k venues are compared, as a set, with brute force's for every query; "
-        "sets that differ only by which of several venues at exactly the k-th distance was "
-        "kept count as the same.\n\n"
+        f"### One query at a time (median of {c.repeats} repeats over every point; "
+        f"{c.big_repeats} at a million venues)\n\n"
+        "Time per query, and in brackets its ratio to cKDTree's (median of the per-repeat "
+        "ratios: the methods take turns within each repeat).\n\n"
+        f"{knn_single(results.knn)}\n\n"
+        f"### A batch of {c.batch_queries:,} queries\n\n"
+        "Time per query point when all are asked at once: `VenueIndex.nearest_batch`, "
+        "`cKDTree.query` and `BallTree.query` on arrays, `sjoin_nearest` on a GeoDataFrame of "
+        "points (it finds the nearest only, so k = 1), brute force in blocks of points, and "
+        "PostGIS with one LATERAL KNN join.\n\n"
+        f"{knn_batch(results.knn)}\n\n"
+        + ("\n".join(f"- {n}" for n in fewer) + "\n\n" if fewer else "")
+        + "### Same places?\n\n"
+        "Each method's k places are compared, as a set, with brute force's (one at a time: "
+        "every point; in the batch: brute force where it ran, cKDTree past that, itself "
+        "checked against brute force). Sets that differ only by which of several venues at "
+        "exactly the k-th distance was kept are exact ties; BallTree measures on a sphere, "
+        "so where two venues are within 1% of the same distance it may rank them the other "
+        "way round from the grid: near ties.\n\n"
         f"{knn_correctness(results.knn)}\n"
     )
     if results.profile is not None:
@@ -528,7 +838,7 @@ def knn_section(results: Results) -> str:
 def postcode_section(results: Results) -> str:
     c = results.config
     return (
-        "## 2. Postcode lookup\n\n"
+        "## 5. Postcode lookup\n\n"
         f"Loading: each load from source goes into a new, empty temporary cache directory "
         f"(median of {c.load_repeats}); loads from the cache reuse the last one "
         f"(median of {max(3, c.load_repeats)}).\n\n"
@@ -542,33 +852,30 @@ def postcode_section(results: Results) -> str:
 
 def method_notes(results: Results) -> str:
     c = results.config
+    sizes = ", ".join(f"{n:,}" for n in c.synthetic_sizes)
     return "\n".join(
         [
-            "- **k-nearest.** Three ways to find the k venues nearest a point, on the same "
-            "points: the active venues projected to British National Grid (EPSG:27700) with "
-            "`locator.geo.wgs84_to_bng`, as `VenueIndex` does itself.",
-            "  - `VenueIndex.nearest(lon, lat, k)`: the project's index (shapely STRtree). It "
-            "takes WGS84 lon/lat as Python floats (as the API does), projects the point, "
-            "searches, ranks by grid distance and returns `VenueMatch` objects with geodesic "
-            "distances and walking times. It does more per call than the other two: "
-            "that is the point of the comparison.",
-            "  - `scipy.spatial.cKDTree.query(point, k)`: handed the query already projected.",
-            "  - numpy brute force: squared grid distance to every venue, `argpartition` for the "
-            "k smallest, then those k sorted.",
-            f"  - Venue sets: the real venues, and {c.synthetic_venues:,} synthetic venues at "
-            "distinct GB postcode centroids drawn at random (fixed seed), each moved by up to "
-            f"{c.jitter_m:g} m in a random direction, so they cluster like population does.",
-            f"  - Query points: {c.queries:,} random postcode centroids (fixed seed) from the "
-            "same area: Derbyshire and Derby postcodes for the real venues, GB postcodes for "
-            "the synthetic ones.",
-            "  - Time per query = total time of a loop over every query point ÷ the number of "
-            f"points; the median of {c.repeats} repeats is reported. The three methods take "
-            "turns in each repeat (the machine is shared and noisy), the garbage collector is "
-            "paused while timing, and a first untimed pass (the correctness check) warms up.",
-            "  - Build time: from a list of `Venue` objects to something that can be queried, "
-            "including reading and projecting the coordinates.",
-            "- **Postcode lookup.** `Gazetteer.find(parse_postcode(text))`, with parsing timed "
-            "separately, on the Derbyshire gazetteer (CSV) and all of Great Britain (Parquet).",
+            "- Every figure is a median over repeats, and every comparison a ratio measured in "
+            "the same run, the methods taking turns (the machine is shared and noisy: absolute "
+            "times vary from run to run, ratios less). The garbage collector is paused while "
+            "timing; a first untimed pass (the correctness check) warms up.",
+            "- **k-nearest.** The real venues, and synthetic venues "
+            f"({sizes}) at distinct GB postcode centroids drawn at random (fixed seed), each "
+            f"moved by up to {c.jitter_m:g} m in a random direction, so they cluster like "
+            f"population does. Query points: {c.queries:,} random postcode centroids one at a "
+            f"time, and a batch of {c.batch_queries:,}, from the same area (Derbyshire and "
+            "Derby postcodes for the real venues, GB postcodes for the synthetic ones).",
+            "  - `VenueIndex.nearest(lon, lat, k)`: the project's index (shapely STRtree on "
+            "British National Grid). It takes WGS84 lon/lat as Python floats (as the API does) "
+            "and returns `VenueMatch` objects with geodesic distances and walking times: more "
+            "work per call than the others, which return indices. That is part of the "
+            "comparison.",
+            "  - `cKDTree`, brute force and PostGIS are handed the query already projected to "
+            "the grid; BallTree radians of latitude and longitude.",
+            f"  - PostGIS: {results.postgis or 'not measured'}; its own server on 127.0.0.1, "
+            "queried from Python with psycopg (a prepared statement per query).",
+            "- **HTTP load**, **national scale**, **the results page**, **postcode lookup** and "
+            "**coverage**: see each section.",
             f"- Seed {c.seed}. Run time of this report: {results.seconds:.0f} s.",
         ]
     )
@@ -586,22 +893,24 @@ def document(results: Results) -> str:
     return (
         "# Benchmarks\n\n"
         "Generated by `python -m bench` (`make bench`); rerun it rather than editing this "
-        "file. How fast the locator finds the nearest venues and looks up postcodes, "
-        "compared with standard alternatives on the same machine in the same run.\n"
+        "file. How fast the service finds places, answers over HTTP, starts and holds the "
+        "national data, compared with what one would pick instead, on the same machine in "
+        "the same run.\n"
         f"{warning}\n"
-        "## How it is measured\n\n"
-        f"{method_notes(results)}\n\n"
-        "Machine (shared with other work: absolute times vary from run to run; ratios "
-        "measured in the same run are steadier):\n\n"
-        f"{machine}\n\n"
         "## Targets\n\n"
         f"{targets_table(results)}\n\n"
-        f"{knn_section(results)}\n"
-        f"{postcode_section(results)}\n"
-        f"{pages_section(results)}\n"
-        f"{coverage_section(results)}\n"
         "## Findings\n\n"
         f"{finding_lines}\n\n"
+        "## How it is measured\n\n"
+        f"{method_notes(results)}\n\n"
+        "Machine (shared with other work):\n\n"
+        f"{machine}\n\n"
+        f"{knn_section(results)}\n"
+        f"{http_section(results)}\n"
+        f"{national_section(results)}\n"
+        f"{pages_section(results)}\n"
+        f"{postcode_section(results)}\n"
+        f"{coverage_section(results)}\n"
         "Data: Code-Point Open postcodes and library venues from `../shared/data` (see its "
         "README). Contains OS data © Crown copyright and database right 2025. Contains Royal "
         "Mail data © Royal Mail copyright and database right 2025. Contains National "

@@ -49,18 +49,23 @@ def time_once(fn: Callable[[], object]) -> float:
 
 
 def interleaved(
-    loops: Mapping[str, Callable[[], object]], *, repeats: int, ops: int = 1
+    loops: Mapping[str, Callable[[], object]],
+    *,
+    repeats: int,
+    ops: int | Mapping[str, int] = 1,
 ) -> dict[str, Timing]:
     """Time each loop `repeats` times, taking turns (rotating the order every repeat).
 
-    Each sample is the loop's total time divided by `ops`, the operations one loop does.
+    Each sample is the loop's total time divided by `ops`, the operations one loop does (one
+    number for all, or one for each loop).
     """
     names = list(loops)
     samples: dict[str, list[float]] = {name: [] for name in names}
     for r in range(repeats):
         shift = r % len(names)
         for name in names[shift:] + names[:shift]:
-            samples[name].append(time_once(loops[name]) / ops)
+            n = ops if isinstance(ops, int) else ops[name]
+            samples[name].append(time_once(loops[name]) / n)
     return {name: Timing(tuple(s)) for name, s in samples.items()}
 
 

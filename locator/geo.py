@@ -7,6 +7,7 @@ conformal enough over Great Britain that ranking on it matches true geodesic ran
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Final, overload
 
@@ -16,7 +17,7 @@ from pyproj import CRS, Geod, Transformer
 
 WGS84: Final = "EPSG:4326"
 BNG: Final = "EPSG:27700"
-_GEOD: Final = Geod(ellps="WGS84")
+GEOD: Final = Geod(ellps="WGS84")
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -54,17 +55,26 @@ def geodesic_m(
 ) -> FloatArray:
     """Geodesic distances in metres on the WGS84 ellipsoid (vectorised)."""
     n = np.shape(lon2)
-    _, _, dist = _GEOD.inv(np.full(n, lon1), np.full(n, lat1), lon2, lat2)
+    _, _, dist = GEOD.inv(np.full(n, lon1), np.full(n, lat1), lon2, lat2)
     return np.asarray(dist, dtype=np.float64)
 
 
-def geodesic_each_m(lon1: float, lat1: float, lon2: list[float], lat2: list[float]) -> list[float]:
-    """Geodesic metres from one point to each of a few others, one call each.
+def geodesic_point_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Geodesic metres between two points on the WGS84 ellipsoid, as `geodesic_m` gives them.
 
-    For a handful of points pyproj's scalar path is quicker than setting up arrays.
+    pyproj's scalar path: for a handful of points, one call each is quicker than arrays.
     """
-    inv = _GEOD.inv
-    return [float(inv(lon1, lat1, lo, la)[2]) for lo, la in zip(lon2, lat2, strict=True)]
+    return float(GEOD.inv(lon1, lat1, lon2, lat2)[2])
+
+
+def point_to_bng() -> Callable[[float, float], tuple[float, float]]:
+    """`wgs84_to_bng` for one point of Python floats, as a function to keep and call often.
+
+    The cached transformer's own method: searches project one point each, and a wrapper
+    around it would cost a tenth of the projection.
+    """
+    transform: Callable[[float, float], tuple[float, float]] = _transformer(WGS84, BNG).transform
+    return transform
 
 
 def check_lat_lon(lat: float, lon: float) -> None:

@@ -17,9 +17,12 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
-from locator.geo import geodesic_each_m, geodesic_m, wgs84_to_bng
+from locator.geo import GEOD, geodesic_m, point_to_bng, wgs84_to_bng
 from locator.venues import Category, Kind, Status, Venue
 
+# Bound once: the geodesic runs for every result of every search. It is what
+# `geodesic_point_m` calls, without the extra call: the metres are its third value.
+_inverse = GEOD.inv
 _KINDS = list(Kind)
 _CATEGORIES = list(Category)
 # Grid and geodesic metres differ by under 0.1% in Great Britain (the grid's scale factor);
@@ -33,6 +36,16 @@ class VenueMatch(NamedTuple):
     venue: Venue
     distance_m: float
     walk_minutes: int
+
+
+class NearestK(NamedTuple):
+    """The k nearest venues to each of many points: row i for point i, nearest first.
+
+    `ids` is "" and `distance_m` is infinity past the venues found (fewer than k qualify).
+    """
+
+    ids: npt.NDArray[np.str_]
+    distance_m: npt.NDArray[np.float64]
 
 
 class NearestEach(NamedTuple):
@@ -78,13 +91,22 @@ class VenueIndex:
     """An immutable index over active venues. Rebuild a new one to change the data."""
 
     def __init__(self, venues: Iterable[Venue], walking_speed_kmh: float = 4.8) -> None:
-        self._venues: list[Venue] = [v for v in venues if v.status is Status.ACTIVE]
-        self._by_id = {v.id: i for i, v in enumerate(self._venues)}
+        listed = [v for v in venues if v.status is Status.ACTIVE]
+        self._listed = listed  # in the order given, for iteration
         self.walking_speed_kmh = walking_speed_kmh
-        lon = np.array([v.longitude for v in self._venues], dtype=np.float64)
-        lat = np.array([v.latitude for v in self._venues], dtype=np.float64)
-        self._lon, self._lat = lon, lat
-        self._x, self._y = wgs84_to_bng(lon, lat) if len(lon) else (lon.copy(), lat.copy())
+        self._per_minute = walking_speed_kmh * 1000 / 60  # metres walked a minute
+        self._to_grid = point_to_bng()
+        self._accepted_by: dict[tuple[object, object], _Accepted] = {}
+        lon = np.array([v.longitude for v in listed], dtype=np.float64)
+        lat = np.array([v.latitude for v in listed], dtype=np.float64)
+        x, y = wgs84_to_bng(lon, lat) if len(lon) else (lon.copy(), lat.copy())
+        # Inside, venues near each other on the ground sit near each other in memory: a search
+        # reads a few runs of neighbouring rows rather than rows scattered over the arrays
+        # (with a million venues, scattered reads cost more than the arithmetic).
+        order = _spatial_order(x, y)
+        self._venues: list[Venue] = [listed[i] for i in order.tolist()]
+        self._by_id = {v.id: i for i, v in enumerate(self._venues)}
+        self._lon, self._lat, self._x, self._y = lon[order], lat[order], x[order], y[order]
         self._kind = np.array([_KINDS.index(v.kind) for v in self._venues], dtype=np.int8)
         self._category = np.array(
             [_CATEGORIES.index(v.category) for v in self._venues], dtype=np.int8
@@ -106,7 +128,7 @@ class VenueIndex:
         return len(self._venues)
 
     def __iter__(self) -> Iterator[Venue]:
-        return iter(self._venues)
+        return iter(self._listed)
 
     def get(self, venue_id: str) -> Venue | None:
         i = self._by_id.get(venue_id)
@@ -164,30 +186,32 @@ class VenueIndex:
         """
         if k < 1 or not self._venues:
             return []
-        x, y = wgs84_to_bng(lon, lat)
-        accept = self._accept(filter)
-        share = self._eligible_share(accept)
+        # Everything below runs for every search: locals and plain floats, no helper objects.
+        x, y = self._to_grid(lon, lat)
+        kinds, categories, share = self._accepted(filter)
         if share == 0:
             return []
-        limit = self._diagonal + math.hypot(x - self._anchor[0], y - self._anchor[1])
+        ax, ay = self._anchor
+        limit = self._diagonal + math.hypot(x - ax, y - ay)
         if max_distance_m is not None:
             limit = min(limit, max_distance_m * _SCALE_MARGIN)
         # Start where about k eligible venues are expected locally; double until k are found.
         # Every venue within the radius is a candidate, so the k nearest of them are exact.
         radius = min(self._density.radius_for(x, y, k / share), limit)
+        open_at = filter.open_at
         while True:
-            ids, dist = self._candidates(x, y, radius, accept, filter.open_at)
-            # The box's corners reach past the radius: count only the venues inside the circle.
-            found = int(np.count_nonzero(dist <= radius))
-            if found >= k or radius >= limit:
+            ids, dist = self._candidates(x, y, radius, kinds, categories, open_at)
+            # One stable sort ranks them (ties keep the tree's order). Only venues inside the
+            # circle count (the box's corners reach past it): done when the k-th is inside.
+            order = dist.argsort(kind="stable")
+            if len(order) >= k and dist.item(order.item(k - 1)) <= radius:
+                best = order[:k]
+                break
+            if radius >= limit:
+                best = order[: int(dist[order].searchsorted(radius, "right"))]
                 break
             radius = min(radius * 2, limit)
-        take = min(k, found)
-        if len(ids) > 4 * take > 0:
-            keep = np.argpartition(dist, take - 1)[:take]
-            ids, dist = ids[keep], dist[keep]
-        order = np.argsort(dist, kind="stable")[:take]
-        return self._matches(lon, lat, ids[order], max_distance_m)
+        return self._matches(lon, lat, ids[best], max_distance_m)
 
     def within(
         self,
@@ -199,13 +223,13 @@ class VenueIndex:
         """Every venue within `radius_m` geodesic metres of a WGS84 point, nearest first."""
         if radius_m <= 0 or not self._venues:
             return []
-        x, y = wgs84_to_bng(lon, lat)
+        x, y = self._to_grid(lon, lat)
         radius = radius_m * _SCALE_MARGIN
-        ids, dist = self._candidates(x, y, radius, self._accept(filter), filter.open_at)
+        kinds, categories, _ = self._accepted(filter)
+        ids, dist = self._candidates(x, y, radius, kinds, categories, filter.open_at)
         inside = dist <= radius
         ids, dist = ids[inside], dist[inside]
-        order = np.argsort(dist, kind="stable")
-        return self._matches(lon, lat, ids[order], radius_m)
+        return self._matches(lon, lat, ids[dist.argsort(kind="stable")], radius_m)
 
     def nearest_distances(
         self,
@@ -239,24 +263,9 @@ class VenueIndex:
             raise ValueError("lon and lat must have the same length")
         ids = np.full(len(lon), "", dtype=object)
         metres = np.full(len(lon), np.inf)
-        kinds, categories = self._accept(filter)
-        mask = np.ones(len(self._venues), dtype=bool)
-        if kinds is not None:
-            mask &= kinds[self._kind]
-        if categories is not None:
-            mask &= categories[self._category]
-        if filter.open_at is not None:
-            mask &= np.array([_is_open(v, filter.open_at) for v in self._venues], dtype=bool)
-        eligible = np.flatnonzero(mask)
+        eligible, tree = self._eligible(filter)
         if len(lon) == 0 or len(eligible) == 0:
             return NearestEach(ids.astype(str), metres)
-        # The index's own tree when every venue counts; else a tree of the eligible ones (a
-        # tree over a few thousand points builds in about a millisecond).
-        tree = (
-            self._tree
-            if len(eligible) == len(self._venues)
-            else shapely.STRtree(shapely.points(self._x[eligible], self._y[eligible]))
-        )
         x, y = wgs84_to_bng(lon, lat)
         pairs = tree.query_nearest(
             shapely.points(x, y),
@@ -272,7 +281,122 @@ class VenueIndex:
         metres[points] = measured
         return NearestEach(ids.astype(str), metres)
 
+    def nearest_batch(
+        self,
+        lon: npt.ArrayLike,
+        lat: npt.ArrayLike,
+        k: int = 5,
+        filter: VenueFilter = VenueFilter(),  # noqa: B008 - frozen, so a safe default
+        max_distance_m: float | None = None,
+    ) -> NearestK:
+        """The `k` nearest venues to each of many WGS84 points: `nearest` for a whole array.
+
+        Row i of the result holds what `nearest(lon[i], lat[i], k, filter, max_distance_m)`
+        returns (the same venues in the same order, the same geodesic metres), without a
+        Python loop over the points: each round is one STRtree query for every point still
+        short of k venues (their search radius then doubles, as `nearest`'s does), and the
+        distances are one vectorised geodesic call.
+
+        Parameters
+        ----------
+        lon, lat
+            The points, EPSG:4326, as equal-length arrays.
+        k
+            How many venues for each point at most.
+        filter, max_distance_m
+            As for `nearest`.
+        """
+        lon = np.asarray(lon, dtype=np.float64).ravel()
+        lat = np.asarray(lat, dtype=np.float64).ravel()
+        if lon.shape != lat.shape:
+            raise ValueError("lon and lat must have the same length")
+        n, k = len(lon), max(k, 0)
+        chosen = np.full((n, k), -1, dtype=np.intp)
+        mask = self._eligible_mask(filter)
+        if n and k and mask.any():
+            self._rank_batch(lon, lat, k, filter, mask, max_distance_m, chosen)
+        ids = np.full((n, k), "", dtype=object)
+        metres = np.full((n, k), np.inf)
+        rows, cols = np.nonzero(chosen >= 0)
+        found = chosen[rows, cols]
+        measured = geodesic_m(lon[rows], lat[rows], self._lon[found], self._lat[found])
+        keep = measured <= (np.inf if max_distance_m is None else max_distance_m)
+        rows, cols, found, measured = rows[keep], cols[keep], found[keep], measured[keep]
+        if len(rows) and not keep.all():
+            # Close the gaps that the geodesic cut left, as `nearest`'s list does.
+            cols = np.arange(len(rows)) - np.searchsorted(rows, rows)
+        ids[rows, cols] = [self._venues[i].id for i in found.tolist()]
+        metres[rows, cols] = measured
+        return NearestK(ids.astype(str), metres)
+
     # -- internals --------------------------------------------------------------------------
+
+    def _eligible_mask(self, filter: VenueFilter) -> npt.NDArray[np.bool_]:
+        """Which venues a filter lets through (at this moment, for open-now)."""
+        kinds, categories, _ = self._accepted(filter)
+        mask = np.ones(len(self._venues), dtype=bool)
+        if kinds is not None:
+            mask &= kinds[self._kind]
+        if categories is not None:
+            mask &= categories[self._category]
+        if filter.open_at is not None:
+            mask &= np.array([_is_open(v, filter.open_at) for v in self._venues], dtype=bool)
+        return mask
+
+    def _eligible(self, filter: VenueFilter) -> tuple[npt.NDArray[np.intp], shapely.STRtree]:
+        """The venues a filter lets through, and a tree of them: the index's own when every
+        venue counts."""
+        eligible = np.flatnonzero(self._eligible_mask(filter))
+        if len(eligible) == len(self._venues):
+            return eligible, self._tree
+        # A tree over a few thousand points builds in about a millisecond.
+        return eligible, shapely.STRtree(shapely.points(self._x[eligible], self._y[eligible]))
+
+    def _rank_batch(
+        self,
+        lon: npt.NDArray[np.float64],
+        lat: npt.NDArray[np.float64],
+        k: int,
+        filter: VenueFilter,
+        eligible: npt.NDArray[np.bool_],
+        max_distance_m: float | None,
+        chosen: npt.NDArray[np.intp],
+    ) -> None:
+        """Fill `chosen` (points × k, -1 for none) with the indices of each point's k nearest
+        eligible venues by grid distance, nearest first.
+
+        `nearest`'s search, a round at a time for every point at once: the same first radius,
+        the same doubling, the same tree, so even venues at exactly the same distance come
+        in the same order.
+        """
+        x, y = wgs84_to_bng(lon, lat)
+        ax, ay = self._anchor
+        limit = self._diagonal + np.hypot(x - ax, y - ay)
+        if max_distance_m is not None:
+            limit = np.minimum(limit, max_distance_m * _SCALE_MARGIN)
+        share = self._accepted(filter)[2]
+        radius = np.minimum(self._density.radius_for_many(x, y, k / share), limit)
+        here = x + 1j * y
+        pending = np.arange(len(lon))
+        while len(pending):
+            r = radius[pending]
+            px, py = x[pending], y[pending]
+            which, venue = self._tree.query(shapely.box(px - r, py - r, px + r, py + r))
+            keep = eligible[venue]
+            which, venue = which[keep], venue[keep]
+            dist = np.abs(self._xy[venue] - here[pending][which])
+            # Nearest first within each point. The pairs come grouped by point, each group in
+            # the tree's order, and the sort is stable: ties keep that order, as in `nearest`.
+            order = np.lexsort((dist, which))
+            which, venue, dist = which[order], venue[order], dist[order]
+            rank = np.arange(len(which)) - np.searchsorted(which, which)
+            inside = dist <= r[which]
+            count = np.bincount(which[inside], minlength=len(pending))
+            done = (count >= k) | (r >= limit[pending])
+            take = done[which] & inside & (rank < k)
+            chosen[pending[which[take]], rank[take]] = venue[take]
+            pending = pending[~done]
+            radius[pending] = np.minimum(radius[pending] * 2, limit[pending])
 
     def _accept(self, filter: VenueFilter) -> _Accept:
         """Lookup tables of accepted kind and category codes (None: any)."""
@@ -284,6 +408,21 @@ class VenueIndex:
             categories = np.zeros(len(_CATEGORIES), dtype=bool)
             categories[[_CATEGORIES.index(c) for c in filter.categories]] = True
         return kinds, categories
+
+    def _accepted(self, filter: VenueFilter) -> _Accepted:
+        """`_accept` and the share of venues it lets through, worked out once per filter.
+
+        Searches repeat a few filters (Safe Places, police offices): the lookup tables are
+        kept, keyed by kinds and categories (open-now is checked per venue, not here).
+        """
+        key = (filter.kinds, filter.categories)
+        found = self._accepted_by.get(key)
+        if found is None:
+            kinds, categories = self._accept(filter)
+            found = (kinds, categories, self._eligible_share((kinds, categories)))
+            if len(self._accepted_by) < _ACCEPTED_KEPT:
+                self._accepted_by[key] = found
+        return found
 
     def _eligible_share(self, accept: _Accept) -> float:
         """Roughly what share of venues pass the filter (kinds and categories as independent)."""
@@ -301,7 +440,8 @@ class VenueIndex:
         x: float,
         y: float,
         radius: float,
-        accept: _Accept,
+        kinds: npt.NDArray[np.bool_] | None,
+        categories: npt.NDArray[np.bool_] | None,
         open_at: datetime | None,
     ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
         """Indices and grid distances of eligible venues in the square around a circle.
@@ -312,39 +452,48 @@ class VenueIndex:
         # in as a one-element array: shapely's scalar path costs more than the search itself.
         box = shapely.box(x - radius, y - radius, x + radius, y + radius)
         ids = self._tree.query(np.array([box]))[1]
-        kinds, categories = accept
         if kinds is not None:
             ids = ids[kinds[self._kind[ids]]]
         if categories is not None:
             ids = ids[categories[self._category[ids]]]
-        dist = np.abs(self._xy[ids] - complex(x, y))
+        dist = abs(self._xy[ids] - complex(x, y))
         if open_at is not None:
             # Opening hours are checked one venue at a time: only for those in the circle.
             inside = dist <= radius
             ids, dist = ids[inside], dist[inside]
-            is_open = np.array([_is_open(self._venues[i], open_at) for i in ids], dtype=bool)
+            venues = self._venues
+            is_open = np.array([_is_open(venues[i], open_at) for i in ids.tolist()], dtype=bool)
             ids, dist = ids[is_open], dist[is_open]
         return ids, dist
 
     def _matches(
         self, lon: float, lat: float, ids: npt.NDArray[np.intp], cut_m: float | None
     ) -> list[VenueMatch]:
-        if len(ids) > _VECTOR_GEODESIC_FROM:
+        """The results, nearest first, measured on the ellipsoid; those past `cut_m` left out."""
+        venues = self._venues
+        found = [venues[i] for i in ids.tolist()]
+        if len(found) > _VECTOR_GEODESIC_FROM:
             metres = geodesic_m(lon, lat, self._lon[ids], self._lat[ids]).tolist()
         else:
-            metres = geodesic_each_m(lon, lat, self._lon[ids].tolist(), self._lat[ids].tolist())
-        per_minute = self.walking_speed_kmh * 1000 / 60
+            # pyproj's scalar path, one call each: for a handful, quicker than arrays. (The
+            # venue's own floats are the ones the index's arrays were made from.)
+            metres = [_inverse(lon, lat, v.longitude, v.latitude)[2] for v in found]
+        per_minute = self._per_minute
+        # walk_minutes(), inlined (this runs for every result of every search): distances are
+        # never negative, so `or 1` is its max(1, …).
         return [
-            # walk_minutes(), inlined: this runs for every result of every search.
-            VenueMatch(self._venues[i], m, max(1, round(m / per_minute)))
-            for i, m in zip(ids.tolist(), metres, strict=True)
+            VenueMatch(v, m, round(m / per_minute) or 1)
+            for v, m in zip(found, metres, strict=True)
             if cut_m is None or m <= cut_m
         ]
 
 
 # Above this many results one vectorised geodesic call is cheaper than a call each.
 _VECTOR_GEODESIC_FROM = 16
+# Distinct filters whose lookup tables an index keeps (there are a few in practice).
+_ACCEPTED_KEPT = 256
 _Accept = tuple[npt.NDArray[np.bool_] | None, npt.NDArray[np.bool_] | None]
+_Accepted = tuple[npt.NDArray[np.bool_] | None, npt.NDArray[np.bool_] | None, float]
 
 
 class _DensityGrid:
@@ -370,21 +519,61 @@ class _DensityGrid:
         # Sum over each cell's 3x3 neighbourhood (a box filter over the zero-padded grid).
         padded = np.pad(counts, 1)
         rows, cols = counts.shape
-        self._counts = np.zeros_like(counts)
+        around = np.zeros_like(counts)
         for dy in (0, 1, 2):
             for dx in (0, 1, 2):
-                self._counts += padded[dy : dy + rows, dx : dx + cols]
+                around += padded[dy : dy + rows, dx : dx + cols]
+        # The radius expected to hold one venue, from the density over each 3x3 block (a
+        # circle of area k/density holds about k; 1.7 times that radius makes a second try
+        # rare), worked out once here rather than on every search. 0 marks an empty block.
+        with np.errstate(divide="ignore"):
+            unit = np.sqrt(9 * self._cell * self._cell / (math.pi * around)) * 1.7
+        self._unit = np.where(around > 0, unit, 0.0)
+        self._rows, self._cols = rows, cols
+
+    def radius_for_many(
+        self, x: npt.NDArray[np.float64], y: npt.NDArray[np.float64], k: float
+    ) -> npt.NDArray[np.float64]:
+        """`radius_for` for arrays of points."""
+        ix = np.clip(((x - self._x0) // self._cell).astype(np.intp) + 1, 0, self._cols - 1)
+        iy = np.clip(((y - self._y0) // self._cell).astype(np.intp) + 1, 0, self._rows - 1)
+        unit = self._unit[iy, ix]
+        radius: npt.NDArray[np.float64] = np.where(unit > 0, unit * math.sqrt(k), 2 * self._cell)
+        return radius
 
     def radius_for(self, x: float, y: float, k: float) -> float:
         """A radius around (x, y) likely to hold about `k` venues (a first guess)."""
-        rows, cols = self._counts.shape
-        ix = min(max(int((x - self._x0) // self._cell) + 1, 0), cols - 1)
-        iy = min(max(int((y - self._y0) // self._cell) + 1, 0), rows - 1)
-        count: float = self._counts.item(iy, ix)
-        if count == 0:
-            return 2 * self._cell
-        area = 9 * self._cell * self._cell
-        return math.sqrt(area * k / (math.pi * count)) * 1.3
+        ix = int((x - self._x0) // self._cell) + 1
+        iy = int((y - self._y0) // self._cell) + 1
+        if not (0 <= ix < self._cols and 0 <= iy < self._rows):
+            ix = min(max(ix, 0), self._cols - 1)
+            iy = min(max(iy, 0), self._rows - 1)
+        unit: float = self._unit.item(iy, ix)
+        return unit * math.sqrt(k) if unit > 0 else 2 * self._cell
+
+
+def _spatial_order(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> npt.NDArray[np.intp]:
+    """An order of the points along a Z-order (Morton) curve over 250 m cells: points close on
+    the ground end up close in the order. Ties keep the order given."""
+    if len(x) == 0:
+        return np.arange(0, dtype=np.intp)
+    cx = ((x - x.min()) // 250).astype(np.uint64)
+    cy = ((y - y.min()) // 250).astype(np.uint64)
+    return np.argsort(_spread_bits(cx) | (_spread_bits(cy) << np.uint64(1)), kind="stable")
+
+
+def _spread_bits(v: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """Put a zero bit between each of the low 32 bits of each value (for Morton codes)."""
+    v = v & np.uint64(0xFFFFFFFF)
+    for shift, mask in (
+        (16, 0x0000FFFF0000FFFF),
+        (8, 0x00FF00FF00FF00FF),
+        (4, 0x0F0F0F0F0F0F0F0F),
+        (2, 0x3333333333333333),
+        (1, 0x5555555555555555),
+    ):
+        v = (v | (v << np.uint64(shift))) & np.uint64(mask)
+    return v
 
 
 def _is_open(venue: Venue, at: datetime) -> bool:

@@ -24,6 +24,16 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
+@router.get("/api/v1/ping")
+async def ping() -> dict[str, str]:
+    """A constant answer: the process is up and serving the API.
+
+    For monitors, and as the ceiling in the load benchmarks (`make bench`): no data is read,
+    so this is as fast as the server answers anything.
+    """
+    return {"status": "ok"}
+
+
 @router.get("/readyz", response_model=ReadyOut)
 def readyz(datasets: DatasetsDep, locator: LocatorDep, registry: RegistryDep) -> ReadyOut:
     """The data is loaded; with counts."""

@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.models import Example
+from fastapi.routing import APIRoute
 
-from api.deps import LocatorDep, NowDep, ResolverDep, SettingsDep
+from api.deps import (
+    LocatorDep,
+    NowDep,
+    ResolverDep,
+    SearchCacheDep,
+    SettingsDep,
+    get_locator,
+    get_now,
+    get_search_cache,
+)
 from api.params import kinds_and_categories, only_once
 from api.schemas import ChoiceOut, NearestOut, OriginOut, PlaceNameOut, PostcodeOut, SearchOut
 from geodata.postcodes import PostcodeDistrict, parse_postcode_or_district
-from geodata.resolver import Choices
+from geodata.resolver import Choices, LocationResolver
 from locator.errors import InvalidParameter, UnknownPostcode
 from locator.index import VenueFilter
-from locator.search import Origin
+from locator.search import Locator, Origin
+from locator.settings import Settings
 from locator.venues import Kind
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
@@ -82,13 +98,49 @@ def placenames(
     )
 
 
-@router.get("/places/nearest", response_model=NearestOut, responses=_ERRORS)
-def nearest(
+def _cache_key(now: datetime, request: Request) -> tuple[datetime, tuple[tuple[str, str], ...]]:
+    """A search's key in the cache: the minute it is asked in, and its query as sent."""
+    return now.replace(second=0, microsecond=0), tuple(request.query_params.multi_items())
+
+
+class CachedSearchRoute(APIRoute):
+    """Looks in the cache first, and sends an answer it holds before FastAPI reads the
+    parameters.
+
+    Reading and checking a search's nine parameters costs more than the rest of a repeated
+    search together: a kept answer came from the same query string, which was valid then,
+    so it needn't be read again. A search not kept takes the normal way (`nearest`), which
+    checks everything and fills the cache.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            cache = await get_search_cache(request)
+            locator = await get_locator(request)
+            body = cache.get(locator, _cache_key(await _now(request), request))
+            if body is not None:
+                return Response(body, media_type="application/json")
+            return await handler(request)
+
+        return route
+
+
+async def _now(request: Request) -> datetime:
+    """`get_now`, or what the app has in its place (tests fix the time)."""
+    now = request.app.dependency_overrides.get(get_now, get_now)()
+    found: datetime = await now if inspect.isawaitable(now) else now
+    return found
+
+
+async def nearest(
     request: Request,
     resolver: ResolverDep,
     locator: LocatorDep,
     settings: SettingsDep,
     now: NowDep,
+    cache: SearchCacheDep,
     postcode: Annotated[
         str | None, Query(max_length=20, openapi_examples=_example("Matlock", "DE4 3AG"))
     ] = None,
@@ -113,25 +165,69 @@ def nearest(
     category: Annotated[list[str] | None, Query(examples=["library"])] = None,
     open_now: Annotated[bool, Query(description="Only places open now.")] = False,
     radius_m: Annotated[float | None, Query(gt=0, description="Only places this close.")] = None,
-) -> NearestOut:
+) -> Response:
     """The nearest Safe Places and the nearest police enquiry office.
 
     Give one of `postcode`, `q`, or `lat` with `lon`.
     """
-    only_once(request.query_params, "postcode", "q", "lat", "lon", "k", "radius_m", "open_now")
-    origin = _origin(resolver, postcode, q, lat, lon)
-    if k is not None and not 1 <= k <= settings.search.max_k:
-        raise InvalidParameter(
-            f"The number of places (k) must be a whole number from 1 to {settings.search.max_k}."
-        )
-    if radius_m is not None and radius_m > settings.search.max_radius_m:
-        raise InvalidParameter(
-            f"The distance (radius_m) must be at most {settings.search.max_radius_m:.0f} metres."
-        )
-    kinds, categories = kinds_and_categories(kind, category, default=Kind.SAFE_PLACE)
-    filter = VenueFilter.of(kinds, categories, now if open_now else None)
-    result = locator.nearest(origin, k, filter, radius_m)
-    return NearestOut.of(result, now)
+    # The same search in the same minute over the same data has the same answer (api.cache):
+    # kept as the JSON sent, so a repeat costs a lookup (CachedSearchRoute looked before this
+    # ran). A new search goes to the thread pool: a place name may go to the online geocoder,
+    # if it is on. Only answers are kept, never errors.
+    search = NearestSearch(postcode, q, lat, lon, k, kind, category, open_now, radius_m)
+    body = await run_in_threadpool(search.answer, request, resolver, locator, settings, now)
+    cache.put(locator, _cache_key(now, request), body)
+    return Response(body, media_type="application/json")
+
+
+router.add_api_route(
+    "/places/nearest",
+    nearest,
+    methods=["GET"],
+    response_model=NearestOut,
+    responses=_ERRORS,
+    route_class_override=CachedSearchRoute,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NearestSearch:
+    """The parameters of one nearest-places search, as given."""
+
+    postcode: str | None
+    q: str | None
+    lat: float | None
+    lon: float | None
+    k: int | None
+    kind: list[str] | None
+    category: list[str] | None
+    open_now: bool
+    radius_m: float | None
+
+    def answer(
+        self,
+        request: Request,
+        resolver: LocationResolver,
+        locator: Locator,
+        settings: Settings,
+        now: datetime,
+    ) -> bytes:
+        """The answer as JSON; a bad search raises its problem."""
+        only_once(request.query_params, "postcode", "q", "lat", "lon", "k", "radius_m", "open_now")
+        origin = _origin(resolver, self.postcode, self.q, self.lat, self.lon)
+        k, radius_m, search = self.k, self.radius_m, settings.search
+        if k is not None and not 1 <= k <= search.max_k:
+            raise InvalidParameter(
+                f"The number of places (k) must be a whole number from 1 to {search.max_k}."
+            )
+        if radius_m is not None and radius_m > search.max_radius_m:
+            raise InvalidParameter(
+                f"The distance (radius_m) must be at most {search.max_radius_m:.0f} metres."
+            )
+        kinds, categories = kinds_and_categories(self.kind, self.category, default=Kind.SAFE_PLACE)
+        filter = VenueFilter.of(kinds, categories, now if self.open_now else None)
+        result = locator.nearest(origin, k, filter, radius_m)
+        return NearestOut.of(result, now).model_dump_json().encode()
 
 
 def _origin(

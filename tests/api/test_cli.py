@@ -110,3 +110,34 @@ def test_serve_arguments_are_checked(args: list[str], capsys) -> None:  # type: 
 def test_ambiguous_name_shows_how_to_pick(capsys: pytest.CaptureFixture[str]) -> None:
     _run("nearest", "Newton")
     assert 'Type, for example: safeplaces nearest "Newton, Bolsover"' in capsys.readouterr().err
+
+
+def test_workers_share_a_tcp_socket() -> None:
+    """Made with IPPROTO_TCP, so asyncio turns Nagle off for each connection (without it a
+    keep-alive answer from several workers waits for a delayed ACK)."""
+    import socket
+
+    from api.cli import _listening_socket
+
+    sock = _listening_socket("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP and sock.get_inheritable()
+        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL) == socket.IPPROTO_TCP
+    finally:
+        sock.close()
+
+
+def test_several_workers_on_a_port_in_use_say_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    try:
+        port = str(busy.getsockname()[1])
+        assert main(["serve", "--port", port, "--workers", "2"]) == EXIT_DATA
+        assert f"Could not listen on 127.0.0.1:{port}" in capsys.readouterr().err
+    finally:
+        busy.close()

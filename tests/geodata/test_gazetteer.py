@@ -147,3 +147,69 @@ def test_real_districts(real_data_dir: Path, tmp_path: Path) -> None:
     assert de4 is not None and de4.postcode_count > 500
     # The middle of DE4 is in the Matlock/Wirksworth area.
     assert 53.0 < de4.latitude < 53.25 and -1.7 < de4.longitude < -1.45
+
+
+def test_districts_agree_with_a_plain_group_by() -> None:
+    """Districts whose names prefix each other (DE1, DE10, DE11) and unsorted input: each
+    district's count and centroid are those of its own postcodes."""
+    from locator.geo import bng_to_wgs84, wgs84_to_bng
+
+    rng = np.random.default_rng(4)
+    codes = [
+        f"{d} {n}{a}{b}"
+        for d in ("DE1", "DE10", "DE11", "S1", "S10", "B1", "W1A")
+        for n in range(1, 4)
+        for a, b in (("A", "A"), ("B", "Z"))
+    ]
+    rng.shuffle(codes)
+    frame = pd.DataFrame(
+        {
+            "postcode": codes,
+            "latitude": rng.uniform(52.0, 53.5, len(codes)),
+            "longitude": rng.uniform(-2.0, -1.0, len(codes)),
+        }
+    )
+    g = Gazetteer.from_frame(frame)
+    frame["district"] = frame["postcode"].str.split(" ").str[0]
+    expected = frame.groupby("district").size()
+    assert g.district_count == len(expected)
+    for name, count in expected.items():
+        found = g.district(PostcodeDistrict(str(name)))
+        assert found is not None and found.postcode_count == count
+        # The mean on the National Grid, as the gazetteer averages.
+        rows = frame[frame["district"] == name]
+        e, n = wgs84_to_bng(rows["longitude"].to_numpy(), rows["latitude"].to_numpy())
+        lon, lat = bng_to_wgs84(float(e.mean()), float(n.mean()))
+        assert (found.latitude, found.longitude) == pytest.approx((lat, lon), abs=1e-6)
+
+
+def test_the_cache_gives_what_the_source_gives(tmp_path: Path) -> None:
+    """Every postcode, every district, the coordinates and the areas, read back from the
+    cache (whose arrays are mapped from the file) as they were from the source."""
+    frame = _frame(
+        is_live=[True, True, False, True],
+        local_authority_code=["E07000035", "E06000015", "E07000035", "E06000015"],
+    )
+    source = tmp_path / "pc.parquet"
+    frame.to_parquet(source)
+    first = Gazetteer.load(source, tmp_path / "cache")
+    cached = Gazetteer.load(source, tmp_path / "cache")
+    assert len(cached) == len(first) == 4
+    for code in frame["postcode"]:
+        assert cached.lookup(Postcode(code)) == first.lookup(Postcode(code))
+    for name in ("DE1", "DE4"):
+        assert cached.district(PostcodeDistrict(name)) == first.district(PostcodeDistrict(name))
+    assert cached.district_count == first.district_count
+    assert cached.postcodes().tolist() == first.postcodes().tolist()
+    for a, b in zip(cached.coordinates(), first.coordinates(), strict=True):
+        assert a.tolist() == b.tolist()
+    assert cached.local_authority_codes() == first.local_authority_codes()
+    assert cached.find(Postcode("DE9 9ZZ")) is None
+
+
+def test_an_empty_gazetteer_caches(tmp_path: Path) -> None:
+    source = tmp_path / "pc.csv"
+    _frame().iloc[:0].to_csv(source, index=False)
+    Gazetteer.load(source, tmp_path / "cache")
+    g = Gazetteer.load(source, tmp_path / "cache")
+    assert len(g) == 0 and g.district_count == 0 and g.find(Postcode("DE4 3AG")) is None

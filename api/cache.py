@@ -1,0 +1,66 @@
+"""Answers to recent identical searches, kept in memory so a busy server need not redo them.
+
+A search's answer depends on the place data, on the search itself and on the minute it is
+asked (whether each place is open now, and the words for it, change by the minute; nothing
+finer). So each answer is kept under its search and its minute, for one version of the place
+data: the first answer for a newer version empties the cache. An edit through any worker moves
+the database's data version, every request reads it (`api.deps.get_locator`), and so the next
+search in every worker sees the edit.
+
+Privacy: what people search for is held only here, in this process's memory, for at most
+`size` searches (the least recently used go first), and is never written or logged anywhere.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+
+# About 5 KB an answer (five places with their hours): at most about 10 MB a worker.
+DEFAULT_SIZE = 2048
+
+
+class ResponseCache:
+    """Bounded, least-recently-used, thread-safe: serialized answers by search and minute."""
+
+    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[Hashable, bytes] = OrderedDict()
+        # What the answers were computed from (the live locator): another one empties the cache.
+        self._data: object = None
+        self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, data: object, key: Hashable) -> bytes | None:
+        """The answer kept for `key` over `data`, or None."""
+        with self._lock:
+            body = self._entries.get(key) if data is self._data else None
+            if body is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return body
+
+    def put(self, data: object, key: Hashable, body: bytes) -> None:
+        """Keep `body` as the answer to `key` over `data`."""
+        if self.size <= 0:
+            return
+        with self._lock:
+            if data is not self._data:
+                # The data changed: nothing kept so far may be served again.
+                self._entries.clear()
+                self._data = data
+            self._entries[key] = body
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._data = None

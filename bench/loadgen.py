@@ -1,0 +1,116 @@
+"""A small HTTP/1.1 load generator, for when wrk can't be had: `python -m bench.loadgen`.
+
+It runs in a process of its own (like wrk), keeps `connections` keep-alive connections busy
+for `duration` seconds, each sending the next path as soon as its previous answer is read,
+and prints one JSON line: requests, seconds, latency p50/p99 (µs) and errors. Loopback only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+
+async def _connection(
+    host: str,
+    port: int,
+    paths: Sequence[str],
+    rng: random.Random,
+    until: float,
+    latencies: list[float],
+    counts: dict[str, int],
+) -> None:
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        while time.perf_counter() < until:
+            path = paths[rng.randrange(len(paths))]
+            start = time.perf_counter()
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+            status_line = await reader.readline()
+            length = 0
+            chunked = False
+            while True:
+                line = await reader.readline()
+                if line in (b"\r\n", b""):
+                    break
+                name, _, value = line.decode("latin-1").partition(":")
+                if name.lower() == "content-length":
+                    length = int(value)
+                elif name.lower() == "transfer-encoding" and "chunked" in value.lower():
+                    chunked = True
+            if chunked:
+                while True:
+                    size = int((await reader.readline()).strip() or b"0", 16)
+                    await reader.readexactly(size + 2)
+                    if size == 0:
+                        break
+            else:
+                await reader.readexactly(length)
+            latencies.append(time.perf_counter() - start)
+            counts["requests"] += 1
+            if not status_line.split(b" ", 2)[1:2] or not status_line.split()[1].startswith(b"2"):
+                counts["non2xx"] += 1
+    except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
+        counts["errors"] += 1
+    finally:
+        writer.close()
+
+
+async def _run(
+    url: str, paths: Sequence[str], connections: int, duration: float
+) -> dict[str, float]:
+    host, port = url.removeprefix("http://").split(":")
+    latencies: list[float] = []
+    counts = {"requests": 0, "non2xx": 0, "errors": 0}
+    started = time.perf_counter()
+    until = started + duration
+    await asyncio.gather(
+        *(
+            _connection(host, int(port), paths, random.Random(i), until, latencies, counts)
+            for i in range(connections)
+        )
+    )
+    seconds = time.perf_counter() - started
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return (
+            latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1e6
+            if latencies
+            else 0.0
+        )
+
+    return {
+        "requests": counts["requests"],
+        "duration_us": seconds * 1e6,
+        "p50_us": pct(50),
+        "p99_us": pct(99),
+        "errors": counts["errors"],
+        "non2xx": counts["non2xx"],
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.loadgen")
+    parser.add_argument("url", help="http://127.0.0.1:PORT")
+    parser.add_argument("paths", type=Path, help="a file of paths, one a line")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--duration", type=float, default=10.0)
+    args = parser.parse_args(argv)
+    if not args.url.startswith(("http://127.", "http://localhost")):
+        print("loopback addresses only", file=sys.stderr)
+        return 2
+    paths = args.paths.read_text().split()
+    result = asyncio.run(_run(args.url, paths, args.connections, args.duration))
+    print("RESULT " + json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

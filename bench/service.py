@@ -1,0 +1,116 @@
+"""The service as a real separate process: `safeplaces serve` on a free loopback port, with a
+fresh temporary place database and cache, on the shared data."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+
+from bench.timing import Timing
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def serve_command() -> list[str]:
+    """`safeplaces serve` from this virtual environment."""
+    script = Path(sys.executable).with_name("safeplaces")
+    if script.is_file():
+        return [str(script), "serve"]
+    return [sys.executable, "-m", "api.cli", "serve"]
+
+
+class Service:
+    """`safeplaces serve --workers N` in its own process group; stopped (SIGINT, then SIGKILL)
+    on exit. `ready_s` is the time from starting the process to the first 200 from /readyz."""
+
+    def __init__(self, folder: Path, workers: int, extra_env: dict[str, str] | None = None):
+        self.folder = folder
+        self.workers = workers
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "SAFEPLACES_DATABASE_URL": f"sqlite:///{folder / 'places.db'}",
+            "SAFEPLACES_DATA__CACHE_DIR": str(folder / "cache"),
+            **(extra_env or {}),
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+        self.ready_s = 0.0
+
+    def __enter__(self) -> Service:
+        log = (self.folder / "server.log").open("ab")
+        command = serve_command() + ["--host", "127.0.0.1", "--port", str(self.port)]
+        command += ["--workers", str(self.workers)]
+        started = time.perf_counter()
+        self.process = subprocess.Popen(
+            command,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            start_new_session=True,
+        )
+        log.close()
+        self.ready_s = self._wait_ready(started)
+        return self
+
+    def _wait_ready(self, started: float, timeout: float = 120) -> float:
+        assert self.process is not None
+        while True:
+            if self.process.poll() is not None:
+                tail = (self.folder / "server.log").read_text(errors="replace")[-1500:]
+                raise RuntimeError(f"the service exited ({self.process.returncode}):\n{tail}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/readyz", timeout=5) as r:
+                    if r.status == 200:
+                        return time.perf_counter() - started
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.perf_counter() - started > timeout:
+                raise RuntimeError(f"the service was not ready within {timeout:.0f} s")
+            time.sleep(0.01)
+
+    def get(self, path: str) -> bytes:
+        with urllib.request.urlopen(f"{self.url}{path}", timeout=30) as r:
+            body: bytes = r.read()
+            return body
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        process = self.process
+        if process is None or process.poll() is not None:
+            return
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def startup_times(folder: Path, repeats: int) -> tuple[float, Timing]:
+    """Start the service on a new database once (seeding it and writing the caches), then
+    `repeats` more times on that database: the first time, and the later times."""
+    with Service(folder, 1) as first:
+        pass
+    later = []
+    for _ in range(repeats):
+        with Service(folder, 1) as again:
+            later.append(again.ready_s)
+    return first.ready_s, Timing(tuple(later))

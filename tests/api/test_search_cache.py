@@ -1,0 +1,142 @@
+"""The cache of nearest-place answers: repeats are served from it, an edit empties it, and an
+answer is never served in another minute (whether a place is open changes with the time)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.cache import ResponseCache
+from api.deps import get_now
+from geodata.users import UserStore
+from locator.accounts import Role
+from locator.hours import LONDON
+from locator.settings import Settings
+
+# A Tuesday: Matlock Library (S1) is open 09:00-17:00.
+OPEN = datetime(2026, 11, 24, 16, 58, 10, tzinfo=LONDON)
+NEAREST = "/api/v1/places/nearest"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = OPEN
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture(scope="module")
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture(scope="module")
+def client(
+    synthetic_settings: Settings, module_database_url: str, clock: Clock
+) -> Iterator[TestClient]:
+    settings = synthetic_settings.model_copy(update={"database_url": module_database_url})
+    app = create_app(settings)
+    app.dependency_overrides[get_now] = clock
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def cache(client: TestClient, clock: Clock) -> ResponseCache:
+    """The app's cache (made by the first search), emptied."""
+    clock.now = OPEN
+    assert client.get(NEAREST, params={"postcode": "DE4 5AA"}).status_code == 200
+    found: ResponseCache = client.app.state.search_cache  # type: ignore[attr-defined]
+    found.clear()
+    found.hits = found.misses = 0
+    return found
+
+
+def _admin(client: TestClient) -> dict[str, str]:
+    users: UserStore = client.app.state.users  # type: ignore[attr-defined]
+    found = users.find("cache-admin@council.gov.uk")
+    if found is None:
+        found = users.create_user(
+            "cache-admin@council.gov.uk", "Admin", Role.ADMIN, "correct horse battery", frozenset()
+        )
+    return {"Authorization": f"Bearer {users.create_token(found.id, 'cache tests')}"}
+
+
+def test_a_repeated_search_is_served_from_the_cache(
+    client: TestClient, cache: ResponseCache
+) -> None:
+    first = client.get(NEAREST, params={"postcode": "DE4 3AG"})
+    assert first.status_code == 200 and (cache.hits, cache.misses) == (0, 1)
+    again = client.get(NEAREST, params={"postcode": "DE4 3AG"})
+    assert again.status_code == 200 and cache.hits == 1
+    assert again.content == first.content
+    assert again.headers["content-type"] == "application/json"
+    # Any other parameter is another search.
+    other = client.get(NEAREST, params={"postcode": "DE4 3AG", "k": 2})
+    assert len(other.json()["places"]) == 2 and cache.misses == 2
+
+
+def test_errors_are_not_kept(client: TestClient, cache: ResponseCache) -> None:
+    for _ in range(2):
+        assert client.get(NEAREST, params={"postcode": "DE99 9ZZ"}).status_code == 404
+        assert client.get(NEAREST, params={"postcode": "DE4 3AG", "k": 99}).status_code == 422
+    assert cache.hits == 0 and len(cache) == 0
+
+
+def test_an_edit_through_the_staff_api_is_seen_by_the_next_search(
+    client: TestClient, cache: ResponseCache
+) -> None:
+    admin = _admin(client)
+    before = client.get(NEAREST, params={"postcode": "DE4 3AG"}).json()
+    assert "S1" in [p["id"] for p in before["places"]]
+    assert client.get(NEAREST, params={"postcode": "DE4 3AG"}).json() == before  # cached
+    try:
+        suspended = client.post("/api/v1/admin/places/S1/suspend", headers=admin)
+        assert suspended.status_code == 200, suspended.text
+        after = client.get(NEAREST, params={"postcode": "DE4 3AG"}).json()
+        assert "S1" not in [p["id"] for p in after["places"]]
+    finally:
+        restored = client.post("/api/v1/admin/places/S1/activate", headers=admin)
+        assert restored.status_code == 200, restored.text
+    again = client.get(NEAREST, params={"postcode": "DE4 3AG"}).json()
+    assert "S1" in [p["id"] for p in again["places"]]
+
+
+def test_answers_are_kept_for_their_minute_only(
+    client: TestClient, cache: ResponseCache, clock: Clock
+) -> None:
+    params = {"postcode": "DE4 3AG", "open_now": "true"}
+    open_answer = client.get(NEAREST, params=params).json()
+    assert [p["id"] for p in open_answer["places"]] == ["S1"]
+    assert open_answer["places"][0]["opening_status"] == "Open now. Closes at 5pm."
+    # Later in the same minute: the same answer, from the cache.
+    clock.now = OPEN + timedelta(seconds=45)
+    assert client.get(NEAREST, params=params).json() == open_answer and cache.hits == 1
+    # After closing time the library is no longer open: not the kept answer.
+    clock.now = OPEN + timedelta(minutes=2)
+    closed = client.get(NEAREST, params=params).json()
+    assert closed["places"] == [] and cache.hits == 1
+    # Without open_now the list stays, but what it says about opening changes.
+    listed = client.get(NEAREST, params={"postcode": "DE4 3AG"}).json()
+    library = next(p for p in listed["places"] if p["id"] == "S1")
+    assert library["open_now"] is False and library["opening_status"].startswith("Closed now.")
+
+
+def test_the_cache_is_bounded() -> None:
+    cache = ResponseCache(size=3)
+    data = object()
+    for i in range(5):
+        cache.put(data, i, b"%d" % i)
+    assert len(cache) == 3 and cache.get(data, 0) is None and cache.get(data, 4) == b"4"
+    cache.get(data, 2)  # used: kept over 3
+    cache.put(data, 5, b"5")
+    assert cache.get(data, 2) == b"2" and cache.get(data, 3) is None
+    # Other data: nothing kept may be served.
+    assert cache.get(object(), 2) is None
+    cache.put(object(), 9, b"9")
+    assert len(cache) == 1
