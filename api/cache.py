@@ -1,9 +1,11 @@
 """Answers to recent identical searches, kept in memory so a busy server need not redo them.
 
-A search's answer depends on the place data, on the search itself and on the minute it is
-asked (whether each place is open now, and the words for it, change by the minute; nothing
-finer). So each answer is kept under its search and its minute, for one version of the place
-data: the first answer for a newer version empties the cache. An edit through any worker moves
+A search's answer depends on the place data, on the search itself and on the time: whether
+each listed place is open, and the words for it ("Closes at 5pm", "Opens tomorrow"), change
+when one of them opens or closes and at midnight. So each answer is kept under its search until
+that moment (`valid_until`), for one version of the place data: the first answer for a newer
+version empties the cache. (An "open now" search is keyed by its minute as well: which places
+are open anywhere nearby can change at any of their times.) An edit through any worker moves
 the database's data version, every request reads it (`api.deps.get_locator`), and so the next
 search in every worker sees the edit.
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
+from datetime import datetime
 
 # About 5 KB an answer (five places with their hours): at most about 10 MB a worker.
 DEFAULT_SIZE = 2048
@@ -27,7 +30,7 @@ class ResponseCache:
     def __init__(self, size: int = DEFAULT_SIZE) -> None:
         self.size = size
         self._lock = threading.Lock()
-        self._entries: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[bytes, datetime | None]] = OrderedDict()
         # What the answers were computed from (the live locator): another one empties the cache.
         self._data: object = None
         self.hits = self.misses = 0
@@ -35,19 +38,24 @@ class ResponseCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, data: object, key: Hashable) -> bytes | None:
-        """The answer kept for `key` over `data`, or None."""
+    def get(self, data: object, key: Hashable, now: datetime | None = None) -> bytes | None:
+        """The answer kept for `key` over `data` that is still right at `now`, or None."""
         with self._lock:
-            body = self._entries.get(key) if data is self._data else None
-            if body is None:
+            entry = self._entries.get(key) if data is self._data else None
+            if entry is not None and now is not None and entry[1] is not None and now >= entry[1]:
+                del self._entries[key]  # its words have changed since
+                entry = None
+            if entry is None:
                 self.misses += 1
                 return None
             self._entries.move_to_end(key)
             self.hits += 1
-            return body
+            return entry[0]
 
-    def put(self, data: object, key: Hashable, body: bytes) -> None:
-        """Keep `body` as the answer to `key` over `data`."""
+    def put(
+        self, data: object, key: Hashable, body: bytes, valid_until: datetime | None = None
+    ) -> None:
+        """Keep `body` as the answer to `key` over `data`, until `valid_until` (if given)."""
         if self.size <= 0:
             return
         with self._lock:
@@ -55,7 +63,7 @@ class ResponseCache:
                 # The data changed: nothing kept so far may be served again.
                 self._entries.clear()
                 self._data = data
-            self._entries[key] = body
+            self._entries[key] = (body, valid_until)
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -28,8 +28,9 @@ from api.schemas import ChoiceOut, NearestOut, OriginOut, PlaceNameOut, Postcode
 from geodata.postcodes import PostcodeDistrict, parse_postcode_or_district
 from geodata.resolver import Choices, LocationResolver
 from locator.errors import InvalidParameter, UnknownPostcode
+from locator.hours import LONDON
 from locator.index import VenueFilter
-from locator.search import Locator, Origin
+from locator.search import Locator, NearestResult, Origin
 from locator.settings import Settings
 from locator.venues import Kind
 
@@ -98,9 +99,29 @@ def placenames(
     )
 
 
-def _cache_key(now: datetime, request: Request) -> tuple[datetime, tuple[tuple[str, str], ...]]:
-    """A search's key in the cache: the minute it is asked in, and its query as sent."""
-    return now.replace(second=0, microsecond=0), tuple(request.query_params.multi_items())
+def _cache_key(
+    now: datetime, request: Request
+) -> tuple[datetime | None, tuple[tuple[str, str], ...]]:
+    """A search's key in the cache: its query as sent, and for an "open now" search the
+    minute it is asked in (other answers carry their own end: `valid_until`)."""
+    query = tuple(request.query_params.multi_items())
+    open_now = request.query_params.get("open_now", "").lower() in ("true", "1", "yes", "on")
+    return (now.replace(second=0, microsecond=0) if open_now else None), query
+
+
+def valid_until(result: NearestResult, now: datetime) -> datetime:
+    """When an answer's opening words may change: the next time a listed place opens or
+    closes, or midnight (when "tomorrow" becomes "today")."""
+    local = now.astimezone(LONDON)
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=LONDON)
+    matches = [*result.places, *([result.nearest_police] if result.nearest_police else [])]
+    changes = [
+        change
+        for m in matches
+        if m.venue.opening_hours is not None
+        and (change := m.venue.opening_hours.next_change(now)) is not None
+    ]
+    return min([midnight, *changes])
 
 
 class CachedSearchRoute(APIRoute):
@@ -119,7 +140,8 @@ class CachedSearchRoute(APIRoute):
         async def route(request: Request) -> Response:
             cache = await get_search_cache(request)
             locator = await get_locator(request)
-            body = cache.get(locator, _cache_key(await _now(request), request))
+            now = await _now(request)
+            body = cache.get(locator, _cache_key(now, request), now)
             if body is not None:
                 return Response(body, media_type="application/json")
             return await handler(request)
@@ -175,8 +197,8 @@ async def nearest(
     # ran). A new search goes to the thread pool: a place name may go to the online geocoder,
     # if it is on. Only answers are kept, never errors.
     search = NearestSearch(postcode, q, lat, lon, k, kind, category, open_now, radius_m)
-    body = await run_in_threadpool(search.answer, request, resolver, locator, settings, now)
-    cache.put(locator, _cache_key(now, request), body)
+    body, until = await run_in_threadpool(search.answer, request, resolver, locator, settings, now)
+    cache.put(locator, _cache_key(now, request), body, until)
     return Response(body, media_type="application/json")
 
 
@@ -211,8 +233,8 @@ class NearestSearch:
         locator: Locator,
         settings: Settings,
         now: datetime,
-    ) -> bytes:
-        """The answer as JSON; a bad search raises its problem."""
+    ) -> tuple[bytes, datetime]:
+        """The answer as JSON, and until when it stays right; a bad search raises its problem."""
         only_once(request.query_params, "postcode", "q", "lat", "lon", "k", "radius_m", "open_now")
         origin = _origin(resolver, self.postcode, self.q, self.lat, self.lon)
         k, radius_m, search = self.k, self.radius_m, settings.search
@@ -227,7 +249,7 @@ class NearestSearch:
         kinds, categories = kinds_and_categories(self.kind, self.category, default=Kind.SAFE_PLACE)
         filter = VenueFilter.of(kinds, categories, now if self.open_now else None)
         result = locator.nearest(origin, k, filter, radius_m)
-        return NearestOut.of(result, now).model_dump_json().encode()
+        return NearestOut.of(result, now).model_dump_json().encode(), valid_until(result, now)
 
 
 def _origin(

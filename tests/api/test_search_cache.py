@@ -1,5 +1,6 @@
 """The cache of nearest-place answers: repeats are served from it, an edit empties it, and an
-answer is never served in another minute (whether a place is open changes with the time)."""
+answer is never served after its opening words change (an "open now" search: after its
+minute)."""
 
 from __future__ import annotations
 
@@ -140,3 +141,30 @@ def test_the_cache_is_bounded() -> None:
     assert cache.get(object(), 2) is None
     cache.put(object(), 9, b"9")
     assert len(cache) == 1
+
+
+def test_answers_are_kept_until_their_opening_words_change(
+    client: TestClient, cache: ResponseCache, clock: Clock
+) -> None:
+    """Without open_now, an answer holds across minutes until a listed place opens or closes
+    (or midnight): no minute boundary empties the cache."""
+    params = {"postcode": "DE4 3AG"}
+    first = client.get(NEAREST, params=params).json()
+    library = next(p for p in first["places"] if p["id"] == "S1")
+    assert library["opening_status"] == "Open now. Closes at 5pm."
+    clock.now = OPEN + timedelta(minutes=1, seconds=20)  # 16:59:30, another minute
+    assert client.get(NEAREST, params=params).json() == first and cache.hits == 1
+    clock.now = OPEN + timedelta(minutes=2)  # 17:00:10: the library has closed
+    later = client.get(NEAREST, params=params).json()
+    library = next(p for p in later["places"] if p["id"] == "S1")
+    assert library["opening_status"].startswith("Closed now.") and cache.hits == 1
+
+
+def test_an_answer_ends_at_midnight_at_the_latest() -> None:
+    from api.routes.search import valid_until
+    from locator.search import NearestResult, Origin, OriginSource
+
+    now = datetime(2026, 11, 24, 22, 0, tzinfo=LONDON)
+    origin = Origin(53.14, -1.55, "DE4 3AG", OriginSource.POSTCODE)
+    empty = NearestResult(origin, True, [], None)
+    assert valid_until(empty, now) == datetime(2026, 11, 25, 0, 0, tzinfo=LONDON)
