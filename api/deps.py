@@ -88,6 +88,15 @@ async def get_search_cache(request: Request) -> ResponseCache:
     return cache
 
 
+async def get_places_cache(request: Request) -> ResponseCache:
+    """The app's cache of GeoJSON answers by filter (few: one per filter asked for)."""
+    state = request.app.state
+    cache: ResponseCache | None = getattr(state, "places_cache", None)
+    if cache is None:  # on the worker's event loop: no other request runs meanwhile
+        cache = state.places_cache = ResponseCache(size=64)
+    return cache
+
+
 async def get_resolver(request: Request) -> LocationResolver:
     resolver: LocationResolver = request.app.state.resolver
     return resolver
@@ -110,3 +119,4 @@ ResolverDep = Annotated[LocationResolver, Depends(get_resolver)]
 DatasetsDep = Annotated[Datasets, Depends(get_datasets)]
 NowDep = Annotated[datetime, Depends(get_now)]
 SearchCacheDep = Annotated[ResponseCache, Depends(get_search_cache)]
+PlacesCacheDep = Annotated[ResponseCache, Depends(get_places_cache)]

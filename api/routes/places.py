@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
 from geojson_pydantic import Feature, FeatureCollection, Point
 
-from api.deps import LocatorDep
+from api.deps import LocatorDep, PlacesCacheDep
 from api.params import kinds_and_categories, parse_bbox
 from api.schemas import PlaceOut
 from locator.errors import PlaceNotFound
@@ -35,7 +35,9 @@ _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
     responses={200: {"content": {GEOJSON: {}}}, 422: _PROBLEM},
 )
 def places(
+    request: Request,
     locator: LocatorDep,
+    cache: PlacesCacheDep,
     kind: Annotated[
         list[str] | None, Query(description="safe_place, police_enquiry_office")
     ] = None,
@@ -46,8 +48,14 @@ def places(
             description="min_lon,min_lat,max_lon,max_lat (WGS84)", examples=["-1.7,53.0,-1.4,53.2"]
         ),
     ] = None,
-) -> PlaceCollection:
+) -> Response:
     """All active places as an RFC 7946 GeoJSON FeatureCollection (feature id = place id)."""
+    # The same filter over the same data is the same file (nothing in it depends on the time):
+    # kept as sent until the data changes, so a busy map doesn't rebuild it each time.
+    key = tuple(request.query_params.multi_items())
+    body = cache.get(locator, key)
+    if body is not None:
+        return Response(body, media_type=GEOJSON)
     filter = VenueFilter.of(*kinds_and_categories(kind, category, default=None))
     box = parse_bbox(bbox) if bbox is not None else None
     features = [
@@ -59,7 +67,10 @@ def places(
         )
         for v in locator.index.select(filter, box)
     ]
-    return PlaceCollection(type="FeatureCollection", features=features)
+    collection = PlaceCollection(type="FeatureCollection", features=features)
+    body = collection.model_dump_json(by_alias=True).encode()
+    cache.put(locator, key, body)
+    return Response(body, media_type=GEOJSON)
 
 
 @router.get("/places/{place_id}", response_model=PlaceOut, responses={404: _PROBLEM})

@@ -168,3 +168,20 @@ def test_an_answer_ends_at_midnight_at_the_latest() -> None:
     origin = Origin(53.14, -1.55, "DE4 3AG", OriginSource.POSTCODE)
     empty = NearestResult(origin, True, [], None)
     assert valid_until(empty, now) == datetime(2026, 11, 25, 0, 0, tzinfo=LONDON)
+
+
+def test_the_places_file_is_kept_until_the_data_changes(client: TestClient) -> None:
+    first = client.get("/api/v1/places")
+    assert first.status_code == 200 and first.headers["content-type"] == "application/geo+json"
+    again = client.get("/api/v1/places")
+    assert again.content == first.content
+    places_cache: ResponseCache = client.app.state.places_cache  # type: ignore[attr-defined]
+    assert places_cache.hits >= 1
+    before = {f["id"]: f for f in first.json()["features"]}
+    store = client.app.state.datasets.store  # type: ignore[attr-defined]
+    row = store.get("S1")
+    store.update("S1", {"phone": "01629 533499"}, "cache-test", row.version)
+    after = {f["id"]: f for f in client.get("/api/v1/places").json()["features"]}
+    assert (
+        after["S1"]["properties"]["phone"] == "01629 533499" != before["S1"]["properties"]["phone"]
+    )
