@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 
+from api.cache import ResponseCache
 from api.errors import register_error_handlers
 from api.html import make_templates
 from api.logging import PrivateAccessLog
@@ -58,6 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version = datasets.store.data_version()
         app.state.registry = LocatorRegistry(datasets.locator(settings), version)
         app.state.opendata = OpenDataCache(datasets.store, DatasetInfo.of(settings))
+        app.state.search_cache = ResponseCache()
+        app.state.places_cache = ResponseCache(size=64)  # one answer per filter asked for
         log.info(
             "ready: %d postcodes, %d active places (data version %d)",
             len(datasets.gazetteer),

@@ -80,20 +80,14 @@ def data_version(engine: Engine) -> int:
 
 
 async def get_search_cache(request: Request) -> ResponseCache:
-    """The app's cache of recent search answers (one per worker process, made on first use)."""
-    state = request.app.state
-    cache: ResponseCache | None = getattr(state, "search_cache", None)
-    if cache is None:  # on the worker's event loop: no other request runs meanwhile
-        cache = state.search_cache = ResponseCache()
+    """The worker's cache of recent nearest-place answers (made in the lifespan)."""
+    cache: ResponseCache = request.app.state.search_cache
     return cache
 
 
 async def get_places_cache(request: Request) -> ResponseCache:
-    """The app's cache of GeoJSON answers by filter (few: one per filter asked for)."""
-    state = request.app.state
-    cache: ResponseCache | None = getattr(state, "places_cache", None)
-    if cache is None:  # on the worker's event loop: no other request runs meanwhile
-        cache = state.places_cache = ResponseCache(size=64)
+    """The worker's cache of GeoJSON answers by filter (made in the lifespan)."""
+    cache: ResponseCache = request.app.state.places_cache
     return cache
 
 

@@ -50,6 +50,7 @@ class PlannedRow:
     version: int | None = None
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     name: str = ""  # the place's name as we have it now (the file's, for a new place)
+    area_now: str | None = None  # the local authority of the place we have (None: a new one)
 
 
 @dataclass
@@ -172,8 +173,16 @@ def plan_import(
         action = "update" if changes else "unchanged"
         plan.rows.append(
             PlannedRow(
-                number, ref, action, fields, current.id, current.version, changes, current.name
-            )
+                number,
+                ref,
+                action,
+                fields,
+                current.id,
+                current.version,
+                changes,
+                current.name,
+                current.local_authority_code,
+            )  # fmt: skip
         )
     return plan
 

@@ -6,6 +6,8 @@ import gzip
 import json
 from pathlib import Path
 
+from locator.venues import Category, Kind, LocationPrecision, Venue
+
 # A small made-up world around Matlock (Derbyshire). Coordinates are real places' positions
 # so the boundary and the grid conversions behave as they do on the real data.
 POSTCODES = """postcode,latitude,longitude,easting,northing,positional_quality,is_live,local_authority_code
@@ -78,3 +80,19 @@ def write_synthetic_data(path: Path) -> Path:
 
 def _gzip(text: str) -> bytes:
     return gzip.compress(text.encode())
+
+
+def venue_at(i: int, lon: float, lat: float, **fields: object) -> Venue:
+    """A test venue "T001"… (a library, placed at a building) at lon/lat; `fields` override."""
+    values: dict[str, object] = {
+        "id": f"T{i:03d}",
+        "name": f"Venue {i}",
+        "kind": Kind.SAFE_PLACE,
+        "category": Category.LIBRARY,
+        "address": "",
+        "postcode": None,
+        "latitude": lat,
+        "longitude": lon,
+        "location_precision": LocationPrecision.BUILDING,
+    }
+    return Venue(**(values | fields))  # type: ignore[arg-type]

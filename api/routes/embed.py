@@ -52,7 +52,7 @@ class EmbedOptions:
         cls, kind: list[str] | None, category: list[str] | None, k: str | None, search: str | None
     ) -> EmbedOptions:
         kinds, categories = kinds_and_categories(kind, category, default=Kind.SAFE_PLACE)
-        return cls(kinds, categories, _count(k), _flag(search, "search"))
+        return cls(kinds, categories, parse_count(k), _flag(search, "search"))
 
     @property
     def filter(self) -> VenueFilter:
@@ -69,7 +69,8 @@ class EmbedOptions:
         return params
 
 
-def _count(text: str | None) -> int | None:
+def parse_count(text: str | None) -> int | None:
+    """How many places (k): empty for the default, else a whole number from 1 to MAX_PLACES."""
     if text is None or not text.strip():
         return None
     if not text.strip().isdigit() or not 1 <= int(text) <= MAX_PLACES:

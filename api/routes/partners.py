@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import ResolverDep, SettingsDep
 from api.html import render
-from api.routes.embed import MAX_PLACES, EmbedOptions, find_words, what_words
+from api.routes.embed import MAX_PLACES, EmbedOptions, find_words, parse_count, what_words
 from geodata.resolver import Choices
-from locator.errors import SafePlacesError
+from locator.errors import InvalidParameter, SafePlacesError
 from locator.venues import Category, Kind
 
 router = APIRouter(include_in_schema=False)
@@ -48,11 +48,10 @@ def check_options(
                 )
                 break
     count = None
-    if k and k.strip():
-        if k.strip().isdigit() and 1 <= int(k) <= MAX_PLACES:
-            count = int(k)
-        else:
-            errors["k"] = f"How many places must be a whole number from 1 to {MAX_PLACES}."
+    try:
+        count = parse_count(k)
+    except InvalidParameter:
+        errors["k"] = f"How many places must be a whole number from 1 to {MAX_PLACES}."
     if not kinds:
         kinds = list(dict.fromkeys(c.kind for c in categories)) or [Kind.SAFE_PLACE]
     options = EmbedOptions(kinds, categories, count, (search or "yes") != "no")

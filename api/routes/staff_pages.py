@@ -266,17 +266,20 @@ PRECISION_WORDS = {
 }
 
 
+VALUE_WORDS = {
+    "category": {c.value: c.label for c in Category},
+    "kind": {k.value: w for k, w in KIND_WORDS.items()},
+    "status": {st.value: w.split(" (")[0] for st, w in STATUS_WORDS.items()},
+    "location_precision": PRECISION_WORDS,
+}
+
+
 def shown(field: str, value: Any, separator: str = "; ") -> Any:
     """A stored value as staff read it: words, not codes. Opening hours are stored listing
     every day; people read (and edit) days with the same times together."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    words = {
-        "category": {c.value: c.label for c in Category},
-        "kind": {k.value: w for k, w in KIND_WORDS.items()},
-        "status": {st.value: w.split(" (")[0] for st, w in STATUS_WORDS.items()},
-        "location_precision": PRECISION_WORDS,
-    }.get(field)
+    words = VALUE_WORDS.get(field)
     if words is not None and isinstance(value, str):
         return words.get(value, value)
     if field == "opening_hours" and isinstance(value, str):
@@ -581,9 +584,8 @@ def _plan_for(request: Request, staff: StaffSession, path: Path) -> ImportPlan:
     )
     # Editors may only import places in their own areas: anything else is a row error. An
     # update must be allowed where the place is now and where the file would move it.
-    areas_now = {r.id: r.local_authority_code for r in datasets.store.rows()}
     for planned in list(plan.rows):
-        now = areas_now.get(planned.place_id or "")
+        now = planned.area_now
         after = planned.fields.get("local_authority_code", now)
         allowed = staff.user.can_edit_place(after) and (
             planned.place_id is None or staff.user.can_edit_place(now)

@@ -10,12 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from pyproj import Geod
+from synthetic import venue_at
 
 from locator import coverage
 from locator.geo import bng_to_wgs84
 from locator.hours import LONDON, OpeningHours
 from locator.index import VenueFilter, VenueIndex
-from locator.venues import Category, Kind, LocationPrecision, Status, Venue
+from locator.venues import Category, Kind, Status, Venue
 
 GEOD = Geod(ellps="WGS84")
 # Grid metres near Matlock are about 0.04% shorter than true metres (the grid's scale factor):
@@ -25,19 +26,7 @@ ORIGIN = (430_000.0, 360_000.0)  # British National Grid, near Matlock
 
 
 def _venue(i: int, lon: float, lat: float, **kw: object) -> Venue:
-    fields: dict[str, object] = {
-        "id": f"T{i:03d}",
-        "name": f"Venue {i}",
-        "kind": Kind.SAFE_PLACE,
-        "category": Category.LIBRARY,
-        "address": "",
-        "postcode": None,
-        "latitude": lat,
-        "longitude": lon,
-        "location_precision": LocationPrecision.BUILDING,
-    }
-    fields.update(kw)
-    return Venue(**fields)  # type: ignore[arg-type]
+    return venue_at(i, lon, lat, **kw)
 
 
 def _at(dx: float, dy: float) -> tuple[float, float]:

@@ -8,6 +8,7 @@ from datetime import datetime
 import numpy as np
 import pytest
 from pyproj import Geod
+from synthetic import venue_at
 
 from geodata.datasets import load_datasets, load_venue_files
 from locator.hours import LONDON, OpeningHours
@@ -15,25 +16,13 @@ from locator.index import VenueFilter, VenueIndex, walk_minutes
 from locator.registry import LocatorRegistry
 from locator.search import Locator, Origin, OriginSource
 from locator.settings import SearchSettings, Settings
-from locator.venues import Category, Kind, LocationPrecision, Status, Venue
+from locator.venues import Category, Kind, Status, Venue
 
 GEOD = Geod(ellps="WGS84")
 
 
 def _venue(i: int, lat: float, lon: float, **kw: object) -> Venue:
-    fields: dict[str, object] = {
-        "id": f"T{i:03d}",
-        "name": f"Venue {i}",
-        "kind": Kind.SAFE_PLACE,
-        "category": Category.LIBRARY,
-        "address": "",
-        "postcode": None,
-        "latitude": lat,
-        "longitude": lon,
-        "location_precision": LocationPrecision.BUILDING,
-    }
-    fields.update(kw)
-    return Venue(**fields)  # type: ignore[arg-type]
+    return venue_at(i, lon, lat, **kw)
 
 
 def _brute_force(venues: list[Venue], lon: float, lat: float) -> tuple[list[str], np.ndarray]:
