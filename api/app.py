@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 
+from api import heap
 from api.cache import ResponseCache
 from api.errors import register_error_handlers
 from api.html import make_templates
@@ -67,7 +68,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             len(app.state.registry.current.index),
             version,
         )
-        yield
+        heap.settle()
+        try:
+            yield
+        finally:
+            heap.thaw()
 
     app = FastAPIOffline(
         title="Safe Places Locator",

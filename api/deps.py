@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 
+from api import heap
 from api.cache import ResponseCache
 from geodata.datasets import Datasets
 from geodata.resolver import LocationResolver
@@ -50,9 +51,15 @@ async def get_locator(request: Request) -> Locator:
     if version == registry.data_version:
         return registry.current
     settings: Settings = state.settings
-    return await run_in_threadpool(
-        registry.current_for, version, lambda: datasets.locator(settings)
-    )
+
+    def rebuild() -> Locator:
+        before = registry.current
+        locator = registry.current_for(version, lambda: datasets.locator(settings))
+        if locator is not before:
+            heap.settle()  # the new index is long-lived, the old one gone (api.heap)
+        return locator
+
+    return await run_in_threadpool(rebuild)
 
 
 # The version counter `PlaceStore.bump_version` moves with every committed change. Read with

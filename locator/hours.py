@@ -124,6 +124,10 @@ class OpeningHours:
     warnings: tuple[str, ...] = ()
     # Merged open intervals in minutes from Monday 00:00; an interval may end past the week's end.
     _open: tuple[tuple[int, int], ...] = field(init=False, repr=False, compare=False)
+    # `by_day`'s spans, worked out on first use: every search result shows them.
+    _days: tuple[tuple[str, ...], ...] | None = field(
+        init=False, repr=False, compare=False, default=None
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "spans", tuple(self.spans))
@@ -217,13 +221,17 @@ class OpeningHours:
 
     def by_day(self) -> list[tuple[str, list[str]]]:
         """Monday to Sunday: full day name and spans like ``"09:30-17:00"`` (none = closed)."""
-        days: list[list[TimeSpan]] = [[] for _ in range(7)]
-        for span in self.spans:
-            days[span.day].append(span)
-        return [
-            (_DAY_NAMES[i], [s.range_text() for s in sorted(spans, key=lambda s: (s.start, s.end))])
-            for i, spans in enumerate(days)
-        ]
+        found = self._days
+        if found is None:
+            days: list[list[TimeSpan]] = [[] for _ in range(7)]
+            for span in self.spans:
+                days[span.day].append(span)
+            found = tuple(
+                tuple(s.range_text() for s in sorted(spans, key=lambda s: (s.start, s.end)))
+                for spans in days
+            )
+            object.__setattr__(self, "_days", found)  # the same every time: kept
+        return [(_DAY_NAMES[i], list(spans)) for i, spans in enumerate(found)]
 
     def by_day_words(self) -> list[tuple[str, list[str]]]:
         """Like `by_day`, in the words the rest of the page uses: ``"9:30am to 5pm"``."""

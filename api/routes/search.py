@@ -192,12 +192,19 @@ async def nearest(
 
     Give one of `postcode`, `q`, or `lat` with `lon`.
     """
-    # The same search in the same minute over the same data has the same answer (api.cache):
-    # kept as the JSON sent, so a repeat costs a lookup (CachedSearchRoute looked before this
-    # ran). A new search goes to the thread pool: a place name may go to the online geocoder,
-    # if it is on. Only answers are kept, never errors.
+    # The same search over the same data has the same answer until its opening words change
+    # (api.cache): kept as the JSON sent, so a repeat costs a lookup (CachedSearchRoute looked
+    # before this ran). Only answers are kept, never errors.
     search = NearestSearch(postcode, q, lat, lon, k, kind, category, open_now, radius_m)
-    body, until = await run_in_threadpool(search.answer, request, resolver, locator, settings, now)
+    if q is not None and resolver.geocoder is not None:
+        # A place name may go to the online geocoder: wait for it in the thread pool.
+        body, until = await run_in_threadpool(
+            search.answer, request, resolver, locator, settings, now
+        )
+    else:
+        # All local, a fraction of a millisecond: quicker here than handed to a thread (and
+        # under load, dozens of threads taking turns at the GIL delay every answer).
+        body, until = search.answer(request, resolver, locator, settings, now)
     cache.put(locator, _cache_key(now, request), body, until)
     return Response(body, media_type="application/json")
 
