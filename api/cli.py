@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
-import socket
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -67,32 +66,25 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if options["workers"] == 1:
         uvicorn.run("api.app:create_app_from_env", **options)
         return 0
-    from uvicorn.supervisors import Multiprocess
+    from api.workers import SHARED_PORTS, listening_socket, run_workers, worker_sockets
 
     config = uvicorn.Config("api.app:create_app_from_env", **options)
     try:
-        sock = _listening_socket(config.host, config.port)
+        if SHARED_PORTS:
+            sockets = worker_sockets(config.host, config.port, config.workers)
+        else:
+            sockets = [listening_socket(config.host, config.port)]
     except OSError as exc:
         where = f"{config.host}:{config.port}"
         sys.stderr.write(f"Could not listen on {where}: {exc.strerror}. Is it in use?\n")
         return EXIT_DATA
-    Multiprocess(config, sockets=[sock]).run()
+    if SHARED_PORTS:
+        return run_workers(config, sockets)
+    # Without SO_REUSEPORT (not Linux or BSD): uvicorn's supervisor, one socket for all.
+    from uvicorn.supervisors import Multiprocess
+
+    Multiprocess(config, sockets=sockets).run()
     return 0
-
-
-def _listening_socket(host: str, port: int) -> socket.socket:
-    """The workers' shared socket, made as a TCP socket.
-
-    uvicorn (0.54) makes it without IPPROTO_TCP, so asyncio leaves Nagle's algorithm on for
-    its connections and every keep-alive answer waits about 40 ms for a delayed ACK
-    (uvicorn issue 3149). One worker doesn't go through this path.
-    """
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.set_inheritable(True)
-    return sock
 
 
 def _postcode(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:

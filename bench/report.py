@@ -461,7 +461,9 @@ def http_section(results: Results) -> str:
         f"when the last answer is in, for {h.duration_s:g} s after {results.config.http_warmup:g} "
         f"s of warm-up, {h.rounds} round(s) taking turns over the endpoints (the median round "
         "is shown). Postcodes are drawn at random from the live Derbyshire and Derby postcodes "
-        "in the shared data. Server and load generator share the machine's 2 cores. "
+        "in the shared data. Server and load generator share the machine's 2 cores. With 2 "
+        "workers each has its own listening socket on the port (SO_REUSEPORT: the kernel "
+        "shares the connections out between them; api/workers.py). "
         "\"÷ ceiling\" is the endpoint's requests/s over the constant-JSON endpoint's in the "
         "same round, same server, same worker count."
         + (f" {h.tool_note}" if h.tool_note else "")

@@ -117,9 +117,9 @@ def test_workers_share_a_tcp_socket() -> None:
     keep-alive answer from several workers waits for a delayed ACK)."""
     import socket
 
-    from api.cli import _listening_socket
+    from api.workers import listening_socket
 
-    sock = _listening_socket("127.0.0.1", 0)
+    sock = listening_socket("127.0.0.1", 0)
     try:
         assert sock.proto == socket.IPPROTO_TCP and sock.get_inheritable()
         assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL) == socket.IPPROTO_TCP

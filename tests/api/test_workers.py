@@ -1,0 +1,158 @@
+"""`safeplaces serve --workers N`: every worker gets a share of the connections, a worker that
+dies is replaced, and the whole server stops cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from api.workers import SHARED_PORTS, worker_sockets
+from locator.settings import Settings
+
+pytestmark = pytest.mark.skipif(not SHARED_PORTS, reason="SO_REUSEPORT is Linux and BSD only")
+
+
+def test_worker_sockets_share_one_port_and_its_connections() -> None:
+    sockets = worker_sockets("127.0.0.1", 0, 2)
+    clients: list[socket.socket] = []
+    try:
+        port = sockets[0].getsockname()[1]
+        assert port and all(s.getsockname()[1] == port for s in sockets)
+        assert all(s.proto == socket.IPPROTO_TCP and s.get_inheritable() for s in sockets)
+        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(64)]
+        taken = []
+        for sock in sockets:
+            sock.settimeout(0.5)
+            n = 0
+            try:
+                while True:
+                    sock.accept()[0].close()
+                    n += 1
+            except TimeoutError:
+                pass
+            taken.append(n)
+        # The kernel hashes each connection to a socket: all 64 on one has odds of 2**-63.
+        assert sum(taken) == 64 and min(taken) > 0, taken
+    finally:
+        for s in clients + sockets:
+            s.close()
+
+
+def test_a_port_in_use_is_refused_even_with_sharing() -> None:
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    try:
+        with pytest.raises(OSError):
+            worker_sockets("127.0.0.1", busy.getsockname()[1], 2)
+    finally:
+        busy.close()
+
+
+@pytest.fixture
+def two_workers(synthetic_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, psutil.Popen]]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "SAFEPLACES_DATA_DIR": str(synthetic_settings.data.dir),
+        "SAFEPLACES_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    log = (tmp_path / "server.log").open("w")
+    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"]
+    proc = psutil.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(lambda: len(_workers(proc)) == 2 and _ready(base), proc, tmp_path)
+        yield base, proc
+    finally:
+        if proc.is_running():
+            proc.kill()
+            for child in proc.children():
+                child.kill()
+        log.close()
+
+
+def _workers(proc: psutil.Popen) -> list[psutil.Process]:
+    """The worker processes (multiprocessing's resource tracker is a child too)."""
+    found = []
+    for child in proc.children():
+        try:
+            if "spawn_main" in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.Error:  # just ended (a zombie until its parent collects it)
+            pass
+    return found
+
+
+def _ready(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/readyz", timeout=5).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def _wait(done: object, proc: psutil.Popen, tmp_path: Path, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while not done():  # type: ignore[operator]
+        assert proc.poll() is None, (tmp_path / "server.log").read_text()
+        assert time.monotonic() < deadline, (tmp_path / "server.log").read_text()
+        time.sleep(0.2)
+
+
+def _connections_by_worker(proc: psutil.Popen, port: int) -> Counter[int]:
+    counts: Counter[int] = Counter()
+    for child in _workers(proc):
+        for c in child.net_connections("tcp"):
+            if c.status == psutil.CONN_ESTABLISHED and c.laddr and c.laddr.port == port:
+                counts[child.pid] += 1
+    return counts
+
+
+def test_connections_opened_together_are_shared_between_the_workers(
+    two_workers: tuple[str, psutil.Popen],
+) -> None:
+    base, proc = two_workers
+    port = int(base.rsplit(":", 1)[1])
+    # 32 keep-alive connections opened at once, as a load test or a busy moment opens them.
+    clients = [httpx.Client(base_url=base) for _ in range(32)]
+    try:
+        for client in clients:
+            assert client.get("/api/v1/ping").status_code == 200
+        counts = _connections_by_worker(proc, port)
+        assert sum(counts.values()) == 32 and len(counts) == 2, counts
+        assert min(counts.values()) >= 4, counts  # binomial(32, 1/2): under 4 has odds < 1e-5
+    finally:
+        for client in clients:
+            client.close()
+
+
+def test_a_worker_that_dies_is_replaced_and_the_server_stops_cleanly(
+    two_workers: tuple[str, psutil.Popen], tmp_path: Path
+) -> None:
+    base, proc = two_workers
+    first, second = _workers(proc)
+    first.kill()
+    _wait(lambda: {c.pid for c in _workers(proc)} - {first.pid, second.pid}, proc, tmp_path)
+    replacement = ({c.pid for c in _workers(proc)} - {second.pid}).pop()
+    _wait(lambda: _ready(base), proc, tmp_path)
+    # Every connection answers: none is left waiting in the dead worker's queue.
+    for _ in range(20):
+        with httpx.Client(base_url=base, timeout=30) as client:
+            assert client.get("/api/v1/places/nearest", params={"postcode": "DE4 3AG"}).is_success
+    workers = [psutil.Process(p) for p in (second.pid, replacement)]
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=60) == 0
+    assert not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
