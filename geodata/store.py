@@ -8,6 +8,7 @@ worker process can tell cheaply when its in-memory index is stale.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import sqlite3
@@ -90,33 +91,7 @@ class PlaceRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=func.now())
 
     def to_venue(self) -> Venue:
-        try:
-            hours = OpeningHours.parse(self.opening_hours or "")
-        except InvalidOpeningHours:
-            # Staff edits are validated; this only guards rows written by older code.
-            log.warning("place %s: stored opening hours could not be read", self.id)
-            hours = None
-        return Venue(
-            id=self.id,
-            name=self.name,
-            kind=Kind(self.kind),
-            category=Category(self.category),
-            address=self.address,
-            postcode=self.postcode,
-            latitude=self.latitude,
-            longitude=self.longitude,
-            location_precision=LocationPrecision(self.location_precision),
-            phone=self.phone,
-            email=self.email,
-            website=self.website,
-            opening_hours=hours,
-            accessibility_notes=self.accessibility_notes,
-            last_checked=self.last_checked,
-            status=Status(self.status),
-            verified=self.verified,
-            verification_note=self.verification_note,
-            operator=self.operator,
-        )
+        return _venue(self)
 
     @classmethod
     def from_venue(
@@ -300,6 +275,43 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+def _venue(row: Any) -> Venue:
+    """A place row (a `PlaceRow`, or a plain row of `_VENUE_COLUMNS`) as a `Venue`."""
+    try:
+        hours = OpeningHours.parse(row.opening_hours or "")
+    except InvalidOpeningHours:
+        # Staff edits are validated; this only guards rows written by older code.
+        log.warning("place %s: stored opening hours could not be read", row.id)
+        hours = None
+    return Venue(
+        id=row.id,
+        name=row.name,
+        kind=Kind(row.kind),
+        category=Category(row.category),
+        address=row.address,
+        postcode=row.postcode,
+        latitude=row.latitude,
+        longitude=row.longitude,
+        location_precision=LocationPrecision(row.location_precision),
+        phone=row.phone,
+        email=row.email,
+        website=row.website,
+        opening_hours=hours,
+        accessibility_notes=row.accessibility_notes,
+        last_checked=row.last_checked,
+        status=Status(row.status),
+        verified=row.verified,
+        verification_note=row.verification_note,
+        operator=row.operator,
+    )
+
+
+# What a Venue is made of (its fields are columns of the same names). Start-up reads every place
+# as plain rows of these: ORM objects, with their identity map and change tracking, cost seconds
+# for 100,000 places; plain rows a fraction of that.
+_VENUE_COLUMNS = tuple(getattr(PlaceRow, f.name) for f in dataclasses.fields(Venue))
+
+
 class PlaceStore:
     """Reads and writes places. Every write is audited and bumps the data version in the same
     transaction, so a change, its record and the signal to rebuild indexes are one unit."""
@@ -335,8 +347,8 @@ class PlaceStore:
     def venues(self) -> list[Venue]:
         """Every place, in any state (the index keeps only the active ones)."""
         with self.sessions() as session:
-            rows = session.scalars(select(PlaceRow).order_by(PlaceRow.id)).all()
-            return [row.to_venue() for row in rows]
+            rows = session.execute(select(*_VENUE_COLUMNS).order_by(PlaceRow.id)).all()
+            return [_venue(row) for row in rows]
 
     def rows(self) -> list[PlaceRow]:
         """Every place row, by id (for staff lists)."""
