@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from pwdlib import PasswordHash
 from sqlalchemy import (
@@ -41,8 +42,13 @@ LOCK_FOR = timedelta(minutes=15)
 TOKEN_PREFIX = "sp_"
 
 _HASHER = PasswordHash.recommended()
-# Checked against when the email is unknown, so a wrong email takes as long as a wrong password.
-_DUMMY_HASH = _HASHER.hash("not a real password, only for timing")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against when the email is unknown, so a wrong email takes as long as a wrong
+    password. Made on first use: an argon2 hash takes about 0.1 s, at every worker's start."""
+    return _HASHER.hash("not a real password, only for timing")
 
 
 class UserRow(Base):
@@ -293,7 +299,7 @@ class UserStore:
         with self._writes.begin() as session:
             row = session.scalar(select(UserRow).where(UserRow.email == email).with_for_update())
             if row is None:
-                _HASHER.verify(password, _DUMMY_HASH)
+                _HASHER.verify(password, _dummy_hash())
                 raise wrong
             if not row.active:
                 # Only someone who knows the password learns the account is disabled.

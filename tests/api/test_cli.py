@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 import io
+import logging
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import pytest
 
 from api.cli import EXIT_BAD_INPUT, EXIT_DATA, main
 from locator.settings import Settings
+
+
+@pytest.fixture(autouse=True)
+def _logging_put_back() -> Iterator[None]:
+    """`serve` sets up logging for the whole process, on this test's stderr (which pytest
+    closes afterwards): put it back, or later tests' servers would log to a closed file."""
+    names = ("", "uvicorn", "uvicorn.error", "uvicorn.access", "safeplaces", "geodata")
+    loggers = [logging.getLogger(name) for name in (*names, "locator", "api")]
+    saved = [(lg, lg.handlers[:], lg.level, lg.propagate, lg.disabled) for lg in loggers]
+    yield
+    for lg, handlers, level, propagate, disabled in saved:
+        lg.handlers[:] = handlers
+        lg.setLevel(level)
+        lg.propagate, lg.disabled = propagate, disabled
 
 
 @pytest.fixture(autouse=True)
