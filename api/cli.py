@@ -70,10 +70,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     config = uvicorn.Config("api.app:create_app_from_env", **options)
     try:
-        if SHARED_PORTS:
-            sockets = worker_sockets(config.host, config.port, config.workers)
-        else:
-            sockets = [listening_socket(config.host, config.port)]
+        sockets = (
+            worker_sockets(config.host, config.port, config.workers)
+            if SHARED_PORTS
+            else [listening_socket(config.host, config.port)]
+        )
     except OSError as exc:
         where = f"{config.host}:{config.port}"
         sys.stderr.write(f"Could not listen on {where}: {exc.strerror}. Is it in use?\n")
