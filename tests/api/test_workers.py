@@ -3,6 +3,7 @@ dies is replaced, and the whole server stops cleanly."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -78,10 +79,13 @@ def two_workers(synthetic_settings: Settings, tmp_path: Path) -> Iterator[tuple[
         _wait(lambda: len(_workers(proc)) == 2 and _ready(base), proc, tmp_path)
         yield base, proc
     finally:
-        if proc.is_running():
+        if proc.poll() is None:
+            # The workers first: once the supervisor is gone they are nobody's children.
+            for child in proc.children(recursive=True):
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    child.kill()
             proc.kill()
-            for child in proc.children():
-                child.kill()
+            proc.wait(timeout=30)
         log.close()
 
 
