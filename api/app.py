@@ -28,12 +28,12 @@ from api.routes import (
     staff_accounts,
     staff_pages,
 )
+from api.settings import Settings
 from api.static import LEAFLET_DIR, STATIC_DIR, CachedStatic, HeadAsGet, PublicCORS, SecurityHeaders
 from geodata.datasets import load_datasets
 from geodata.opendata import DatasetInfo, OpenDataCache
 from geodata.users import UserStore
 from locator.registry import LocatorRegistry
-from locator.settings import Settings
 
 log = logging.getLogger("safeplaces")
 

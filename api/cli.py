@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
+from api.settings import Settings
 from api.views import places_words
 from geodata.areas import Areas, load_area_names
 from geodata.datasets import (
@@ -32,7 +33,6 @@ from locator.accounts import Role
 from locator.errors import DataError, SafePlacesError, UnknownPostcode
 from locator.hours import LONDON, describe_unknown
 from locator.index import VenueFilter, VenueMatch
-from locator.settings import Settings
 from locator.venues import Kind
 
 EXIT_BAD_INPUT = 2
@@ -326,7 +326,7 @@ def _report(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         datasets = load_datasets(settings)
         if args.kind == "coverage":
             coverage = reports.build_coverage(datasets, settings, progress=progress)
-            files = reports.write_coverage(coverage, folder, settings, progress)
+            files = reports.write_coverage(coverage, folder, settings, settings.pages, progress)
             rec = coverage.recruitment
             lines = [
                 f"{rec.before_pct:.1f}% of {rec.postcodes:,} postcodes are within "
@@ -335,7 +335,7 @@ def _report(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
             ]
         else:
             quality = reports.build_quality(datasets, progress=progress)
-            files = reports.write_quality(quality, folder, settings, progress)
+            files = reports.write_quality(quality, folder, settings, settings.pages, progress)
             lines = [
                 f"{r['description']}: {r['places']} of {r['of']} places"
                 for r in quality.summary.to_dict(orient="records")

@@ -11,13 +11,13 @@ from sqlalchemy import Engine
 
 from api import heap
 from api.cache import ResponseCache
+from api.settings import Settings
 from geodata.datasets import Datasets
 from geodata.resolver import LocationResolver
 from geodata.store import MetaRow
 from locator.hours import LONDON
 from locator.registry import LocatorRegistry
 from locator.search import Locator
-from locator.settings import Settings
 
 # The dependencies that only read app state are `async def`: FastAPI runs a plain `def`
 # dependency in its thread pool, and the hand-over costs more than the work.

@@ -13,8 +13,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.contacts import DEFAULT_CONTACTS, load_contacts
+from api.settings import Settings
 from api.views import places_words
-from locator.settings import Settings
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 

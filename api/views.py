@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from api.contacts import value_digits
+from api.settings import PagesSettings
 from locator.hours import describe_unknown
 from locator.index import VenueMatch
-from locator.settings import PagesSettings
 from locator.venues import Category, Venue
 
 _METRES_PER_MILE = 1609.344

@@ -8,12 +8,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from api.settings import Settings
 from bench.timing import Timing, interleaved
 from geodata.candidates import load_candidates
 from geodata.datasets import load_datasets
 from geodata.reports import build_coverage, service_postcodes
 from locator import coverage
-from locator.settings import DataSettings, Settings
+from locator.settings import DataSettings
 
 WHOLE = "build_coverage (everything)"
 POSTCODES = "read the postcodes"

@@ -9,10 +9,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from api.settings import Settings
 from geodata.gazetteer import Gazetteer
 from geodata.venues import load_safe_places
 from locator.geo import bng_to_wgs84
-from locator.settings import Settings
 from locator.venues import Category, Kind, LocationPrecision, Venue
 
 DERBYSHIRE_POSTCODES = "postcodes_derbyshire.csv.gz"

@@ -55,11 +55,11 @@ def _env(folder: Path) -> dict[str, str]:
 
 def _prepare(folder: Path, places: int, seed: int) -> int:
     """The gazetteer cache and a database of `places` synthetic venues; the postcode count."""
+    from api.settings import Settings
     from bench import data
     from geodata.gazetteer import Gazetteer
     from geodata.store import PlaceStore
     from geodata.venues import VenueDataset
-    from locator.settings import Settings
 
     gb = data.gb_postcode_frame()
     venues = data.synthetic_venues(gb, places, seed, 200.0)

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.settings import Settings
 from bench.timing import Timing, gc_paused
-from locator.settings import Settings
 
 RESULTS_URL = "/find?q=DE4%203AG&k=10"
 _ASSET = re.compile(r'<(?:script|link)[^>]+(?:src|href)="(/static/[^"]+)"')

@@ -20,7 +20,7 @@ from locator.area import ServiceArea
 from locator.geo import bng_to_wgs84
 from locator.index import VenueIndex
 from locator.search import Locator
-from locator.settings import Settings
+from locator.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ class Datasets:
         """(code, "Name (code)") for every local authority staff can be given, by name."""
         return self.areas.choices(self.gazetteer.local_authority_codes())
 
-    def resolver(self, settings: Settings) -> LocationResolver:
+    def resolver(self, settings: ServiceSettings) -> LocationResolver:
         geocoder = None
         if settings.geocoder.enabled:
             # Prefer results around the service area: its bounding box as Nominatim's viewbox.
@@ -49,13 +49,15 @@ class Datasets:
             self.gazetteer, self.places, geocoder, area_name=settings.search.area_name
         )
 
-    def locator(self, settings: Settings) -> Locator:
+    def locator(self, settings: ServiceSettings) -> Locator:
         """A new locator over the places as the database holds them now."""
         index = VenueIndex(self.store.venues(), settings.search.walking_speed_kmh)
         return Locator(index, self.area, settings.search)
 
 
-def load_venue_files(settings: Settings, gazetteer: Gazetteer, places: PlaceNames) -> VenueDataset:
+def load_venue_files(
+    settings: ServiceSettings, gazetteer: Gazetteer, places: PlaceNames
+) -> VenueDataset:
     """The venues and police offices as the open-data files describe them, validated."""
     data = settings.data
     return merge(
@@ -64,7 +66,7 @@ def load_venue_files(settings: Settings, gazetteer: Gazetteer, places: PlaceName
     )
 
 
-def open_store(settings: Settings) -> PlaceStore:
+def open_store(settings: ServiceSettings) -> PlaceStore:
     """The place database, migrated to the current schema."""
     return PlaceStore.open(settings.database)
 
@@ -77,13 +79,13 @@ def area_of(gazetteer: Gazetteer, postcode: str | None) -> str | None:
     return found.local_authority_code if found else None
 
 
-def open_users(settings: Settings) -> UserStore:
+def open_users(settings: ServiceSettings) -> UserStore:
     """Staff accounts, in the same database as the places."""
     store = open_store(settings)
     return UserStore(store.engine, store.writer)
 
 
-def load_datasets(settings: Settings) -> Datasets:
+def load_datasets(settings: ServiceSettings) -> Datasets:
     """Read and validate everything; raise `DataError` for a file that can't be used at all.
 
     On the first start the database is created and seeded from the open-data files; after

@@ -38,7 +38,7 @@ from sqlalchemy import func, select
 from geodata.store import MetaRow, PlaceRow, PlaceStore
 from locator.features import PUBLIC_FIELDS, public_record
 from locator.geo import WGS84
-from locator.settings import Settings
+from locator.settings import ServiceSettings
 from locator.venues import Status, Venue
 
 LAYER: Final = "places"
@@ -83,7 +83,7 @@ class DatasetInfo:
     attribution: tuple[str, ...]
 
     @classmethod
-    def of(cls, settings: Settings) -> DatasetInfo:
+    def of(cls, settings: ServiceSettings) -> DatasetInfo:
         """From the settings the about page uses, so the attribution is written once."""
         return cls(
             title=f"Safe Places and police enquiry offices in {settings.search.area_name}",

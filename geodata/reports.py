@@ -41,7 +41,7 @@ from locator.coverage import (
 )
 from locator.errors import DataError
 from locator.geo import wgs84_to_bng
-from locator.settings import Settings
+from locator.settings import ServiceSettings
 from locator.venues import Kind, Venue
 from maps.coverage import (
     MapParts,
@@ -57,6 +57,7 @@ from maps.coverage import (
     report_page,
     walk_label,
 )
+from maps.tiles import TileSettings
 
 # Called with the name of each step as it starts (a progress bar, or nothing).
 Progress = Callable[[str], None]
@@ -90,7 +91,7 @@ def _read_postcode_file(path: Path) -> pd.DataFrame:
     raise DataError(f"postcode file must be CSV or Parquet: {path.name}")
 
 
-def service_postcodes(settings: Settings, area: ServiceArea) -> pd.DataFrame:
+def service_postcodes(settings: ServiceSettings, area: ServiceArea) -> pd.DataFrame:
     """Every live postcode whose centroid is inside the service area (`POSTCODE_COLUMNS`).
 
     Read from the postcode file itself rather than the gazetteer: the gazetteer answers one
@@ -141,7 +142,7 @@ def service_postcodes(settings: Settings, area: ServiceArea) -> pd.DataFrame:
     return inside_table.sort_values("postcode", kind="stable").reset_index(drop=True)
 
 
-def local_authority_names(settings: Settings) -> dict[str, str]:
+def local_authority_names(settings: ServiceSettings) -> dict[str, str]:
     """Local authority names by ONS code, from the place-name file."""
     return load_area_names(settings.data.path(settings.data.places_file))
 
@@ -214,7 +215,7 @@ class CoverageReport:
 
 
 def build_coverage(
-    datasets: Datasets, settings: Settings, k: int = 20, progress: Progress = _quiet
+    datasets: Datasets, settings: ServiceSettings, k: int = 20, progress: Progress = _quiet
 ) -> CoverageReport:
     """Coverage of every live postcode in the service area, and the top `k` places to recruit.
 
@@ -259,12 +260,12 @@ def build_coverage(
     )
 
 
-def coverage_map(report: CoverageReport, settings: Settings) -> ReportMap:
+def coverage_map(report: CoverageReport, tiles: TileSettings) -> ReportMap:
     """The gap map (a folium map: shows itself in a notebook)."""
     return gap_map(
         report.postcodes,
         report.area.geometry,
-        settings.pages,
+        tiles,
         places=place_points(report.venues),
         picks=pick_points(report.recruitment.picks, report.recruitment.radius_m),
         thresholds=report.thresholds,
@@ -284,11 +285,15 @@ COVERAGE_FILES: Final = {
 
 
 def write_coverage(
-    report: CoverageReport, out: Path, settings: Settings, progress: Progress = _quiet
+    report: CoverageReport,
+    out: Path,
+    settings: ServiceSettings,
+    tiles: TileSettings,
+    progress: Progress = _quiet,
 ) -> list[Path]:
     """The CSV files and `coverage.html` in `out` (which must exist). Returns their paths."""
     progress(COVERAGE_STEPS[4])
-    m = coverage_map(report, settings)
+    m = coverage_map(report, tiles)
     page = report_page(
         "Safe Places coverage",
         _coverage_intro(report),
@@ -587,7 +592,7 @@ def build_quality(
     return QualityReport(places, issues, summary(issues, places), datasets.area, today)
 
 
-def quality_map(report: QualityReport, settings: Settings) -> ReportMap:
+def quality_map(report: QualityReport, tiles: TileSettings) -> ReportMap:
     """Places with at least one problem, each popup listing its problems."""
     reasons: dict[str, list[str]] = {}
     for r in report.issues.to_dict(orient="records"):
@@ -607,7 +612,7 @@ def quality_map(report: QualityReport, settings: Settings) -> ReportMap:
     ]
     return places_map(
         report.area.geometry,
-        settings.pages,
+        tiles,
         points,
         "Places to fix or check (the number is how many problems)",
     )
@@ -621,11 +626,15 @@ QUALITY_FILES: Final = {
 
 
 def write_quality(
-    report: QualityReport, out: Path, settings: Settings, progress: Progress = _quiet
+    report: QualityReport,
+    out: Path,
+    settings: ServiceSettings,
+    tiles: TileSettings,
+    progress: Progress = _quiet,
 ) -> list[Path]:
     """`quality_summary.csv`, `quality_issues.csv` and `quality.html` in `out`."""
     progress(QUALITY_STEPS[1])
-    parts = map_parts(quality_map(report, settings))
+    parts = map_parts(quality_map(report, tiles))
     page = report_page(
         "Safe Places data quality",
         _quality_intro(report),

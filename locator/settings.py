@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, HttpUrl, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -73,6 +71,12 @@ class SearchSettings(BaseModel):
     # Beyond the service area we still answer, but only with places this close.
     outside_area_max_distance_m: float = Field(default=20_000, gt=0)
     max_radius_m: float = Field(default=100_000, gt=0)
+    # "About a 15-minute walk": how far the nearest Safe Place open now is looked for.
+    open_now_walk_minutes: int = Field(default=15, ge=1, le=120)
+
+    @property
+    def open_now_walk_m(self) -> float:
+        return self.open_now_walk_minutes * self.walking_speed_kmh * 1000 / 60
 
     @model_validator(mode="after")
     def _k_limits(self) -> SearchSettings:
@@ -100,74 +104,11 @@ class GeocoderSettings(BaseModel):
         return value
 
 
-class PagesSettings(BaseModel):
-    """The public pages: map tiles, help contacts, the exit button and directions links."""
+class ServiceSettings(BaseSettings):
+    """What the domain and the data need, e.g. ``SAFEPLACES_DATA_DIR``.
 
-    # Tiles are the one thing the pages fetch from elsewhere; point this at your own server
-    # (or a local stub in tests). OpenStreetMap's tile policy asks for its attribution.
-    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-    tile_attribution: str = (
-        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
-    )
-    tile_max_zoom: int = Field(default=19, ge=1, le=22)
-    # The deployment's own help contacts (TOML); the packaged default is Derbyshire's.
-    contacts_file: Path | None = None
-    # Where "Exit this page" goes: a neutral, common site.
-    exit_url: str = "https://www.bbc.co.uk/weather"
-    # A route to a place in the visitor's own maps app or site; {lat} and {lon} are filled in.
-    directions_url: str = (
-        "https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot&route=%3B{lat}%2C{lon}"
-    )
-    # "About a 15-minute walk": how far the open-now box looks.
-    open_now_walk_minutes: int = Field(default=15, ge=1, le=120)
-
-    @field_validator("tile_url")
-    @classmethod
-    def _tile_template(cls, value: str) -> str:
-        if not all(part in value for part in ("{z}", "{x}", "{y}")):
-            raise ValueError("tile_url must contain {z}, {x} and {y}")
-        return value
-
-
-# The council's and the police's own sites: they may frame the map and call the public API
-# from their pages out of the box. Set your partners' origins in SAFEPLACES_PARTNERS__….
-DEFAULT_PARTNER_ORIGINS = ["https://www.derbyshire.gov.uk", "https://www.derbyshire.police.uk"]
-
-
-def _origin(value: str) -> str:
-    """``https://host[:port]`` and nothing else: a browser compares origins exactly."""
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"{value!r} is not an origin like https://www.example.org")
-    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
-        raise ValueError(f"{value!r} must be just an origin like https://www.example.org")
-    return f"{parts.scheme}://{parts.netloc.lower()}"
-
-
-class PartnerSettings(BaseModel):
-    """Partner sites: which may frame `/embed`, and which may call the public JSON API."""
-
-    frame_origins: list[str] = Field(default_factory=lambda: list(DEFAULT_PARTNER_ORIGINS))
-    cors_origins: list[str] = Field(default_factory=lambda: list(DEFAULT_PARTNER_ORIGINS))
-    # How partners ask to be added, shown on the embed code page (an email address or a URL).
-    contact: str = ""
-
-    @field_validator("frame_origins", "cors_origins")
-    @classmethod
-    def _origins(cls, values: list[str]) -> list[str]:
-        return list(dict.fromkeys(_origin(v) for v in values))
-
-
-class ServerSettings(BaseModel):
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
-    workers: int = Field(default=1, ge=1)
-    environment: Literal["development", "production", "test"] = "development"
-    log_level: Literal["debug", "info", "warning", "error"] = "info"
-
-
-class Settings(BaseSettings):
-    """Everything configurable, e.g. ``SAFEPLACES_DATA_DIR`` or ``SAFEPLACES_GEOCODER__ENABLED``."""
+    The web app's own settings (pages, partners, server) extend this in `api.settings`.
+    """
 
     model_config = SettingsConfigDict(
         env_prefix="SAFEPLACES_",
@@ -178,9 +119,6 @@ class Settings(BaseSettings):
     data: DataSettings = Field(default_factory=DataSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
     geocoder: GeocoderSettings = Field(default_factory=GeocoderSettings)
-    pages: PagesSettings = Field(default_factory=PagesSettings)
-    partners: PartnerSettings = Field(default_factory=PartnerSettings)
-    server: ServerSettings = Field(default_factory=ServerSettings)
     # Flat aliases for the settings people set most.
     data_dir: Path | None = None
     cache_dir: Path | None = None
@@ -189,7 +127,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
 
     @model_validator(mode="after")
-    def _apply_aliases(self) -> Settings:
+    def _apply_aliases(self) -> ServiceSettings:
         if self.data_dir is not None:
             self.data.dir = self.data_dir
         if self.cache_dir is not None:

@@ -31,8 +31,8 @@ from shapely.geometry.base import BaseGeometry
 from locator.coverage import THRESHOLDS_M, bands, distance_grid
 from locator.geo import bng_to_wgs84
 from locator.index import walk_minutes
-from locator.settings import PagesSettings
 from maps.render import _js_literal, base_map, latlon
+from maps.tiles import TileSettings
 
 _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -231,7 +231,7 @@ def _popup(title: str, lines: Sequence[str]) -> str:
     return _TEMPLATES.get_template("report_popup.html").render(title=title, lines=lines)
 
 
-def _base_map(area_bng: BaseGeometry, pages: PagesSettings) -> ReportMap:
+def _base_map(area_bng: BaseGeometry, pages: TileSettings) -> ReportMap:
     minx, miny, maxx, maxy = area_bng.bounds
     west, south = bng_to_wgs84(minx, miny)
     east, north = bng_to_wgs84(maxx, maxy)
@@ -341,7 +341,7 @@ def _markers(points: Sequence[PlacePoint]) -> list[ReportMarker]:
 def gap_map(
     table: pd.DataFrame,
     area_bng: BaseGeometry,
-    pages: PagesSettings,
+    pages: TileSettings,
     places: Sequence[PlacePoint] = (),
     picks: Sequence[PlacePoint] = (),
     cell_m: float = 500,
@@ -383,7 +383,7 @@ def gap_map(
 
 
 def places_map(
-    area_bng: BaseGeometry, pages: PagesSettings, points: Sequence[PlacePoint], name: str
+    area_bng: BaseGeometry, pages: TileSettings, points: Sequence[PlacePoint], name: str
 ) -> ReportMap:
     """Places as markers over the service area: for the data-quality report."""
     m = _base_map(area_bng, pages)

@@ -19,8 +19,8 @@ from markupsafe import Markup
 
 from locator.index import VenueMatch
 from locator.search import Origin
-from locator.settings import PagesSettings
 from locator.venues import Kind, Venue
+from maps.tiles import TileSettings
 
 _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -120,7 +120,7 @@ def _kind(venue: Venue) -> str:
 def base_map(
     center: list[float],
     zoom: int,
-    pages: PagesSettings,
+    pages: TileSettings,
     map_class: type[folium.Map] = LocalMap,
     prefer_canvas: bool = False,
 ) -> folium.Map:
@@ -164,7 +164,7 @@ def results_map(
     origin: Origin,
     places: list[VenueMatch],
     police: VenueMatch | None,
-    pages: PagesSettings,
+    pages: TileSettings,
     distances: list[str] | None = None,
 ) -> MapParts:
     """The searched place, numbered Safe Places (1, 2, …) and the police office ("P")."""
@@ -191,7 +191,7 @@ def results_map(
 
 
 def area_map(
-    bbox: tuple[float, float, float, float], places: list[Venue], pages: PagesSettings
+    bbox: tuple[float, float, float, float], places: list[Venue], pages: TileSettings
 ) -> MapParts:
     """Numbered places (1, 2, …) in a lon/lat box (min_lon, min_lat, max_lon, max_lat), the
     map fitted to the box."""
@@ -204,7 +204,7 @@ def area_map(
     return _parts(m)
 
 
-def place_map(venue: Venue, pages: PagesSettings) -> MapParts:
+def place_map(venue: Venue, pages: TileSettings) -> MapParts:
     """A small map of one place."""
     m = base_map(latlon(venue.longitude, venue.latitude), 16, pages)
     PlaceMarkers([_marker("1", venue, _kind(venue))]).add_to(m)

@@ -10,7 +10,8 @@ import pytest
 from postgres import PostgresServer, PostgresUnavailable
 from synthetic import write_synthetic_data
 
-from locator.settings import DataSettings, Settings, default_data_dir
+from api.settings import Settings
+from locator.settings import DataSettings, default_data_dir
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 import uvicorn
 from fastapi import FastAPI
 
-from locator.settings import Settings
+from api.settings import Settings
 
 STARTUP_TIMEOUT_S = 60
 

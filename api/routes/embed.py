@@ -19,13 +19,13 @@ from api.deps import LocatorDep, NowDep, ResolverDep, SettingsDep
 from api.html import render
 from api.params import kinds_and_categories, parse_bbox
 from api.routes.pages import origin_of
+from api.settings import Settings
 from api.views import PlaceView, place_view
 from geodata.placenames import PlaceName
 from geodata.resolver import Choices
 from locator.errors import InvalidParameter, SafePlacesError
 from locator.index import VenueFilter
 from locator.search import Locator
-from locator.settings import Settings
 from locator.venues import Category, Kind
 from maps.render import MapParts, area_map, results_map
 

@@ -39,6 +39,7 @@ from api.ogc_schemas import (
     SpatialExtent,
     openapi_document,
 )
+from api.settings import Settings
 from locator.errors import BadQueryParameter
 from locator.features import (
     COLLECTIONS,
@@ -56,7 +57,6 @@ from locator.features import (
     public_record,
 )
 from locator.index import VenueIndex
-from locator.settings import Settings
 from locator.venues import Venue
 
 router = APIRouter(prefix="/ogc", tags=["ogc"])

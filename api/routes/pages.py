@@ -15,13 +15,13 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import LocatorDep, NowDep, ResolverDep, SettingsDep
 from api.html import render
+from api.settings import Settings
 from api.views import place_view
 from geodata.placenames import PlaceName
 from geodata.resolver import Choices
 from locator.errors import InvalidParameter, PlaceNotFound, SafePlacesError
 from locator.index import VenueFilter
 from locator.search import Origin
-from locator.settings import Settings
 from locator.venues import Kind
 from maps.render import place_map, results_map
 
@@ -93,7 +93,7 @@ def _results(
 ) -> HTMLResponse:
     pages = settings.pages
     result = locator.nearest(origin, k)
-    walk_m = pages.open_now_walk_minutes * settings.search.walking_speed_kmh * 1000 / 60
+    walk_m = settings.search.open_now_walk_m
     open_filter = VenueFilter.of([Kind.SAFE_PLACE], open_at=now)
     nearest_open = locator.index.nearest(
         origin.longitude, origin.latitude, 1, open_filter, max_distance_m=walk_m
@@ -119,7 +119,7 @@ def _results(
             "places": places,
             "police": police_view,
             "open_now": open_view,
-            "open_minutes": pages.open_now_walk_minutes,
+            "open_minutes": settings.search.open_now_walk_minutes,
             "map": map_parts,
             "more_url": _more_url(request, k),
         },

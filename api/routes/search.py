@@ -25,13 +25,13 @@ from api.deps import (
 )
 from api.params import kinds_and_categories, only_once
 from api.schemas import ChoiceOut, NearestOut, OriginOut, PlaceNameOut, PostcodeOut, SearchOut
+from api.settings import Settings
 from geodata.postcodes import PostcodeDistrict, parse_postcode_or_district
 from geodata.resolver import Choices, LocationResolver
 from locator.errors import InvalidParameter, UnknownPostcode
 from locator.hours import LONDON
 from locator.index import VenueFilter
 from locator.search import Locator, NearestResult, Origin
-from locator.settings import Settings
 from locator.venues import Kind
 
 router = APIRouter(prefix="/api/v1", tags=["search"])

@@ -18,6 +18,7 @@ from starlette.datastructures import UploadFile
 from api.auth import UsersDep, may_edit
 from api.html import render
 from api.routes.staff import StaffPlaceOut, checker_of, select_places, store_of
+from api.settings import Settings
 from api.views import places_words
 from geodata.importer import ImportPlan, RowError, plan_import, read_table
 from geodata.store import PlaceRow
@@ -35,7 +36,6 @@ from locator.errors import (
     StaleEdit,
 )
 from locator.hours import LONDON, OpeningHours
-from locator.settings import Settings
 from locator.venues import Category, Kind, LocationPrecision, Status, Venue
 from maps.render import place_map
 

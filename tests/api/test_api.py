@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.deps import get_now
 from api.schemas import NearestOut, PlaceOut, PostcodeOut, ReadyOut, SearchOut
+from api.settings import Settings
 from locator.hours import LONDON
-from locator.settings import Settings
 
 # A Tuesday at 10:00: Matlock Library (S1) is open, the others are not.
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from api.cli import EXIT_BAD_INPUT, EXIT_DATA, main
-from locator.settings import Settings
+from api.settings import Settings
 
 
 @pytest.fixture(autouse=True)

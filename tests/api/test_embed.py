@@ -13,8 +13,8 @@ from pydantic import ValidationError
 
 from api.app import create_app
 from api.deps import get_now
+from api.settings import PagesSettings, PartnerSettings, Settings
 from locator.hours import LONDON
-from locator.settings import PagesSettings, PartnerSettings, Settings
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)  # a Tuesday morning
 HTML = {"accept": "text/html"}

@@ -9,7 +9,7 @@ import weakref
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from locator.settings import Settings
+from api.settings import Settings
 from locator.venues import Status
 
 

@@ -29,10 +29,10 @@ from api.ogc_schemas import (
     LandingPage,
 )
 from api.schemas import PlaceOut
+from api.settings import Settings
 from geodata.store import PlaceStore
 from locator.features import MAX_LIMIT, PUBLIC_FIELDS
 from locator.hours import LONDON
-from locator.settings import Settings
 from locator.venues import Kind, Status
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)

@@ -20,10 +20,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.settings import Settings
 from geodata.opendata import DatasetInfo, OpenDataCache, to_csv, to_geojson, to_gpkg
 from geodata.store import PlaceStore
 from locator.features import PUBLIC_FIELDS
-from locator.settings import Settings
 from locator.venues import Category, Kind, LocationPrecision, Status, Venue
 
 DOWNLOADS = "/api/v1/downloads"

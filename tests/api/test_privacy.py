@@ -16,7 +16,7 @@ from fastapi import APIRouter
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from locator.settings import Settings
+from api.settings import Settings
 
 SECRETS = ["DE4 3AG", "DE43AG", "DE4%203AG", "53.1234", "-1.5678", "Matlock", "matlock", "S1"]
 

@@ -13,10 +13,10 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.cache import ResponseCache
 from api.deps import get_now
+from api.settings import Settings
 from geodata.users import UserStore
 from locator.accounts import Role
 from locator.hours import LONDON
-from locator.settings import Settings
 
 # A Tuesday: Matlock Library (S1) is open 09:00-17:00.
 OPEN = datetime(2026, 11, 24, 16, 58, 10, tzinfo=LONDON)

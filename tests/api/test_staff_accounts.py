@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.settings import Settings
 from geodata.users import UserStore
 from locator.accounts import Role, StaffUser
-from locator.settings import Settings
 
 PASSWORD = "correct horse battery"
 NEW = "a brand new passphrase"

@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.settings import Settings
 from geodata.users import LOCK_AFTER, UserStore
 from locator.accounts import Role
-from locator.settings import Settings
 
 PASSWORD = "correct horse battery"
 HTML = {"accept": "text/html"}

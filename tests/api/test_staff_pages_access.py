@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from api.app import create_app
+from api.settings import Settings
 from geodata.users import UserStore
 from locator.accounts import Role
-from locator.settings import Settings
 
 PASSWORD = "correct horse battery"
 HTML = {"accept": "text/html"}

@@ -18,8 +18,8 @@ import httpx
 import psutil
 import pytest
 
+from api.settings import Settings
 from api.workers import SHARED_PORTS, worker_sockets
-from locator.settings import Settings
 
 pytestmark = pytest.mark.skipif(not SHARED_PORTS, reason="SO_REUSEPORT is Linux and BSD only")
 

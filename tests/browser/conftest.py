@@ -40,8 +40,9 @@ from synthetic import write_synthetic_data
 
 from api.app import create_app
 from api.deps import get_now
+from api.settings import PagesSettings, PartnerSettings, Settings
 from locator.hours import LONDON
-from locator.settings import DataSettings, PagesSettings, PartnerSettings, Settings
+from locator.settings import DataSettings
 
 # A Tuesday morning: Matlock Library (Mon-Fri 09:00-17:00) is open, so pages are stable.
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
+from api.settings import Settings
 from geodata.datasets import load_datasets
 from geodata.store import PlaceStore
 from locator.errors import PlaceInvalid, PlaceNotFound, StaleEdit
-from locator.settings import Settings
 from locator.venues import Status
 
 

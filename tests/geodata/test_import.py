@@ -18,12 +18,12 @@ import pytest
 from shapely.geometry import Point
 
 from api.cli import main
+from api.settings import Settings
 from geodata.datasets import Datasets, load_datasets
 from geodata.export import export_places
 from geodata.importer import ImportPlan, plan_import, read_table
 from geodata.validation import PlaceChecker
 from locator.errors import PlaceInvalid
-from locator.settings import Settings
 from locator.venues import Status
 
 HEADER = "external_ref,name,category,postcode,phone,opening_hours\n"
@@ -152,7 +152,7 @@ def test_kill_9_during_an_import_leaves_the_database_valid_and_unchanged(
         from geodata.datasets import load_datasets
         from geodata.importer import plan_import, read_table
         from geodata.validation import PlaceChecker
-        from locator.settings import Settings
+        from api.settings import Settings
         settings = Settings.model_validate_json({settings.model_dump_json()!r})
         ds = load_datasets(settings)
         plan = plan_import(read_table(__import__("pathlib").Path({str(path)!r})), ds.store,

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from pydantic import HttpUrl
 
+from api.settings import Settings
 from geodata.datasets import load_datasets
 from geodata.geocoder import OnlineGeocoder
 from geodata.resolver import Choices, LocationResolver
@@ -23,7 +24,7 @@ from locator.errors import (
     UnknownPostcode,
 )
 from locator.search import OriginSource
-from locator.settings import GeocoderSettings, Settings
+from locator.settings import GeocoderSettings
 
 
 @pytest.fixture(scope="module")

@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, inspect, text
 
 from api.app import create_app
+from api.settings import Settings
 from geodata.datasets import load_datasets, load_venue_files, open_store
 from geodata.gazetteer import Gazetteer
 from geodata.placenames import PlaceNames
 from geodata.store import MIGRATIONS, make_engine, migrate
-from locator.settings import Settings
 from locator.venues import Status
 
 

@@ -2,11 +2,11 @@ from pathlib import Path
 
 from synthetic import VENUES, VENUES_HEADER
 
+from api.settings import Settings
 from geodata.datasets import load_datasets, load_venue_files
 from geodata.gazetteer import Gazetteer
 from geodata.placenames import PlaceNames
 from geodata.venues import load_police_offices, load_safe_places
-from locator.settings import Settings
 from locator.venues import Category, Kind, LocationPrecision
 
 

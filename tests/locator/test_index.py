@@ -10,12 +10,13 @@ import pytest
 from pyproj import Geod
 from synthetic import venue_at
 
+from api.settings import Settings
 from geodata.datasets import load_datasets, load_venue_files
 from locator.hours import LONDON, OpeningHours
 from locator.index import VenueFilter, VenueIndex, walk_minutes
 from locator.registry import LocatorRegistry
 from locator.search import Locator, Origin, OriginSource
-from locator.settings import SearchSettings, Settings
+from locator.settings import SearchSettings
 from locator.venues import Category, Kind, Status, Venue
 
 GEOD = Geod(ellps="WGS84")

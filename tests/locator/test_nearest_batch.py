@@ -7,10 +7,10 @@ from datetime import datetime
 import numpy as np
 import pytest
 
+from api.settings import Settings
 from geodata.datasets import load_datasets, load_venue_files
 from locator.hours import LONDON, OpeningHours
 from locator.index import VenueFilter, VenueIndex
-from locator.settings import Settings
 from locator.venues import Category, Kind, LocationPrecision, Venue
 
 FILTERS = [

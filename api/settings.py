@@ -1,0 +1,71 @@
+"""The web app's settings: the service's own (`locator.settings`) plus pages, partners and
+the server, read from the same ``SAFEPLACES_*`` environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, Field, field_validator
+
+from locator.settings import ServiceSettings
+from maps.tiles import TileSettings
+
+
+class PagesSettings(TileSettings):
+    """The public pages: map tiles, help contacts, the exit button and directions links."""
+
+    # The deployment's own help contacts (TOML); the packaged default is Derbyshire's.
+    contacts_file: Path | None = None
+    # Where "Exit this page" goes: a neutral, common site.
+    exit_url: str = "https://www.bbc.co.uk/weather"
+    # A route to a place in the visitor's own maps app or site; {lat} and {lon} are filled in.
+    directions_url: str = (
+        "https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot&route=%3B{lat}%2C{lon}"
+    )
+
+
+# The council's and the police's own sites: they may frame the map and call the public API
+# from their pages out of the box. Set your partners' origins in SAFEPLACES_PARTNERS__….
+DEFAULT_PARTNER_ORIGINS = ["https://www.derbyshire.gov.uk", "https://www.derbyshire.police.uk"]
+
+
+def _origin(value: str) -> str:
+    """``https://host[:port]`` and nothing else: a browser compares origins exactly."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{value!r} is not an origin like https://www.example.org")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        raise ValueError(f"{value!r} must be just an origin like https://www.example.org")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+class PartnerSettings(BaseModel):
+    """Partner sites: which may frame `/embed`, and which may call the public JSON API."""
+
+    frame_origins: list[str] = Field(default_factory=lambda: list(DEFAULT_PARTNER_ORIGINS))
+    cors_origins: list[str] = Field(default_factory=lambda: list(DEFAULT_PARTNER_ORIGINS))
+    # How partners ask to be added, shown on the embed code page (an email address or a URL).
+    contact: str = ""
+
+    @field_validator("frame_origins", "cors_origins")
+    @classmethod
+    def _origins(cls, values: list[str]) -> list[str]:
+        return list(dict.fromkeys(_origin(v) for v in values))
+
+
+class ServerSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1)
+    environment: Literal["development", "production", "test"] = "development"
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+
+class Settings(ServiceSettings):
+    """Everything configurable, e.g. ``SAFEPLACES_DATA_DIR`` or ``SAFEPLACES_PAGES__TILE_URL``."""
+
+    pages: PagesSettings = Field(default_factory=PagesSettings)
+    partners: PartnerSettings = Field(default_factory=PartnerSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
