@@ -24,16 +24,17 @@ from geodata.datasets import (
     open_users,
 )
 from geodata.export import export_places
-from geodata.gazetteer import Gazetteer
+from geodata.gazetteer import DistrictLocation, Gazetteer
 from geodata.importer import plan_import, read_table
 from geodata.placenames import PlaceName, PlaceNames
-from geodata.postcodes import PostcodeDistrict, parse_postcode_or_district
+from geodata.resolver import LocationResolver
 from geodata.validation import PlaceChecker
 from locator.accounts import Role
-from locator.errors import DataError, SafePlacesError, UnknownPostcode
+from locator.errors import DataError, SafePlacesError
 from locator.hours import LONDON, describe_unknown
-from locator.index import VenueFilter, VenueMatch
-from locator.venues import Kind
+from locator.index import VenueMatch
+from locator.origin import Choices
+from locator.search import SearchRequest, search
 
 EXIT_BAD_INPUT = 2
 EXIT_DATA = 3
@@ -91,19 +92,15 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 def _postcode(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     data = settings.data
     gazetteer = Gazetteer.load(data.path(data.postcodes_file), data.cache_dir)
-    parsed = parse_postcode_or_district(args.postcode)
-    if isinstance(parsed, PostcodeDistrict):
-        district = gazetteer.district(parsed)
-        if district is None:
-            raise UnknownPostcode(
-                f"We couldn't find the postcode area {parsed}. Please check it and try again."
-            )
+    # Only the postcode lookup: no place names needed.
+    resolver = LocationResolver(gazetteer, PlaceNames([]), area_name=settings.search.area_name)
+    found = resolver.locate(args.postcode)
+    if isinstance(found, DistrictLocation):
         out.write(
-            f"{parsed}  {district.latitude:.6f}, {district.longitude:.6f}"
-            f"  (middle of {district.postcode_count} postcodes)\n"
+            f"{found.district}  {found.latitude:.6f}, {found.longitude:.6f}"
+            f"  (middle of {found.postcode_count} postcodes)\n"
         )
         return 0
-    found = gazetteer.lookup(parsed)
     note = "  (no longer in use)" if found.terminated else ""
     out.write(f"{found.postcode}  {found.latitude:.6f}, {found.longitude:.6f}{note}\n")
     return 0
@@ -130,13 +127,12 @@ def _table(rows: list[list[str]], out: TextIO) -> None:
 
 def _nearest(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     datasets: Datasets = load_datasets(settings)
-    resolver = datasets.resolver(settings)
-    locator = datasets.locator(settings)
-    origin = resolver.resolve_one(args.query)
     now = datetime.now(LONDON)
-    filter = VenueFilter.of([Kind.SAFE_PLACE], open_at=now if args.open_now else None)
-    result = locator.nearest(origin, args.k, filter)
-    out.write(f"Nearest Safe Places to {origin.label}:\n")
+    asked = SearchRequest(text=args.query, k=args.k, open_now=args.open_now, nearest_open=False)
+    result = search(asked, datasets.resolver(settings), datasets.locator(settings), now)
+    if isinstance(result, Choices):
+        raise result.error()
+    out.write(f"Nearest Safe Places to {result.origin.label}:\n")
     for message in result.messages:
         out.write(f"  {message}\n")
     if result.places:

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.html import error_page, wants_html
 from api.schemas import ChoiceOut
 from geodata.placenames import PlaceName
+from locator import errors as domain
 from locator.errors import NotAuthenticated, SafePlacesError, StaleEdit
 
 log = logging.getLogger("safeplaces.errors")
@@ -28,6 +29,39 @@ _HTTP_TEXT = {
 }
 
 
+# Each domain error's HTTP status, in one place (tipg's DEFAULT_STATUS_CODES does the same).
+# A class not listed takes its nearest listed base's status.
+STATUS_CODES: dict[type[SafePlacesError], int] = {
+    SafePlacesError: 400,
+    domain.BadQueryParameter: 400,
+    domain.NotAuthenticated: 401,
+    domain.Forbidden: 403,
+    domain.AccountDisabled: 403,
+    domain.UnknownPostcode: 404,
+    domain.UnknownPlace: 404,
+    domain.CollectionNotFound: 404,
+    domain.PlaceNotFound: 404,
+    domain.AccountNotFound: 404,
+    domain.AmbiguousPlace: 409,
+    domain.StaleEdit: 412,
+    domain.InvalidPostcode: 422,
+    domain.InvalidCoordinates: 422,
+    domain.InvalidParameter: 422,
+    domain.PlaceInvalid: 422,
+    domain.PreconditionRequired: 428,
+    domain.AccountLocked: 429,
+    domain.GeocoderUnavailable: 503,
+}
+
+
+def status_of(exc: SafePlacesError) -> int:
+    """The HTTP status for a domain error (pages use it too, for the page they answer with)."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS_CODES:
+            return STATUS_CODES[cls]
+    return 400
+
+
 def problem(status: int, slug: str, title: str, detail: str, **extra: Any) -> JSONResponse:
     body = {"type": PROBLEM_BASE + slug, "title": title, "status": status, "detail": detail}
     body.update(extra)
@@ -37,8 +71,9 @@ def problem(status: int, slug: str, title: str, detail: str, **extra: Any) -> JS
 async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SafePlacesError)
     log.info("%s: %s", exc.slug, exc.log_message)
+    status = status_of(exc)
     if wants_html(request):
-        return error_page(request, exc.status, exc.title, exc.user_message)
+        return error_page(request, status, exc.title, exc.user_message)
     extra: dict[str, Any] = {}
     if exc.field_errors:
         extra["errors"] = exc.field_errors
@@ -48,7 +83,7 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
         extra["choices"] = [
             ChoiceOut.of(c).model_dump() for c in exc.choices if isinstance(c, PlaceName)
         ]
-    response = problem(exc.status, exc.slug, exc.title, exc.user_message, **extra)
+    response = problem(status, exc.slug, exc.title, exc.user_message, **extra)
     if isinstance(exc, NotAuthenticated):
         response.headers["WWW-Authenticate"] = 'Bearer realm="safeplaces staff"'
     return response

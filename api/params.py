@@ -9,6 +9,7 @@ from typing import TypeVar
 from starlette.datastructures import QueryParams
 
 from locator.errors import InvalidParameter
+from locator.search import SearchRequest
 from locator.venues import Category, Kind
 
 E = TypeVar("E", bound=StrEnum)
@@ -81,3 +82,23 @@ def only_once(params: QueryParams, *names: str) -> None:
     for name in names:
         if len(params.getlist(name)) > 1:
             raise InvalidParameter(f"Please give {name} only once.")
+
+
+def parse_coordinates(lat: str | None, lon: str | None) -> tuple[float, float]:
+    """A location typed into a page's address (`lat`, `lon` as text), as numbers; the range
+    is checked with the search."""
+    try:
+        return float(lat or "nan"), float(lon or "nan")
+    except ValueError:
+        raise InvalidParameter("We couldn't read that location. Please type a postcode.") from None
+
+
+def page_request(
+    typed: str | None, lat: str | None, lon: str | None, k: int | None = None
+) -> SearchRequest:
+    """A search as a page's address gives it: a location, if any, wins over the box (the
+    "Use my location" button sends both)."""
+    if lat is not None or lon is not None:
+        latitude, longitude = parse_coordinates(lat, lon)
+        return SearchRequest(latitude=latitude, longitude=longitude, k=k)
+    return SearchRequest(text=typed or "", k=k)

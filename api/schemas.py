@@ -8,10 +8,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from geodata.gazetteer import DistrictLocation, PostcodeLocation
-from geodata.placenames import PlaceName
 from locator.hours import OpeningHours, describe_unknown
 from locator.index import VenueMatch
-from locator.search import NearestResult, Origin
+from locator.origin import NamedPlace, Origin
+from locator.search import SearchResult
 from locator.venues import Venue
 
 
@@ -81,7 +81,7 @@ class ChoiceOut(BaseModel):
     )
 
     @classmethod
-    def of(cls, place: PlaceName) -> ChoiceOut:
+    def of(cls, place: NamedPlace) -> ChoiceOut:
         return cls(
             name=place.name,
             label=place.label,
@@ -212,7 +212,7 @@ class NearestOut(BaseModel):
     nearest_police_enquiry_office: NearbyPlaceOut | None
 
     @classmethod
-    def of(cls, result: NearestResult, now: datetime) -> NearestOut:
+    def of(cls, result: SearchResult, now: datetime) -> NearestOut:
         police = result.nearest_police
         return cls(
             origin=OriginOut.of(result.origin),

@@ -9,7 +9,10 @@ from api.contacts import value_digits
 from api.settings import PagesSettings
 from locator.hours import describe_unknown
 from locator.index import VenueMatch
+from locator.origin import Origin
+from locator.search import SearchResult
 from locator.venues import Category, Venue
+from maps.render import MapParts, results_map
 
 _METRES_PER_MILE = 1609.344
 
@@ -116,3 +119,36 @@ def phone_links(phone: str | None) -> list[tuple[str, str]]:
         if len(digits) >= 3:
             links.append((shown, f"tel:{digits}"))
     return links
+
+
+@dataclass(frozen=True, slots=True)
+class ResultsView:
+    """A search's answer as the results page and the embedded map show it."""
+
+    origin: Origin
+    messages: list[str]
+    places: list[PlaceView]  # numbered 1, 2… as on the map
+    police: PlaceView | None  # "P" on the map
+    open_now: PlaceView | None  # the nearest Safe Place open now, first on the page
+    map: MapParts
+
+
+def results_view(
+    result: SearchResult, pages: PagesSettings, now: datetime, with_police: bool = True
+) -> ResultsView:
+    """The places in words and on a map with the same numbers (the embed leaves out "P")."""
+    places = [
+        place_view(m.venue, now, pages, str(i), m) for i, m in enumerate(result.places, start=1)
+    ]
+    police = result.nearest_police if with_police else None
+    opened = result.nearest_open
+    return ResultsView(
+        origin=result.origin,
+        messages=result.messages,
+        places=places,
+        police=place_view(police.venue, now, pages, "P", police) if police else None,
+        open_now=place_view(opened.venue, now, pages, "", opened) if opened else None,
+        map=results_map(
+            result.origin, result.places, police, pages, [p.distance or "" for p in places]
+        ),
+    )

@@ -140,7 +140,7 @@ def _child(lookups: int, queries: int, seed: int) -> None:
     from bench.timing import interleaved
     from geodata.postcodes import parse_postcode
     from locator.index import VenueFilter
-    from locator.search import Origin, OriginSource
+    from locator.origin import Origin, OriginSource
     from locator.venues import Kind
 
     imported = time.perf_counter()

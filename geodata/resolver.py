@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from geodata.gazetteer import Gazetteer
+from geodata.gazetteer import DistrictLocation, Gazetteer, PostcodeLocation
 from geodata.geocoder import OnlineGeocoder
 from geodata.placenames import PlaceName, PlaceNames
 from geodata.postcodes import (
@@ -14,27 +14,11 @@ from geodata.postcodes import (
     parse_postcode_or_district,
     partial_postcode,
 )
-from locator.errors import AmbiguousPlace, InvalidParameter, UnknownPlace, UnknownPostcode
+from locator.errors import InvalidParameter, UnknownPlace, UnknownPostcode
 from locator.geo import check_lat_lon
-from locator.search import Origin, OriginSource
+from locator.origin import EMPTY_SEARCH, Choices, Origin, OriginSource
 
 MAX_QUERY_LENGTH = 100
-
-
-@dataclass(frozen=True, slots=True)
-class Choices:
-    """A place name that matches several places: the person must pick one."""
-
-    query: str
-    options: list[PlaceName]
-    # False when nothing matched exactly and these are names that start the same way.
-    exact: bool = True
-
-    @property
-    def message(self) -> str:
-        if self.exact:
-            return f'More than one place is called "{self.query}". Please choose one.'
-        return f'We couldn\'t find "{self.query}". Did you mean one of these?'
 
 
 class LocationResolver:
@@ -72,15 +56,28 @@ class LocationResolver:
             message=message,
         )
 
+    def locate(self, text: str) -> PostcodeLocation | DistrictLocation:
+        """Where a postcode is, or the middle of a district (`DE4`): the lookup itself, with
+        no falling back (an unknown full postcode is `UnknownPostcode`)."""
+        parsed = parse_postcode_or_district(text)
+        if isinstance(parsed, Postcode):
+            return self.gazetteer.lookup(parsed)
+        found = self.gazetteer.district(parsed)
+        if found is None:
+            raise self._unknown(parsed)
+        return found
+
+    def _unknown(self, shown: Postcode | PostcodeDistrict) -> UnknownPostcode:
+        return UnknownPostcode(
+            f"We couldn't find the postcode {shown} in the area we cover ({self.area_name}). "
+            "Please check it and try again.",
+            log_message="postcode district not in gazetteer",
+        )
+
     def _district(self, district: PostcodeDistrict, full: Postcode | None) -> Origin:
         found = self.gazetteer.district(district)
         if found is None:
-            shown = full or district
-            raise UnknownPostcode(
-                f"We couldn't find the postcode {shown} in the area we cover ({self.area_name}). "
-                "Please check it and try again.",
-                log_message="postcode district not in gazetteer",
-            )
+            raise self._unknown(full or district)
         if full is None:
             message = f"We used the middle of the {district} postcode area."
         else:
@@ -102,7 +99,7 @@ class LocationResolver:
         """A postcode or a place name; `Choices` when a name is ambiguous, never a silent pick."""
         query = " ".join(text.split())
         if not query:
-            raise InvalidParameter("Please type a postcode or the name of a town or village.")
+            raise InvalidParameter(EMPTY_SEARCH)
         if len(query) > MAX_QUERY_LENGTH:
             raise InvalidParameter("That is too long. Please type a postcode or a place name.")
         if looks_like_postcode(query):
@@ -132,20 +129,6 @@ class LocationResolver:
             "Please check the spelling, or type a postcode.",
             log_message="place name not found",
         )
-
-    def resolve_one(self, text: str) -> Origin:
-        """Like `resolve`, but an ambiguous name raises `AmbiguousPlace` with the choices."""
-        found = self.resolve(text)
-        if isinstance(found, Choices):
-            options: list[object] = list(found.options)
-            if found.exact:
-                raise AmbiguousPlace(
-                    found.message, log_message="ambiguous place name", choices=options
-                )
-            raise UnknownPlace(
-                found.message, log_message="place name only partly matched", choices=options
-            )
-        return found
 
     @staticmethod
     def _place_origin(place: PlaceName) -> Origin:

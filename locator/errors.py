@@ -1,4 +1,7 @@
-"""Domain errors: each carries an HTTP-ish status and a message a carer can understand.
+"""Domain errors: each carries a message a carer can understand, and one for the log.
+
+They say what went wrong, not how to answer it: `api.errors` maps each class to its HTTP
+status in one table.
 
 ``user_message`` is safe to show to anyone. ``log_message`` is for operators and never contains
 what the person searched for (no postcodes, names or coordinates).
@@ -10,7 +13,6 @@ from __future__ import annotations
 class SafePlacesError(Exception):
     """Base of every error the service explains to the person using it."""
 
-    status: int = 400
     slug: str = "bad-request"
     title: str = "Something was wrong with the request"
 
@@ -32,19 +34,16 @@ class SafePlacesError(Exception):
 
 
 class InvalidPostcode(SafePlacesError):
-    status = 422
     slug = "invalid-postcode"
     title = "That is not a postcode"
 
 
 class UnknownPostcode(SafePlacesError):
-    status = 404
     slug = "unknown-postcode"
     title = "We couldn't find that postcode"
 
 
 class UnknownPlace(SafePlacesError):
-    status = 404
     slug = "unknown-place"
     title = "We couldn't find that place"
 
@@ -52,19 +51,16 @@ class UnknownPlace(SafePlacesError):
 class AmbiguousPlace(SafePlacesError):
     """A place name that matches several places: the caller shows ``choices``, never picks one."""
 
-    status = 409
     slug = "ambiguous-place"
     title = "More than one place has that name"
 
 
 class InvalidCoordinates(SafePlacesError):
-    status = 422
     slug = "invalid-coordinates"
     title = "That location is not valid"
 
 
 class InvalidParameter(SafePlacesError):
-    status = 422
     slug = "invalid-parameter"
     title = "Something in the search was not valid"
 
@@ -72,37 +68,31 @@ class InvalidParameter(SafePlacesError):
 class BadQueryParameter(SafePlacesError):
     """A query parameter OGC API - Features says is a 400: a bad value, or one it doesn't know."""
 
-    status = 400
     slug = "bad-query-parameter"
     title = "Something in the request was not valid"
 
 
 class CollectionNotFound(SafePlacesError):
-    status = 404
     slug = "collection-not-found"
     title = "We couldn't find that collection"
 
 
 class PlaceNotFound(SafePlacesError):
-    status = 404
     slug = "place-not-found"
     title = "We couldn't find that place"
 
 
 class AccountNotFound(SafePlacesError):
-    status = 404
     slug = "account-not-found"
     title = "We couldn't find that account"
 
 
 class PlaceInvalid(SafePlacesError):
-    status = 422
     slug = "invalid-place"
     title = "Some details of the place need fixing"
 
 
 class PreconditionRequired(SafePlacesError):
-    status = 428
     slug = "precondition-required"
     title = "Say which version you are changing"
 
@@ -110,7 +100,6 @@ class PreconditionRequired(SafePlacesError):
 class StaleEdit(SafePlacesError):
     """An edit made to an older version of a place than the one stored now."""
 
-    status = 412
     slug = "stale-edit"
     title = "Someone else has changed this place"
 
@@ -124,13 +113,11 @@ class StaleEdit(SafePlacesError):
 
 
 class NotAuthenticated(SafePlacesError):
-    status = 401
     slug = "not-authenticated"
     title = "Please log in"
 
 
 class Forbidden(SafePlacesError):
-    status = 403
     slug = "forbidden"
     title = "You can't do that"
 
@@ -138,19 +125,16 @@ class Forbidden(SafePlacesError):
 class AccountLocked(SafePlacesError):
     """Too many wrong passwords: the account waits a while before it can log in again."""
 
-    status = 429
     slug = "account-locked"
     title = "Too many tries"
 
 
 class AccountDisabled(SafePlacesError):
-    status = 403
     slug = "account-disabled"
     title = "This account is disabled"
 
 
 class GeocoderUnavailable(SafePlacesError):
-    status = 503
     slug = "geocoder-unavailable"
     title = "The place-name search is not available just now"
 

@@ -1,44 +1,59 @@
-"""Nearest-place searches from a resolved origin, with the service-area rule applied."""
+"""Answering a search: "what is near here?", asked the same way by every entry point.
+
+The JSON API, the results page, the embedded map and the command line each read their input
+into a `SearchRequest` and render the `SearchResult` that `search` gives back; the origin is
+resolved, the limits checked and the places found here and nowhere else.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
+from datetime import datetime, time, timedelta
 
 from locator.area import ServiceArea
+from locator.errors import InvalidParameter
+from locator.hours import LONDON
 from locator.index import VenueFilter, VenueIndex, VenueMatch
+from locator.origin import EMPTY_SEARCH, Choices, Origin, OriginResolver
 from locator.settings import SearchSettings
-from locator.venues import Kind
-
-
-class OriginSource(StrEnum):
-    POSTCODE = "postcode"
-    POSTCODE_DISTRICT = "postcode_district"
-    PLACE_NAME = "place_name"
-    COORDINATES = "coordinates"
-    GEOCODER = "geocoder"
+from locator.venues import Category, Kind, Venue
 
 
 @dataclass(frozen=True, slots=True)
-class Origin:
-    """Where a search starts (EPSG:4326), how it was found, and what to tell the person."""
+class SearchRequest:
+    """One nearest-places search, as a person or a client asked it.
 
-    latitude: float
-    longitude: float
-    label: str
-    source: OriginSource
-    approximate: bool = False
-    message: str | None = None
-    terminated: bool = False
+    Give one of `text` (a postcode or a place name, as typed), `postcode` (only a postcode)
+    or `latitude` with `longitude` (EPSG:4326). `k` None is the default number of places.
+    """
+
+    text: str | None = None
+    postcode: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    k: int | None = None
+    kinds: tuple[Kind, ...] = (Kind.SAFE_PLACE,)
+    categories: tuple[Category, ...] = ()
+    open_now: bool = False
+    radius_m: float | None = None
+    # The nearest Safe Place open now within the walk limit (the pages' first answer);
+    # clients that don't show it skip the extra query.
+    nearest_open: bool = True
 
 
 @dataclass(frozen=True, slots=True)
-class NearestResult:
+class SearchResult:
+    """The answer: where the search started, what to tell the person, and the places."""
+
     origin: Origin
     in_service_area: bool
     places: list[VenueMatch]
     nearest_police: VenueMatch | None
     messages: list[str] = field(default_factory=list)
+    # The nearest Safe Place open now, within `SearchSettings.open_now_walk_minutes`.
+    nearest_open: VenueMatch | None = None
+    # When the answer's opening words may change (see `valid_until`).
+    valid_until: datetime | None = None
 
 
 def outside_area_message(area_name: str) -> str:
@@ -65,7 +80,7 @@ class Locator:
         k: int | None = None,
         filter: VenueFilter | None = None,
         radius_m: float | None = None,
-    ) -> NearestResult:
+    ) -> SearchResult:
         """The nearest places to an origin and, separately, the nearest police enquiry office.
 
         Outside the service area the places are still given, but only up to
@@ -97,4 +112,99 @@ class Locator:
                 if filter.open_at is not None
                 else "We couldn't find a Safe Place near here."
             )
-        return NearestResult(origin, inside, places, police[0] if police else None, messages)
+        return SearchResult(origin, inside, places, police[0] if police else None, messages)
+
+    def nearest_open(self, origin: Origin, now: datetime) -> VenueMatch | None:
+        """The nearest Safe Place open now, if one is within the open-now walk."""
+        found = self.index.nearest(
+            origin.longitude,
+            origin.latitude,
+            1,
+            VenueFilter.of([Kind.SAFE_PLACE], open_at=now),
+            max_distance_m=self.settings.open_now_walk_m,
+        )
+        return found[0] if found else None
+
+    def in_box(self, box: tuple[float, float, float, float], filter: VenueFilter) -> list[Venue]:
+        """Every place in a lon/lat box, by name: in an area there is no "nearest"."""
+        return sorted(self.index.select(filter, box), key=lambda v: v.name.lower())
+
+
+def check_limits(k: int | None, radius_m: float | None, settings: SearchSettings) -> None:
+    """The one check of how many places and how far, for every entry point."""
+    if k is not None and not 1 <= k <= settings.max_k:
+        raise InvalidParameter(
+            f"The number of places (k) must be a whole number from 1 to {settings.max_k}."
+        )
+    if radius_m is not None and not 0 < radius_m <= settings.max_radius_m:
+        raise InvalidParameter(
+            f"The distance (radius_m) must be more than 0 and at most "
+            f"{settings.max_radius_m:.0f} metres."
+        )
+
+
+def find_origin(request: SearchRequest, resolver: OriginResolver) -> Origin | Choices:
+    """The one place an origin is resolved from what was given, with one set of messages."""
+    given = [n for n, v in (("postcode", request.postcode), ("q", request.text)) if v is not None]
+    if request.latitude is not None or request.longitude is not None:
+        given.append("lat/lon")
+    if len(given) > 1:
+        raise InvalidParameter(
+            f"Please give only one of postcode, q, or lat and lon (you gave {' and '.join(given)})."
+        )
+    if request.postcode is not None:
+        return resolver.postcode(request.postcode)
+    if request.text is not None:
+        if not request.text.strip():
+            raise InvalidParameter(EMPTY_SEARCH)
+        return resolver.resolve(request.text)
+    if request.latitude is not None and request.longitude is not None:
+        return resolver.coordinates(request.latitude, request.longitude)
+    if request.latitude is not None or request.longitude is not None:
+        raise InvalidParameter("Please give both lat and lon.")
+    raise InvalidParameter(EMPTY_SEARCH)
+
+
+def search(
+    request: SearchRequest, resolver: OriginResolver, locator: Locator, now: datetime
+) -> SearchResult | Choices:
+    """Answer a search: the places nearest the origin, or the choices for an ambiguous name.
+
+    Bad input raises its `SafePlacesError` (a message for the person); nothing is logged.
+    """
+    check_limits(request.k, request.radius_m, locator.settings)
+    found = find_origin(request, resolver)
+    if isinstance(found, Choices):
+        return found
+    filter = VenueFilter.of(request.kinds, request.categories, now if request.open_now else None)
+    result = locator.nearest(found, request.k, filter, request.radius_m)
+    nearest_open = locator.nearest_open(found, now) if request.nearest_open else None
+    return _with(result, nearest_open, valid_until(result, nearest_open, now))
+
+
+def _with(result: SearchResult, nearest_open: VenueMatch | None, until: datetime) -> SearchResult:
+    return SearchResult(
+        result.origin,
+        result.in_service_area,
+        result.places,
+        result.nearest_police,
+        result.messages,
+        nearest_open,
+        until,
+    )
+
+
+def valid_until(result: SearchResult, nearest_open: VenueMatch | None, now: datetime) -> datetime:
+    """When an answer's opening words may change: the next time a listed place opens or
+    closes, or midnight (when "tomorrow" becomes "today")."""
+    local = now.astimezone(LONDON)
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=LONDON)
+    matches = [*result.places, result.nearest_police, nearest_open]
+    changes = [
+        change
+        for m in matches
+        if m is not None
+        and m.venue.opening_hours is not None
+        and (change := m.venue.opening_hours.next_change(now)) is not None
+    ]
+    return min([midnight, *changes])

@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
 from markupsafe import Markup
 
 from locator.index import VenueMatch
-from locator.search import Origin
+from locator.origin import Origin
 from locator.venues import Kind, Venue
 from maps.tiles import TileSettings
 

@@ -16,76 +16,23 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import LocatorDep, NowDep, ResolverDep, SettingsDep
+from api.embed_options import EmbedOptions, find_words, near_words, sentence, what_words
+from api.errors import status_of
 from api.html import render
-from api.params import kinds_and_categories, parse_bbox
-from api.routes.pages import origin_of
+from api.params import page_request, parse_bbox
 from api.settings import Settings
-from api.views import PlaceView, place_view
+from api.views import PlaceView, place_view, results_view
 from geodata.placenames import PlaceName
-from geodata.resolver import Choices
 from locator.errors import InvalidParameter, SafePlacesError
-from locator.index import VenueFilter
-from locator.search import Locator
-from locator.venues import Category, Kind
-from maps.render import MapParts, area_map, results_map
+from locator.origin import Choices, NamedPlace
+from locator.search import Locator, SearchRequest, SearchResult, search
+from locator.venues import Kind
+from maps.render import MapParts, area_map
 
 router = APIRouter(include_in_schema=False)
 
-MAX_PLACES = 50
-DEFAULT_NEAR = 5  # near a postcode or place: the few nearest
-
 Text = Annotated[str | None, Query(max_length=200)]
 Many = Annotated[list[str] | None, Query()]
-
-
-@dataclass(frozen=True, slots=True)
-class EmbedOptions:
-    """What a partner asked the embedded map to show, checked."""
-
-    kinds: list[Kind]
-    categories: list[Category]
-    count: int | None  # None: the default for the kind of search
-    show_search: bool
-
-    @classmethod
-    def parse(
-        cls, kind: list[str] | None, category: list[str] | None, k: str | None, search: str | None
-    ) -> EmbedOptions:
-        kinds, categories = kinds_and_categories(kind, category, default=Kind.SAFE_PLACE)
-        return cls(kinds, categories, parse_count(k), _flag(search, "search"))
-
-    @property
-    def filter(self) -> VenueFilter:
-        return VenueFilter.of(self.kinds, self.categories)
-
-    def query(self) -> list[tuple[str, str]]:
-        """These options as query parameters, to keep them when the box is used."""
-        params = [("kind", k.value) for k in self.kinds]
-        params += [("category", c.value) for c in self.categories]
-        if self.count is not None:
-            params.append(("k", str(self.count)))
-        if not self.show_search:
-            params.append(("search", "no"))
-        return params
-
-
-def parse_count(text: str | None) -> int | None:
-    """How many places (k): empty for the default, else a whole number from 1 to MAX_PLACES."""
-    if text is None or not text.strip():
-        return None
-    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_PLACES:
-        raise InvalidParameter(
-            f"The number of places (k) must be a whole number from 1 to {MAX_PLACES}."
-        )
-    return int(text)
-
-
-def _flag(text: str | None, name: str) -> bool:
-    if text is None or text.strip().lower() in ("", "yes", "true", "1", "on"):
-        return True
-    if text.strip().lower() in ("no", "false", "0", "off"):
-        return False
-    raise InvalidParameter(f"{name} must be yes or no.")
 
 
 @dataclass
@@ -94,25 +41,20 @@ class EmbedView:
     places: list[PlaceView]
     map: MapParts | None = None
     messages: list[str] | None = None
-    choices: list[PlaceName] | None = None
+    choices: list[NamedPlace] | None = None
+    choices_message: str | None = None
     located: bool = False
 
 
 def _near(
-    locator: Locator, origin: Any, options: EmbedOptions, settings: Settings, now: datetime
+    result: SearchResult, options: EmbedOptions, settings: Settings, now: datetime
 ) -> EmbedView:
-    result = locator.nearest(origin, options.count or DEFAULT_NEAR, options.filter)
-    places = [
-        place_view(m.venue, now, settings.pages, str(i), m)
-        for i, m in enumerate(result.places, start=1)
-    ]
+    view = results_view(result, settings.pages, now, with_police=False)
     return EmbedView(
-        heading=near_words(options, origin.label),
-        places=places,
-        map=results_map(
-            origin, result.places, None, settings.pages, [p.distance or "" for p in places]
-        ),
-        messages=result.messages,
+        heading=near_words(options, result.origin.label),
+        places=view.places,
+        map=view.map,
+        messages=view.messages,
         located=True,
     )
 
@@ -125,8 +67,8 @@ def _in_box(
     now: datetime,
 ) -> EmbedView:
     # In an area there is no "nearest": the places are listed by name.
-    venues = sorted(locator.index.select(options.filter, box), key=lambda v: v.name.lower())
-    shown = venues[: options.count or MAX_PLACES]
+    venues = locator.in_box(box, options.filter)
+    shown = venues[: options.count or settings.search.max_k]
     messages = []
     if len(venues) > len(shown):
         messages.append(
@@ -134,50 +76,12 @@ def _in_box(
             "Zoom in or search to see the others."
         )
     return EmbedView(
-        heading=f"{_sentence(what_words(options))} in this area",
+        heading=f"{sentence(what_words(options))} in this area",
         places=[place_view(v, now, settings.pages, str(i)) for i, v in enumerate(shown, start=1)],
         map=area_map(box, shown, settings.pages),
         messages=messages,
         located=True,
     )
-
-
-def what_words(options: EmbedOptions) -> str:
-    """What the map shows, in words to use mid-sentence: "Safe Places", "police station…"."""
-    return _WORDS[_which(options)][0]
-
-
-def find_words(options: EmbedOptions) -> str:
-    """The heading before a search: "Find a Safe Place"…"""
-    return _WORDS[_which(options)][1]
-
-
-def near_words(options: EmbedOptions, label: str) -> str:
-    return f"{_sentence(what_words(options))} near {label}"
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _which(options: EmbedOptions) -> str:
-    # Categories narrow the kinds: "libraries" can't bring a police front desk.
-    kinds = set(options.kinds)
-    if options.categories:
-        kinds &= {c.kind for c in options.categories}
-    if kinds == {Kind.POLICE_ENQUIRY_OFFICE}:
-        return "police"
-    return "both" if Kind.POLICE_ENQUIRY_OFFICE in kinds else "safe"
-
-
-_WORDS = {
-    "safe": ("Safe Places", "Find a Safe Place"),
-    "police": ("police station front desks", "Find a police station front desk"),
-    "both": (
-        "Safe Places and police station front desks",
-        "Find a Safe Place or a police station front desk",
-    ),
-}
 
 
 def _set_up_wrong(exc: InvalidParameter) -> InvalidParameter:
@@ -210,10 +114,11 @@ def embed(
     typed = q if q is not None else postcode
     context: dict[str, Any] = {"q": typed or "", "attribution": settings.data.attribution}
     status = 200
+    limits = settings.search
+    options = EmbedOptions([Kind.SAFE_PLACE], [], None, True)
     try:
         try:
-            options = EmbedOptions.parse(kind, category, k, search)
-            context["options"] = options
+            options = EmbedOptions.parse(kind, category, k, search, limits)
             box = parse_bbox(bbox) if bbox is not None and typed is None else None
             if box is None and typed is None and lat is None and lon is None:
                 if not options.show_search:
@@ -225,27 +130,50 @@ def embed(
         if box is not None:
             view = _in_box(locator, box, options, settings, now)
         elif typed is not None or lat is not None or lon is not None:
-            found = origin_of(resolver, typed, lat, lon)
-            if isinstance(found, Choices):
-                view = EmbedView(_sentence(what_words(options)), [], choices=found.options)
-                context["choices_message"] = found.message
-            else:
-                if typed is None:
-                    # A point in the frame's address is the partner's, not where the visitor is.
-                    found = replace(found, label="this place")
-                view = _near(locator, found, options, settings, now)
+            view = _searched(
+                page_request(typed, lat, lon), resolver, locator, options, settings, now
+            )
         else:
             view = EmbedView(find_words(options), [])
     except SafePlacesError as exc:
-        status = exc.status
-        options = context.get("options") or EmbedOptions([Kind.SAFE_PLACE], [], None, True)
-        context["options"] = options
+        status = status_of(exc)
         view = EmbedView(find_words(options), [])
         context["error"] = exc.user_message
         context["choices"] = [c for c in exc.choices if isinstance(c, PlaceName)]
-    context["view"] = view
-    context["keep"] = options.query()
+    context.update(view=view, options=options, keep=options.query())
+    if view.choices_message:
+        context["choices_message"] = view.choices_message
     context["choice_url"] = lambda name: "/embed?" + urlencode([("q", name), *options.query()])
     return render(
         request, "embed.html", context, status, frame_origins=settings.partners.frame_origins
     )
+
+
+def _searched(
+    asked: SearchRequest,
+    resolver: ResolverDep,
+    locator: Locator,
+    options: EmbedOptions,
+    settings: Settings,
+    now: datetime,
+) -> EmbedView:
+    """Near a postcode, place or point: the search use case, with the partner's options."""
+    asked = replace(
+        asked,
+        k=options.count,
+        kinds=tuple(options.kinds),
+        categories=tuple(options.categories),
+        nearest_open=False,
+    )
+    found = search(asked, resolver, locator, now)
+    if isinstance(found, Choices):
+        return EmbedView(
+            sentence(what_words(options)),
+            [],
+            choices=list(found.options),
+            choices_message=found.message,
+        )
+    if asked.text is None:
+        # A point in the frame's address is the partner's, not where the visitor is.
+        found = replace(found, origin=replace(found.origin, label="this place"))
+    return _near(found, options, settings, now)

@@ -6,7 +6,6 @@ with the search box still filled in.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -14,16 +13,15 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import LocatorDep, NowDep, ResolverDep, SettingsDep
+from api.errors import status_of
 from api.html import render
-from api.settings import Settings
-from api.views import place_view
+from api.params import page_request
+from api.views import place_view, results_view
 from geodata.placenames import PlaceName
-from geodata.resolver import Choices
-from locator.errors import InvalidParameter, PlaceNotFound, SafePlacesError
-from locator.index import VenueFilter
-from locator.search import Origin
-from locator.venues import Kind
-from maps.render import place_map, results_map
+from locator.errors import PlaceNotFound, SafePlacesError
+from locator.origin import Choices
+from locator.search import search
+from maps.render import place_map
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,19 +42,19 @@ def find(
     postcode: Annotated[str | None, Query(max_length=200)] = None,
     lat: Annotated[str | None, Query(max_length=40)] = None,
     lon: Annotated[str | None, Query(max_length=40)] = None,
-    k: Annotated[int, Query(ge=1, le=20, description="How many places to list.")] = 5,
+    k: Annotated[int | None, Query(description="How many places to list.")] = None,
 ) -> HTMLResponse:
     """Results for a postcode, place name or location; errors shown on the same page."""
     typed = q if q is not None else postcode
     try:
-        found = origin_of(resolver, typed, lat, lon)
+        found = search(page_request(typed, lat, lon, k), resolver, locator, now)
     except SafePlacesError as exc:
         choices = [c for c in exc.choices if isinstance(c, PlaceName)]
         return render(
             request,
             "home.html",
             {"q": typed, "error": exc.user_message, "choices": choices},
-            status_code=exc.status,
+            status_code=status_of(exc),
         )
     if isinstance(found, Choices):
         return render(
@@ -64,64 +62,20 @@ def find(
             "home.html",
             {"q": typed, "choices": found.options, "choices_message": found.message},
         )
-    return _results(request, found, typed, locator, settings, now, k)
-
-
-def origin_of(
-    resolver: ResolverDep, typed: str | None, lat: str | None, lon: str | None
-) -> Origin | Choices:
-    if lat is not None or lon is not None:
-        try:
-            return resolver.coordinates(float(lat or "nan"), float(lon or "nan"))
-        except ValueError:
-            raise InvalidParameter(
-                "We couldn't read that location. Please type a postcode."
-            ) from None
-    if typed is None or not typed.strip():
-        raise InvalidParameter("Please type a postcode, or the name of a town or village.")
-    return resolver.resolve(typed)
-
-
-def _results(
-    request: Request,
-    origin: Origin,
-    typed: str | None,
-    locator: LocatorDep,
-    settings: Settings,
-    now: datetime,
-    k: int,
-) -> HTMLResponse:
-    pages = settings.pages
-    result = locator.nearest(origin, k)
-    walk_m = settings.search.open_now_walk_m
-    open_filter = VenueFilter.of([Kind.SAFE_PLACE], open_at=now)
-    nearest_open = locator.index.nearest(
-        origin.longitude, origin.latitude, 1, open_filter, max_distance_m=walk_m
-    )
-    places = [
-        place_view(m.venue, now, pages, str(i), m) for i, m in enumerate(result.places, start=1)
-    ]
-    police = result.nearest_police
-    police_view = place_view(police.venue, now, pages, "P", police) if police else None
-    open_view = (
-        place_view(nearest_open[0].venue, now, pages, "", nearest_open[0]) if nearest_open else None
-    )
-    map_parts = results_map(
-        origin, result.places, police, pages, distances=[p.distance or "" for p in places]
-    )
+    view = results_view(found, settings.pages, now)
     return render(
         request,
         "find.html",
         {
             "q": typed if typed is not None else "",
-            "origin": origin,
-            "messages": result.messages,
-            "places": places,
-            "police": police_view,
-            "open_now": open_view,
+            "origin": view.origin,
+            "messages": view.messages,
+            "places": view.places,
+            "police": view.police,
+            "open_now": view.open_now,
             "open_minutes": settings.search.open_now_walk_minutes,
-            "map": map_parts,
-            "more_url": _more_url(request, k),
+            "map": view.map,
+            "more_url": _more_url(request, k or settings.search.default_k),
         },
     )
 

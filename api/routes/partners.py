@@ -10,10 +10,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import ResolverDep, SettingsDep
+from api.embed_options import EmbedOptions, find_words, parse_count, what_words
 from api.html import render
-from api.routes.embed import MAX_PLACES, EmbedOptions, find_words, parse_count, what_words
-from geodata.resolver import Choices
 from locator.errors import InvalidParameter, SafePlacesError
+from locator.origin import Choices
+from locator.settings import SearchSettings
 from locator.venues import Category, Kind
 
 router = APIRouter(include_in_schema=False)
@@ -33,6 +34,7 @@ def check_options(
     category: list[str] | None,
     k: str | None,
     search: str | None,
+    limits: SearchSettings,
 ) -> tuple[EmbedOptions, dict[str, str]]:
     """The options as chosen (kept, so the form shows them again) and a message per problem.
     Kinds and categories come from tick boxes: values that aren't ours are ignored."""
@@ -49,9 +51,9 @@ def check_options(
                 break
     count = None
     try:
-        count = parse_count(k)
+        count = parse_count(k, limits)
     except InvalidParameter:
-        errors["k"] = f"How many places must be a whole number from 1 to {MAX_PLACES}."
+        errors["k"] = f"How many places must be a whole number from 1 to {limits.max_k}."
     if not kinds:
         kinds = list(dict.fromkeys(c.kind for c in categories)) or [Kind.SAFE_PLACE]
     options = EmbedOptions(kinds, categories, count, (search or "yes") != "no")
@@ -80,7 +82,7 @@ def embed_code(
     size: Annotated[str | None, Query(max_length=10)] = None,
 ) -> HTMLResponse:
     """Choose the options, see the map as partners will, copy the <iframe> snippet."""
-    options, errors = check_options(resolver, q, kind, category, k, search)
+    options, errors = check_options(resolver, q, kind, category, k, search, settings.search)
     chosen = size if size in SIZES else "medium"
     width, height = SIZES[chosen]
     place = q.strip() if q and q.strip() else None
@@ -105,7 +107,7 @@ def embed_code(
         "title": title,
         "width": width,
         "height": height,
-        "max_places": MAX_PLACES,
+        "max_places": settings.search.max_k,
         "frame_origins": settings.partners.frame_origins,
         "contact": settings.partners.contact,
     }

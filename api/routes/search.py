@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -25,13 +25,10 @@ from api.deps import (
 )
 from api.params import kinds_and_categories, only_once
 from api.schemas import ChoiceOut, NearestOut, OriginOut, PlaceNameOut, PostcodeOut, SearchOut
-from api.settings import Settings
-from geodata.postcodes import PostcodeDistrict, parse_postcode_or_district
-from geodata.resolver import Choices, LocationResolver
-from locator.errors import InvalidParameter, UnknownPostcode
-from locator.hours import LONDON
-from locator.index import VenueFilter
-from locator.search import Locator, NearestResult, Origin
+from geodata.resolver import LocationResolver
+from locator.origin import Choices
+from locator.search import Locator, SearchRequest
+from locator.search import search as search_places
 from locator.venues import Kind
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
@@ -47,17 +44,7 @@ def _example(summary: str, value: object) -> dict[str, Example]:
 @router.get("/postcodes/{postcode}", response_model=PostcodeOut, responses=_ERRORS)
 def postcode(postcode: str, resolver: ResolverDep) -> PostcodeOut:
     """Where a postcode is. A district alone (`DE4`) gives the middle of the district."""
-    parsed = parse_postcode_or_district(postcode)
-    gazetteer = resolver.gazetteer
-    if isinstance(parsed, PostcodeDistrict):
-        district = gazetteer.district(parsed)
-        if district is None:
-            raise UnknownPostcode(
-                f"We couldn't find the postcode area {parsed}. Please check it and try again.",
-                log_message="postcode district not in gazetteer",
-            )
-        return PostcodeOut.of(district)
-    return PostcodeOut.of(gazetteer.lookup(parsed))
+    return PostcodeOut.of(resolver.locate(postcode))
 
 
 @router.get("/search", response_model=SearchOut, responses=_ERRORS)
@@ -107,21 +94,6 @@ def _cache_key(
     query = tuple(request.query_params.multi_items())
     open_now = request.query_params.get("open_now", "").lower() in ("true", "1", "yes", "on")
     return (now.replace(second=0, microsecond=0) if open_now else None), query
-
-
-def valid_until(result: NearestResult, now: datetime) -> datetime:
-    """When an answer's opening words may change: the next time a listed place opens or
-    closes, or midnight (when "tomorrow" becomes "today")."""
-    local = now.astimezone(LONDON)
-    midnight = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=LONDON)
-    matches = [*result.places, *([result.nearest_police] if result.nearest_police else [])]
-    changes = [
-        change
-        for m in matches
-        if m.venue.opening_hours is not None
-        and (change := m.venue.opening_hours.next_change(now)) is not None
-    ]
-    return min([midnight, *changes])
 
 
 class CachedSearchRoute(APIRoute):
@@ -198,13 +170,11 @@ async def nearest(
     search = NearestSearch(postcode, q, lat, lon, k, kind, category, open_now, radius_m)
     if q is not None and resolver.geocoder is not None:
         # A place name may go to the online geocoder: wait for it in the thread pool.
-        body, until = await run_in_threadpool(
-            search.answer, request, resolver, locator, settings, now
-        )
+        body, until = await run_in_threadpool(search.answer, request, resolver, locator, now)
     else:
         # All local, a fraction of a millisecond: quicker here than handed to a thread (and
         # under load, dozens of threads taking turns at the GIL delay every answer).
-        body, until = search.answer(request, resolver, locator, settings, now)
+        body, until = search.answer(request, resolver, locator, now)
     cache.put(locator, _cache_key(now, request), body, until)
     return Response(body, media_type="application/json")
 
@@ -234,51 +204,25 @@ class NearestSearch:
     radius_m: float | None
 
     def answer(
-        self,
-        request: Request,
-        resolver: LocationResolver,
-        locator: Locator,
-        settings: Settings,
-        now: datetime,
+        self, request: Request, resolver: LocationResolver, locator: Locator, now: datetime
     ) -> tuple[bytes, datetime]:
         """The answer as JSON, and until when it stays right; a bad search raises its problem."""
         only_once(request.query_params, "postcode", "q", "lat", "lon", "k", "radius_m", "open_now")
-        origin = _origin(resolver, self.postcode, self.q, self.lat, self.lon)
-        k, radius_m, search = self.k, self.radius_m, settings.search
-        if k is not None and not 1 <= k <= search.max_k:
-            raise InvalidParameter(
-                f"The number of places (k) must be a whole number from 1 to {search.max_k}."
-            )
-        if radius_m is not None and radius_m > search.max_radius_m:
-            raise InvalidParameter(
-                f"The distance (radius_m) must be at most {search.max_radius_m:.0f} metres."
-            )
         kinds, categories = kinds_and_categories(self.kind, self.category, default=Kind.SAFE_PLACE)
-        filter = VenueFilter.of(kinds, categories, now if self.open_now else None)
-        result = locator.nearest(origin, k, filter, radius_m)
-        return NearestOut.of(result, now).model_dump_json().encode(), valid_until(result, now)
-
-
-def _origin(
-    resolver: ResolverDep,
-    postcode: str | None,
-    q: str | None,
-    lat: float | None,
-    lon: float | None,
-) -> Origin:
-    given = [name for name, v in (("postcode", postcode), ("q", q)) if v is not None]
-    if lat is not None or lon is not None:
-        given.append("lat/lon")
-    if len(given) > 1:
-        raise InvalidParameter(
-            f"Please give only one of postcode, q, or lat and lon (you gave {' and '.join(given)})."
+        asked = SearchRequest(
+            text=self.q,
+            postcode=self.postcode,
+            latitude=self.lat,
+            longitude=self.lon,
+            k=self.k,
+            kinds=tuple(kinds),
+            categories=tuple(categories),
+            open_now=self.open_now,
+            radius_m=self.radius_m,
+            nearest_open=False,  # not part of this answer
         )
-    if postcode is not None:
-        return resolver.postcode(postcode)
-    if q is not None:
-        return resolver.resolve_one(q)
-    if lat is not None and lon is not None:
-        return resolver.coordinates(lat, lon)
-    if lat is not None or lon is not None:
-        raise InvalidParameter("Please give both lat and lon.")
-    raise InvalidParameter("Please give a postcode, a place name (q), or lat and lon.")
+        result = search_places(asked, resolver, locator, now)
+        if isinstance(result, Choices):
+            raise result.error()
+        body = NearestOut.of(result, now).model_dump_json().encode()
+        return body, result.valid_until or now

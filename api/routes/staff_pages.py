@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from api.auth import UsersDep, may_edit
+from api.errors import status_of
 from api.html import render
 from api.routes.staff import StaffPlaceOut, checker_of, select_places, store_of
 from api.settings import Settings
@@ -108,7 +109,7 @@ def login(
             request,
             "staff/login.html",
             {"csrf_token": token, "error": exc.user_message, "email": email},
-            status_code=exc.status,
+            status_code=status_of(exc),
         )
         _cookie(response, request, LOGIN_COOKIE, token, 3600)
         return response

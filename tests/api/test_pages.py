@@ -219,7 +219,7 @@ def test_show_more_places(client: TestClient) -> None:
     assert html.count('class="sp-place"') == 2 + 2  # two listed, the open-now box, the police
     assert 'href="/find?q=DE4+3AG&amp;k=10"' in html
     bad = client.get("/find", params={"q": "DE4 3AG", "k": 99}, headers=HTML)
-    assert bad.status_code == 422 and "at most 20" in bad.text
+    assert bad.status_code == 422 and "from 1 to 50" in bad.text
 
 
 def test_keep_safe_card_panel_can_never_be_submitted(client: TestClient) -> None:

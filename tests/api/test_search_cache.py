@@ -161,13 +161,13 @@ def test_answers_are_kept_until_their_opening_words_change(
 
 
 def test_an_answer_ends_at_midnight_at_the_latest() -> None:
-    from api.routes.search import valid_until
-    from locator.search import NearestResult, Origin, OriginSource
+    from locator.origin import Origin, OriginSource
+    from locator.search import SearchResult, valid_until
 
     now = datetime(2026, 11, 24, 22, 0, tzinfo=LONDON)
     origin = Origin(53.14, -1.55, "DE4 3AG", OriginSource.POSTCODE)
-    empty = NearestResult(origin, True, [], None)
-    assert valid_until(empty, now) == datetime(2026, 11, 25, 0, 0, tzinfo=LONDON)
+    empty = SearchResult(origin, True, [], None)
+    assert valid_until(empty, None, now) == datetime(2026, 11, 25, 0, 0, tzinfo=LONDON)
 
 
 def test_the_places_file_is_kept_until_the_data_changes(client: TestClient) -> None:

@@ -50,7 +50,7 @@ def test_a_stale_edit_is_refused_and_changes_nothing(store: PlaceStore) -> None:
     store.update("S1", {"phone": "01629 000001"}, "ann", 1)
     with pytest.raises(StaleEdit) as err:
         store.update("S1", {"phone": "01629 999999"}, "bob", 1)
-    assert err.value.status == 412 and err.value.current_version == 2
+    assert err.value.current_version == 2
     assert store.get("S1").phone == "01629 000001"
 
 
@@ -72,7 +72,7 @@ def test_text_longer_than_its_column_is_refused_in_words(store: PlaceStore) -> N
     """PostgreSQL enforces column lengths and SQLite doesn't: both refuse the same values."""
     with pytest.raises(PlaceInvalid) as err:
         store.update("S1", {"email": "a" * 200 + "@x.uk", "phone": "0"}, "ann", 1)
-    assert err.value.status == 422 and set(err.value.field_errors) == {"email"}
+    assert set(err.value.field_errors) == {"email"}
     with pytest.raises(PlaceInvalid):
         store.create({"name": "Shop", "category": "shop", "website": "https://" + "a" * 500}, "ann")
     assert store.get("S1").version == 1 and store.count() == 6

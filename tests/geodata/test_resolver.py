@@ -14,7 +14,7 @@ from pydantic import HttpUrl
 from api.settings import Settings
 from geodata.datasets import load_datasets
 from geodata.geocoder import OnlineGeocoder
-from geodata.resolver import Choices, LocationResolver
+from geodata.resolver import LocationResolver
 from locator.errors import (
     AmbiguousPlace,
     GeocoderUnavailable,
@@ -23,7 +23,7 @@ from locator.errors import (
     UnknownPlace,
     UnknownPostcode,
 )
-from locator.search import OriginSource
+from locator.origin import Choices, OriginSource
 from locator.settings import GeocoderSettings
 
 
@@ -86,9 +86,10 @@ def test_ambiguous_name_gives_choices_never_a_pick(resolver: LocationResolver) -
         "Newton, Bolsover (DE55)",
         "Newton, Tameside (SK14)",
     ]
-    with pytest.raises(AmbiguousPlace) as err:
-        resolver.resolve_one("Newton")
-    assert err.value.status == 409 and len(err.value.choices) == 2
+    found = resolver.resolve("Newton")
+    assert isinstance(found, Choices)
+    error = found.error()
+    assert isinstance(error, AmbiguousPlace) and len(error.choices) == 2
     chosen = resolver.resolve("Newton, Tameside")
     assert not isinstance(chosen, Choices) and chosen.longitude == -2.063672
 

@@ -48,9 +48,8 @@ def test_passwords_are_stored_as_argon2(users: UserStore) -> None:
 def test_login(users: UserStore) -> None:
     created = users.create_user("ann@council.gov.uk", "Ann", Role.ADMIN, PASSWORD)
     assert users.authenticate(" ANN@council.gov.uk ", PASSWORD) == created
-    with pytest.raises(NotAuthenticated) as err:
+    with pytest.raises(NotAuthenticated):
         users.authenticate("ann@council.gov.uk", "wrong password!")
-    assert err.value.status == 401
     with pytest.raises(NotAuthenticated):
         users.authenticate("nobody@council.gov.uk", PASSWORD)
 

@@ -14,8 +14,9 @@ from api.settings import Settings
 from geodata.datasets import load_datasets, load_venue_files
 from locator.hours import LONDON, OpeningHours
 from locator.index import VenueFilter, VenueIndex, walk_minutes
+from locator.origin import Origin, OriginSource
 from locator.registry import LocatorRegistry
-from locator.search import Locator, Origin, OriginSource
+from locator.search import Locator
 from locator.settings import SearchSettings
 from locator.venues import Category, Kind, Status, Venue
 

@@ -4,7 +4,7 @@ import folium
 
 from api.settings import PagesSettings
 from locator.index import VenueMatch
-from locator.search import Origin, OriginSource
+from locator.origin import Origin, OriginSource
 from locator.venues import Category, Kind, LocationPrecision, Venue
 from maps.render import LocalMap, latlon, place_map, results_map
 

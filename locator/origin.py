@@ -1,0 +1,90 @@
+"""Where a search starts: an origin, or the choices when a typed name could be several places.
+
+The resolver that turns typed text into one of these lives in `geodata.resolver` (it needs the
+gazetteer); the search use case (`locator.search`) sees it only through `OriginResolver`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from locator.errors import AmbiguousPlace, SafePlacesError, UnknownPlace
+
+EMPTY_SEARCH = "Please type a postcode, or the name of a town or village."
+
+
+class OriginSource(StrEnum):
+    POSTCODE = "postcode"
+    POSTCODE_DISTRICT = "postcode_district"
+    PLACE_NAME = "place_name"
+    COORDINATES = "coordinates"
+    GEOCODER = "geocoder"
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a search starts (EPSG:4326), how it was found, and what to tell the person."""
+
+    latitude: float
+    longitude: float
+    label: str
+    source: OriginSource
+    approximate: bool = False
+    message: str | None = None
+    terminated: bool = False
+
+
+class NamedPlace(Protocol):
+    """A town, village or area a person may have meant (geodata's `PlaceName`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def local_authority(self) -> str: ...
+    @property
+    def postcode_district(self) -> str: ...
+    @property
+    def latitude(self) -> float: ...
+    @property
+    def longitude(self) -> float: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Choices:
+    """A place name that matches several places: the person must pick one, never us."""
+
+    query: str
+    options: Sequence[NamedPlace]
+    # False when nothing matched exactly and these are names that start the same way.
+    exact: bool = True
+
+    @property
+    def message(self) -> str:
+        if self.exact:
+            return f'More than one place is called "{self.query}". Please choose one.'
+        return f'We couldn\'t find "{self.query}". Did you mean one of these?'
+
+    def error(self) -> SafePlacesError:
+        """The same answer as an error, for callers that need one place (the JSON API, the
+        command line): ambiguous, or only partly matched, with the choices attached."""
+        options: list[object] = list(self.options)
+        if self.exact:
+            return AmbiguousPlace(self.message, log_message="ambiguous place name", choices=options)
+        return UnknownPlace(
+            self.message, log_message="place name only partly matched", choices=options
+        )
+
+
+class OriginResolver(Protocol):
+    """Turns what a person gave into an origin (geodata's `LocationResolver`)."""
+
+    def postcode(self, text: str) -> Origin: ...
+    def resolve(self, text: str) -> Origin | Choices: ...
+    def coordinates(self, lat: float, lon: float) -> Origin: ...
