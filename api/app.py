@@ -26,7 +26,9 @@ from api.routes import (
     search,
     staff,
     staff_accounts,
-    staff_pages,
+    staff_import,
+    staff_login,
+    staff_places,
 )
 from api.settings import Settings
 from api.static import LEAFLET_DIR, STATIC_DIR, CachedStatic, HeadAsGet, PublicCORS, SecurityHeaders
@@ -98,7 +100,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ogc.router)
     app.include_router(health.router)
     app.include_router(staff.router)
-    app.include_router(staff_pages.router)
+    app.include_router(staff_login.router)
+    app.include_router(staff_places.router)
+    app.include_router(staff_import.router)
     app.include_router(staff_accounts.router)
     app.include_router(embed.router)
     app.include_router(partners.router)

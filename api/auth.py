@@ -1,14 +1,21 @@
-"""Who is calling a staff route: an API token (scripts) as a typed dependency."""
+"""Who is calling a staff route, as typed dependencies: an API token (scripts), or a staff
+page's session cookie with its CSRF token (people). Every staff router depends on these."""
 
 from __future__ import annotations
 
+import hmac
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Cookie, Depends, Header, Request
+from fastapi.responses import Response
 
-from geodata.users import UserStore
+from geodata.users import StaffSession, UserStore
 from locator.accounts import StaffUser
 from locator.errors import Forbidden, NotAuthenticated
+
+SESSION_COOKIE = "sp_staff"
+LOGIN_COOKIE = "sp_login"
+STAFF_PATH = "/staff"
 
 
 def get_users(request: Request) -> UserStore:
@@ -17,6 +24,9 @@ def get_users(request: Request) -> UserStore:
 
 
 UsersDep = Annotated[UserStore, Depends(get_users)]
+
+
+# -- scripts: API tokens ----------------------------------------------------------------------
 
 
 def current_staff(
@@ -36,9 +46,48 @@ def current_staff(
 CurrentStaff = Annotated[StaffUser, Depends(current_staff)]
 
 
-def may_edit(user: StaffUser, local_authority_code: str | None) -> None:
-    if not user.can_edit_place(local_authority_code):
-        raise Forbidden(
-            "Your account can't change places in this area.",
-            log_message="edit outside the account's role or areas",
+# -- people: the staff pages' session ---------------------------------------------------------
+
+
+def staff_session(
+    users: UsersDep, sp_staff: Annotated[str | None, Cookie()] = None
+) -> StaffSession:
+    session = users.session_for(sp_staff or "")
+    if session is None:
+        raise NotAuthenticated(
+            "Please log in to see the staff pages.", log_message="staff page without a session"
         )
+    return session
+
+
+StaffPage = Annotated[StaffSession, Depends(staff_session)]
+
+
+def check_csrf(sent: str, expected: str) -> None:
+    if not sent or not hmac.compare_digest(sent, expected):
+        raise Forbidden(
+            "This form has expired. Please go back, reload the page and try again.",
+            log_message="form without a valid CSRF token",
+        )
+
+
+async def posted_form(request: Request, staff: StaffSession) -> dict[str, str]:
+    """A staff form's fields, once its CSRF token is checked against the session's."""
+    form = await request.form()
+    check_csrf(str(form.get("csrf_token", "")), staff.csrf_token)
+    return {key: str(value) for key, value in form.items()}
+
+
+def set_staff_cookie(
+    response: Response, request: Request, name: str, value: str, max_age: int
+) -> None:
+    # Strict and path-bound: the public pages never receive (or set) a cookie.
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path=STAFF_PATH,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )

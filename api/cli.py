@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from api.settings import Settings
 from api.views import places_words
+from geodata.account_service import AccountService
 from geodata.areas import Areas, load_area_names
 from geodata.datasets import (
     Datasets,
@@ -23,13 +24,14 @@ from geodata.datasets import (
     open_store,
     open_users,
 )
+from geodata.editor import PlaceEditor
 from geodata.export import export_places
 from geodata.gazetteer import DistrictLocation, Gazetteer
-from geodata.importer import plan_import, read_table
+from geodata.importer import ImportPlan, read_table
 from geodata.placenames import PlaceName, PlaceNames
 from geodata.resolver import LocationResolver
 from geodata.validation import PlaceChecker
-from locator.accounts import Role
+from locator.accounts import Role, operator
 from locator.errors import DataError, SafePlacesError
 from locator.hours import LONDON, describe_unknown
 from locator.index import VenueMatch
@@ -154,66 +156,63 @@ def _password(args: argparse.Namespace) -> str:
     return first
 
 
-def _known_areas(settings: Settings, areas: list[str]) -> frozenset[str]:
-    """The --area values as codes: a code (any case) or a name ("Amber Valley")."""
+def _accounts(settings: Settings) -> AccountService:
+    """The account service, with the areas an editor may be given (a code or a name)."""
     data = settings.data
-    known = Gazetteer.load(data.path(data.postcodes_file), data.cache_dir).local_authority_codes()
-    try:
-        return Areas(load_area_names(data.path(data.places_file))).parse(areas, known)
-    except ValueError as exc:
-        raise SafePlacesError(str(exc)) from None
+
+    def known() -> frozenset[str]:
+        return Gazetteer.load(
+            data.path(data.postcodes_file), data.cache_dir
+        ).local_authority_codes()
+
+    areas = Areas(load_area_names(data.path(data.places_file)))
+    return AccountService(open_users(settings), areas, known)
 
 
 def _users(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    users = open_users(settings)
+    accounts = _accounts(settings)
     if args.action == "list":
-        for user in users.users():
+        for user in accounts.users.users():
             shown_areas = f"  areas: {', '.join(sorted(user.areas))}" if user.areas else ""
             disabled = "  (disabled)" if not user.active else ""
             out.write(f"{user.email}  {user.role.value}  {user.name}{shown_areas}{disabled}\n")
         return 0
     if not args.email:
         raise SafePlacesError("Give the account's email address with --email.")
-    try:
-        if args.action == "create":
-            user = users.create_user(
-                args.email,
-                args.name or "",
-                Role(args.role or Role.VIEWER.value),
-                _password(args),
-                _known_areas(settings, args.area),
-            )
-            out.write(f"Created {user.role.value} account {user.email}.\n")
-            return 0
-        found = users.find(args.email)
-        if found is None:
-            raise SafePlacesError(f"There is no account for {args.email}. See: users list.")
-        if args.action == "set-password":
-            users.set_password(found.id, _password(args))
-            out.write(f"New password set for {found.email}. Their sessions have ended.\n")
-        elif args.action == "update":
-            role = Role(args.role) if args.role else found.role
-            areas = _known_areas(settings, args.area) if args.area else found.areas
-            user = users.update(found.id, role, areas)
-            shown = f" for {', '.join(sorted(user.areas))}" if user.areas else ""
-            out.write(f"{user.email} is now {user.role.value}{shown}.\n")
-        elif args.action in ("disable", "enable"):
-            users.set_active(found.id, args.action == "enable")
-            out.write(f"{found.email} is {args.action}d.\n")
-        else:
-            if not args.yes:
-                out.write(f"Delete the account {found.email} for good? Type yes: ")
-                out.flush()
-                if sys.stdin.readline().strip().lower() not in ("y", "yes"):
-                    out.write(
-                        "Nothing was changed. (To stop a login but keep the account: disable.)\n"
-                    )
-                    return 0
-            users.delete_user(found.id)
-            out.write(f"Deleted the account {found.email}. Place histories still name it.\n")
-    except ValueError as exc:
-        raise SafePlacesError(str(exc)) from None
+    me = operator()
+    if args.action == "create":
+        role = args.role or Role.VIEWER.value
+        user = accounts.create(me, args.email, args.name or "", role, _password(args), args.area)
+        out.write(f"Created {user.role.value} account {user.email}.\n")
+        return 0
+    found = accounts.users.find(args.email)
+    if found is None:
+        raise SafePlacesError(f"There is no account for {args.email}. See: users list.")
+    if args.action == "set-password":
+        accounts.reset_password(me, found.id, _password(args))
+        out.write(f"New password set for {found.email}. Their sessions have ended.\n")
+    elif args.action == "update":
+        user = accounts.update(me, found.id, args.role, args.area or None)
+        shown = f" for {', '.join(sorted(user.areas))}" if user.areas else ""
+        out.write(f"{user.email} is now {user.role.value}{shown}.\n")
+    elif args.action in ("disable", "enable"):
+        accounts.set_active(me, found.id, args.action == "enable")
+        out.write(f"{found.email} is {args.action}d.\n")
+    elif _sure(args, out, f"Delete the account {found.email} for good? Type yes: "):
+        accounts.delete(me, found.id)
+        out.write(f"Deleted the account {found.email}. Place histories still name it.\n")
+    else:
+        out.write("Nothing was changed. (To stop a login but keep the account: disable.)\n")
     return 0
+
+
+def _sure(args: argparse.Namespace, out: TextIO, question: str) -> bool:
+    """--yes, or a yes typed at the prompt."""
+    if args.yes:
+        return True
+    out.write(question)
+    out.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
 
 
 def _tokens(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
@@ -243,11 +242,27 @@ def _import(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     from tqdm import tqdm
 
     datasets = load_datasets(settings)
+    editor = PlaceEditor(datasets.store, PlaceChecker(datasets.gazetteer, datasets.area))
+    me = operator(args.actor)
     rows = read_table(Path(args.file))
-    checker = PlaceChecker(datasets.gazetteer, datasets.area)
     with tqdm(total=len(rows), unit="row", desc="Checking", disable=args.quiet) as bar:
-        plan = plan_import(rows, datasets.store, checker, progress=bar.update)
-    out.write(f"{args.file}: {plan.summary()}.\n")
+        plan = editor.plan_import(me, rows, progress=bar.update)
+    _write_plan(args.file, plan, out)
+    if not plan.ok:
+        out.write("Nothing was imported. Fix these rows and import the file again.\n")
+        return EXIT_BAD_INPUT
+    if args.dry_run or (plan.count("add") + plan.count("update")) == 0:
+        return 0
+    if not _sure(args, out, "Apply these changes? Type yes: "):
+        out.write("Nothing was imported.\n")
+        return 0
+    applied = editor.apply_import(me, plan)
+    out.write(f"Imported: {places_words(applied)} added or updated.\n")
+    return 0
+
+
+def _write_plan(file: str, plan: ImportPlan, out: TextIO) -> None:
+    out.write(f"{file}: {plan.summary()}.\n")
     for planned in plan.planned("add"):
         out.write(f"  add     row {planned.row} ({planned.ref}): {planned.name}\n")
     for planned in plan.planned("update"):
@@ -255,20 +270,6 @@ def _import(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         out.write(f"  update  row {planned.row} ({planned.ref}): {planned.name}: {changes}\n")
     for error in plan.errors:
         out.write(f"  {error}\n")
-    if not plan.ok:
-        out.write("Nothing was imported. Fix these rows and import the file again.\n")
-        return EXIT_BAD_INPUT
-    if args.dry_run or (plan.count("add") + plan.count("update")) == 0:
-        return 0
-    if not args.yes:
-        out.write("Apply these changes? Type yes: ")
-        out.flush()
-        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
-            out.write("Nothing was imported.\n")
-            return 0
-    applied = datasets.store.apply_import(plan, args.actor)
-    out.write(f"Imported: {places_words(applied)} added or updated.\n")
-    return 0
 
 
 def _export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:

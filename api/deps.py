@@ -1,4 +1,5 @@
-"""Typed dependencies: the app-owned registry, the resolver, settings and the clock."""
+"""Typed dependencies: the app-owned registry, the resolver, settings, the clock, and the
+staff's place editor and account service."""
 
 from __future__ import annotations
 
@@ -12,9 +13,13 @@ from sqlalchemy import Engine
 from api import heap
 from api.cache import ResponseCache
 from api.settings import Settings
+from geodata.account_service import AccountService
 from geodata.datasets import Datasets
+from geodata.editor import PlaceEditor
 from geodata.resolver import LocationResolver
-from geodata.store import MetaRow
+from geodata.store import MetaRow, PlaceStore
+from geodata.users import UserStore
+from geodata.validation import PlaceChecker
 from locator.hours import LONDON
 from locator.registry import LocatorRegistry
 from locator.search import Locator
@@ -121,3 +126,28 @@ DatasetsDep = Annotated[Datasets, Depends(get_datasets)]
 NowDep = Annotated[datetime, Depends(get_now)]
 SearchCacheDep = Annotated[ResponseCache, Depends(get_search_cache)]
 PlacesCacheDep = Annotated[ResponseCache, Depends(get_places_cache)]
+
+
+# -- staff work: the place store, the place editor and the account service ---------------------
+
+
+async def get_store(request: Request) -> PlaceStore:
+    datasets: Datasets = request.app.state.datasets
+    return datasets.store
+
+
+async def get_editor(request: Request) -> PlaceEditor:
+    """The place editor over the live store, checked against the gazetteer and the area."""
+    datasets: Datasets = request.app.state.datasets
+    return PlaceEditor(datasets.store, PlaceChecker(datasets.gazetteer, datasets.area))
+
+
+async def get_accounts(request: Request) -> AccountService:
+    datasets: Datasets = request.app.state.datasets
+    users: UserStore = request.app.state.users
+    return AccountService(users, datasets.areas, datasets.gazetteer.local_authority_codes)
+
+
+StoreDep = Annotated[PlaceStore, Depends(get_store)]
+EditorDep = Annotated[PlaceEditor, Depends(get_editor)]
+AccountsDep = Annotated[AccountService, Depends(get_accounts)]

@@ -48,6 +48,7 @@ STATUS_CODES: dict[type[SafePlacesError], int] = {
     domain.InvalidCoordinates: 422,
     domain.InvalidParameter: 422,
     domain.PlaceInvalid: 422,
+    domain.AccountInvalid: 422,
     domain.PreconditionRequired: 428,
     domain.AccountLocked: 429,
     domain.GeocoderUnavailable: 503,

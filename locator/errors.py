@@ -92,6 +92,13 @@ class PlaceInvalid(SafePlacesError):
     title = "Some details of the place need fixing"
 
 
+class AccountInvalid(SafePlacesError):
+    """An account change that can't be made as asked; `field_errors` says where."""
+
+    slug = "invalid-account"
+    title = "Some details of the account need fixing"
+
+
 class PreconditionRequired(SafePlacesError):
     slug = "precondition-required"
     title = "Say which version you are changing"

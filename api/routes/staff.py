@@ -1,154 +1,27 @@
 """Staff API: create, change, suspend, remove and restore places, with their history.
 
 Every route needs an account (the router carries the dependency, so none can forget it);
-changes need the right role and area. Edits name the version they change (If-Match), so a
-stale edit is refused with 412 instead of silently overwriting someone else's.
+the place editor (`geodata.editor`) decides what each account may change. Edits name the
+version they change (If-Match), so a stale edit is refused with 412 instead of silently
+overwriting someone else's.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Header, Query, Response
 
-from api.auth import CurrentStaff, current_staff, may_edit
-from geodata.store import Change, PlaceRow, PlaceStore
-from geodata.validation import PlaceChecker
-from locator.errors import InvalidParameter, PreconditionRequired, StaleEdit
-from locator.venues import Status, check_overdue
+from api.auth import CurrentStaff, current_staff
+from api.deps import EditorDep, StoreDep
+from api.staff_schemas import ChangeOut, PlaceIn, PlacePatch, StaffPlaceOut
+from geodata.editor import PlaceQuery
+from geodata.store import PlaceRow
+from locator.errors import InvalidParameter, PreconditionRequired
+from locator.venues import Status
 
 router = APIRouter(prefix="/api/v1/admin", tags=["staff"], dependencies=[Depends(current_staff)])
-
-
-class StaffPlaceOut(BaseModel):
-    """A place as staff see it: every field, its status and version."""
-
-    id: str
-    external_ref: str | None
-    name: str
-    kind: str
-    category: str
-    address: str
-    postcode: str | None
-    latitude: float
-    longitude: float
-    location_precision: str
-    local_authority_code: str | None
-    phone: str | None
-    email: str | None
-    website: str | None
-    opening_hours: str | None
-    accessibility_notes: str | None
-    last_checked: date | None
-    check_overdue: bool
-    status: str
-    verified: bool
-    verification_note: str | None
-    operator: str | None
-    version: int
-    created_at: datetime
-    updated_at: datetime
-
-    @classmethod
-    def of(cls, row: PlaceRow, today: date) -> StaffPlaceOut:
-        fields = {name: getattr(row, name) for name in cls.model_fields if hasattr(row, name)}
-        return cls(**fields, check_overdue=check_overdue(row.last_checked, today))
-
-
-class ChangeOut(BaseModel):
-    version: int
-    actor: str
-    at: datetime
-    action: str
-    fields: dict[str, list[Any]] = Field(description="field: [before, after]")
-
-    @classmethod
-    def of(cls, change: Change) -> ChangeOut:
-        return cls(
-            version=change.version,
-            actor=change.actor,
-            at=change.at,
-            action=change.action,
-            fields={k: [v[0], v[1]] for k, v in change.fields.items()},
-        )
-
-
-class PlaceFields(BaseModel):
-    """Place fields staff may send; unknown fields are refused, checks give a message each."""
-
-    model_config = {"extra": "forbid"}
-
-    name: str | None = None
-    category: str | None = None
-    postcode: str | None = None
-    kind: str | None = None
-    address: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    phone: str | None = None
-    email: str | None = None
-    website: str | None = None
-    opening_hours: str | None = None
-    accessibility_notes: str | None = None
-    last_checked: date | None = None
-    verified: bool | None = None
-    operator: str | None = None
-    outside_area_override: bool = False
-
-
-class PlaceIn(PlaceFields):
-    """A new place: name, category and postcode at least."""
-
-    name: str
-    category: str
-    postcode: str
-    address: str = ""
-    verified: bool = True
-    external_ref: str | None = None
-    status: Status = Status.ACTIVE
-
-
-class PlacePatch(PlaceFields):
-    """The fields to change; leave out what stays the same."""
-
-
-def select_places(
-    store: PlaceStore,
-    *,
-    q: str | None = None,
-    status: Status | None = None,
-    area: str | None = None,
-    kind: str | None = None,
-    overdue_only: bool = False,
-) -> list[StaffPlaceOut]:
-    """The staff list, filtered (shared by the API and the staff pages)."""
-    today = date.today()
-    found = [StaffPlaceOut.of(r, today) for r in store.rows()]
-    return [
-        p
-        for p in found
-        if (not q or q.lower() in p.name.lower())
-        and (status is None or p.status == status.value)
-        and (not area or p.local_authority_code == area)
-        and (not kind or p.kind == kind)
-        and (not overdue_only or p.check_overdue)
-    ]
-
-
-def store_of(request: Request) -> PlaceStore:
-    store: PlaceStore = request.app.state.datasets.store
-    return store
-
-
-def checker_of(request: Request) -> PlaceChecker:
-    datasets = request.app.state.datasets
-    return PlaceChecker(datasets.gazetteer, datasets.area)
-
-
-StoreDep = Annotated[PlaceStore, Depends(store_of)]
-CheckerDep = Annotated[PlaceChecker, Depends(checker_of)]
 
 
 def etag(row: PlaceRow) -> str:
@@ -174,7 +47,7 @@ def _answer(response: Response, row: PlaceRow) -> StaffPlaceOut:
 
 @router.get("/places", response_model=list[StaffPlaceOut])
 def list_places(
-    store: StoreDep,
+    editor: EditorDep,
     status: Annotated[Status | None, Query()] = None,
     overdue_only: Annotated[bool, Query(alias="overdue")] = False,
     area: Annotated[str | None, Query(max_length=16)] = None,
@@ -182,7 +55,9 @@ def list_places(
     q: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
 ) -> list[StaffPlaceOut]:
     """Every place in any state, with filters for the yearly checks."""
-    return select_places(store, q=q, status=status, area=area, kind=kind, overdue_only=overdue_only)
+    query = PlaceQuery(q=q, status=status, area=area, kind=kind, overdue_only=overdue_only)
+    today = date.today()
+    return [StaffPlaceOut.of(row, today) for row in editor.select(query, today)]
 
 
 @router.get("/places/{place_id}", response_model=StaffPlaceOut)
@@ -192,18 +67,9 @@ def get_place(place_id: str, store: StoreDep, response: Response) -> StaffPlaceO
 
 @router.post("/places", response_model=StaffPlaceOut, status_code=201)
 def create_place(
-    body: PlaceIn,
-    user: CurrentStaff,
-    store: StoreDep,
-    checker: CheckerDep,
-    response: Response,
+    body: PlaceIn, user: CurrentStaff, editor: EditorDep, response: Response
 ) -> StaffPlaceOut:
-    data = body.model_dump(exclude={"status"})
-    fields = checker.check(data)
-    may_edit(user, fields.get("local_authority_code"))
-    for extra in ("operator", "external_ref", "address"):
-        fields.setdefault(extra, data.get(extra) or ("" if extra == "address" else None))
-    row = store.create(fields, user.email, body.status)
+    row = editor.create(user, body.model_dump(exclude={"status"}), body.status)
     response.headers["Location"] = f"/api/v1/admin/places/{row.id}"
     return _answer(response, row)
 
@@ -213,28 +79,20 @@ def update_place(
     place_id: str,
     body: PlacePatch,
     user: CurrentStaff,
-    store: StoreDep,
-    checker: CheckerDep,
+    editor: EditorDep,
     response: Response,
     if_match: Annotated[str | None, Header()] = None,
 ) -> StaffPlaceOut:
-    current = store.get(place_id)
-    may_edit(user, current.local_authority_code)
     expected = _expected_version(if_match, place_id)
-    if expected != current.version:
-        raise StaleEdit(current.version)
-    fields = checker.check(body.model_dump(exclude_unset=True), partial=True)
-    if "local_authority_code" in fields:
-        may_edit(user, fields["local_authority_code"])  # moving it into another area
-    return _answer(response, store.update(place_id, fields, user.email, expected))
+    changes = body.model_dump(exclude_unset=True)
+    return _answer(response, editor.update(user, place_id, changes, expected))
 
 
 def _lifecycle(status: Status) -> Any:
     def change(
-        place_id: str, user: CurrentStaff, store: StoreDep, response: Response
+        place_id: str, user: CurrentStaff, editor: EditorDep, response: Response
     ) -> StaffPlaceOut:
-        may_edit(user, store.get(place_id).local_authority_code)
-        return _answer(response, store.set_status(place_id, status, user.email))
+        return _answer(response, editor.set_status(user, place_id, status))
 
     change.__doc__ = f"Make the place {status.value}."
     return change
@@ -264,8 +122,7 @@ def history(place_id: str, store: StoreDep) -> list[ChangeOut]:
 
 @router.post("/places/{place_id}/history/{version}/restore", response_model=StaffPlaceOut)
 def restore_version(
-    place_id: str, version: int, user: CurrentStaff, store: StoreDep, response: Response
+    place_id: str, version: int, user: CurrentStaff, editor: EditorDep, response: Response
 ) -> StaffPlaceOut:
     """Put the place back as it was at `version` (itself recorded as a change)."""
-    may_edit(user, store.get(place_id).local_authority_code)
-    return _answer(response, store.restore_version(place_id, version, user.email))
+    return _answer(response, editor.restore_version(user, place_id, version))

@@ -8,11 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Cookie, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from api.auth import STAFF_PATH, StaffPage, posted_form
+from api.deps import AccountsDep
 from api.html import render
-from api.routes.staff_pages import STAFF_PATH, StaffPage, posted_form
-from geodata.users import MIN_PASSWORD, StaffSession, UserStore
+from geodata.users import MIN_PASSWORD, StaffSession
 from locator.accounts import Role, StaffUser
-from locator.errors import AccountNotFound, Forbidden, InvalidParameter
+from locator.errors import AccountInvalid, Forbidden, InvalidParameter
 
 router = APIRouter(prefix=STAFF_PATH, include_in_schema=False)
 
@@ -26,22 +27,9 @@ DONE = {
 }
 
 
-def _users(request: Request) -> UserStore:
-    users: UserStore = request.app.state.users
-    return users
-
-
-def _admin(staff: StaffSession) -> None:
-    if not staff.user.can_manage_users:
-        raise Forbidden("Only admins can manage staff accounts.")
-
-
-async def _areas(request: Request) -> frozenset[str]:
-    """The areas ticked (or typed: codes or names, with commas); unknown ones are refused."""
-    form = await request.form()
-    datasets = request.app.state.datasets
-    given = [str(v) for v in form.getlist("areas")]
-    return datasets.areas.parse(given, datasets.gazetteer.local_authority_codes())  # type: ignore[no-any-return]
+async def _ticked(request: Request) -> list[str]:
+    """The areas ticked (or typed: codes or names, with commas)."""
+    return [str(v) for v in (await request.form()).getlist("areas")]
 
 
 def _area_context(request: Request) -> dict[str, Any]:
@@ -49,20 +37,10 @@ def _area_context(request: Request) -> dict[str, Any]:
     return {"area_choices": datasets.staff_areas(), "area_label": datasets.areas.label}
 
 
-def _role(text: str) -> Role:
-    if text not in ROLES:
-        raise ValueError("Choose a role: viewer, editor or admin.")
-    return Role(text)
-
-
-def _account(request: Request, user_id: int) -> StaffUser:
-    user = _users(request).account(user_id)
-    if user is None:
-        raise AccountNotFound(
-            "There is no such account. It may have been deleted.",
-            log_message="unknown account id",
-        )
-    return user
+def _admin(staff: StaffSession) -> None:
+    # Pages that only show accounts are for admins too (the service checks every change).
+    if not staff.user.can_manage_users:
+        raise Forbidden("Only admins can manage staff accounts.")
 
 
 # -- the list, and adding an account --------------------------------------------------------
@@ -76,7 +54,7 @@ def _users_page(
         "staff/users.html",
         {
             "staff": staff,
-            "users": _users(request).users(),
+            "users": request.app.state.users.users(),
             "roles": ROLES,
             "values": {},
             "ticked": [],
@@ -97,23 +75,29 @@ def users_page(request: Request, staff: StaffPage) -> HTMLResponse:
 
 
 @router.post("/users", response_class=HTMLResponse)
-async def add_user(request: Request, staff: StaffPage) -> HTMLResponse:
-    _admin(staff)
+async def add_user(request: Request, staff: StaffPage, accounts: AccountsDep) -> HTMLResponse:
     posted = await posted_form(request, staff)
+    ticked = await _ticked(request)
     try:
-        user = _users(request).create_user(
+        user = accounts.create(
+            staff.user,
             posted.get("email", ""),
             posted.get("name", ""),
-            _role(posted.get("role", "viewer")),
+            posted.get("role", "viewer"),
             posted.get("password", ""),
-            await _areas(request),
+            ticked,
         )
-    except ValueError as exc:
+    except AccountInvalid as exc:
         values = {k: v for k, v in posted.items() if k != "password"}
-        ticked = (await request.form()).getlist("areas")
-        field = "areas" if "area" in str(exc) else "email"
+        field = next(iter(exc.field_errors), "email")
         return _users_page(
-            request, staff, 422, errors=str(exc), error_field=field, values=values, ticked=ticked
+            request,
+            staff,
+            422,
+            errors=exc.user_message,
+            error_field=field,
+            values=values,
+            ticked=ticked,
         )
     return _users_page(request, staff, message=f"Added {user.role.value} account {user.email}.")
 
@@ -149,10 +133,12 @@ def _account_page(
 
 
 @router.get("/users/{user_id}", response_class=HTMLResponse)
-def account_page(request: Request, user_id: int, staff: StaffPage) -> HTMLResponse:
+def account_page(
+    request: Request, user_id: int, staff: StaffPage, accounts: AccountsDep
+) -> HTMLResponse:
     _admin(staff)
     done = request.query_params.get("saved", "")
-    return _account_page(request, staff, _account(request, user_id), message=DONE.get(done))
+    return _account_page(request, staff, accounts.account(user_id), message=DONE.get(done))
 
 
 def _saved(user_id: int, what: str) -> RedirectResponse:
@@ -160,66 +146,68 @@ def _saved(user_id: int, what: str) -> RedirectResponse:
 
 
 @router.post("/users/{user_id}", response_class=HTMLResponse)
-async def update_account(request: Request, user_id: int, staff: StaffPage) -> Response:
-    _admin(staff)
+async def update_account(
+    request: Request, user_id: int, staff: StaffPage, accounts: AccountsDep
+) -> Response:
     posted = await posted_form(request, staff)
-    account = _account(request, user_id)
+    ticked = await _ticked(request)
     try:
-        role = _role(posted.get("role", ""))
-        _users(request).update(user_id, role, await _areas(request))
-    except ValueError as exc:
-        ticked = (await request.form()).getlist("areas")
-        field = "areas" if "area" in str(exc) else "role"
+        accounts.update(staff.user, user_id, posted.get("role", ""), ticked)
+    except AccountInvalid as exc:
+        account = accounts.account(user_id)
         return _account_page(
-            request, staff, account, 422, errors={field: str(exc)}, values=posted, ticked=ticked
+            request, staff, account, 422, errors=exc.field_errors, values=posted, ticked=ticked
         )
     return _saved(user_id, "role")
 
 
 @router.post("/users/{user_id}/password", response_class=HTMLResponse)
-async def reset_password(request: Request, user_id: int, staff: StaffPage) -> Response:
+async def reset_password(
+    request: Request, user_id: int, staff: StaffPage, accounts: AccountsDep
+) -> Response:
     """An admin sets a new password for someone who forgot theirs (and unlocks them)."""
-    _admin(staff)
     posted = await posted_form(request, staff)
-    account = _account(request, user_id)
     try:
-        _users(request).set_password(user_id, posted.get("password", ""))
-    except ValueError as exc:
-        return _account_page(request, staff, account, 422, errors={"password": str(exc)})
+        accounts.reset_password(staff.user, user_id, posted.get("password", ""))
+    except AccountInvalid as exc:
+        account = accounts.account(user_id)
+        return _account_page(request, staff, account, 422, errors=exc.field_errors)
     return _saved(user_id, "password")
 
 
 @router.post("/users/{user_id}/active", response_class=HTMLResponse)
-async def set_active(request: Request, user_id: int, staff: StaffPage) -> Response:
-    _admin(staff)
+async def set_active(
+    request: Request, user_id: int, staff: StaffPage, accounts: AccountsDep
+) -> Response:
     posted = await posted_form(request, staff)
-    account = _account(request, user_id)
     action = posted.get("action", "")
     if action not in ("disable", "enable"):
         raise InvalidParameter("Choose disable or enable.")
-    if account.id == staff.user.id:
-        raise Forbidden("You can't disable your own account. Ask another admin.")
     try:
-        _users(request).set_active(user_id, action == "enable")
-    except ValueError as exc:
-        return _account_page(request, staff, account, 422, errors={"active": str(exc)})
+        accounts.set_active(staff.user, user_id, action == "enable")
+    except AccountInvalid as exc:
+        account = accounts.account(user_id)
+        return _account_page(request, staff, account, 422, errors=exc.field_errors)
     return _saved(user_id, action)
 
 
 @router.post("/users/{user_id}/delete", response_class=HTMLResponse)
-async def delete_account(request: Request, user_id: int, staff: StaffPage) -> Response:
-    _admin(staff)
+async def delete_account(
+    request: Request, user_id: int, staff: StaffPage, accounts: AccountsDep
+) -> Response:
     posted = await posted_form(request, staff)
-    account = _account(request, user_id)
-    if account.id == staff.user.id:
-        raise Forbidden("You can't delete your own account. Ask another admin.")
     if posted.get("confirm") != "yes":
-        # Deleting can't be undone, so the page asks first.
+        # Deleting can't be undone, so the page asks first (once we know it may be done).
+        _admin(staff)
+        account = accounts.account(user_id)
+        if account.id == staff.user.id:
+            raise Forbidden("You can't delete your own account. Ask another admin.")
         return _account_page(request, staff, account, confirm_delete=True)
     try:
-        _users(request).delete_user(user_id)
-    except ValueError as exc:
-        return _account_page(request, staff, account, 422, errors={"active": str(exc)})
+        accounts.delete(staff.user, user_id)
+    except AccountInvalid as exc:
+        account = accounts.account(user_id)
+        return _account_page(request, staff, account, 422, errors=exc.field_errors)
     return RedirectResponse(f"{STAFF_PATH}/users?deleted=1", status_code=303)
 
 
@@ -244,18 +232,22 @@ def own_password_form(request: Request, staff: StaffPage) -> HTMLResponse:
 
 @router.post("/password", response_class=HTMLResponse)
 async def change_own_password(
-    request: Request, staff: StaffPage, sp_staff: Annotated[str | None, Cookie()] = None
+    request: Request,
+    staff: StaffPage,
+    accounts: AccountsDep,
+    sp_staff: Annotated[str | None, Cookie()] = None,
 ) -> HTMLResponse:
     posted = await posted_form(request, staff)
-    new = posted.get("new_password", "")
     try:
-        if new != posted.get("new_password_again", ""):
-            raise ValueError("The two new passwords are not the same. Nothing was changed.")
-        _users(request).change_own_password(
-            staff.user.id, posted.get("current_password", ""), new, keep_session=sp_staff or ""
+        accounts.change_own_password(
+            staff.user,
+            posted.get("current_password", ""),
+            posted.get("new_password", ""),
+            posted.get("new_password_again", ""),
+            keep_session=sp_staff or "",
         )
-    except ValueError as exc:
-        return _own_page(request, staff, 422, errors=str(exc))
+    except AccountInvalid as exc:
+        return _own_page(request, staff, 422, errors=exc.user_message)
     return _own_page(
         request, staff, message="Your password is changed. Other sessions have been logged out."
     )

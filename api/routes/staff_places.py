@@ -1,0 +1,235 @@
+"""Staff pages for places: the list with its filters, the form to add or change a place (with
+a map preview of the pin), suspend / remove / restore, and the history with "restore version".
+
+Every change goes through the place editor (`geodata.editor`), as the staff API's do.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.auth import STAFF_PATH, StaffPage, posted_form
+from api.deps import DatasetsDep, EditorDep
+from api.html import render
+from api.staff_schemas import StaffPlaceOut
+from api.staff_views import (
+    DONE,
+    FORM_FIELDS,
+    KIND_WORDS,
+    PREVIEWED,
+    STATUS_ACTIONS,
+    STATUS_WORDS,
+    changed_fields,
+    clash,
+    form_values,
+    history_rows,
+    new_place_data,
+    preview_venue,
+    row_values,
+)
+from geodata.editor import PlaceEditor, PlaceQuery
+from geodata.store import PlaceRow
+from geodata.users import StaffSession
+from locator.errors import InvalidParameter, PlaceInvalid, StaleEdit
+from locator.venues import Category, Kind, Status, Venue
+from maps.render import place_map
+
+router = APIRouter(prefix=STAFF_PATH, include_in_schema=False)
+
+
+@router.get("/places", response_class=HTMLResponse)
+def places(
+    request: Request,
+    staff: StaffPage,
+    editor: EditorDep,
+    datasets: DatasetsDep,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    status: Annotated[Status | None, Query()] = None,
+    area: Annotated[str | None, Query(max_length=100)] = None,
+    kind: Annotated[Kind | None, Query()] = None,
+    overdue: Annotated[bool, Query()] = False,
+) -> HTMLResponse:
+    message = None
+    if area:
+        # A name ("Amber Valley") or a code in any case; one we don't know is said, not hidden.
+        try:
+            area = next(
+                iter(datasets.areas.parse([area], datasets.gazetteer.local_authority_codes())), None
+            )
+        except ValueError as exc:
+            message, area = str(exc), None
+    query = PlaceQuery(q, status, area, kind.value if kind else None, overdue)
+    today = date.today()
+    filters = {
+        "q": q,
+        "status": status.value if status else None,
+        "area": area,
+        "kind": kind.value if kind else None,
+        "overdue": overdue,
+    }
+    return render(
+        request,
+        "staff/places.html",
+        {
+            "staff": staff,
+            "places": [StaffPlaceOut.of(r, today) for r in editor.select(query, today)],
+            "filters": filters,
+            "statuses": [(s.value, STATUS_WORDS[s]) for s in Status],
+            "kinds": [(k.value, KIND_WORDS[k]) for k in Kind],
+            "area_choices": datasets.staff_areas(),
+            "area_label": datasets.areas.label,
+            "categories": {c.value: c.label for c in Category},
+            "message": message,
+        },
+    )
+
+
+def _form_page(
+    request: Request,
+    staff: StaffSession,
+    row: PlaceRow | None,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    message: str | None = None,
+    status_code: int = 200,
+    preview: Venue | None = None,
+    confirm_remove: bool = False,
+) -> HTMLResponse:
+    settings = request.app.state.settings
+    shown = preview or (row.to_venue() if row is not None else None)
+    context: dict[str, Any] = {
+        "staff": staff,
+        "place": StaffPlaceOut.of(row, date.today()) if row is not None else None,
+        "heading": row.name if row is not None else "Add a Safe Place",
+        "action": f"{STAFF_PATH}/places/{row.id if row is not None else 'new'}",
+        "submit": "Save changes" if row is not None else "Add this place",
+        "fields": FORM_FIELDS,
+        "values": values if values is not None else row_values(row),
+        "errors": errors or {},
+        "message": message,
+        "status_actions": [
+            (k, v[1]) for k, v in STATUS_ACTIONS.items() if row is None or v[0].value != row.status
+        ],
+        # An editor outside the place's area sees it, but not forms that can't work.
+        "can_edit": row is None or staff.user.can_edit_place(row.local_authority_code),
+        "area_label": request.app.state.datasets.areas.label,
+        "confirm_remove": confirm_remove,
+        "map": place_map(shown, settings.pages) if shown is not None else None,
+    }
+    return render(request, "staff/place_form.html", context, status_code=status_code)
+
+
+@router.get("/places/new", response_class=HTMLResponse)
+def new_place_form(request: Request, staff: StaffPage) -> HTMLResponse:
+    return _form_page(request, staff, None)
+
+
+@router.post("/places/new", response_class=HTMLResponse)
+async def new_place(request: Request, staff: StaffPage, editor: EditorDep) -> Response:
+    posted = await posted_form(request, staff)
+    try:
+        fields = editor.check_new(staff.user, new_place_data(posted))
+    except PlaceInvalid as exc:
+        return _form_page(
+            request, staff, None, values=posted, errors=exc.field_errors, status_code=422
+        )
+    if posted.get("preview"):
+        pin = preview_venue(None, fields)
+        return _form_page(request, staff, None, values=posted, message=PREVIEWED, preview=pin)
+    row = editor.create(staff.user, new_place_data(posted))
+    return RedirectResponse(f"{STAFF_PATH}/places/{row.id}?saved=1", status_code=303)
+
+
+@router.get("/places/{place_id}", response_class=HTMLResponse)
+def edit_form(
+    request: Request,
+    place_id: str,
+    staff: StaffPage,
+    editor: EditorDep,
+    saved: Annotated[str | None, Query(max_length=10)] = None,
+) -> HTMLResponse:
+    row = editor.store.get(place_id)
+    return _form_page(request, staff, row, message=DONE.get(saved or ""))
+
+
+@router.post("/places/{place_id}", response_class=HTMLResponse)
+async def edit(request: Request, place_id: str, staff: StaffPage, editor: EditorDep) -> Response:
+    posted = await posted_form(request, staff)
+    row = editor.may_change(staff.user, place_id)
+    version = _version(posted)
+    loaded = _loaded(editor, row, version)
+    changed = changed_fields(posted, loaded)
+    if not changed:
+        return _form_page(request, staff, row, message="Nothing was changed.")
+    try:
+        if posted.get("preview"):
+            _, fields = editor.check_changes(staff.user, place_id, changed)
+            pin = preview_venue(row, fields)
+            return _form_page(request, staff, row, values=posted, message=PREVIEWED, preview=pin)
+        editor.update(staff.user, place_id, changed, version)
+    except PlaceInvalid as exc:
+        return _form_page(
+            request, staff, row, values=posted, errors=exc.field_errors, status_code=422
+        )
+    except StaleEdit:
+        now = editor.store.get(place_id)
+        again = clash(now, loaded, posted, changed)
+        return _form_page(
+            request, staff, now, values=again.values, message=again.message, status_code=412
+        )
+    return RedirectResponse(f"{STAFF_PATH}/places/{place_id}?saved=1", status_code=303)
+
+
+def _version(posted: dict[str, str]) -> int:
+    text = posted.get("version", "").strip()
+    if text and not text.isdigit():
+        raise InvalidParameter("This form has been changed. Please reload the page.")
+    return int(text or 0)
+
+
+def _loaded(editor: PlaceEditor, row: PlaceRow, version: int) -> dict[str, str]:
+    """The form as this person had it: what they changed is measured against the version
+    in front of them, not the place as it is now (someone else may have saved since)."""
+    if version != row.version and 0 < version < row.version:
+        return form_values(editor.store.fields_at(row.id, version))
+    return row_values(row)
+
+
+@router.post("/places/{place_id}/status")
+async def change_status(
+    request: Request, place_id: str, staff: StaffPage, editor: EditorDep
+) -> Response:
+    posted = await posted_form(request, staff)
+    action = STATUS_ACTIONS.get(posted.get("action", ""))
+    if action is None:
+        raise InvalidParameter("Choose suspend, remove or restore.")
+    if posted["action"] == "remove" and posted.get("confirm") != "yes":
+        # Removing is asked twice: the page comes back with a plain question.
+        row = editor.may_change(staff.user, place_id)
+        return _form_page(request, staff, row, confirm_remove=True)
+    editor.set_status(staff.user, place_id, action[0])
+    done = posted["action"]
+    return RedirectResponse(f"{STAFF_PATH}/places/{place_id}?saved={done}", status_code=303)
+
+
+@router.get("/places/{place_id}/history", response_class=HTMLResponse)
+def history_page(
+    request: Request, place_id: str, staff: StaffPage, editor: EditorDep
+) -> HTMLResponse:
+    row = editor.store.get(place_id)
+    changes = history_rows(editor.store.history(place_id))
+    return render(request, "staff/history.html", {"staff": staff, "place": row, "changes": changes})
+
+
+@router.post("/places/{place_id}/history/{version}/restore")
+async def restore_page(
+    request: Request, place_id: str, version: int, staff: StaffPage, editor: EditorDep
+) -> Response:
+    await posted_form(request, staff)
+    editor.restore_version(staff.user, place_id, version)
+    return RedirectResponse(f"{STAFF_PATH}/places/{place_id}/history", status_code=303)

@@ -1,0 +1,104 @@
+"""What the staff API sends and takes: every field of a place, its history, and the fields
+staff may send. Separate from the public models, which carry no internal notes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from geodata.store import Change, PlaceRow
+from locator.venues import Status, check_overdue
+
+
+class StaffPlaceOut(BaseModel):
+    """A place as staff see it: every field, its status and version."""
+
+    id: str
+    external_ref: str | None
+    name: str
+    kind: str
+    category: str
+    address: str
+    postcode: str | None
+    latitude: float
+    longitude: float
+    location_precision: str
+    local_authority_code: str | None
+    phone: str | None
+    email: str | None
+    website: str | None
+    opening_hours: str | None
+    accessibility_notes: str | None
+    last_checked: date | None
+    check_overdue: bool
+    status: str
+    verified: bool
+    verification_note: str | None
+    operator: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: PlaceRow, today: date) -> StaffPlaceOut:
+        fields = {name: getattr(row, name) for name in cls.model_fields if hasattr(row, name)}
+        return cls(**fields, check_overdue=check_overdue(row.last_checked, today))
+
+
+class ChangeOut(BaseModel):
+    version: int
+    actor: str
+    at: datetime
+    action: str
+    fields: dict[str, list[Any]] = Field(description="field: [before, after]")
+
+    @classmethod
+    def of(cls, change: Change) -> ChangeOut:
+        return cls(
+            version=change.version,
+            actor=change.actor,
+            at=change.at,
+            action=change.action,
+            fields={k: [v[0], v[1]] for k, v in change.fields.items()},
+        )
+
+
+class PlaceFields(BaseModel):
+    """Place fields staff may send; unknown fields are refused, checks give a message each."""
+
+    model_config = {"extra": "forbid"}
+
+    name: str | None = None
+    category: str | None = None
+    postcode: str | None = None
+    kind: str | None = None
+    address: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    opening_hours: str | None = None
+    accessibility_notes: str | None = None
+    last_checked: date | None = None
+    verified: bool | None = None
+    operator: str | None = None
+    outside_area_override: bool = False
+
+
+class PlaceIn(PlaceFields):
+    """A new place: name, category and postcode at least."""
+
+    name: str
+    category: str
+    postcode: str
+    address: str = ""
+    verified: bool = True
+    external_ref: str | None = None
+    status: Status = Status.ACTIVE
+
+
+class PlacePatch(PlaceFields):
+    """The fields to change; leave out what stays the same."""

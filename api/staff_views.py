@@ -1,0 +1,246 @@
+"""What the staff pages show, in staff's words: the place form's fields, values as people
+read them (not codes), the history in words, and what a form post changed.
+
+Plain functions of domain objects and form text: the routers only call them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from geodata.store import Change, PlaceRow
+from locator.hours import LONDON, OpeningHours
+from locator.venues import Category, Kind, LocationPrecision, Status, Venue
+
+STATUS_WORDS = {
+    Status.DRAFT: "Draft (the public can't see it yet)",
+    Status.ACTIVE: "Active (the public can see it)",
+    Status.SUSPENDED: "Suspended (hidden for now)",
+    Status.REMOVED: "Removed (can be restored)",
+}
+KIND_WORDS = {
+    Kind.SAFE_PLACE: "Safe Place",
+    Kind.POLICE_ENQUIRY_OFFICE: "Police station front desk",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    name: str
+    label: str
+    kind: str = "text"
+    hint: str = ""
+    options: tuple[tuple[str, str], ...] = ()
+
+
+FORM_FIELDS = (
+    FormField("name", "Name of the place"),
+    FormField(
+        "category",
+        "What kind of place it is",
+        "select",
+        # No kind is chosen for the person: an unchosen one is an error, not a library.
+        options=(("", "Choose one"), *((c.value, c.label) for c in Category)),
+    ),
+    FormField("address", "Address", hint="Without the postcode."),
+    FormField("postcode", "Postcode", hint="The pin goes to the middle of the postcode."),
+    FormField("phone", "Phone number", "tel", hint="For example, 01629 533400."),
+    FormField("email", "Email address", "email"),
+    FormField("website", "Website", "url", hint="Starting with https://"),
+    FormField(
+        "opening_hours",
+        "Opening times",
+        "textarea",
+        hint="One line for each day or days with the same times, for example "
+        "Mon-Fri 09:00-17:00 then Sat 09:00-12:30 on the next line. "
+        "Days not listed are closed. Leave empty if not known.",
+    ),
+    FormField("accessibility_notes", "Access notes", "textarea"),
+    FormField("last_checked", "Date of the last yearly check", "date"),
+)
+STATUS_ACTIONS = {
+    "suspend": (Status.SUSPENDED, "Suspend (hide from the public for now)"),
+    "remove": (Status.REMOVED, "Remove"),
+    "restore": (Status.ACTIVE, "Restore (show to the public again)"),
+}
+DONE = {
+    "1": "Saved.",
+    "suspend": "Suspended: the public can't see this place now.",
+    "remove": "Removed: the public can't see this place. You can restore it.",
+    "restore": "Restored: the public can see this place again.",
+}
+
+
+PRECISION_WORDS = {
+    "building": "at the building",
+    "postcode": "at the middle of the postcode",
+    "street": "on the street",
+    "locality": "in the area (approximate)",
+    "town": "in the town (approximate)",
+}
+
+
+VALUE_WORDS = {
+    "category": {c.value: c.label for c in Category},
+    "kind": {k.value: w for k, w in KIND_WORDS.items()},
+    "status": {st.value: w.split(" (")[0] for st, w in STATUS_WORDS.items()},
+    "location_precision": PRECISION_WORDS,
+}
+
+
+def shown(field: str, value: Any, separator: str = "; ") -> Any:
+    """A stored value as staff read it: words, not codes. Opening hours are stored listing
+    every day; people read (and edit) days with the same times together."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    words = VALUE_WORDS.get(field)
+    if words is not None and isinstance(value, str):
+        return words.get(value, value)
+    if field == "opening_hours" and isinstance(value, str):
+        try:
+            hours = OpeningHours.parse(value)
+        except ValueError:
+            return value
+        return separator.join(hours.to_lines()) if hours else value
+    return value
+
+
+def row_values(row: PlaceRow | None) -> dict[str, str]:
+    if row is None:
+        return {}
+    return form_values({f.name: getattr(row, f.name) for f in FORM_FIELDS})
+
+
+def form_values(fields: dict[str, Any]) -> dict[str, str]:
+    """Stored values as the form shows them (text; hours as grouped lines)."""
+    return {
+        f.name: "" if fields.get(f.name) is None else str(shown(f.name, fields[f.name], "\n"))
+        for f in FORM_FIELDS
+    }
+
+
+PREVIEWED = "The map below shows where the pin would go. Nothing is saved yet."
+
+
+def preview_venue(row: PlaceRow | None, fields: dict[str, Any]) -> Venue:
+    """The place as it would be with these fields, for the map preview only."""
+    base = row.to_venue() if row is not None else None
+    name = fields.get("name") or (base.name if base else "New place")
+    category = fields.get("category") or (base.category.value if base else "other")
+    latitude = fields.get("latitude", base.latitude if base else 0.0)
+    longitude = fields.get("longitude", base.longitude if base else 0.0)
+    precision = fields.get("location_precision") or (
+        base.location_precision.value if base else LocationPrecision.POSTCODE.value
+    )
+    return Venue(
+        id=base.id if base else "preview",
+        name=str(name),
+        kind=base.kind if base else Kind.SAFE_PLACE,
+        category=Category(category),
+        address=str(fields.get("address") or (base.address if base else "")),
+        postcode=fields.get("postcode") or (base.postcode if base else None),
+        latitude=float(latitude),
+        longitude=float(longitude),
+        location_precision=LocationPrecision(precision),
+    )
+
+
+# History in words: field and action names as staff know them.
+FIELD_LABELS = {
+    "kind": "Kind",
+    "status": "Status",
+    "latitude": "Latitude",
+    "longitude": "Longitude",
+    "location_precision": "How exact the pin is",
+    "local_authority_code": "Area (local authority)",
+    "verified": "Confirmed as a Safe Place",
+    "verification_note": "How we know",
+    "operator": "Run by",
+    "external_ref": "Reference",
+}
+ACTOR_WORDS = {"seed": "the open data, on first start", "system": "the service"}
+ACTION_WORDS = {
+    "create": "added",
+    "update": "changed",
+    "activate": "restored",
+    "suspend": "suspended",
+    "remove": "removed",
+    "make draft": "made a draft",
+    "import": "imported",
+}
+
+
+def aware_utc(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; they were written in UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def history_rows(history: list[Change]) -> list[dict[str, Any]]:
+    """A place's changes, newest first, each field in the form's order and in words."""
+    labels = {f.name: f.label for f in FORM_FIELDS} | FIELD_LABELS
+    order = {name: i for i, name in enumerate([f.name for f in FORM_FIELDS] + list(FIELD_LABELS))}
+    return [
+        {
+            "version": c.version,
+            "actor": ACTOR_WORDS.get(c.actor, c.actor),
+            "at": aware_utc(c.at).astimezone(LONDON),
+            "action": ACTION_WORDS.get(c.action, c.action),
+            # In the form's order, so a new place's long list reads like the form.
+            "fields": [
+                (labels.get(k, k), shown(k, v[0]), shown(k, v[1]))
+                for k, v in sorted(c.fields.items(), key=lambda kv: order.get(kv[0], 99))
+            ],
+        }
+        for c in reversed(history)
+    ]
+
+
+def new_place_data(posted: dict[str, str]) -> dict[str, Any]:
+    """A new place's fields from the form (an empty box is no value)."""
+    data: dict[str, Any] = {f.name: posted.get(f.name, "") or None for f in FORM_FIELDS}
+    data["outside_area_override"] = posted.get("outside_area_override") == "true"
+    return data
+
+
+def changed_fields(posted: dict[str, str], loaded: dict[str, str]) -> dict[str, Any]:
+    """What this person changed: the boxes that differ from the form they were given."""
+    changed: dict[str, Any] = {
+        f.name: posted.get(f.name, "") or None
+        for f in FORM_FIELDS
+        if posted.get(f.name, "") != loaded.get(f.name, "")
+    }
+    if changed:
+        changed["outside_area_override"] = posted.get("outside_area_override") == "true"
+    return changed
+
+
+@dataclass(frozen=True, slots=True)
+class Clash:
+    """Someone else saved first: the form to show again, and what to say."""
+
+    values: dict[str, str]
+    message: str
+
+
+def clash(
+    now: PlaceRow, loaded: dict[str, str], posted: dict[str, str], changed: dict[str, Any]
+) -> Clash:
+    """Nothing is lost: the place as it is now with this person's changes on top, to check
+    and save again (against the version that is now current)."""
+    current = row_values(now)
+    labels = {f.name: f.label.lower() for f in FORM_FIELDS}
+    theirs = [k for k in current if current[k] != loaded.get(k, "")]
+    both = [k for k in theirs if k in changed and current[k] != posted.get(k, "")]
+    mine = {k: posted.get(k, "") for k in changed if k in current}
+    message = "Someone else changed this place while you were editing it"
+    if theirs:
+        message += f" ({', '.join(labels[k] for k in theirs)})"
+    message += ". Your changes are still in the form, on top of theirs: check them and save again."
+    if both:
+        message += (
+            f" You both changed the {', '.join(labels[k] for k in both)}: the form has yours; "
+            "theirs is in the history."
+        )
+    return Clash(current | mine, message)
