@@ -23,7 +23,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy locator geodata maps api bench
+	$(BIN)/mypy locator geodata maps api bench reports
 
 # The browser tests (tests/browser) drive the system Chromium: Playwright's own download is
 # not used. Install it when missing and possible; a browser that can't be had fails the run.

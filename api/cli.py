@@ -297,7 +297,10 @@ def _report(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
     from tqdm import tqdm
 
-    from geodata import reports
+    from reports.coverage import COVERAGE_STEPS, build_coverage
+    from reports.coverage_page import write_coverage
+    from reports.quality import QUALITY_STEPS, build_quality
+    from reports.quality_page import write_quality
 
     folder = Path(args.out) if args.out else settings.data.cache_dir.parent / "reports"
     try:
@@ -311,7 +314,7 @@ def _report(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         raise SafePlacesError(
             f"Can't write the report to {folder}: give --out a folder you can write to."
         )
-    steps = reports.COVERAGE_STEPS if args.kind == "coverage" else reports.QUALITY_STEPS
+    steps = COVERAGE_STEPS if args.kind == "coverage" else QUALITY_STEPS
     with tqdm(
         total=len(steps) + 1, unit="step", desc="Loading the data", disable=args.quiet
     ) as bar:
@@ -322,8 +325,8 @@ def _report(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
         datasets = load_datasets(settings)
         if args.kind == "coverage":
-            coverage = reports.build_coverage(datasets, settings, progress=progress)
-            files = reports.write_coverage(coverage, folder, settings, settings.pages, progress)
+            coverage = build_coverage(datasets, settings, progress=progress)
+            files = write_coverage(coverage, folder, settings, settings.pages, progress)
             rec = coverage.recruitment
             lines = [
                 f"{rec.before_pct:.1f}% of {rec.postcodes:,} postcodes are within "
@@ -331,8 +334,8 @@ def _report(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
                 f"places it would be {rec.after_pct:.1f}%."
             ]
         else:
-            quality = reports.build_quality(datasets, progress=progress)
-            files = reports.write_quality(quality, folder, settings, settings.pages, progress)
+            quality = build_quality(datasets, progress=progress)
+            files = write_quality(quality, folder, settings, settings.pages, progress)
             lines = [
                 f"{r['description']}: {r['places']} of {r['of']} places"
                 for r in quality.summary.to_dict(orient="records")

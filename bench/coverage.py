@@ -12,9 +12,10 @@ from api.settings import Settings
 from bench.timing import Timing, interleaved
 from geodata.candidates import load_candidates
 from geodata.datasets import load_datasets
-from geodata.reports import build_coverage, service_postcodes
 from locator import coverage
 from locator.settings import DataSettings
+from reports.coverage import build_coverage
+from reports.inputs import service_postcodes
 
 WHOLE = "build_coverage (everything)"
 POSTCODES = "read the postcodes"

@@ -377,7 +377,7 @@ def coverage_section(results: Results) -> str:
     ]
     return (
         "## 6. Coverage of every postcode\n\n"
-        "`geodata.reports.build_coverage` on the shared data, as `safeplaces report coverage` "
+        "`reports.coverage.build_coverage` on the shared data, as `safeplaces report coverage` "
         f"runs it: {c.postcodes:,} live postcodes in the service area, the nearest Safe Place "
         f"and police enquiry office of every one among the {c.places} active places (one "
         "`VenueIndex.nearest_distances` batch query per kind, geodesic metres), the tables by "

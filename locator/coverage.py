@@ -1,7 +1,7 @@
 """Coverage: how far every postcode is from a Safe Place and a police enquiry office, and which
 new Safe Places would bring the most under-served postcodes within a short walk.
 
-Plain numpy and pandas over tables the caller builds (`geodata.reports` builds them from the
+Plain numpy and pandas over tables the caller builds (`reports.coverage` builds them from the
 open data and the place database). The spatial work is one vectorised query through
 `VenueIndex.nearest_distances` and one STRtree `dwithin` query for the candidates: no Python
 loop over postcodes. Every distance is geodesic metres (WGS84), as everywhere in the locator;
@@ -32,7 +32,7 @@ THRESHOLDS_M: Final = (400, 800, 1600)
 RECRUIT_RADIUS_M: Final = 800
 # What is measured to, and its column prefix in the tables.
 TARGETS: Final = {"safe_place": "Safe Place", "police": "Police enquiry office"}
-# The columns a postcode table needs (`geodata.reports.service_postcodes` makes one).
+# The columns a postcode table needs (`reports.inputs.service_postcodes` makes one).
 POSTCODE_COLUMNS: Final = (
     "postcode",
     "district",

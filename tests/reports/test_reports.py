@@ -120,8 +120,11 @@ def test_coverage_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert [(r["rank"], r["candidate_id"], r["new_postcodes"]) for r in picks] == [("1", "C1", "1")]
     assert picks[0]["within_pct_after"] == "100.0" and picks[0]["districts"] == "S40 (1)"
     assert picks[0]["phone"] == "01246 000000" and picks[0]["category_label"] == "Pharmacy"
+    _coverage_page((out / "coverage.html").read_text(encoding="utf-8"))
 
-    page = (out / "coverage.html").read_text(encoding="utf-8")
+
+def _coverage_page(page: str) -> None:
+    """One document with the tables, the chart and the map; venue text never as markup."""
     _self_contained(page)
     assert '<html lang="en-GB">' in page and "<caption" in page and 'scope="col"' in page
     assert "SPIRE PHARMACY" in page and "Where to recruit next" in page

@@ -1,10 +1,11 @@
-"""Maps, a chart and a page for the coverage and data-quality reports: one file each, no CDN.
+"""The maps of the coverage and data-quality reports: folium maps that need no CDN.
 
-The maps are folium maps that carry Leaflet inline (the app's own copy, from XStatic-Leaflet),
-so the same map shows in a notebook and in an HTML file opened from disk. Postcodes are drawn
-as one GeoJSON layer of grid cells (a marker per postcode would be 26,000 markers); places are
-one layer drawn by one script, each a real keyboard-reachable Leaflet marker. Every piece of
-venue text reaches the page through an autoescaping template or as DOM text, never as HTML.
+The maps carry Leaflet inline (the app's own copy, from XStatic-Leaflet), so the same map
+shows in a notebook and in an HTML file opened from disk. Postcodes are drawn as one GeoJSON
+layer of grid cells (a marker per postcode would be 26,000 markers); places are one layer drawn
+by one script, each a real keyboard-reachable Leaflet marker. Every piece of venue text reaches
+the page through an autoescaping template or as DOM text, never as HTML. The report pages
+themselves (tables, chart, page) are in the `reports` package.
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Final, TypedDict
+from typing import Any, TypedDict
 
 import folium
 import numpy as np
@@ -30,7 +30,7 @@ from shapely.geometry.base import BaseGeometry
 
 from locator.coverage import THRESHOLDS_M, bands, distance_grid
 from locator.geo import bng_to_wgs84
-from locator.index import walk_minutes
+from maps.bands import BAND_COLOURS, band_labels, short_distance
 from maps.render import _js_literal, base_map, latlon
 from maps.tiles import TileSettings
 
@@ -40,8 +40,6 @@ _TEMPLATES = Environment(
 )
 _LEAFLET = Path(xstatic.pkg.leaflet.BASE_DIR)
 
-# Colour-blind-safe sequential bands (ColorBrewer YlOrRd): the further, the redder.
-BAND_COLOURS: Final = ("#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c")
 _MARKER_CSS = """
 .folium-map { width: 100%; height: 100%; }
 .leaflet-container { font: inherit; font-size: 0.95rem; }
@@ -62,28 +60,6 @@ _MARKER_CSS = """
   vertical-align: middle; border: 1px solid #555; }
 .sp-popup p { margin: 0.2rem 0; }
 """
-
-
-def walk_label(metres: float, walking_speed_kmh: float = 4.8) -> str:
-    """ "800 m (10 min walk)": a threshold as people think of it."""
-    minutes = walk_minutes(metres, walking_speed_kmh)
-    shown = f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
-    return f"{shown} ({minutes} min walk)"
-
-
-def band_labels(
-    thresholds: Sequence[float] = THRESHOLDS_M, walking_speed_kmh: float = 4.8
-) -> list[str]:
-    """One label per band of `locator.coverage.bands`: "Within 400 m (5 min walk)", …"""
-    labels = [f"Within {walk_label(thresholds[0], walking_speed_kmh)}"]
-    for low, high in zip(thresholds, thresholds[1:], strict=False):
-        labels.append(f"{_short(low)} to {walk_label(high, walking_speed_kmh)}")
-    labels.append(f"Further than {_short(thresholds[-1])}")
-    return labels
-
-
-def _short(metres: float) -> str:
-    return f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
 
 
 # -- inline assets ------------------------------------------------------------------------------
@@ -273,7 +249,7 @@ def _cells_geojson(
     lat = np.round(lat, 5).reshape(corners_x.shape)
     band = bands(cells["median_m"], thresholds)
     features = []
-    within_label = _short(thresholds[min(1, len(thresholds) - 1)])
+    within_label = short_distance(thresholds[min(1, len(thresholds) - 1)])
     for i, (n, median, within, b) in enumerate(
         zip(
             cells["postcodes"].tolist(),
@@ -391,142 +367,3 @@ def places_map(
         MarkerLayer(_markers(points), name).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     return m
-
-
-# -- the distance chart -------------------------------------------------------------------------
-
-
-def distance_chart(
-    histogram: pd.DataFrame,
-    thresholds: Sequence[float] = THRESHOLDS_M,
-    walking_speed_kmh: float = 4.8,
-    what: str = "Safe Place",
-) -> Markup:
-    """An inline SVG bar chart of postcodes by distance band, with the walking thresholds.
-
-    Built from a template (no plotting library needed to write a report); bars take the band
-    colours of the map. `histogram` is `locator.coverage.distance_histogram`.
-    """
-    width, height = 760, 340
-    left, right, top, bottom = 64, 16, 24, 56
-    plot_w, plot_h = width - left - right, height - top - bottom
-    counts = histogram["postcodes"].to_numpy(dtype=np.int64)
-    starts = histogram["from_m"].to_numpy(dtype=np.float64)
-    n = len(counts)
-    step = _nice_step(int(counts.max()) if n else 1)
-    top_value = max(step, int(np.ceil((counts.max() if n else 1) / step)) * step)
-    bar_w = plot_w / max(n, 1)
-    colours = [BAND_COLOURS[b] for b in bands(starts + 1e-9, thresholds).tolist()]
-    bars = [
-        {
-            "x": left + i * bar_w + 1,
-            "y": top + plot_h - plot_h * c / top_value,
-            "w": bar_w - 2,
-            "h": plot_h * c / top_value,
-            "fill": colours[i],
-            "label": _bar_label(histogram, i, int(c)),
-        }
-        for i, c in enumerate(counts.tolist())
-    ]
-    bin_m = float(starts[1] - starts[0]) if n > 1 else 1.0
-
-    def x_of(metres: float) -> float:
-        return left + metres / bin_m * bar_w
-
-    max_m = float(starts[-1]) if n else 0.0
-    x_ticks = [
-        {"x": x_of(m), "label": _short(m) + ("+" if m == max_m else "")}
-        for m in np.arange(0, max_m + 1, 1000).tolist()
-    ]
-    y_ticks = [
-        {"y": top + plot_h - plot_h * v / top_value, "label": f"{v:,}"}
-        for v in range(0, top_value + 1, step)
-    ]
-    lines = [
-        {"x": x_of(t), "label": f"{walk_minutes(t, walking_speed_kmh)} min"}
-        for t in thresholds
-        if t <= max_m
-    ]
-    total = int(counts.sum())
-    description = (
-        f"{total:,} postcodes by straight-line distance to the nearest {what}, in bands of "
-        f"{bin_m:g} m; "
-        f"the last bar is {_short(max_m)} or more. Dashed lines: "
-        + ", ".join(walk_label(t, walking_speed_kmh) for t in thresholds)
-        + "."
-    )
-    return Markup(
-        _TEMPLATES.get_template("distance_chart.svg").render(
-            width=width,
-            height=height,
-            left=left,
-            top=top,
-            plot_w=plot_w,
-            plot_h=plot_h,
-            bars=bars,
-            x_ticks=x_ticks,
-            y_ticks=y_ticks,
-            lines=lines,
-            title=f"How far postcodes are from the nearest {what}",
-            axis_label=f"Straight-line distance to the nearest {what}",
-            description=description,
-        )
-    )
-
-
-def _bar_label(histogram: pd.DataFrame, i: int, count: int) -> str:
-    low, high = float(histogram["from_m"].iloc[i]), float(histogram["to_m"].iloc[i])
-    span = f"{_short(low)} or more" if not np.isfinite(high) else f"{_short(low)}-{_short(high)}"
-    return f"{span}: {count:,} postcodes"
-
-
-def _nice_step(top: int) -> int:
-    """A round tick step giving about 4-6 ticks up to `top`."""
-    raw = max(top / 5, 1)
-    magnitude = 10 ** int(np.floor(np.log10(raw)))
-    for factor in (1, 2, 2.5, 5, 10):
-        if raw <= factor * magnitude:
-            return max(1, int(factor * magnitude))
-    return int(10 * magnitude)
-
-
-# -- the page -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    """A table for the page: text cells, a caption, the columns to right-align (numbers)."""
-
-    caption: str
-    headers: list[str]
-    rows: list[list[str]]
-    numeric: frozenset[int] = frozenset()
-
-
-@dataclass(frozen=True, slots=True)
-class Section:
-    id: str
-    heading: str
-    paragraphs: list[str] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
-    figure: Markup | None = None
-    map: MapParts | None = None
-    map_label: str = ""
-
-
-def report_page(
-    title: str,
-    intro: Sequence[str],
-    sections: Sequence[Section],
-    attribution: Sequence[str],
-    generated: datetime,
-) -> str:
-    """One self-contained HTML document: headings, tables, the chart and the map inline."""
-    return _TEMPLATES.get_template("report_page.html").render(
-        title=title,
-        intro=intro,
-        sections=sections,
-        attribution=attribution,
-        generated=f"{generated.day} {generated:%B %Y, %H:%M}",
-        assets=inline_assets() if any(s.map for s in sections) else Markup(""),
-    )
