@@ -94,22 +94,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(PrivateAccessLog)
     app.add_middleware(HeadAsGet)
-    app.include_router(search.router)
-    app.include_router(places.router)
-    app.include_router(downloads.router)
-    app.include_router(ogc.router)
-    app.include_router(health.router)
-    app.include_router(staff.router)
-    app.include_router(staff_login.router)
-    app.include_router(staff_places.router)
-    app.include_router(staff_import.router)
-    app.include_router(staff_accounts.router)
-    app.include_router(embed.router)
-    app.include_router(partners.router)
-    app.include_router(pages.router)
+    _include_routers(app)
     app.mount("/static/vendor/leaflet", CachedStatic(directory=LEAFLET_DIR), name="leaflet")
     app.mount("/static", CachedStatic(directory=STATIC_DIR), name="static")
     return app
+
+
+def _include_routers(app: FastAPI) -> None:
+    # Where two paths could match, the first router included wins: the public pages last.
+    for module in (
+        search,
+        places,
+        downloads,
+        ogc,
+        health,
+        staff,
+        staff_login,
+        staff_places,
+        staff_import,
+        staff_accounts,
+        embed,
+        partners,
+        pages,
+    ):
+        app.include_router(module.router)
 
 
 def create_app_from_env() -> FastAPI:

@@ -79,7 +79,11 @@ def test_keyboard_only_search_results_and_map(web: Browsing, real_server: LiveSe
         press_tab(page)
         is_next = links.nth(i).evaluate("e => e === document.activeElement")
         assert is_next, f"Tab after link {i} of the first result went to {active(page)}"
+    _keyboard_works_the_map(page, trail)
 
+
+def _keyboard_works_the_map(page: Page, trail: list[Focus]) -> None:
+    """After the list: the markers, the zoom buttons and the pan buttons, by keyboard."""
     # The map's markers: real buttons, named "1: Matlock Library".
     tab_to(page, MARKER_1, limit=60, trail=trail)
     marker = page.locator(MARKER_1)

@@ -1,0 +1,142 @@
+"""`safeplaces serve`, `postcode` and `nearest`: run the service, or look things up."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from typing import Any, TextIO
+
+from api.cli.common import EXIT_DATA, whole
+from api.settings import Settings
+from geodata.datasets import Datasets, load_datasets
+from geodata.gazetteer import DistrictLocation, Gazetteer
+from geodata.placenames import PlaceNames
+from geodata.resolver import LocationResolver
+from locator.errors import DataError
+from locator.hours import LONDON, describe_unknown
+from locator.index import VenueMatch
+from locator.origin import Choices
+from locator.search import SearchRequest, search
+
+
+def add_commands(sub: Any) -> None:
+    serve = sub.add_parser("serve", help="run the web service")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=whole(1, 65535, "the port"))
+    serve.add_argument("--workers", type=whole(1, 64, "the number of workers"))
+    serve.set_defaults(run=_serve)
+    pc = sub.add_parser("postcode", help="where a postcode is")
+    pc.add_argument("postcode")
+    pc.set_defaults(run=_postcode)
+    near = sub.add_parser("nearest", help="the nearest Safe Places to a postcode or place")
+    near.add_argument("query", help='a postcode or a place name, e.g. "DE4 3AG" or Matlock')
+    near.add_argument(
+        "-k", type=whole(1, 50, "k"), default=5, help="how many places (1 to 50, default 5)"
+    )
+    near.add_argument("--open-now", action="store_true", help="only places open now")
+    near.set_defaults(run=_nearest)
+
+
+def _serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    import uvicorn
+
+    from api.logging import configure_logging, logging_config
+
+    data = settings.data
+    postcodes = data.path(data.postcodes_file)
+    if not postcodes.is_file():
+        # Fail before the server starts, in words, rather than with a start-up traceback.
+        raise DataError(
+            f"there is no {data.postcodes_file} in {data.dir}. Set SAFEPLACES_DATA_DIR to the "
+            "folder with the open data (see the README)."
+        )
+    configure_logging(settings.server.log_level)
+    options: dict[str, Any] = {
+        "factory": True,
+        "host": args.host or settings.server.host,
+        "port": args.port or settings.server.port,
+        "workers": args.workers or settings.server.workers,
+        "log_config": logging_config(settings.server.log_level),
+        # Our own access log records route templates only; uvicorn's would record queries.
+        "access_log": False,
+        "proxy_headers": True,
+    }
+    if options["workers"] == 1:
+        uvicorn.run("api.app:create_app_from_env", **options)
+        return 0
+    from api.workers import SHARED_PORTS, listening_socket, run_workers, worker_sockets
+
+    config = uvicorn.Config("api.app:create_app_from_env", **options)
+    try:
+        sockets = (
+            worker_sockets(config.host, config.port, config.workers)
+            if SHARED_PORTS
+            else [listening_socket(config.host, config.port)]
+        )
+    except OSError as exc:
+        where = f"{config.host}:{config.port}"
+        sys.stderr.write(f"Could not listen on {where}: {exc.strerror}. Is it in use?\n")
+        return EXIT_DATA
+    if SHARED_PORTS:
+        return run_workers(config, sockets)
+    # Without SO_REUSEPORT (not Linux or BSD): uvicorn's supervisor, one socket for all.
+    from uvicorn.supervisors import Multiprocess
+
+    Multiprocess(config, sockets=sockets).run()
+    return 0
+
+
+def _postcode(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    data = settings.data
+    gazetteer = Gazetteer.load(data.path(data.postcodes_file), data.cache_dir)
+    # Only the postcode lookup: no place names needed.
+    resolver = LocationResolver(gazetteer, PlaceNames([]), area_name=settings.search.area_name)
+    found = resolver.locate(args.postcode)
+    if isinstance(found, DistrictLocation):
+        out.write(
+            f"{found.district}  {found.latitude:.6f}, {found.longitude:.6f}"
+            f"  (middle of {found.postcode_count} postcodes)\n"
+        )
+        return 0
+    note = "  (no longer in use)" if found.terminated else ""
+    out.write(f"{found.postcode}  {found.latitude:.6f}, {found.longitude:.6f}{note}\n")
+    return 0
+
+
+def _row(n: str, m: VenueMatch, now: datetime) -> list[str]:
+    v = m.venue
+    hours = v.opening_hours.status(now).describe(now) if v.opening_hours else describe_unknown()
+    return [
+        n,
+        v.name + (" (approximate location)" if v.location_precision.approximate else ""),
+        v.category.label,
+        f"{m.distance_m / 1609.344:.1f} mi, ~{m.walk_minutes} min walk",
+        hours,
+    ]
+
+
+def _table(rows: list[list[str]], out: TextIO) -> None:
+    header = ["#", "Place", "Type", "Distance", "Opening"]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for r in [header, ["-" * w for w in widths], *rows]:
+        out.write("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")
+
+
+def _nearest(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    datasets: Datasets = load_datasets(settings)
+    now = datetime.now(LONDON)
+    asked = SearchRequest(text=args.query, k=args.k, open_now=args.open_now, nearest_open=False)
+    result = search(asked, datasets.resolver(settings), datasets.locator(settings), now)
+    if isinstance(result, Choices):
+        raise result.error()
+    out.write(f"Nearest Safe Places to {result.origin.label}:\n")
+    for message in result.messages:
+        out.write(f"  {message}\n")
+    if result.places:
+        _table([_row(str(i), m, now) for i, m in enumerate(result.places, 1)], out)
+    if result.nearest_police:
+        out.write("\nNearest police enquiry office:\n")
+        _table([_row("P", result.nearest_police, now)], out)
+        out.write("In an emergency call 999. Otherwise call 101.\n")
+    return 0

@@ -1,0 +1,195 @@
+"""`safeplaces users`, `tokens`, `import` and `export`: the staff's work from a terminal.
+
+Account and place changes go through the same services as the staff pages
+(`geodata.account_service`, `geodata.editor`), acting as the operator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from api.cli.common import EXIT_BAD_INPUT, sure
+from api.settings import Settings
+from api.views import places_words
+from geodata.account_service import AccountService
+from geodata.areas import Areas, load_area_names
+from geodata.datasets import load_datasets, open_store, open_users
+from geodata.editor import PlaceEditor
+from geodata.export import export_places
+from geodata.gazetteer import Gazetteer
+from geodata.importer import ImportPlan, read_table
+from geodata.validation import PlaceChecker
+from locator.accounts import Role, operator
+from locator.errors import SafePlacesError
+
+
+def add_commands(sub: Any) -> None:
+    users = sub.add_parser("users", help="staff accounts")
+    users.add_argument(
+        "action",
+        choices=["create", "list", "update", "set-password", "disable", "enable", "delete"],
+        help="set-password resets a forgotten password; disable stops an account logging in",
+    )
+    users.add_argument("--email")
+    users.add_argument("--name")
+    users.add_argument(
+        "--role", choices=[r.value for r in Role], help="for create (default viewer) or update"
+    )
+    users.add_argument(
+        "--area",
+        action="append",
+        default=[],
+        help='an area an editor may edit: its name ("Amber Valley") or code (E07000032)',
+    )
+    users.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    users.add_argument("--yes", action="store_true", help="delete without asking")
+    users.set_defaults(run=_users)
+    _add_file_commands(sub)
+
+
+def _add_file_commands(sub: Any) -> None:
+    tokens = sub.add_parser("tokens", help="API tokens for scripts")
+    tokens.add_argument("action", choices=["create", "list", "revoke"])
+    tokens.add_argument("--email", required=True)
+    tokens.add_argument("--name", default="script", help="what the token is for")
+    tokens.add_argument("--id", type=int, default=0, help="the token to revoke (see list)")
+    tokens.set_defaults(run=_tokens)
+    imp = sub.add_parser("import", help="import places from a CSV, GeoJSON or GeoPackage file")
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="only show what would change")
+    imp.add_argument("--yes", action="store_true", help="apply without asking")
+    imp.add_argument("--quiet", action="store_true", help="no progress bar")
+    imp.add_argument("--actor", default="command line", help="who to record in the history")
+    imp.set_defaults(run=_import)
+    exp = sub.add_parser("export", help="export every place to .csv, .geojson or .gpkg")
+    exp.add_argument("file")
+    exp.set_defaults(run=_export)
+
+
+def _password(args: argparse.Namespace) -> str:
+    """From standard input (for scripts) or typed twice at a hidden prompt."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password (at least 12 characters): ")
+    if getpass.getpass("Type it again: ") != first:
+        raise SafePlacesError("The two passwords are not the same. Nothing was changed.")
+    return first
+
+
+def _accounts(settings: Settings) -> AccountService:
+    """The account service, with the areas an editor may be given (a code or a name)."""
+    data = settings.data
+
+    def known() -> frozenset[str]:
+        return Gazetteer.load(
+            data.path(data.postcodes_file), data.cache_dir
+        ).local_authority_codes()
+
+    areas = Areas(load_area_names(data.path(data.places_file)))
+    return AccountService(open_users(settings), areas, known)
+
+
+def _users(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    accounts = _accounts(settings)
+    if args.action == "list":
+        for user in accounts.users.users():
+            shown_areas = f"  areas: {', '.join(sorted(user.areas))}" if user.areas else ""
+            disabled = "  (disabled)" if not user.active else ""
+            out.write(f"{user.email}  {user.role.value}  {user.name}{shown_areas}{disabled}\n")
+        return 0
+    if not args.email:
+        raise SafePlacesError("Give the account's email address with --email.")
+    me = operator()
+    if args.action == "create":
+        role = args.role or Role.VIEWER.value
+        user = accounts.create(me, args.email, args.name or "", role, _password(args), args.area)
+        out.write(f"Created {user.role.value} account {user.email}.\n")
+        return 0
+    found = accounts.users.find(args.email)
+    if found is None:
+        raise SafePlacesError(f"There is no account for {args.email}. See: users list.")
+    if args.action == "set-password":
+        accounts.reset_password(me, found.id, _password(args))
+        out.write(f"New password set for {found.email}. Their sessions have ended.\n")
+    elif args.action == "update":
+        user = accounts.update(me, found.id, args.role, args.area or None)
+        shown = f" for {', '.join(sorted(user.areas))}" if user.areas else ""
+        out.write(f"{user.email} is now {user.role.value}{shown}.\n")
+    elif args.action in ("disable", "enable"):
+        accounts.set_active(me, found.id, args.action == "enable")
+        out.write(f"{found.email} is {args.action}d.\n")
+    elif sure(args, out, f"Delete the account {found.email} for good? Type yes: "):
+        accounts.delete(me, found.id)
+        out.write(f"Deleted the account {found.email}. Place histories still name it.\n")
+    else:
+        out.write("Nothing was changed. (To stop a login but keep the account: disable.)\n")
+    return 0
+
+
+def _tokens(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    users = open_users(settings)
+    match = [u for u in users.users() if u.email == args.email.strip().lower()]
+    if not match:
+        raise SafePlacesError(f"There is no account for {args.email}.")
+    user = match[0]
+    if args.action == "list":
+        for token_id, name, revoked in users.tokens(user.id):
+            out.write(f"{token_id}  {name}{'  (revoked)' if revoked else ''}\n")
+        return 0
+    if args.action == "revoke":
+        owned = {token_id for token_id, _, _ in users.tokens(user.id)}
+        if args.id not in owned:
+            raise SafePlacesError(f"{user.email} has no token {args.id}. See: tokens list.")
+        users.revoke_token(args.id)
+        out.write(f"Token {args.id} of {user.email} is revoked.\n")
+        return 0
+    token = users.create_token(user.id, args.name)
+    out.write(f"{token}\nKeep this token secret. It is shown only now.\n")
+    return 0
+
+
+def _import(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """Preview an import, then (with --yes, or a yes at the prompt) apply it, all or nothing."""
+    from tqdm import tqdm
+
+    datasets = load_datasets(settings)
+    editor = PlaceEditor(datasets.store, PlaceChecker(datasets.gazetteer, datasets.area))
+    me = operator(args.actor)
+    rows = read_table(Path(args.file))
+    with tqdm(total=len(rows), unit="row", desc="Checking", disable=args.quiet) as bar:
+        plan = editor.plan_import(me, rows, progress=bar.update)
+    _write_plan(args.file, plan, out)
+    if not plan.ok:
+        out.write("Nothing was imported. Fix these rows and import the file again.\n")
+        return EXIT_BAD_INPUT
+    if args.dry_run or (plan.count("add") + plan.count("update")) == 0:
+        return 0
+    if not sure(args, out, "Apply these changes? Type yes: "):
+        out.write("Nothing was imported.\n")
+        return 0
+    applied = editor.apply_import(me, plan)
+    out.write(f"Imported: {places_words(applied)} added or updated.\n")
+    return 0
+
+
+def _write_plan(file: str, plan: ImportPlan, out: TextIO) -> None:
+    out.write(f"{file}: {plan.summary()}.\n")
+    for planned in plan.planned("add"):
+        out.write(f"  add     row {planned.row} ({planned.ref}): {planned.name}\n")
+    for planned in plan.planned("update"):
+        changes = "; ".join(f"{k} {a!s} -> {b!s}" for k, (a, b) in planned.changes.items())
+        out.write(f"  update  row {planned.row} ({planned.ref}): {planned.name}: {changes}\n")
+    for error in plan.errors:
+        out.write(f"  {error}\n")
+
+
+def _export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    count = export_places(open_store(settings), Path(args.file))
+    out.write(f"Wrote {count} places to {args.file}.\n")
+    return 0
