@@ -21,8 +21,11 @@ def _invalid(field: str, message: str) -> AccountInvalid:
 
 
 def _field_of(message: str, default: str) -> str:
-    # UserStore says what is wrong in words; an area problem is shown by the areas.
-    return "areas" if "area" in message else default
+    # UserStore says what is wrong in words: show it by the field it is about.
+    for word, field in (("password", "password"), ("area", "areas"), ("email", "email")):
+        if word in message.lower():
+            return field
+    return default
 
 
 class AccountService:

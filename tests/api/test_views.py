@@ -1,0 +1,101 @@
+"""View-building without HTTP: what the results page, the embed and the staff pages show."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from api.settings import PagesSettings, Settings
+from api.staff_views import changed_fields, clash, history_rows, row_values, shown
+from api.views import results_view
+from geodata.datasets import Datasets, load_datasets
+from geodata.store import Change
+from locator.hours import LONDON
+from locator.search import SearchRequest, SearchResult, search
+
+MONDAY_10AM = datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)
+PAGES = PagesSettings(tile_url="http://127.0.0.1:9/tiles/{z}/{x}/{y}.png")
+
+
+@pytest.fixture(scope="module")
+def datasets(synthetic_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Datasets:
+    db = Path(tmp_path_factory.mktemp("views")) / "places.db"
+    settings = synthetic_settings.model_copy(update={"database_url": f"sqlite:///{db}"})
+    return load_datasets(settings)
+
+
+@pytest.fixture(scope="module")
+def result(datasets: Datasets, synthetic_settings: Settings) -> SearchResult:
+    found = search(
+        SearchRequest(text="DE4 3AG", k=3),
+        datasets.resolver(synthetic_settings),
+        datasets.locator(synthetic_settings),
+        MONDAY_10AM,
+    )
+    assert isinstance(found, SearchResult)
+    return found
+
+
+def test_results_are_numbered_as_on_the_map(result: SearchResult) -> None:
+    view = results_view(result, PAGES, MONDAY_10AM)
+    assert [p.number for p in view.places] == ["1", "2", "3"]
+    assert [p.id for p in view.places] == [m.venue.id for m in result.places]
+    assert view.police is not None and view.police.number == "P"
+    assert view.open_now is not None and view.open_now.id == "S1"
+    assert view.open_now.open_state == "open" and view.open_now.distance
+    # Each listed place and the police front desk are on the map with the same number.
+    titles = [json.loads(t) for t in re.findall(r'"title": ("(?:[^"\\]|\\.)*")', view.map.script)]
+    assert titles[1:] == [f"{p.number}: {p.name}" for p in [*view.places, view.police]]
+
+
+def test_the_embed_leaves_out_the_police_front_desk(result: SearchResult) -> None:
+    view = results_view(result, PAGES, MONDAY_10AM, with_police=False)
+    assert view.police is None and len(view.places) == 3
+
+
+def test_a_form_post_changes_only_what_was_edited(datasets: Datasets) -> None:
+    row = datasets.store.get("S1")
+    loaded = row_values(row)
+    assert changed_fields(dict(loaded), loaded) == {}
+    posted = loaded | {"phone": "01629 533400", "email": ""}
+    assert changed_fields(posted, loaded) == {
+        "phone": "01629 533400",
+        "outside_area_override": False,
+    }
+
+
+def test_a_clash_keeps_this_persons_change_on_top_of_theirs(datasets: Datasets) -> None:
+    row = datasets.store.get("S1")
+    loaded = row_values(row) | {"phone": "01629 111111"}  # what this person started from
+    posted = loaded | {"phone": "01629 222222", "name": "Matlock Town Library"}
+    changed = changed_fields(posted, loaded)
+    found = clash(row, loaded, posted, changed)
+    assert found.values["phone"] == "01629 222222"  # theirs changed it too: the form has ours
+    assert found.values["name"] == "Matlock Town Library"
+    assert "(phone number)" in found.message and "You both changed the phone number" in (
+        found.message
+    )
+
+
+def test_history_reads_in_words_newest_first() -> None:
+    at = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+    changes = [
+        Change(1, "seed", at, "create", {"category": (None, "library")}),
+        Change(2, "ann@council.gov.uk", at, "suspend", {"status": ("active", "suspended")}),
+    ]
+    newest, first = history_rows(changes)
+    assert newest["action"] == "suspended" and newest["fields"] == [
+        ("Status", "Active", "Suspended")
+    ]
+    assert first["actor"] == "the open data, on first start"
+    assert first["fields"] == [("What kind of place it is", None, "Library")]
+
+
+def test_hours_are_shown_as_grouped_lines() -> None:
+    stored = "Mon 09:00-17:00; Tue 09:00-17:00; Wed 09:00-17:00; Thu 09:00-17:00; Fri 09:00-17:00"
+    assert shown("opening_hours", stored, "\n") == "Mon-Fri 09:00-17:00"
+    assert shown("verified", True) == "yes"
