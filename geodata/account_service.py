@@ -79,7 +79,7 @@ class AccountService:
         password: str,
         areas: Iterable[str] = (),
     ) -> StaffUser:
-        _admin(by)
+        require_admin(by)
         chosen = self.parse_role(role)
         codes = self.parse_areas(areas)
         try:
@@ -95,7 +95,7 @@ class AccountService:
         areas: Iterable[str] | None = None,
     ) -> StaffUser:
         """A new role and areas; None keeps what the account has."""
-        _admin(by)
+        require_admin(by)
         account = self.account(user_id)
         chosen = self.parse_role(role) if role is not None else account.role
         codes = self.parse_areas(areas) if areas is not None else account.areas
@@ -106,7 +106,7 @@ class AccountService:
 
     def reset_password(self, by: StaffUser, user_id: int, password: str) -> StaffUser:
         """A new password for someone who forgot theirs: unlocks them, ends their sessions."""
-        _admin(by)
+        require_admin(by)
         self.account(user_id)
         try:
             return self.users.set_password(user_id, password)
@@ -114,7 +114,7 @@ class AccountService:
             raise _invalid("password", str(exc)) from None
 
     def set_active(self, by: StaffUser, user_id: int, active: bool) -> StaffUser:
-        _admin(by)
+        require_admin(by)
         account = self.account(user_id)
         if account.id == by.id:
             raise Forbidden("You can't disable your own account. Ask another admin.")
@@ -125,7 +125,7 @@ class AccountService:
 
     def delete(self, by: StaffUser, user_id: int) -> StaffUser:
         """Delete an account; place histories keep the address that made each change."""
-        _admin(by)
+        require_admin(by)
         account = self.account(user_id)
         if account.id == by.id:
             raise Forbidden("You can't delete your own account. Ask another admin.")
@@ -151,6 +151,7 @@ class AccountService:
             raise _invalid("password", str(exc)) from None
 
 
-def _admin(by: StaffUser) -> None:
+def require_admin(by: StaffUser) -> None:
+    """Only admins see or manage accounts."""
     if not by.can_manage_users:
         raise Forbidden("Only admins can manage staff accounts.")

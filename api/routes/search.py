@@ -18,7 +18,6 @@ from api.deps import (
     NowDep,
     ResolverDep,
     SearchCacheDep,
-    SettingsDep,
     get_locator,
     get_now,
     get_search_cache,
@@ -132,7 +131,6 @@ async def nearest(
     request: Request,
     resolver: ResolverDep,
     locator: LocatorDep,
-    settings: SettingsDep,
     now: NowDep,
     cache: SearchCacheDep,
     postcode: Annotated[

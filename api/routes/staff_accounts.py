@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.auth import STAFF_PATH, StaffPage, posted_form
 from api.deps import AccountsDep
 from api.html import render
+from geodata.account_service import require_admin
 from geodata.users import MIN_PASSWORD, StaffSession
 from locator.accounts import Role, StaffUser
 from locator.errors import AccountInvalid, Forbidden, InvalidParameter
@@ -35,12 +36,6 @@ async def _ticked(request: Request) -> list[str]:
 def _area_context(request: Request) -> dict[str, Any]:
     datasets = request.app.state.datasets
     return {"area_choices": datasets.staff_areas(), "area_label": datasets.areas.label}
-
-
-def _admin(staff: StaffSession) -> None:
-    # Pages that only show accounts are for admins too (the service checks every change).
-    if not staff.user.can_manage_users:
-        raise Forbidden("Only admins can manage staff accounts.")
 
 
 # -- the list, and adding an account --------------------------------------------------------
@@ -68,7 +63,7 @@ def _users_page(
 
 @router.get("/users", response_class=HTMLResponse)
 def users_page(request: Request, staff: StaffPage) -> HTMLResponse:
-    _admin(staff)
+    require_admin(staff.user)
     deleted = request.query_params.get("deleted") == "1"
     message = "Deleted the account. Place histories still name it." if deleted else None
     return _users_page(request, staff, message=message)
@@ -136,7 +131,7 @@ def _account_page(
 def account_page(
     request: Request, user_id: int, staff: StaffPage, accounts: AccountsDep
 ) -> HTMLResponse:
-    _admin(staff)
+    require_admin(staff.user)
     done = request.query_params.get("saved", "")
     return _account_page(request, staff, accounts.account(user_id), message=DONE.get(done))
 
@@ -198,7 +193,7 @@ async def delete_account(
     posted = await posted_form(request, staff)
     if posted.get("confirm") != "yes":
         # Deleting can't be undone, so the page asks first (once we know it may be done).
-        _admin(staff)
+        require_admin(staff.user)
         account = accounts.account(user_id)
         if account.id == staff.user.id:
             raise Forbidden("You can't delete your own account. Ask another admin.")
