@@ -8,17 +8,32 @@ import sys
 import time
 from pathlib import Path
 
-from bench import coverage, data, knn, load, machine, national, pages, postcodes, report
+from bench import (
+    coverage,
+    data,
+    knn,
+    knn_report,
+    load,
+    machine,
+    national,
+    pages,
+    postcodes,
+    profiling,
+    report,
+)
+from bench.findings import findings
 from bench.postgis import PostgisServer, PostgisUnavailable
+from bench.results import Config, Results
+from bench.targets import KNN_TARGET_K, targets_table
 from bench.timing import fmt_s
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 SEED = 20251124
 
 
-def config(quick: bool, seed: int) -> report.Config:
+def config(quick: bool, seed: int) -> Config:
     if quick:
-        return report.Config(
+        return Config(
             quick=True,
             synthetic_sizes=(10_000,),
             queries=200,
@@ -44,7 +59,7 @@ def config(quick: bool, seed: int) -> report.Config:
             national_places=20_000,
             national_starts=1,
         )
-    return report.Config(
+    return Config(
         quick=False,
         synthetic_sizes=(10_000, 1_000_000),
         queries=1_000,
@@ -106,14 +121,56 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     cfg = config(args.quick, args.seed)
     started = time.perf_counter()
-    results = report.Results(cfg, machine.describe())
+    results = Results(cfg, machine.describe())
     print(
         f"Benchmarks ({'quick' if cfg.quick else 'full'} run): "
         f"{results.machine['CPU']}, {results.machine['Cores']}, data in {data.data_dir()}",
         flush=True,
     )
+    _knn_and_postgis(cfg, results, started)
+    _http(cfg, results, started)
+    _national(cfg, results, started)
+    _pages(cfg, results, started)
+    _postcodes(cfg, results, started)
+    _coverage(cfg, results, started)
 
-    # -- 1. k-nearest against the peers ---------------------------------------------------------
+    results.seconds = time.perf_counter() - started
+    section("Targets", targets_table(results))
+    section("Findings", "\n".join(f"- {n}" for n in findings(results)))
+    output: Path | None = args.output or (None if cfg.quick else DEFAULT_OUTPUT)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(report.document(results), encoding="utf-8")
+        print(f"\nWrote {output}")
+    else:
+        print("\nQuick run: report not written (give --output PATH to write it).")
+    print(f"Done in {fmt_s(results.seconds)}.")
+    return 1 if _failed(results) else 0
+
+
+def _failed(results: Results) -> bool:
+    """Say on stderr what makes the run a failure, if anything does."""
+    failures = []
+    if results.mismatches:
+        failures.append(
+            f"{results.mismatches} k-nearest answers differ between methods (see 'Same places?')."
+        )
+    if results.lookup_misses:
+        failures.append(
+            f"{results.lookup_misses} sampled postcodes were not found by Gazetteer.find."
+        )
+    if results.failed_requests:
+        failures.append(f"{results.failed_requests} requests under load failed or were not 2xx.")
+    for failure in failures:
+        print(f"\nFAILED: {failure}", file=sys.stderr)
+    return bool(failures)
+
+
+# -- the sections, in the order they run ----------------------------------------------------
+
+
+def _knn_and_postgis(cfg: Config, results: Results, started: float) -> None:
+    """1. k-nearest against the peers, PostGIS among them when a server can be started."""
     log: list[str] = []
     server: PostgisServer | None = None
     try:
@@ -128,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         if server is not None:
             server.stop()
 
-    # -- 2. HTTP load ---------------------------------------------------------------------------
+
+def _http(cfg: Config, results: Results, started: float) -> None:
     step(started, "HTTP load")
     results.http = load.run_http(
         data.derbyshire_postcodes(cfg.http_postcodes, cfg.seed + 10),
@@ -143,19 +201,22 @@ def main(argv: list[str] | None = None) -> int:
     )
     section("HTTP load", report.http_table(results.http))
 
-    # -- 3. national scale ----------------------------------------------------------------------
+
+def _national(cfg: Config, results: Results, started: float) -> None:
     step(started, "National scale")
     results.national = national.run_national(
         cfg.national_places, cfg.national_starts, cfg.lookups, cfg.queries, cfg.seed + 20
     )
     section("National scale", report.national_section(results))
 
-    # -- 4. the results page --------------------------------------------------------------------
+
+def _pages(cfg: Config, results: Results, started: float) -> None:
     step(started, "Results page")
     results.pages = pages.run_pages(cfg.page_repeats)
     section("Results page", report.pages_section(results))
 
-    # -- 5. postcode lookup ---------------------------------------------------------------------
+
+def _postcodes(cfg: Config, results: Results, started: float) -> None:
     step(started, "Postcode lookup")
     sources = [("Derbyshire", data.DERBYSHIRE_POSTCODES), ("Great Britain", data.GB_POSTCODES)]
     texts: list[str] = []
@@ -175,51 +236,14 @@ def main(argv: list[str] | None = None) -> int:
     results.parse = postcodes.run_parse(texts, cfg.lookup_repeats)
     section("Postcode lookup", report.gazetteer_lookups(results.gazetteers))
 
-    # -- 6. coverage of every postcode ----------------------------------------------------------
+
+def _coverage(cfg: Config, results: Results, started: float) -> None:
     step(started, "Coverage")
     results.coverage = coverage.run_coverage(cfg.repeats)
     section("Coverage", report.coverage_section(results))
 
-    # -- report ---------------------------------------------------------------------------------
-    results.seconds = time.perf_counter() - started
-    section("Targets", report.targets_table(results))
-    section("Findings", "\n".join(f"- {n}" for n in report.findings(results)))
-    output: Path | None = args.output or (None if cfg.quick else DEFAULT_OUTPUT)
-    if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(report.document(results), encoding="utf-8")
-        print(f"\nWrote {output}")
-    else:
-        print("\nQuick run: report not written (give --output PATH to write it).")
-    print(f"Done in {fmt_s(results.seconds)}.")
 
-    failed = False
-    if results.mismatches:
-        print(
-            f"\nFAILED: {results.mismatches} k-nearest answers differ between methods "
-            "(see 'Same places?').",
-            file=sys.stderr,
-        )
-        failed = True
-    if results.lookup_misses:
-        print(
-            f"\nFAILED: {results.lookup_misses} sampled postcodes were not found by "
-            "Gazetteer.find.",
-            file=sys.stderr,
-        )
-        failed = True
-    if results.failed_requests:
-        print(
-            f"\nFAILED: {results.failed_requests} requests under load failed or were not 2xx.",
-            file=sys.stderr,
-        )
-        failed = True
-    return 1 if failed else 0
-
-
-def _knn(
-    cfg: report.Config, results: report.Results, server: PostgisServer | None, started: float
-) -> None:
+def _knn(cfg: Config, results: Results, server: PostgisServer | None, started: float) -> None:
     venues, skipped = data.load_real_venues()
     print(f"{len(venues)} real venues ({skipped} rows could not be placed)", flush=True)
     gb = data.gb_postcode_frame()
@@ -263,14 +287,16 @@ def _knn(
         for m in result.mismatches[:10]:
             print(f"  DIFFERENT k={m.k} {m.method} point {m.query}: {m.detail}", file=sys.stderr)
         if i == 1:  # the 10,000 synthetic venues
-            results.profile = knn.profile_nearest(case, report.KNN_TARGET_K)
+            results.profile = profiling.profile_nearest(case, KNN_TARGET_K)
         gc.collect()
-    section("Index build and memory", report.knn_build(results.knn))
-    section("k-nearest, one query at a time", report.knn_single(results.knn))
-    section("k-nearest, a batch", report.knn_batch(results.knn))
-    section("Same places?", report.knn_correctness(results.knn))
+    section("Index build and memory", knn_report.knn_build(results.knn))
+    section("k-nearest, one query at a time", knn_report.knn_single(results.knn))
+    section("k-nearest, a batch", knn_report.knn_batch(results.knn))
+    section("Same places?", knn_report.knn_correctness(results.knn))
     if results.profile is not None:
-        section("Where VenueIndex.nearest spends its time", report.profile_tables(results.profile))
+        section(
+            "Where VenueIndex.nearest spends its time", knn_report.profile_tables(results.profile)
+        )
 
 
 if __name__ == "__main__":

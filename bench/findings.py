@@ -1,0 +1,96 @@
+"""The findings: what the run's numbers say, in sentences, below the targets."""
+
+from __future__ import annotations
+
+from bench.knn import KnnResult
+from bench.knn_report import knn_fewer
+from bench.load import CEILING, HttpResult
+from bench.markdown import fmt_pct, fmt_ratio
+from bench.methods import KDTREE, POSTGIS, VENUE_INDEX
+from bench.profiling import WHOLE, Profile
+from bench.results import Results
+from bench.targets import KNN_TARGET_K, KNN_TARGET_SIZES, knn_case
+from bench.timing import fmt_us, paired_ratio
+
+
+def findings(results: Results) -> list[str]:
+    notes: list[str] = []
+    for size in KNN_TARGET_SIZES:
+        case = knn_case(results, size)
+        if case is not None and KNN_TARGET_K in case.single:
+            notes.append(_speed(case, size))
+    if results.profile is not None:
+        notes.append(_fixed_work(results.profile))
+    notes.extend(knn_fewer(results.knn))
+    if results.knn:
+        notes.append(_agreement(results))
+    if results.http is not None:
+        notes += _http(results.http)
+    if results.postgis and not results.postgis_ok:
+        notes.append(f"PostGIS was not measured: {results.postgis}")
+    return notes
+
+
+def _speed(case: KnnResult, size: int) -> str:
+    t = case.single[KNN_TARGET_K]
+    line = (
+        f"At {size:,} venues, `VenueIndex.nearest` (k={KNN_TARGET_K}) takes "
+        f"{fmt_us(t[VENUE_INDEX].median)}, a bare `cKDTree.query` on grid points "
+        f"{fmt_us(t[KDTREE].median)} ({fmt_ratio(paired_ratio(t[VENUE_INDEX], t[KDTREE]))})"
+    )
+    if POSTGIS in t:
+        line += (
+            f"; PostGIS KNN over loopback {fmt_us(t[POSTGIS].median)} "
+            f"({paired_ratio(t[POSTGIS], t[VENUE_INDEX]):.0f}× the locator's time)"
+        )
+    return line + "."
+
+
+def _fixed_work(p: Profile) -> str:
+    whole = p.parts.get(WHOLE, 0.0)
+    fixed = sum(s for name, s in p.parts.items() if name != WHOLE)
+    return (
+        "Work every answer needs, whichever index finds the venues: projecting the query "
+        f"point, geodesic distances to the {p.k} results and building the `VenueMatch` "
+        f"objects cost {fmt_us(fixed)} timed alone ({fmt_pct(fixed, whole)} of a "
+        f"{fmt_us(whole)} call): the search itself is the rest."
+    )
+
+
+def _agreement(results: Results) -> str:
+    worst = max(r.max_scale_error for r in results.knn)
+    wrong = results.mismatches
+    near = sum(c.near_ties for r in results.knn for c in r.checks)
+    ties = sum(c.ties for r in results.knn for c in r.checks)
+    if wrong:
+        return f"**{wrong} answers differ between methods**: see 'Same places?'."
+    return (
+        "Every method found the same places for every point"
+        + (f" ({ties} differed only in breaking an exact distance tie" if ties else "")
+        + (
+            f"{'; ' if ties else ' ('}{near} only where the sphere (BallTree's "
+            "haversine) and the grid rank a near tie differently)"
+            if near
+            else (")" if ties else "")
+        )
+        + f". Geodesic and grid distances of the results differ by at most "
+        f"{100 * worst:.3f}% (the National Grid's scale error)."
+    )
+
+
+def _http(h: HttpResult) -> list[str]:
+    notes: list[str] = []
+    for n in sorted({r.workers for r in h.runs}):
+        hit, many, ceiling = (
+            h.median("nearest", n),
+            h.median("nearest-many", n),
+            h.median(CEILING, n),
+        )
+        if hit and many and ceiling:
+            notes.append(
+                f"{n} worker{'s' if n > 1 else ''}: the ceiling answers "
+                f"{ceiling.per_s:,.0f} req/s; repeated postcode searches "
+                f"{hit.per_s:,.0f} ({fmt_ratio(h.ratio('nearest', n))}), searches mostly new "
+                f"to the cache {many.per_s:,.0f} ({fmt_ratio(h.ratio('nearest-many', n))})."
+            )
+    return notes
