@@ -31,8 +31,9 @@ from geodata.postcodes import PostcodeDistrict, parse_postcode_or_district
 from geodata.validation import PlaceChecker
 from locator.accounts import Role
 from locator.errors import DataError, SafePlacesError, UnknownPostcode
+from locator.filter import VenueFilter
 from locator.hours import LONDON, describe_unknown
-from locator.index import VenueFilter, VenueMatch
+from locator.match import VenueMatch
 from locator.venues import Kind
 
 EXIT_BAD_INPUT = 2

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from geodata.gazetteer import DistrictLocation, PostcodeLocation
 from geodata.placenames import PlaceName
 from locator.hours import OpeningHours, describe_unknown
-from locator.index import VenueMatch
+from locator.match import VenueMatch
 from locator.search import NearestResult, Origin
 from locator.venues import Venue
 

@@ -38,7 +38,8 @@ from bench.data import KnnCase
 from bench.postgis import PostgisServer, PostgisVenues
 from bench.timing import Timing, interleaved
 from locator.geo import geodesic_point_m, wgs84_to_bng
-from locator.index import VenueIndex, VenueMatch, walk_minutes
+from locator.index import VenueIndex
+from locator.match import VenueMatch, walk_minutes
 from locator.venues import Category, Kind, LocationPrecision, Status, Venue
 
 IntArray = npt.NDArray[np.intp]

@@ -139,7 +139,7 @@ def _child(lookups: int, queries: int, seed: int) -> None:
     from api.app import create_app
     from bench.timing import interleaved
     from geodata.postcodes import parse_postcode
-    from locator.index import VenueFilter
+    from locator.filter import VenueFilter
     from locator.search import Origin, OriginSource
     from locator.venues import Kind
 

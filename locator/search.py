@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from locator.area import ServiceArea
-from locator.index import VenueFilter, VenueIndex, VenueMatch
+from locator.filter import VenueFilter
+from locator.index import VenueIndex
+from locator.match import VenueMatch
 from locator.settings import SearchSettings
 from locator.venues import Kind
 

@@ -30,7 +30,7 @@ from shapely.geometry.base import BaseGeometry
 
 from locator.coverage import THRESHOLDS_M, bands, distance_grid
 from locator.geo import bng_to_wgs84
-from locator.index import walk_minutes
+from locator.match import walk_minutes
 from maps.render import _js_literal, base_map, latlon
 from maps.tiles import TileSettings
 

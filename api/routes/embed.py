@@ -24,7 +24,7 @@ from api.views import PlaceView, place_view
 from geodata.placenames import PlaceName
 from geodata.resolver import Choices
 from locator.errors import InvalidParameter, SafePlacesError
-from locator.index import VenueFilter
+from locator.filter import VenueFilter
 from locator.search import Locator
 from locator.venues import Category, Kind
 from maps.render import MapParts, area_map, results_map

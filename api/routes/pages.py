@@ -20,7 +20,7 @@ from api.views import place_view
 from geodata.placenames import PlaceName
 from geodata.resolver import Choices
 from locator.errors import InvalidParameter, PlaceNotFound, SafePlacesError
-from locator.index import VenueFilter
+from locator.filter import VenueFilter
 from locator.search import Origin
 from locator.venues import Kind
 from maps.render import place_map, results_map

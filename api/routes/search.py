@@ -29,8 +29,8 @@ from api.settings import Settings
 from geodata.postcodes import PostcodeDistrict, parse_postcode_or_district
 from geodata.resolver import Choices, LocationResolver
 from locator.errors import InvalidParameter, UnknownPostcode
+from locator.filter import VenueFilter
 from locator.hours import LONDON
-from locator.index import VenueFilter
 from locator.search import Locator, NearestResult, Origin
 from locator.venues import Kind
 
