@@ -14,7 +14,7 @@ from api.cache import ResponseCache
 from api.settings import Settings
 from geodata.datasets import Datasets
 from geodata.resolver import LocationResolver
-from geodata.store import MetaRow
+from geodata.rows import MetaRow
 from locator.hours import LONDON
 from locator.registry import LocatorRegistry
 from locator.search import Locator

@@ -14,7 +14,9 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from api.auth import CurrentStaff, current_staff, may_edit
-from geodata.store import Change, PlaceRow, PlaceStore
+from geodata.history import Change
+from geodata.rows import PlaceRow
+from geodata.store import PlaceStore
 from geodata.validation import PlaceChecker
 from locator.errors import InvalidParameter, PreconditionRequired, StaleEdit
 from locator.venues import Status, check_overdue

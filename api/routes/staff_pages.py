@@ -21,7 +21,7 @@ from api.routes.staff import StaffPlaceOut, checker_of, select_places, store_of
 from api.settings import Settings
 from api.views import places_words
 from geodata.importer import ImportPlan, RowError, plan_import, read_table
-from geodata.store import PlaceRow
+from geodata.rows import PlaceRow
 from geodata.users import SESSION_LENGTH, StaffSession
 from geodata.validation import PlaceChecker
 from locator.accounts import Role
