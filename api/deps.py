@@ -17,7 +17,8 @@ from geodata.account_service import AccountService
 from geodata.datasets import Datasets
 from geodata.editor import PlaceEditor
 from geodata.resolver import LocationResolver
-from geodata.store import MetaRow, PlaceStore
+from geodata.rows import MetaRow
+from geodata.store import PlaceStore
 from geodata.users import UserStore
 from geodata.validation import PlaceChecker
 from locator.hours import LONDON

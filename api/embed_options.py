@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from api.params import kinds_and_categories
 from locator.errors import InvalidParameter
-from locator.index import VenueFilter
+from locator.filter import VenueFilter
 from locator.search import check_limits
 from locator.settings import SearchSettings
 from locator.venues import Category, Kind

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from geodata.gazetteer import DistrictLocation, PostcodeLocation
 from locator.hours import OpeningHours, describe_unknown
-from locator.index import VenueMatch
+from locator.match import VenueMatch
 from locator.origin import NamedPlace, Origin
 from locator.search import SearchResult
 from locator.venues import Venue

@@ -8,7 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from geodata.store import Change, PlaceRow
+from geodata.history import Change
+from geodata.rows import PlaceRow
 from locator.venues import Status, check_overdue
 
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from geodata.store import Change, PlaceRow
+from geodata.history import Change
+from geodata.rows import PlaceRow
 from locator.hours import LONDON, OpeningHours
 from locator.venues import Category, Kind, LocationPrecision, Status, Venue
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from api.contacts import value_digits
 from api.settings import PagesSettings
 from locator.hours import describe_unknown
-from locator.index import VenueMatch
+from locator.match import VenueMatch
 from locator.origin import Origin
 from locator.search import SearchResult
 from locator.venues import Category, Venue

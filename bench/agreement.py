@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bench.methods import BALLTREE, FloatArray, IntArray, Peers
-from locator.index import VenueMatch
+from locator.match import VenueMatch
 
 # BallTree's haversine measures on a sphere, whose distances are up to about half a percent off
 # the ellipsoid's, more in some directions than others; the grid's are within 0.04%. The two

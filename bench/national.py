@@ -156,7 +156,7 @@ def _measure(
     # Already loaded with the app (and bench.timing with this module): no import time moves.
     from bench.timing import interleaved
     from geodata.postcodes import parse_postcode
-    from locator.index import VenueFilter
+    from locator.filter import VenueFilter
     from locator.origin import Origin, OriginSource
     from locator.venues import Kind
 

@@ -12,7 +12,8 @@ import numpy as np
 from bench.data import KnnCase
 from bench.timing import interleaved
 from locator.geo import geodesic_point_m, wgs84_to_bng
-from locator.index import VenueIndex, VenueMatch, walk_minutes
+from locator.index import VenueIndex
+from locator.match import VenueMatch, walk_minutes
 
 WHOLE = "`VenueIndex.nearest`, whole call"
 

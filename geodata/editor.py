@@ -14,7 +14,8 @@ from datetime import date
 from typing import Any
 
 from geodata.importer import ImportPlan, RowError, plan_import
-from geodata.store import PlaceRow, PlaceStore
+from geodata.rows import PlaceRow
+from geodata.store import PlaceStore
 from geodata.validation import PlaceChecker
 from locator.accounts import Role, StaffUser
 from locator.errors import Forbidden

@@ -15,7 +15,8 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geodata.store import PlaceRow, PlaceStore
+from geodata.rows import PlaceRow
+from geodata.store import PlaceStore
 from geodata.validation import PlaceChecker
 from locator.errors import DataError, PlaceInvalid
 from locator.geo import WGS84

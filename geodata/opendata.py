@@ -35,7 +35,8 @@ import geopandas as gpd
 import pandas as pd
 from sqlalchemy import func, select
 
-from geodata.store import MetaRow, PlaceRow, PlaceStore
+from geodata.rows import MetaRow, PlaceRow
+from geodata.store import PlaceStore
 from locator.features import PUBLIC_FIELDS, public_record
 from locator.geo import WGS84
 from locator.settings import ServiceSettings

@@ -20,7 +20,7 @@ import shapely
 from geodata.gazetteer import Gazetteer
 from geodata.placenames import fold
 from geodata.postcodes import parse_postcode
-from geodata.store import PlaceRow
+from geodata.rows import PlaceRow
 from locator.area import ServiceArea
 from locator.coverage import pairs_within
 from locator.errors import InvalidPostcode

@@ -15,20 +15,10 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from pwdlib import PasswordHash
-from sqlalchemy import (
-    Boolean,
-    DateTime,
-    Engine,
-    ForeignKey,
-    Integer,
-    String,
-    delete,
-    func,
-    select,
-)
-from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
 
-from geodata.store import Base
+from geodata.rows import SessionRow, TokenRow, UserRow
 from locator.accounts import Role, StaffUser
 from locator.errors import AccountDisabled, AccountLocked, NotAuthenticated
 
@@ -51,36 +41,6 @@ def _dummy_hash() -> str:
     return _HASHER.hash("not a real password, only for timing")
 
 
-class UserRow(Base):
-    __tablename__ = "users"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    email: Mapped[str] = mapped_column(String(200), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(16))
-    areas: Mapped[str] = mapped_column(String(500), default="")  # comma-separated LA codes
-    password_hash: Mapped[str] = mapped_column(String(200))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-    def to_user(self) -> StaffUser:
-        areas = frozenset(a for a in self.areas.split(",") if a)
-        return StaffUser(self.id, self.email, self.name, Role(self.role), areas, self.active)
-
-
-class TokenRow(Base):
-    __tablename__ = "api_tokens"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -90,16 +50,6 @@ def _aware(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment
-
-
-class SessionRow(Base):
-    __tablename__ = "staff_sessions"
-
-    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    csrf_token: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 SESSION_LENGTH = timedelta(hours=8)

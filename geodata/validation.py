@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -19,6 +20,11 @@ _UK_PHONE = re.compile(r"^(?:0\d{9,10}|\+44\d{9,10}|999|101|111|112|18001\d{10,1
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TEXT_LIMITS = {"name": 200, "address": 500, "accessibility_notes": 2000, "operator": 200}
 _CONTACT_LIMITS = {"phone": 100, "email": 200, "website": 500}
+_REQUIRED = {
+    "name": "Type the name of the place.",
+    "category": "Choose what kind of place it is.",
+    "postcode": "Type the postcode of the place.",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,78 +44,12 @@ class PlaceChecker:
         """
         errors: dict[str, str] = {}
         out: dict[str, Any] = {}
-        for field in ("name", "category", "postcode") if not partial else ():
-            if not str(data.get(field) or "").strip():
-                errors[field] = {
-                    "name": "Type the name of the place.",
-                    "category": "Choose what kind of place it is.",
-                    "postcode": "Type the postcode of the place.",
-                }[field]
-        for field, limit in _TEXT_LIMITS.items():
-            if field in data and data[field] is not None:
-                text = str(data[field]).strip()
-                if len(text) > limit:
-                    errors[field] = f"This is too long: at most {limit} characters."
-                elif field == "name" and not text:
-                    errors[field] = "Type the name of the place."
-                else:
-                    out[field] = text
-        if data.get("category") and "category" not in errors:
-            try:
-                out["category"] = Category(str(data["category"])).value
-            except ValueError:
-                shown = str(data["category"]).strip()[:40]
-                names = ", ".join(f"{c.value} ({c.label.lower()})" for c in Category)
-                errors["category"] = f'"{shown}" is not a category we know. Use one of: {names}.'
-        if data.get("kind"):
-            try:
-                out["kind"] = Kind(str(data["kind"])).value
-            except ValueError:
-                errors["kind"] = "Choose safe_place or police_enquiry_office."
-        self._location(data, out, errors)
-        if "phone" in data:
-            phone = (data["phone"] or "").strip()
-            # Several numbers may be given, each with a label: "101 (non-emergency) / 999".
-            numbers = [re.sub(r"\(.*?\)|[\s-]", "", part) for part in phone.split("/")]
-            if phone and not all(_UK_PHONE.match(n) for n in numbers):
-                errors["phone"] = "Type a UK phone number, like 01629 533400."
-            out["phone"] = phone or None
-        if "email" in data:
-            email = (data["email"] or "").strip()
-            if email and not _EMAIL.match(email):
-                errors["email"] = "Type an email address, like library@derbyshire.gov.uk."
-            out["email"] = email or None
-        if "website" in data:
-            site = (data["website"] or "").strip()
-            if site and not site.startswith(("https://", "http://")):
-                errors["website"] = "Type the whole web address, starting with https://."
-            out["website"] = site or None
-        if "opening_hours" in data:
-            text = (data["opening_hours"] or "").strip()
-            try:
-                hours = OpeningHours.parse(text)
-                out["opening_hours"] = hours.to_text() if hours else None
-            except InvalidOpeningHours as exc:
-                errors["opening_hours"] = str(exc)
-        if data.get("last_checked") is not None:
-            try:
-                value = data["last_checked"]
-                # Spreadsheets and GIS files often add a time ("2026-11-01 00:00:00").
-                checked = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-                if isinstance(checked, datetime):
-                    checked = checked.date()
-                if checked > date.today():
-                    errors["last_checked"] = "The last check can't be in the future."
-                out["last_checked"] = checked
-            except ValueError:
-                errors["last_checked"] = "Type a date like 2026-11-24."
-        if "verified" in data:
-            out["verified"] = bool(data["verified"])
-        # The columns' sizes, said per field here rather than refused later by the database.
-        for field, limit in _CONTACT_LIMITS.items():
-            value = out.get(field)
-            if isinstance(value, str) and len(value) > limit and field not in errors:
-                errors[field] = f"This is too long: at most {limit} characters."
+        if not partial:
+            _required(data, errors)
+        # In this order: the messages are listed in the order they are found.
+        for check_fields in (_texts, _category, _kind, self._location, *_DETAILS):
+            check_fields(data, out, errors)
+        _column_sizes(out, errors)
         if errors:
             raise PlaceInvalid(
                 "Some details need fixing: see the message by each one.",
@@ -121,45 +61,18 @@ class PlaceChecker:
     def _location(self, data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
         centre: tuple[float, float] | None = None
         if data.get("postcode"):
-            try:
-                postcode = parse_postcode(str(data["postcode"]))
-            except InvalidPostcode:
-                shown = str(data["postcode"]).strip()[:20]
-                errors["postcode"] = f'"{shown}" is not a postcode. A postcode looks like DE4 3AG.'
-
+            centre = self._postcode(data, out, errors)
+            if centre is None:
                 return
-            found = self.gazetteer.find(postcode)
-            if found is None:
-                errors["postcode"] = f"We couldn't find the postcode {postcode}. Check it."
-                return
-            out["postcode"] = postcode.value
-            out["local_authority_code"] = found.local_authority_code
-            centre = (found.latitude, found.longitude)
-        lat, lon = data.get("latitude"), data.get("longitude")
-        if (lat is None) != (lon is None):
-            errors["latitude"] = "Give both latitude and longitude, or neither."
+        if data.get("latitude") is None and data.get("longitude") is None:
+            if centre is not None:
+                out.update(
+                    latitude=centre[0],
+                    longitude=centre[1],
+                    location_precision=LocationPrecision.POSTCODE,
+                )
+        elif not _coordinates(data, out, errors):
             return
-        if lat is not None and lon is not None:
-            try:
-                y, x = float(lat), float(lon)
-            except (TypeError, ValueError):
-                errors["latitude"] = "Latitude and longitude must be numbers."
-                return
-            if not (49.8 <= y <= 60.9 and -8.7 <= x <= 1.8):
-                errors["latitude"] = "This position is not in Great Britain. Check the numbers."
-                return
-            # A file may say how exact its points are (an export does); else a point is exact.
-            try:
-                precision = LocationPrecision(str(data.get("location_precision") or "building"))
-            except ValueError:
-                precision = LocationPrecision.BUILDING
-            out.update(latitude=y, longitude=x, location_precision=precision)
-        elif centre is not None:
-            out.update(
-                latitude=centre[0],
-                longitude=centre[1],
-                location_precision=LocationPrecision.POSTCODE,
-            )
         if "latitude" in out and self.area is not None and not data.get("outside_area_override"):
             if not self.area.contains(out["longitude"], out["latitude"]):
                 errors["postcode" if "postcode" in out else "latitude"] = (
@@ -168,3 +81,161 @@ class PlaceChecker:
                 )
         if "location_precision" in out:
             out["location_precision"] = out["location_precision"].value
+
+    def _postcode(
+        self, data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]
+    ) -> tuple[float, float] | None:
+        """The centre of the postcode given, or None (and an error) if it is not one we know."""
+        try:
+            postcode = parse_postcode(str(data["postcode"]))
+        except InvalidPostcode:
+            shown = str(data["postcode"]).strip()[:20]
+            errors["postcode"] = f'"{shown}" is not a postcode. A postcode looks like DE4 3AG.'
+            return None
+        found = self.gazetteer.find(postcode)
+        if found is None:
+            errors["postcode"] = f"We couldn't find the postcode {postcode}. Check it."
+            return None
+        out["postcode"] = postcode.value
+        out["local_authority_code"] = found.local_authority_code
+        return (found.latitude, found.longitude)
+
+
+# Each check below reads its fields from `data`, puts clean values in `out` and problems in
+# `errors` (a message per field).
+
+
+def _required(data: dict[str, Any], errors: dict[str, str]) -> None:
+    for field, message in _REQUIRED.items():
+        if not str(data.get(field) or "").strip():
+            errors[field] = message
+
+
+def _texts(data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
+    for field, limit in _TEXT_LIMITS.items():
+        if field in data and data[field] is not None:
+            text = str(data[field]).strip()
+            if len(text) > limit:
+                errors[field] = f"This is too long: at most {limit} characters."
+            elif field == "name" and not text:
+                errors[field] = _REQUIRED["name"]
+            else:
+                out[field] = text
+
+
+def _category(data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
+    if data.get("category") and "category" not in errors:
+        try:
+            out["category"] = Category(str(data["category"])).value
+        except ValueError:
+            shown = str(data["category"]).strip()[:40]
+            names = ", ".join(f"{c.value} ({c.label.lower()})" for c in Category)
+            errors["category"] = f'"{shown}" is not a category we know. Use one of: {names}.'
+
+
+def _kind(data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
+    if data.get("kind"):
+        try:
+            out["kind"] = Kind(str(data["kind"])).value
+        except ValueError:
+            errors["kind"] = "Choose safe_place or police_enquiry_office."
+
+
+def _coordinates(data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> bool:
+    """Latitude and longitude given (at least one of them): whether they are a point in Great
+    Britain, then in `out` with their precision."""
+    lat, lon = data.get("latitude"), data.get("longitude")
+    if lat is None or lon is None:
+        errors["latitude"] = "Give both latitude and longitude, or neither."
+        return False
+    try:
+        y, x = float(lat), float(lon)
+    except (TypeError, ValueError):
+        errors["latitude"] = "Latitude and longitude must be numbers."
+        return False
+    if not (49.8 <= y <= 60.9 and -8.7 <= x <= 1.8):
+        errors["latitude"] = "This position is not in Great Britain. Check the numbers."
+        return False
+    # A file may say how exact its points are (an export does); else a point is exact.
+    try:
+        precision = LocationPrecision(str(data.get("location_precision") or "building"))
+    except ValueError:
+        precision = LocationPrecision.BUILDING
+    out.update(latitude=y, longitude=x, location_precision=precision)
+    return True
+
+
+def _phone(data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
+    if "phone" in data:
+        phone = (data["phone"] or "").strip()
+        # Several numbers may be given, each with a label: "101 (non-emergency) / 999".
+        numbers = [re.sub(r"\(.*?\)|[\s-]", "", part) for part in phone.split("/")]
+        if phone and not all(_UK_PHONE.match(n) for n in numbers):
+            errors["phone"] = "Type a UK phone number, like 01629 533400."
+        out["phone"] = phone or None
+
+
+def _email(data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
+    if "email" in data:
+        email = (data["email"] or "").strip()
+        if email and not _EMAIL.match(email):
+            errors["email"] = "Type an email address, like library@derbyshire.gov.uk."
+        out["email"] = email or None
+
+
+def _website(data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
+    if "website" in data:
+        site = (data["website"] or "").strip()
+        if site and not site.startswith(("https://", "http://")):
+            errors["website"] = "Type the whole web address, starting with https://."
+        out["website"] = site or None
+
+
+def _opening_hours(data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
+    if "opening_hours" in data:
+        text = (data["opening_hours"] or "").strip()
+        try:
+            hours = OpeningHours.parse(text)
+            out["opening_hours"] = hours.to_text() if hours else None
+        except InvalidOpeningHours as exc:
+            errors["opening_hours"] = str(exc)
+
+
+def _last_checked(data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
+    if data.get("last_checked") is not None:
+        try:
+            value = data["last_checked"]
+            # Spreadsheets and GIS files often add a time ("2026-11-01 00:00:00").
+            checked = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+            if isinstance(checked, datetime):
+                checked = checked.date()
+            if checked > date.today():
+                errors["last_checked"] = "The last check can't be in the future."
+            out["last_checked"] = checked
+        except ValueError:
+            errors["last_checked"] = "Type a date like 2026-11-24."
+
+
+def _verified(data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
+    if "verified" in data:
+        out["verified"] = bool(data["verified"])
+
+
+def _column_sizes(out: dict[str, Any], errors: dict[str, str]) -> None:
+    """The columns' sizes, said per field here rather than refused later by the database."""
+    for field, limit in _CONTACT_LIMITS.items():
+        value = out.get(field)
+        if isinstance(value, str) and len(value) > limit and field not in errors:
+            errors[field] = f"This is too long: at most {limit} characters."
+
+
+_FieldCheck = Callable[[dict[str, Any], dict[str, Any], dict[str, str]], None]
+# The checks after the location, in order.
+_DETAILS: tuple[_FieldCheck, ...] = (
+    _phone,
+    _email,
+    _website,
+    _opening_hours,
+    _last_checked,
+    _verified,
+)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from geodata.gazetteer import Gazetteer
 from geodata.placenames import PlaceName, PlaceNames
-from geodata.postcodes import parse_postcode
+from geodata.postcodes import Postcode, parse_postcode
 from locator.errors import DataError, InvalidPostcode
 from locator.geo import WGS84
 from locator.hours import InvalidOpeningHours, OpeningHours
@@ -263,6 +263,35 @@ def _place_by_name(places: PlaceNames, name: str, town: str | None) -> PlaceName
     return matches[0] if len(matches) == 1 else None
 
 
+def _office_position(
+    row: _Row,
+    pc: Postcode | None,
+    address: str,
+    town: str | None,
+    gazetteer: Gazetteer,
+    places: PlaceNames,
+) -> tuple[tuple[float, float], LocationPrecision]:
+    """A police office's position and how precise it is: its coordinates, else its postcode's
+    centroid, else a place its address or town names."""
+    coordinate = _coordinate(row)
+    if coordinate is not None:
+        return coordinate, LocationPrecision.BUILDING
+    if pc is not None and (found := gazetteer.find(pc)):
+        return (found.latitude, found.longitude), LocationPrecision.POSTCODE
+    # Address parts first (most precise), the town last.
+    parts = [p.strip() for p in address.split(",") if p.strip()]
+    for part in [*parts, *([town] if town else [])]:
+        place = _place_by_name(places, part, town)
+        if place is not None:
+            precision = (
+                LocationPrecision.TOWN
+                if town and part.lower() == town.lower()
+                else LocationPrecision.LOCALITY
+            )
+            return (place.latitude, place.longitude), precision
+    raise ValueError("no postcode, coordinates or known place name to place it by")
+
+
 def load_police_offices(path: Path, gazetteer: Gazetteer, places: PlaceNames) -> VenueDataset:
     """Police enquiry offices whose front counter is open, at the best position the data allows.
 
@@ -286,28 +315,7 @@ def load_police_offices(path: Path, gazetteer: Gazetteer, places: PlaceNames) ->
             address = row.text("address") or town or ""
             postcode = row.text("postcode")
             pc = parse_postcode(postcode) if postcode else None
-            coordinate = _coordinate(row)
-            precision = LocationPrecision.BUILDING
-            if coordinate is None and pc is not None and (found := gazetteer.find(pc)):
-                coordinate, precision = (
-                    (found.latitude, found.longitude),
-                    LocationPrecision.POSTCODE,
-                )
-            if coordinate is None:
-                # Address parts first (most precise), the town last.
-                parts = [p.strip() for p in address.split(",") if p.strip()]
-                for part in [*parts, *([town] if town else [])]:
-                    place = _place_by_name(places, part, town)
-                    if place is not None:
-                        coordinate = (place.latitude, place.longitude)
-                        precision = (
-                            LocationPrecision.TOWN
-                            if town and part.lower() == town.lower()
-                            else LocationPrecision.LOCALITY
-                        )
-                        break
-            if coordinate is None:
-                raise ValueError("no postcode, coordinates or known place name to place it by")
+            coordinate, precision = _office_position(row, pc, address, town, gazetteer, places)
             if precision.approximate:
                 problems.append(
                     RowProblem(file, n, rid, f"placed by {precision.value} only", fatal=False)

@@ -22,8 +22,9 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
+from locator.filter import VenueFilter
 from locator.geo import geodesic_m, wgs84_to_bng
-from locator.index import VenueFilter, VenueIndex
+from locator.index import VenueIndex
 from locator.venues import Kind
 
 # About 5, 10 and 20 minutes' walk at 4.8 km/h (straight line).

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from locator.errors import BadQueryParameter, CollectionNotFound, PlaceNotFound
-from locator.index import VenueFilter, VenueIndex
+from locator.filter import VenueFilter
+from locator.index import VenueIndex
 from locator.venues import Kind, Venue
 
 # Longitude, latitude order (OGC CRS84), the only CRS these collections are served in.

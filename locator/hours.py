@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from locator.hours_text import (
+    DAY_ABBRS,
+    DAY_NAMES,
+    InvalidOpeningHours,
+    lone_time_warning,
+    parse_entry,
+    split_entries,
+)
+
+# InvalidOpeningHours belongs to reading text, but callers meet it through `parse`.
 __all__ = [
     "LONDON",
     "InvalidOpeningHours",
@@ -22,33 +31,6 @@ _DAY = 24 * 60
 _WEEK = 7 * _DAY
 _MIDNIGHT = time(0, 0)
 _NOON = time(12, 0)
-_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_DAY_ABBRS = tuple(name[:3] for name in _DAY_NAMES)
-_DAY_LOOKUP: dict[str, int] = {
-    **{name.lower(): i for i, name in enumerate(_DAY_NAMES)},
-    **{abbr.lower(): i for i, abbr in enumerate(_DAY_ABBRS)},
-    "tues": 1,
-    "weds": 2,
-    "thur": 3,
-    "thurs": 3,
-}
-_EXAMPLE = '"Mon 09:00-17:00"'
-_MAX_QUOTE = 60
-
-_SEPARATOR = re.compile(r"[;\r\n]+")
-_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
-_ENTRY = re.compile(r"(?P<days>[a-z]+(?:\s*[-,]\s*[a-z]+)*)\s*:?\s*(?P<rest>.*)", re.IGNORECASE)
-_TIME = r"(\d{1,2})[:.](\d{2})"
-_RANGE = re.compile(rf"{_TIME}\s*-\s*{_TIME}")
-_LONE_TIME = re.compile(_TIME)
-
-
-class InvalidOpeningHours(ValueError):
-    """Text that cannot be read as a weekly schedule; the message quotes the bad part."""
-
-    def __init__(self, message: str, *, part: str = "") -> None:
-        super().__init__(message)
-        self.part = part
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,22 +122,17 @@ class OpeningHours:
         spans: set[TimeSpan] = set()
         closed: set[int] = set()
         warnings: list[str] = []
-        entries = [e.strip() for e in _SEPARATOR.split(text)]
-        entries = [e for e in entries if e]
+        entries = split_entries(text)
         if not entries:
             return None
         for entry in entries:
-            days, found, lone_time = _parse_entry(entry)
+            days, found, lone_time = parse_entry(entry)
             if found is None:
                 closed.update(days)
             else:
                 spans.update(TimeSpan(day, start, end) for day in days for start, end in found)
             if lone_time:
-                warnings.extend(
-                    f'Read "{_quote(entry)}" as closed on {_DAY_NAMES[day]}: it gives one time, '
-                    f'not an opening and closing time like "{_DAY_ABBRS[day]} 09:00-17:00".'
-                    for day in days
-                )
+                warnings.extend(lone_time_warning(entry, day) for day in days)
         # An explicit "closed" wins, so "Mon-Fri 09:00-17:00; Wed closed" reads naturally.
         kept = sorted(
             (s for s in spans if s.day not in closed), key=lambda s: (s.day, s.start, s.end)
@@ -196,7 +173,7 @@ class OpeningHours:
     def to_text(self) -> str:
         """Canonical text, e.g. ``"Mon 09:00-12:30,13:30-17:00; Tue 09:30-17:00"``."""
         entries = [
-            f"{_DAY_ABBRS[i]} {','.join(spans)}"
+            f"{DAY_ABBRS[i]} {','.join(spans)}"
             for i, (_, spans) in enumerate(self.by_day())
             if spans
         ]
@@ -214,7 +191,7 @@ class OpeningHours:
             while last + 1 < 7 and days[last + 1] == days[first]:
                 last += 1
             if days[first]:
-                names = _DAY_ABBRS[first] + (f"-{_DAY_ABBRS[last]}" if last > first else "")
+                names = DAY_ABBRS[first] + (f"-{DAY_ABBRS[last]}" if last > first else "")
                 lines.append(f"{names} {days[first]}")
             first = last + 1
         return lines or ["Mon-Sun closed"]
@@ -231,7 +208,7 @@ class OpeningHours:
                 for spans in days
             )
             object.__setattr__(self, "_days", found)  # the same every time: kept
-        return [(_DAY_NAMES[i], list(spans)) for i, spans in enumerate(found)]
+        return [(DAY_NAMES[i], list(spans)) for i, spans in enumerate(found)]
 
     def by_day_words(self) -> list[tuple[str, list[str]]]:
         """Like `by_day`, in the words the rest of the page uses: ``"9:30am to 5pm"``."""
@@ -240,7 +217,7 @@ class OpeningHours:
             days[span.day].append(span)
         return [
             (
-                _DAY_NAMES[i],
+                DAY_NAMES[i],
                 [
                     f"{_clock(s.start)} to {_clock(s.end)}"
                     for s in sorted(spans, key=lambda s: (s.start, s.end))
@@ -269,77 +246,6 @@ class OpeningHours:
 def describe_unknown() -> str:
     """What to say when a place's opening hours are not known."""
     return "Opening hours not known."
-
-
-def _parse_entry(entry: str) -> tuple[list[int], list[tuple[time, time]] | None, bool]:
-    """Days named, their spans (``None`` = closed) and whether it was a lone time."""
-    text = " ".join(_DASHES.sub("-", entry).split())
-    match = _ENTRY.fullmatch(text)
-    if match is None:
-        raise _invalid(entry, "it does not say which day")
-    days = _parse_days(entry, match["days"])
-    rest = match["rest"]
-    if not rest:
-        raise _invalid(entry, "it gives no opening times")
-    if rest.lower() == "closed":
-        return days, None, False
-    if lone := _LONE_TIME.fullmatch(rest):
-        _time(entry, lone[1], lone[2], end=False)
-        return days, [], True
-    spans: list[tuple[time, time]] = []
-    for item in rest.split(","):
-        found = _RANGE.fullmatch(item.strip())
-        if found is None:
-            raise _invalid(entry)
-        start = _time(entry, found[1], found[2], end=False)
-        end = _time(entry, found[3], found[4], end=True)
-        if start == end and start != _MIDNIGHT:
-            raise _invalid(entry, f'"{item.strip()}" opens and closes at the same time')
-        spans.append((start, end))
-    return days, spans, False
-
-
-def _parse_days(entry: str, text: str) -> list[int]:
-    days: list[int] = []
-    for item in text.split(","):
-        ends = [_day(entry, name) for name in item.split("-")]
-        if len(ends) > 2:
-            raise _invalid(entry, f'"{item.strip()}" is not a day or a range of days')
-        first, last = ends[0], ends[-1]
-        # Ranges may wrap over the weekend, e.g. "Sat-Mon".
-        days.extend((first + i) % 7 for i in range((last - first) % 7 + 1))
-    return sorted(set(days))
-
-
-def _day(entry: str, name: str) -> int:
-    day = _DAY_LOOKUP.get(name.strip().lower())
-    if day is None:
-        raise _invalid(entry, f'"{name.strip()}" is not a day of the week')
-    return day
-
-
-def _time(entry: str, hours: str, minutes: str, *, end: bool) -> time:
-    h, m = int(hours), int(minutes)
-    if h == 24 and m == 0:
-        if not end:
-            raise _invalid(entry, '"24:00" can only be a closing time')
-        return _MIDNIGHT
-    if h > 23 or m > 59:
-        raise _invalid(entry, f'"{hours}:{minutes}" is not a time of day')
-    return time(h, m)
-
-
-def _quote(text: str) -> str:
-    return text if len(text) <= _MAX_QUOTE else text[: _MAX_QUOTE - 1] + "\u2026"
-
-
-def _invalid(entry: str, problem: str | None = None) -> InvalidOpeningHours:
-    quoted = _quote(entry)
-    advice = f"{problem}. Use" if problem else "use"
-    return InvalidOpeningHours(
-        f'We could not read "{quoted}" as opening hours: {advice} a form like {_EXAMPLE}.',
-        part=quoted,
-    )
 
 
 def _merge(spans: tuple[TimeSpan, ...]) -> tuple[tuple[int, int], ...]:
@@ -407,7 +313,7 @@ def _when(moment: datetime, today: date) -> str:
         return f"at {clock}"
     if ahead == 1:
         return f"tomorrow at {clock}"
-    name = _DAY_NAMES[day.weekday()]
+    name = DAY_NAMES[day.weekday()]
     if ahead < 7:
         return f"on {name} at {clock}"
     if ahead == 7:

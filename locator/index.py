@@ -9,82 +9,33 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import shapely
 
+from locator.batch import rank_rounds
+from locator.cells import DensityGrid, spatial_order
+from locator.filter import (
+    CATEGORIES,
+    KINDS,
+    FilterTables,
+    VenueFilter,
+    accepted_mask,
+    is_open,
+    lookups,
+)
 from locator.geo import GEOD, geodesic_m, point_to_bng, wgs84_to_bng
-from locator.venues import Category, Kind, Status, Venue
+from locator.match import NearestEach, NearestK, VenueMatch
+from locator.venues import Status, Venue
 
 # Bound once: the geodesic runs for every result of every search. It is what
 # `geodesic_point_m` calls, without the extra call: the metres are its third value.
 _inverse = GEOD.inv
-_KINDS = list(Kind)
-_CATEGORIES = list(Category)
 # Grid and geodesic metres differ by under 0.1% in Great Britain (the grid's scale factor);
 # radius searches fetch by a slightly larger grid radius, then cut on the geodesic distance.
 _SCALE_MARGIN = 1.002
-
-
-class VenueMatch(NamedTuple):
-    """A venue found by a search, with its geodesic distance from the search point."""
-
-    venue: Venue
-    distance_m: float
-    walk_minutes: int
-
-
-class NearestK(NamedTuple):
-    """The k nearest venues to each of many points: row i for point i, nearest first.
-
-    `ids` is "" and `distance_m` is infinity past the venues found (fewer than k qualify).
-    """
-
-    ids: npt.NDArray[np.str_]
-    distance_m: npt.NDArray[np.float64]
-
-
-class NearestEach(NamedTuple):
-    """The nearest venue to each of many points, in the order of the points.
-
-    `ids` is "" and `distance_m` is infinity where no venue qualifies (none passes the filter,
-    or none is within the distance limit).
-    """
-
-    ids: npt.NDArray[np.str_]
-    distance_m: npt.NDArray[np.float64]
-
-
-@dataclass(frozen=True, slots=True)
-class VenueFilter:
-    """What to search for. None means any."""
-
-    kinds: frozenset[Kind] | None = None
-    categories: frozenset[Category] | None = None
-    # Only venues known to be open at this (timezone-aware) moment.
-    open_at: datetime | None = None
-
-    @classmethod
-    def of(
-        cls,
-        kinds: Iterable[Kind] | None = None,
-        categories: Iterable[Category] | None = None,
-        open_at: datetime | None = None,
-    ) -> VenueFilter:
-        return cls(
-            frozenset(kinds) if kinds else None,
-            frozenset(categories) if categories else None,
-            open_at,
-        )
-
-
-def walk_minutes(distance_m: float, speed_kmh: float) -> int:
-    """Whole minutes to walk a distance at a steady pace; never less than 1."""
-    return max(1, round(distance_m / (speed_kmh * 1000 / 60)))
 
 
 class VenueIndex:
@@ -96,27 +47,28 @@ class VenueIndex:
         self.walking_speed_kmh = walking_speed_kmh
         self._per_minute = walking_speed_kmh * 1000 / 60  # metres walked a minute
         self._to_grid = point_to_bng()
-        self._accepted_by: dict[tuple[object, object], _Accepted] = {}
         lon = np.array([v.longitude for v in listed], dtype=np.float64)
         lat = np.array([v.latitude for v in listed], dtype=np.float64)
         x, y = wgs84_to_bng(lon, lat) if len(lon) else (lon.copy(), lat.copy())
         # Inside, venues near each other on the ground sit near each other in memory: a search
         # reads a few runs of neighbouring rows rather than rows scattered over the arrays
         # (with a million venues, scattered reads cost more than the arithmetic).
-        order = _spatial_order(x, y)
+        order = spatial_order(x, y)
         self._venues: list[Venue] = [listed[i] for i in order.tolist()]
         self._by_id = {v.id: i for i, v in enumerate(self._venues)}
         self._lon, self._lat, self._x, self._y = lon[order], lat[order], x[order], y[order]
-        self._kind = np.array([_KINDS.index(v.kind) for v in self._venues], dtype=np.int8)
+        self._kind = np.array([KINDS.index(v.kind) for v in self._venues], dtype=np.int8)
         self._category = np.array(
-            [_CATEGORIES.index(v.category) for v in self._venues], dtype=np.int8
+            [CATEGORIES.index(v.category) for v in self._venues], dtype=np.int8
         )
-        self._kind_counts = np.bincount(self._kind, minlength=len(_KINDS))
-        self._category_counts = np.bincount(self._category, minlength=len(_CATEGORIES))
+        self._kind_counts = np.bincount(self._kind, minlength=len(KINDS))
+        self._category_counts = np.bincount(self._category, minlength=len(CATEGORIES))
+        # Bound once: every search asks for its filter's tables.
+        self._accepted = FilterTables(self._kind_counts, self._category_counts).accepted
         # Grid points as complex numbers: one subtraction and abs() give every distance.
         self._xy = self._x + 1j * self._y
         self._tree = shapely.STRtree(shapely.points(self._x, self._y))
-        self._density = _DensityGrid(self._x, self._y)
+        self._density = DensityGrid(self._x, self._y)
         # Any venue is within `diagonal` of the first one: a search radius that can't miss.
         if len(self._venues):
             self._diagonal = math.hypot(float(np.ptp(self._x)) + 1, float(np.ptp(self._y)) + 1)
@@ -136,7 +88,7 @@ class VenueIndex:
 
     def counts(self) -> dict[str, int]:
         """How many venues of each kind the index holds."""
-        return {k.value: int(self._kind_counts[i]) for i, k in enumerate(_KINDS)}
+        return {k.value: int(self._kind_counts[i]) for i, k in enumerate(KINDS)}
 
     def select(
         self,
@@ -145,12 +97,7 @@ class VenueIndex:
     ) -> list[Venue]:
         """Venues matching a filter, optionally inside a lon/lat box (min_lon, min_lat, max_lon,
         max_lat), in id order."""
-        kinds, categories = self._accept(filter)
-        mask = np.ones(len(self._venues), dtype=bool)
-        if kinds is not None:
-            mask &= kinds[self._kind]
-        if categories is not None:
-            mask &= categories[self._category]
+        mask = accepted_mask(lookups(filter), self._kind, self._category)
         if bbox is not None:
             min_lon, min_lat, max_lon, max_lat = bbox
             mask &= (self._lon >= min_lon) & (self._lon <= max_lon)
@@ -158,7 +105,7 @@ class VenueIndex:
         ids = np.flatnonzero(mask)
         found = [self._venues[i] for i in ids]
         if filter.open_at is not None:
-            found = [v for v in found if _is_open(v, filter.open_at)]
+            found = [v for v in found if is_open(v, filter.open_at)]
         return sorted(found, key=lambda v: v.id)
 
     # -- searches ---------------------------------------------------------------------------
@@ -314,7 +261,9 @@ class VenueIndex:
         chosen = np.full((n, k), -1, dtype=np.intp)
         mask = self._eligible_mask(filter)
         if n and k and mask.any():
-            self._rank_batch(lon, lat, k, filter, mask, max_distance_m, chosen)
+            x, y = wgs84_to_bng(lon, lat)
+            radius, limit = self._first_radii(x, y, k, filter, max_distance_m)
+            rank_rounds(self._tree, self._xy, mask, x, y, radius, limit, k, chosen)
         ids = np.full((n, k), "", dtype=object)
         metres = np.full((n, k), np.inf)
         rows, cols = np.nonzero(chosen >= 0)
@@ -334,13 +283,9 @@ class VenueIndex:
     def _eligible_mask(self, filter: VenueFilter) -> npt.NDArray[np.bool_]:
         """Which venues a filter lets through (at this moment, for open-now)."""
         kinds, categories, _ = self._accepted(filter)
-        mask = np.ones(len(self._venues), dtype=bool)
-        if kinds is not None:
-            mask &= kinds[self._kind]
-        if categories is not None:
-            mask &= categories[self._category]
+        mask = accepted_mask((kinds, categories), self._kind, self._category)
         if filter.open_at is not None:
-            mask &= np.array([_is_open(v, filter.open_at) for v in self._venues], dtype=bool)
+            mask &= np.array([is_open(v, filter.open_at) for v in self._venues], dtype=bool)
         return mask
 
     def _eligible(self, filter: VenueFilter) -> tuple[npt.NDArray[np.intp], shapely.STRtree]:
@@ -352,88 +297,23 @@ class VenueIndex:
         # A tree over a few thousand points builds in about a millisecond.
         return eligible, shapely.STRtree(shapely.points(self._x[eligible], self._y[eligible]))
 
-    def _rank_batch(
+    def _first_radii(
         self,
-        lon: npt.NDArray[np.float64],
-        lat: npt.NDArray[np.float64],
+        x: npt.NDArray[np.float64],
+        y: npt.NDArray[np.float64],
         k: int,
         filter: VenueFilter,
-        eligible: npt.NDArray[np.bool_],
         max_distance_m: float | None,
-        chosen: npt.NDArray[np.intp],
-    ) -> None:
-        """Fill `chosen` (points × k, -1 for none) with the indices of each point's k nearest
-        eligible venues by grid distance, nearest first.
-
-        `nearest`'s search, a round at a time for every point at once: the same first radius,
-        the same doubling, the same tree, so even venues at exactly the same distance come
-        in the same order.
-        """
-        x, y = wgs84_to_bng(lon, lat)
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """`nearest`'s first radius and limit, for many grid points at once: with the same
+        doubling and the same tree, even venues at exactly the same distance come in the
+        same order."""
         ax, ay = self._anchor
         limit = self._diagonal + np.hypot(x - ax, y - ay)
         if max_distance_m is not None:
             limit = np.minimum(limit, max_distance_m * _SCALE_MARGIN)
         share = self._accepted(filter)[2]
-        radius = np.minimum(self._density.radius_for_many(x, y, k / share), limit)
-        here = x + 1j * y
-        pending = np.arange(len(lon))
-        while len(pending):
-            r = radius[pending]
-            px, py = x[pending], y[pending]
-            which, venue = self._tree.query(shapely.box(px - r, py - r, px + r, py + r))
-            keep = eligible[venue]
-            which, venue = which[keep], venue[keep]
-            dist = np.abs(self._xy[venue] - here[pending][which])
-            # Nearest first within each point. The pairs come grouped by point, each group in
-            # the tree's order, and the sort is stable: ties keep that order, as in `nearest`.
-            order = np.lexsort((dist, which))
-            which, venue, dist = which[order], venue[order], dist[order]
-            rank = np.arange(len(which)) - np.searchsorted(which, which)
-            inside = dist <= r[which]
-            count = np.bincount(which[inside], minlength=len(pending))
-            done = (count >= k) | (r >= limit[pending])
-            take = done[which] & inside & (rank < k)
-            chosen[pending[which[take]], rank[take]] = venue[take]
-            pending = pending[~done]
-            radius[pending] = np.minimum(radius[pending] * 2, limit[pending])
-
-    def _accept(self, filter: VenueFilter) -> _Accept:
-        """Lookup tables of accepted kind and category codes (None: any)."""
-        kinds = categories = None
-        if filter.kinds is not None:
-            kinds = np.zeros(len(_KINDS), dtype=bool)
-            kinds[[_KINDS.index(k) for k in filter.kinds]] = True
-        if filter.categories is not None:
-            categories = np.zeros(len(_CATEGORIES), dtype=bool)
-            categories[[_CATEGORIES.index(c) for c in filter.categories]] = True
-        return kinds, categories
-
-    def _accepted(self, filter: VenueFilter) -> _Accepted:
-        """`_accept` and the share of venues it lets through, worked out once per filter.
-
-        Searches repeat a few filters (Safe Places, police offices): the lookup tables are
-        kept, keyed by kinds and categories (open-now is checked per venue, not here).
-        """
-        key = (filter.kinds, filter.categories)
-        found = self._accepted_by.get(key)
-        if found is None:
-            kinds, categories = self._accept(filter)
-            found = (kinds, categories, self._eligible_share((kinds, categories)))
-            if len(self._accepted_by) < _ACCEPTED_KEPT:
-                self._accepted_by[key] = found
-        return found
-
-    def _eligible_share(self, accept: _Accept) -> float:
-        """Roughly what share of venues pass the filter (kinds and categories as independent)."""
-        kinds, categories = accept
-        n = len(self._venues)
-        share = 1.0
-        if kinds is not None:
-            share *= float(self._kind_counts[kinds].sum()) / n
-        if categories is not None:
-            share *= float(self._category_counts[categories].sum()) / n
-        return share
+        return np.minimum(self._density.radius_for_many(x, y, k / share), limit), limit
 
     def _candidates(
         self,
@@ -462,8 +342,8 @@ class VenueIndex:
             inside = dist <= radius
             ids, dist = ids[inside], dist[inside]
             venues = self._venues
-            is_open = np.array([_is_open(venues[i], open_at) for i in ids.tolist()], dtype=bool)
-            ids, dist = ids[is_open], dist[is_open]
+            open_now = np.array([is_open(venues[i], open_at) for i in ids.tolist()], dtype=bool)
+            ids, dist = ids[open_now], dist[open_now]
         return ids, dist
 
     def _matches(
@@ -490,91 +370,3 @@ class VenueIndex:
 
 # Above this many results one vectorised geodesic call is cheaper than a call each.
 _VECTOR_GEODESIC_FROM = 16
-# Distinct filters whose lookup tables an index keeps (there are a few in practice).
-_ACCEPTED_KEPT = 256
-_Accept = tuple[npt.NDArray[np.bool_] | None, npt.NDArray[np.bool_] | None]
-_Accepted = tuple[npt.NDArray[np.bool_] | None, npt.NDArray[np.bool_] | None, float]
-
-
-class _DensityGrid:
-    """Venue counts on a coarse grid, to start each search at a radius fitted to the place.
-
-    Venues cluster where people live: a radius sized for the national average holds hundreds
-    of venues in a city and none on a moor. The count in the 3x3 cells around a point gives
-    the local density, and so the radius expected to hold k venues.
-    """
-
-    def __init__(self, x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> None:
-        n = len(x)
-        self._x0 = float(x.min()) if n else 0.0
-        self._y0 = float(y.min()) if n else 0.0
-        width = float(np.ptp(x)) + 1 if n else 1.0
-        height = float(np.ptp(y)) + 1 if n else 1.0
-        # About four venues a cell on average, but cells of at least 250 m.
-        self._cell = max(250.0, math.sqrt(width * height * 4 / max(n, 1)))
-        counts = np.zeros((int(height // self._cell) + 3, int(width // self._cell) + 3))
-        ix = ((x - self._x0) // self._cell).astype(np.intp) + 1
-        iy = ((y - self._y0) // self._cell).astype(np.intp) + 1
-        np.add.at(counts, (iy, ix), 1)
-        # Sum over each cell's 3x3 neighbourhood (a box filter over the zero-padded grid).
-        padded = np.pad(counts, 1)
-        rows, cols = counts.shape
-        around = np.zeros_like(counts)
-        for dy in (0, 1, 2):
-            for dx in (0, 1, 2):
-                around += padded[dy : dy + rows, dx : dx + cols]
-        # The radius expected to hold one venue, from the density over each 3x3 block (a
-        # circle of area k/density holds about k; 1.7 times that radius makes a second try
-        # rare), worked out once here rather than on every search. 0 marks an empty block.
-        with np.errstate(divide="ignore"):
-            unit = np.sqrt(9 * self._cell * self._cell / (math.pi * around)) * 1.7
-        self._unit = np.where(around > 0, unit, 0.0)
-        self._rows, self._cols = rows, cols
-
-    def radius_for_many(
-        self, x: npt.NDArray[np.float64], y: npt.NDArray[np.float64], k: float
-    ) -> npt.NDArray[np.float64]:
-        """`radius_for` for arrays of points."""
-        ix = np.clip(((x - self._x0) // self._cell).astype(np.intp) + 1, 0, self._cols - 1)
-        iy = np.clip(((y - self._y0) // self._cell).astype(np.intp) + 1, 0, self._rows - 1)
-        unit = self._unit[iy, ix]
-        radius: npt.NDArray[np.float64] = np.where(unit > 0, unit * math.sqrt(k), 2 * self._cell)
-        return radius
-
-    def radius_for(self, x: float, y: float, k: float) -> float:
-        """A radius around (x, y) likely to hold about `k` venues (a first guess)."""
-        ix = int((x - self._x0) // self._cell) + 1
-        iy = int((y - self._y0) // self._cell) + 1
-        if not (0 <= ix < self._cols and 0 <= iy < self._rows):
-            ix = min(max(ix, 0), self._cols - 1)
-            iy = min(max(iy, 0), self._rows - 1)
-        unit: float = self._unit.item(iy, ix)
-        return unit * math.sqrt(k) if unit > 0 else 2 * self._cell
-
-
-def _spatial_order(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> npt.NDArray[np.intp]:
-    """An order of the points along a Z-order (Morton) curve over 250 m cells: points close on
-    the ground end up close in the order. Ties keep the order given."""
-    if len(x) == 0:
-        return np.arange(0, dtype=np.intp)
-    cx = ((x - x.min()) // 250).astype(np.uint64)
-    cy = ((y - y.min()) // 250).astype(np.uint64)
-    return np.argsort(_spread_bits(cx) | (_spread_bits(cy) << np.uint64(1)), kind="stable")
-
-
-def _spread_bits(v: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """Put a zero bit between each of the low 32 bits of each value (for Morton codes)."""
-    v = v & np.uint64(0xFFFFFFFF)
-    for shift, mask in (
-        (16, 0x0000FFFF0000FFFF),
-        (8, 0x00FF00FF00FF00FF),
-        (4, 0x0F0F0F0F0F0F0F0F),
-        (2, 0x3333333333333333),
-        (1, 0x5555555555555555),
-    ):
-        v = (v | (v << np.uint64(shift))) & np.uint64(mask)
-    return v
-
-
-def _is_open(venue: Venue, at: datetime) -> bool:
-    return venue.opening_hours is not None and venue.opening_hours.is_open(at)

@@ -12,8 +12,10 @@ from datetime import datetime, time, timedelta
 
 from locator.area import ServiceArea
 from locator.errors import InvalidParameter
+from locator.filter import VenueFilter
 from locator.hours import LONDON
-from locator.index import VenueFilter, VenueIndex, VenueMatch
+from locator.index import VenueIndex
+from locator.match import VenueMatch
 from locator.origin import EMPTY_SEARCH, Choices, Origin, OriginResolver
 from locator.settings import SearchSettings
 from locator.venues import Category, Kind, Venue

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from locator.coverage import THRESHOLDS_M
-from locator.index import walk_minutes
+from locator.match import walk_minutes
 
 # Colour-blind-safe sequential bands (ColorBrewer YlOrRd): the further, the redder.
 BAND_COLOURS: Final = ("#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c")

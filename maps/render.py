@@ -17,7 +17,7 @@ from branca.element import Figure, MacroElement
 from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
 from markupsafe import Markup
 
-from locator.index import VenueMatch
+from locator.match import VenueMatch
 from locator.origin import Origin
 from locator.venues import Kind, Venue
 from maps.tiles import TileSettings

@@ -16,7 +16,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from locator.coverage import THRESHOLDS_M, bands
-from locator.index import walk_minutes
+from locator.match import walk_minutes
 from maps.bands import BAND_COLOURS, short_distance, walk_label
 from reports.page import TEMPLATES
 

@@ -15,7 +15,7 @@ from geodata.placenames import PlaceNames
 from geodata.resolver import LocationResolver
 from locator.errors import DataError
 from locator.hours import LONDON, describe_unknown
-from locator.index import VenueMatch
+from locator.match import VenueMatch
 from locator.origin import Choices
 from locator.search import SearchRequest, search
 

@@ -12,7 +12,7 @@ from api.deps import LocatorDep, PlacesCacheDep
 from api.params import kinds_and_categories, parse_bbox
 from api.schemas import PlaceOut
 from locator.errors import PlaceNotFound
-from locator.index import VenueFilter
+from locator.filter import VenueFilter
 
 router = APIRouter(prefix="/api/v1", tags=["places"])
 

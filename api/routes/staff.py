@@ -17,7 +17,7 @@ from api.auth import CurrentStaff, current_staff
 from api.deps import EditorDep, StoreDep
 from api.staff_schemas import ChangeOut, PlaceIn, PlacePatch, StaffPlaceOut
 from geodata.editor import PlaceQuery
-from geodata.store import PlaceRow
+from geodata.rows import PlaceRow
 from locator.errors import InvalidParameter, PreconditionRequired
 from locator.venues import Status
 

@@ -32,7 +32,7 @@ from api.staff_views import (
     row_values,
 )
 from geodata.editor import PlaceEditor, PlaceQuery
-from geodata.store import PlaceRow
+from geodata.rows import PlaceRow
 from geodata.users import StaffSession
 from locator.errors import InvalidParameter, PlaceInvalid, StaleEdit
 from locator.venues import Category, Kind, Status, Venue

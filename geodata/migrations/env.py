@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 
-from geodata.store import Base
+from geodata.rows import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("run migrations through geodata.store.migrate(engine)")
+    raise RuntimeError("run migrations through geodata.engine.migrate(engine)")
 
 context.configure(
     connection=connection,

@@ -13,7 +13,7 @@ from api.settings import PagesSettings, Settings
 from api.staff_views import changed_fields, clash, history_rows, row_values, shown
 from api.views import results_view
 from geodata.datasets import Datasets, load_datasets
-from geodata.store import Change
+from geodata.history import Change
 from locator.hours import LONDON
 from locator.search import SearchRequest, SearchResult, search
 

@@ -11,7 +11,7 @@ import shapely
 
 from geodata import quality
 from geodata.gazetteer import Gazetteer
-from geodata.store import PlaceRow
+from geodata.rows import PlaceRow
 from locator.area import ServiceArea
 from locator.geo import bng_to_wgs84
 

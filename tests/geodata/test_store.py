@@ -16,9 +16,9 @@ from sqlalchemy import Engine, inspect, text
 from api.app import create_app
 from api.settings import Settings
 from geodata.datasets import load_datasets, load_venue_files, open_store
+from geodata.engine import MIGRATIONS, make_engine, migrate
 from geodata.gazetteer import Gazetteer
 from geodata.placenames import PlaceNames
-from geodata.store import MIGRATIONS, make_engine, migrate
 from locator.venues import Status
 
 

@@ -13,9 +13,10 @@ from pyproj import Geod
 from synthetic import venue_at
 
 from locator import coverage
+from locator.filter import VenueFilter
 from locator.geo import bng_to_wgs84
 from locator.hours import LONDON, OpeningHours
-from locator.index import VenueFilter, VenueIndex
+from locator.index import VenueIndex
 from locator.venues import Category, Kind, Status, Venue
 
 GEOD = Geod(ellps="WGS84")

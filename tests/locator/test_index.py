@@ -12,8 +12,10 @@ from synthetic import venue_at
 
 from api.settings import Settings
 from geodata.datasets import load_datasets, load_venue_files
+from locator.filter import VenueFilter
 from locator.hours import LONDON, OpeningHours
-from locator.index import VenueFilter, VenueIndex, walk_minutes
+from locator.index import VenueIndex
+from locator.match import walk_minutes
 from locator.origin import Origin, OriginSource
 from locator.registry import LocatorRegistry
 from locator.search import Locator

@@ -9,8 +9,9 @@ import pytest
 
 from api.settings import Settings
 from geodata.datasets import load_datasets, load_venue_files
+from locator.filter import VenueFilter
 from locator.hours import LONDON, OpeningHours
-from locator.index import VenueFilter, VenueIndex
+from locator.index import VenueIndex
 from locator.venues import Category, Kind, LocationPrecision, Venue
 
 FILTERS = [

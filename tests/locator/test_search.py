@@ -11,8 +11,8 @@ from api.settings import Settings
 from geodata.datasets import load_datasets
 from geodata.resolver import LocationResolver
 from locator.errors import AmbiguousPlace, InvalidCoordinates, InvalidParameter, UnknownPlace
+from locator.filter import VenueFilter
 from locator.hours import LONDON
-from locator.index import VenueFilter
 from locator.origin import EMPTY_SEARCH, Choices
 from locator.search import Locator, SearchRequest, SearchResult, search
 from locator.venues import Category, Kind

@@ -3,7 +3,7 @@ import json
 import folium
 
 from api.settings import PagesSettings
-from locator.index import VenueMatch
+from locator.match import VenueMatch
 from locator.origin import Origin, OriginSource
 from locator.venues import Category, Kind, LocationPrecision, Venue
 from maps.render import LocalMap, latlon, place_map, results_map

@@ -1,0 +1,109 @@
+"""Database engines, SQLite or PostgreSQL, that let one transaction write at a time; migrations.
+
+SQLite is the embedded default (WAL, foreign keys on); PostgreSQL works through the same URL
+setting (`postgresql+psycopg://…`). The schema is created and upgraded by Alembic migrations,
+never by `create_all`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+# The PostgreSQL advisory lock every writing transaction takes first (any fixed number will
+# do; advisory locks are per database, so two databases on one server don't share it).
+WRITE_LOCK = 0x5AFE_7ACE
+
+
+def make_engine(url: str, *, writer: bool = False) -> Engine:
+    """An engine; for SQLite, a file whose folder exists, in WAL mode with foreign keys on.
+
+    A `writer` engine lets one transaction write at a time, from its first statement: two
+    edits queue up instead of one failing half-way (SQLite's "database is locked") or both
+    reading the same state (PostgreSQL's READ COMMITTED: two first starts would both seed).
+    Readers never wait for a writer (SQLite's WAL, PostgreSQL's MVCC).
+    """
+    kwargs: dict[str, Any] = {}
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    else:
+        # A server may drop idle connections (restart, timeout): test them before use.
+        kwargs["pool_pre_ping"] = True
+    if url.startswith("postgresql"):
+        # Whatever the server's default: each statement after the writer lock must see every
+        # commit made before it (REPEATABLE READ would read from before the wait).
+        kwargs["isolation_level"] = "READ COMMITTED"
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        _sqlite_setup(engine, writer)
+    elif engine.dialect.name == "postgresql" and writer:
+        _postgresql_writer_lock(engine)
+    return engine
+
+
+def _sqlite_setup(engine: Engine, writer: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # SQLAlchemy emits BEGIN itself (below), not the driver.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        # WAL: readers never wait for a writer; a crash mid-write leaves the last commit.
+        _use_wal(cursor)
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        # IMMEDIATE takes the write lock now, not at the first write.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+
+def _use_wal(cursor: Any, patience: float = 30.0) -> None:
+    """Switch the file to WAL (the mode stays with the file).
+
+    The switch needs the file to itself and SQLite doesn't wait for that, so workers starting
+    together on a new file would fail with "database is locked": try again for a while.
+    """
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _postgresql_writer_lock(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        # Held until commit or rollback, released too if the client dies (kill -9).
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema up to the newest migration (creating it on an empty database).
+
+    On a writer engine, workers starting together migrate one after the other: the later
+    ones find the schema already current.
+    """
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

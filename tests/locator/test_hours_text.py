@@ -1,0 +1,310 @@
+"""Tests for reading opening hours from text: days, times, spans, and the messages for bad text."""
+
+from __future__ import annotations
+
+import csv
+import os
+from datetime import UTC, time, timedelta
+from pathlib import Path
+
+import pytest
+from schedules import LIBRARY, MON, hours, london, span
+
+from locator.hours import InvalidOpeningHours, OpeningHours, TimeSpan
+
+# --- parsing -----------------------------------------------------------------------------------
+
+
+def test_parse_real_library_format() -> None:
+    h = hours(LIBRARY)
+    assert h.warnings == ()
+    assert h.spans == (
+        span(0, "09:30", "17:00"),
+        span(1, "09:30", "17:00"),
+        span(2, "09:30", "17:00"),
+        span(3, "09:30", "17:00"),
+        span(4, "09:30", "19:00"),
+        span(5, "09:30", "16:00"),
+    )
+    assert h.by_day()[6] == ("Sunday", [])
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n", " \t \n ", ";", " ; \n ; "])
+def test_blank_means_not_known(text: str) -> None:
+    assert OpeningHours.parse(text) is None
+
+
+def test_lone_time_is_closed_with_warning() -> None:
+    h = hours("Tue 10:00-17:00; Wed 10:00-16:30; Fri 10:00-16:30; Sun 00:00")
+    assert [s.day for s in h.spans] == [1, 2, 4]
+    assert h.by_day()[6] == ("Sunday", [])
+    assert len(h.warnings) == 1
+    assert '"Sun 00:00"' in h.warnings[0]
+    assert "Sunday" in h.warnings[0]
+    assert not h.is_open(london(2026, 5, 10, 0, 0))
+    assert not h.is_open(london(2026, 5, 10, 12, 0))
+
+
+def test_lone_time_only_entry_gives_closed_schedule_not_unknown() -> None:
+    h = hours("Sun 00:00")
+    assert h.spans == ()
+    assert h.warnings
+    assert h.next_opening(london(2026, 5, MON, 12)) is None
+
+
+def test_lone_time_for_a_range_warns_for_each_day() -> None:
+    h = hours("Sat-Sun 10:00")
+    assert h.spans == ()
+    assert len(h.warnings) == 2
+
+
+def test_day_range() -> None:
+    h = hours("Mon-Fri 09:00-17:00")
+    assert h.spans == tuple(span(d, "09:00", "17:00") for d in range(5))
+
+
+def test_day_range_wraps_over_weekend() -> None:
+    h = hours("Sat-Mon 10:00-12:00")
+    assert [s.day for s in h.spans] == [0, 5, 6]
+
+
+def test_day_list_with_commas() -> None:
+    h = hours("Mon, Wed,Fri 09:00-17:00")
+    assert [s.day for s in h.spans] == [0, 2, 4]
+
+
+def test_several_spans_in_a_day() -> None:
+    h = hours("Mon 09:00-12:30,13:30-17:00")
+    assert h.spans == (span(0, "09:00", "12:30"), span(0, "13:30", "17:00"))
+    assert h.by_day()[0] == ("Monday", ["09:00-12:30", "13:30-17:00"])
+
+
+def test_spans_with_spaces_after_commas() -> None:
+    h = hours("Mon 09:00 - 12:30 , 13:30 - 17:00")
+    assert h.spans == (span(0, "09:00", "12:30"), span(0, "13:30", "17:00"))
+
+
+def test_explicit_closed() -> None:
+    h = hours("Mon-Sat 09:00-17:00; Sun closed")
+    assert len(h.spans) == 6
+    assert h.by_day()[6] == ("Sunday", [])
+
+
+def test_closed_wins_over_a_range() -> None:
+    for text in ("Mon-Fri 09:00-17:00; Wed CLOSED", "Wed closed; Mon-Fri 09:00-17:00"):
+        assert [s.day for s in hours(text).spans] == [0, 1, 3, 4]
+
+
+def test_all_closed_is_known_but_never_opens() -> None:
+    h = hours("Mon-Sun closed")
+    assert h.spans == ()
+    at = london(2026, 5, MON, 12)
+    assert not h.is_open(at)
+    assert h.next_opening(at) is None
+    assert h.next_change(at) is None
+    assert h.closes_at(at) is None
+    assert h.status(at).describe(at) == "Closed now."
+
+
+def test_overnight_span() -> None:
+    h = hours("Fri 22:00-02:00")
+    assert h.spans == (span(4, "22:00", "02:00"),)
+    assert h.spans[0].overnight
+    assert h.spans[0].duration == timedelta(hours=4)
+
+
+def test_overnight_reversed_times_are_valid() -> None:
+    h = hours("Mon 17:00-09:00")
+    assert h.spans == (span(0, "17:00", "09:00"),)
+    assert h.is_open(london(2026, 5, 5, 8, 59))
+    assert not h.is_open(london(2026, 5, 5, 9, 0))
+
+
+def test_24_00_as_end_time() -> None:
+    h = hours("Sat 18:00-24:00")
+    assert h.spans == (span(5, "18:00", "00:00"),)
+    assert not h.spans[0].overnight
+    assert h.spans[0].duration == timedelta(hours=6)
+    assert h.to_text() == "Sat 18:00-24:00"
+
+
+def test_00_00_end_means_midnight_too() -> None:
+    assert hours("Sat 18:00-00:00") == hours("Sat 18:00-24:00")
+
+
+@pytest.mark.parametrize("text", ["Tue 00:00-24:00", "Tue 00:00-00:00"])
+def test_whole_day(text: str) -> None:
+    h = hours(text)
+    assert h.spans[0].duration == timedelta(days=1)
+    assert h.is_open(london(2026, 5, 5, 0, 0))
+    assert h.is_open(london(2026, 5, 5, 23, 59))
+    assert not h.is_open(london(2026, 5, 6, 0, 0))
+    assert not h.is_open(london(2026, 5, 4, 23, 59))
+    assert h.to_text() == "Tue 00:00-24:00"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "monday 09:00-17:00",
+        "MON 09:00-17:00",
+        "Monday 09:00-17:00",
+        "mOnDaY 09:00-17:00",
+        "Mon 09.00-17.00",
+        "Mon 09:00\u201317:00",
+        "Mon 09:00 \u2013 17:00",
+        "  Mon    09:00  -  17:00  ",
+        "Mon: 09:00-17:00",
+        "Mon 9:00-17:00",
+        "Mon 09:00-17:00;",
+        "; Mon 09:00-17:00 ;;",
+    ],
+)
+def test_equivalent_spellings(text: str) -> None:
+    assert hours(text).spans == (span(0, "09:00", "17:00"),)
+
+
+@pytest.mark.parametrize(
+    ("name", "day"),
+    [
+        ("Tues", 1),
+        ("tuesday", 1),
+        ("Weds", 2),
+        ("WEDNESDAY", 2),
+        ("Thur", 3),
+        ("Thurs", 3),
+        ("thursday", 3),
+        ("Friday", 4),
+        ("saturday", 5),
+        ("SUNDAY", 6),
+    ],
+)
+def test_day_names(name: str, day: int) -> None:
+    assert hours(f"{name} 10:00-11:00").spans[0].day == day
+
+
+def test_en_dash_in_day_range() -> None:
+    assert len(hours("Mon\u2013Fri 09:00\u201317:00").spans) == 5
+
+
+def test_newlines_separate_entries() -> None:
+    h = hours("Mon 09:00-17:00\nTue 10:00-16:00\r\n\r\nSat closed\n")
+    assert h.spans == (span(0, "09:00", "17:00"), span(1, "10:00", "16:00"))
+
+
+def test_duplicates_collapse_and_order_is_canonical() -> None:
+    h = hours("Tue 10:00-16:00; Mon 13:00-17:00; Mon 09:00-12:00; Mon 09:00-12:00")
+    assert h.spans == (
+        span(0, "09:00", "12:00"),
+        span(0, "13:00", "17:00"),
+        span(1, "10:00", "16:00"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("Mon 9-5pm", '"Mon 9-5pm"'),
+        ("Funday 09:00-17:00", '"Funday"'),
+        ("Mon 25:00-26:00", '"25:00"'),
+        ("Mon 09:60-17:00", '"09:60"'),
+        ("Mon 24:00-10:00", '"24:00"'),
+        ("Mon 24:30-10:00", '"Mon 24:30-10:00"'),
+        ("Mon 09:00-24:01", '"Mon 09:00-24:01"'),
+        ("Mon 09:00-09:00", '"09:00-09:00"'),
+        ("09:00-17:00", '"09:00-17:00"'),
+        ("Mon", '"Mon"'),
+        ("Mon 09:00-17:00, 18:00", '"Mon 09:00-17:00, 18:00"'),
+        ("Mon 0900-1700", '"Mon 0900-1700"'),
+        ("Mon 9am-5pm", '"Mon 9am-5pm"'),
+        ("Mon Tue 09:00-17:00", '"Mon Tue 09:00-17:00"'),
+        ("Mon-Wed-Fri 09:00-17:00", '"Mon-Wed-Fri"'),
+        ("Mon 09:00-17:00 closed", '"Mon 09:00-17:00 closed"'),
+        ("Mon 09:00-17:00, Tue 09:00-17:00", '"Mon 09:00-17:00, Tue 09:00-17:00"'),
+        ("open all hours", '"open all hours"'),
+    ],
+)
+def test_invalid_text_raises_with_bad_part_quoted(text: str, quoted: str) -> None:
+    with pytest.raises(InvalidOpeningHours) as caught:
+        OpeningHours.parse(f"Sat 10:00-12:00; {text}; Sun closed")
+    message = str(caught.value)
+    assert message.startswith("We could not read ")
+    assert quoted in message
+    assert f'"{text}"' in message
+    assert "Sat 10:00-12:00" not in message
+    assert message.endswith('a form like "Mon 09:00-17:00".')
+    assert caught.value.part == text
+
+
+def test_invalid_message_matches_documented_example() -> None:
+    with pytest.raises(InvalidOpeningHours) as caught:
+        OpeningHours.parse("Mon 9-5pm")
+    assert str(caught.value) == (
+        'We could not read "Mon 9-5pm" as opening hours: use a form like "Mon 09:00-17:00".'
+    )
+
+
+def test_invalid_is_a_value_error() -> None:
+    with pytest.raises(ValueError):
+        OpeningHours.parse("Funday 09:00-17:00")
+
+
+def test_long_bad_part_is_shortened_in_message() -> None:
+    text = "Mon " + "x" * 500
+    with pytest.raises(InvalidOpeningHours) as caught:
+        OpeningHours.parse(text)
+    assert len(str(caught.value)) < 200
+
+
+def _real_opening_hours() -> list[str]:
+    path = Path(os.environ.get("SAFEPLACES_DATA_DIR", "/work/shared/data"))
+    path = path / "venues_derbyshire.csv"
+    if not path.is_file():
+        pytest.skip(f"{path} is missing")
+    with path.open(newline="", encoding="utf-8") as f:
+        return [row["opening_hours"] for row in csv.DictReader(f)]
+
+
+def test_every_real_value_parses_and_round_trips() -> None:
+    values = _real_opening_hours()
+    assert values
+    for text in values:
+        h = OpeningHours.parse(text)
+        if not text.strip():
+            assert h is None
+            continue
+        assert h is not None, text
+        assert h.spans or h.warnings, text
+        again = OpeningHours.parse(h.to_text())
+        assert again is not None
+        assert again.spans == h.spans
+        assert again.warnings == ()
+        # The grouped lines staff edit read back as the same hours too.
+        lines = OpeningHours.parse("\n".join(h.to_lines()))
+        assert lines is not None and lines.spans == h.spans, text
+        # Warnings are only for the known "time without a range" oddity.
+        assert all("gives one time" in w for w in h.warnings), h.warnings
+
+
+# --- TimeSpan ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "start", "end"),
+    [
+        (7, time(9), time(17)),
+        (-1, time(9), time(17)),
+        (0, time(9, 0, 30), time(17)),
+        (0, time(9), time(17, tzinfo=UTC)),
+        (0, time(9), time(9)),
+    ],
+)
+def test_timespan_rejects_bad_values(day: int, start: time, end: time) -> None:
+    with pytest.raises(ValueError):
+        TimeSpan(day, start, end)
+
+
+def test_timespan_text() -> None:
+    assert span(0, "09:30", "17:00").range_text() == "09:30-17:00"
+    assert span(0, "22:00", "02:00").range_text() == "22:00-02:00"
+    assert span(0, "22:00", "00:00").range_text() == "22:00-24:00"
