@@ -250,7 +250,7 @@ def _nodelay(h: HttpResult, workers: int) -> str:
         f"{fmt_ms(ceiling.p50_s)}, {fmt_ms(single.p50_s)} with 1): `uvicorn --workers N` binds the "
         "socket without IPPROTO_TCP, so asyncio leaves TCP_NODELAY off and each keep-alive "
         "answer waits about 40 ms for the client's delayed ACK (Kludex/uvicorn#3149). The fix "
-        "belongs in `safeplaces serve` (api/cli.py): pass uvicorn a socket made with "
+        "belongs in `safeplaces serve` (api/cli/lookup.py): pass uvicorn a socket made with "
         "IPPROTO_TCP. The share of the ceiling is then set by that wait, not by the app."
     )
 

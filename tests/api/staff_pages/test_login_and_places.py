@@ -12,7 +12,7 @@ from staff_forms import HTML, PASSWORD, csrf, login
 from geodata.users import LOCK_AFTER
 
 
-def test_staff_pages_need_alogin(client: TestClient) -> None:
+def test_staff_pages_need_a_login(client: TestClient) -> None:
     r = client.get("/staff/places", headers=HTML)
     assert r.status_code == 401 and 'href="/staff/login"' in r.text
 
