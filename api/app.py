@@ -15,6 +15,7 @@ from api.cache import ResponseCache
 from api.errors import register_error_handlers
 from api.html import make_templates
 from api.logging import PrivateAccessLog
+from api.pictures import DEFAULT_PICTURES_DIR, PICTURES_PATH
 from api.routes import (
     downloads,
     embed,
@@ -96,6 +97,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGet)
     _include_routers(app)
     app.mount("/static/vendor/leaflet", CachedStatic(directory=LEAFLET_DIR), name="leaflet")
+    pictures = settings.pages.pictures_dir or DEFAULT_PICTURES_DIR
+    # check_dir off: without the pictures the pages still work (the words are all there).
+    app.mount(PICTURES_PATH, CachedStatic(directory=pictures, check_dir=False), name="pictures")
     app.mount("/static", CachedStatic(directory=STATIC_DIR), name="static")
     return app
 

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.contacts import DEFAULT_CONTACTS, load_contacts
+from api.pictures import picture
 from api.settings import Settings
 from api.views import places_words
 
@@ -22,6 +23,7 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=TEMPLATES_DIR)
     templates.env.filters["places"] = places_words
+    templates.env.globals["picture"] = picture
     return templates
 
 

@@ -24,6 +24,8 @@ class PagesSettings(TileSettings):
     directions_url: str = (
         "https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot&route=%3B{lat}%2C{lon}"
     )
+    # OpenMoji's `color/svg` folder (npm); default: node_modules/ in the checkout.
+    pictures_dir: Path | None = None
 
 
 # The council's and the police's own sites: they may frame the map and call the public API

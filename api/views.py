@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from api.contacts import value_digits
+from api.pictures import CATEGORY_PICTURES
 from api.settings import PagesSettings
 from locator.hours import describe_unknown
 from locator.match import VenueMatch
 from locator.origin import Origin
 from locator.search import SearchResult
-from locator.venues import Category, Venue
+from locator.venues import Category, Kind, Venue
 from maps.render import MapParts, results_map
 
 _METRES_PER_MILE = 1609.344
@@ -36,6 +38,19 @@ def places_words(count: int) -> str:
     return f"{count} place" if count == 1 else f"{count} places"
 
 
+def walk_words(walk_minutes: int) -> str:
+    """ "About 6 minutes' walk": the one figure a person acts on."""
+    if walk_minutes > 60:
+        return "More than an hour's walk"
+    unit = "minute's" if walk_minutes == 1 else "minutes'"
+    return f"About {walk_minutes} {unit} walk"
+
+
+def miles_words(metres: float) -> str:
+    miles = metres / _METRES_PER_MILE
+    return "less than 0.1 miles" if miles < 0.1 else f"{miles:.1f} miles"
+
+
 def distance_words(metres: float, walk_minutes: int) -> str:
     """ "about 6 minutes' walk, 0.3 miles" — minutes first: that's what a person acts on."""
     miles = metres / _METRES_PER_MILE
@@ -46,6 +61,33 @@ def distance_words(metres: float, walk_minutes: int) -> str:
     return f"about {walk_minutes} {unit} walk, {miles_text}"
 
 
+# The words the police use for their own buildings, said the way people say them.
+_POLICE_WORDS = (
+    (re.compile(r"\s*\([^)]*\bHQ\)\s*$"), ""),  # "Buxton Police Station (Buxton Divisional HQ)"
+    (re.compile(r"^[^,]*\bDivisional HQ,\s*"), ""),  # "Derby Divisional HQ, St Mary's Wharf …"
+    (re.compile(r"\bpolice enquiry office\b", re.IGNORECASE), "police station"),
+)
+APPROXIMATE_WORDS = "The pin on the map may be a little way off. Check the address."
+
+
+def easy_name(venue: Venue) -> str:
+    """A place's name in everyday words: "Matlock police station", not "… enquiry office"."""
+    name = venue.name
+    if venue.kind is Kind.POLICE_ENQUIRY_OFFICE:
+        for pattern, words in _POLICE_WORDS:
+            name = pattern.sub(words, name)
+    return name.strip() or venue.name
+
+
+_DISTRICT_CODE = re.compile(r"\s*\([A-Z]{1,2}[0-9][A-Z0-9]?\)$")
+
+
+def origin_words(origin: Origin) -> str:
+    """Where the search started, in words: a place name without its postcode district code
+    ("Matlock, Derbyshire Dales", not "… (DE4)")."""
+    return _DISTRICT_CODE.sub("", origin.label)
+
+
 @dataclass(frozen=True, slots=True)
 class PlaceView:
     number: str
@@ -54,7 +96,10 @@ class PlaceView:
     kind: str
     category_label: str
     icon: str
+    pic: str  # the picture of its kind (api.pictures)
     distance: str | None
+    walk: str | None  # "About 6 minutes' walk"
+    miles: str | None
     opening: str
     open_state: str  # "open", "closed" or "unknown", for styling
     address: str
@@ -87,16 +132,19 @@ def place_view(
     return PlaceView(
         number=number,
         id=venue.id,
-        name=venue.name,
+        name=easy_name(venue),
         kind=venue.kind.value,
         category_label=venue.category.label,
         icon=ICONS[venue.category],
+        pic=CATEGORY_PICTURES[venue.category],
         distance=distance_words(match.distance_m, match.walk_minutes) if match else None,
+        walk=walk_words(match.walk_minutes) if match else None,
+        miles=miles_words(match.distance_m) if match else None,
         opening=opening,
         open_state=state,
         address=venue.address,
         postcode=venue.postcode,
-        location_note=venue.location_note,
+        location_note=APPROXIMATE_WORDS if venue.location_note else None,
         verified=venue.verified,
         phone=venue.phone,
         phones=phone_links(venue.phone),

@@ -71,6 +71,13 @@ class Choices:
             return f'More than one place is called "{self.query}". Please choose one.'
         return f'We couldn\'t find "{self.query}". Did you mean one of these?'
 
+    @property
+    def question(self) -> str:
+        """The same, asked as a question (a page's heading): choosing is not an error."""
+        if self.exact:
+            return f"Which {self.query} do you mean?"
+        return "Did you mean one of these places?"
+
     def error(self) -> SafePlacesError:
         """The same answer as an error, for callers that need one place (the JSON API, the
         command line): ambiguous, or only partly matched, with the choices attached."""

@@ -13,9 +13,10 @@ from datetime import datetime, time, timedelta
 from locator.area import ServiceArea
 from locator.errors import InvalidParameter
 from locator.filter import VenueFilter
+from locator.geo import GEOD
 from locator.hours import LONDON
 from locator.index import VenueIndex
-from locator.match import VenueMatch
+from locator.match import VenueMatch, walk_minutes
 from locator.origin import EMPTY_SEARCH, Choices, Origin, OriginResolver
 from locator.settings import SearchSettings
 from locator.venues import Category, Kind, Venue
@@ -126,6 +127,13 @@ class Locator:
             max_distance_m=self.settings.open_now_walk_m,
         )
         return found[0] if found else None
+
+    def distance_to(self, origin: Origin, venue: Venue) -> VenueMatch:
+        """How far a place is from where a search started: geodesic metres, and the walk."""
+        _, _, metres = GEOD.inv(origin.longitude, origin.latitude, venue.longitude, venue.latitude)
+        return VenueMatch(
+            venue, float(metres), walk_minutes(metres, self.settings.walking_speed_kmh)
+        )
 
     def in_box(self, box: tuple[float, float, float, float], filter: VenueFilter) -> list[Venue]:
         """Every place in a lon/lat box, by name: in an area there is no "nearest"."""

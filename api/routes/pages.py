@@ -6,7 +6,8 @@ with the search box still filled in.
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -16,11 +17,14 @@ from api.deps import LocatorDep, NowDep, ResolverDep, SettingsDep
 from api.errors import status_of
 from api.html import render
 from api.params import page_request
-from api.views import place_view, results_view
+from api.settings import Settings
+from api.views import origin_words, place_view, results_view
 from geodata.placenames import PlaceName
 from locator.errors import PlaceNotFound, SafePlacesError
-from locator.origin import Choices
-from locator.search import search
+from locator.hours import LONDON
+from locator.hours_text import DAY_NAMES
+from locator.origin import Choices, NamedPlace, Origin
+from locator.search import SearchRequest, find_origin, search
 from maps.render import place_map
 
 router = APIRouter(include_in_schema=False)
@@ -50,34 +54,45 @@ def find(
         found = search(page_request(typed, lat, lon, k), resolver, locator, now)
     except SafePlacesError as exc:
         choices = [c for c in exc.choices if isinstance(c, PlaceName)]
+        context = {"q": typed, "error": exc.user_message, "error_title": exc.title}
         return render(
-            request,
-            "home.html",
-            {"q": typed, "error": exc.user_message, "choices": choices},
-            status_code=status_of(exc),
+            request, "home.html", context | _choices(choices, None, settings), status_of(exc)
         )
     if isinstance(found, Choices):
-        return render(
-            request,
-            "home.html",
-            {"q": typed, "choices": found.options, "choices_message": found.message},
-        )
+        return render(request, "home.html", {"q": typed} | _choices(found.options, found, settings))
     view = results_view(found, settings.pages, now)
+    search_query = urlencode({"lat": lat, "lon": lon} if typed is None else {"q": typed})
     return render(
         request,
         "find.html",
         {
             "q": typed if typed is not None else "",
-            "origin": view.origin,
+            "where": typed.strip() if typed and typed.strip() else origin_words(view.origin),
             "messages": view.messages,
             "places": view.places,
             "police": view.police,
             "open_now": view.open_now,
+            "outside": not found.in_service_area,
+            "area_name": settings.search.area_name,
             "open_minutes": settings.search.open_now_walk_minutes,
             "map": view.map,
             "more_url": _more_url(request, k or settings.search.default_k),
+            "search_query": search_query,
         },
     )
+
+
+def _choices(
+    options: Sequence[NamedPlace], found: Choices | None, settings: Settings
+) -> dict[str, Any]:
+    """A name that could be several places, asked as a question with a button for each."""
+    if not options:
+        return {}
+    return {
+        "choices": options,
+        "question": found.question if found else "Did you mean one of these places?",
+        "area_name": settings.search.area_name,
+    }
 
 
 def _more_url(request: Request, k: int) -> str | None:
@@ -90,21 +105,49 @@ def _more_url(request: Request, k: int) -> str | None:
 
 @router.get("/places/{place_id}", response_class=HTMLResponse)
 def place(
-    request: Request, place_id: str, locator: LocatorDep, now: NowDep, settings: SettingsDep
+    request: Request,
+    place_id: str,
+    resolver: ResolverDep,
+    locator: LocatorDep,
+    now: NowDep,
+    settings: SettingsDep,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    lat: Annotated[str | None, Query(max_length=40)] = None,
+    lon: Annotated[str | None, Query(max_length=40)] = None,
 ) -> HTMLResponse:
+    """One place; reached from a search, also how far it is and the way back to the results."""
     venue = locator.index.get(place_id)
     if venue is None:
         raise PlaceNotFound(
             "We couldn't find that place. It may have been removed.",
             log_message="unknown place id",
         )
-    view = place_view(venue, now, settings.pages, "1")
+    origin = _searched_from(page_request(q, lat, lon), resolver) if q or lat or lon else None
+    match = locator.distance_to(origin, venue) if origin is not None else None
+    view = place_view(venue, now, settings.pages, "1", match)
     hours = venue.opening_hours.by_day_words() if venue.opening_hours else None
+    search_query = urlencode({"q": q} if q else {"lat": lat or "", "lon": lon or ""})
     return render(
         request,
         "place.html",
-        {"p": view, "hours": hours, "map": place_map(venue, settings.pages)},
+        {
+            "p": view,
+            "hours": hours,
+            "today": DAY_NAMES[now.astimezone(LONDON).weekday()],
+            "map": place_map(venue, settings.pages),
+            "back_url": f"/find?{search_query}" if origin is not None else None,
+            "where": q.strip() if q else "your location",
+        },
     )
+
+
+def _searched_from(asked: SearchRequest, resolver: ResolverDep) -> Origin | None:
+    """Where the search this place came from started; None if it can't be told again."""
+    try:
+        found = find_origin(asked, resolver)
+    except SafePlacesError:
+        return None
+    return None if isinstance(found, Choices) else found
 
 
 @router.get("/privacy", response_class=HTMLResponse)

@@ -58,7 +58,8 @@ def test_results_list_and_map_match(client: TestClient) -> None:
     r = client.get("/find", params={"q": "DE4 3AG"}, headers=HTML)
     assert r.status_code == 200
     html = r.text
-    assert "<h1>Safe Places near DE4 3AG</h1>" in html
+    assert '<h1 class="sp-visually-hidden">Safe Places near DE4 3AG</h1>' in html
+    assert "You searched for <strong>DE4 3AG</strong>." in html
     assert 'value="DE4 3AG"' in html
     names = re.findall(r'<span class="sp-visually-hidden">(\d+): </span>([^<]+)</h3>', html)
     assert [n for n, _ in names] == ["1", "2", "3", "4"]
@@ -66,21 +67,25 @@ def test_results_list_and_map_match(client: TestClient) -> None:
     for number, name in names:
         assert f'"title": "{number}: {name}"' in html or f'"title": "{number}: ' in html
     assert '"label": "P"' in html
-    assert "Nearest police station front desk" in html
-    assert "Approximate location: check the address before you go." in html
+    assert "Nearest police station" in html and "front desk" not in html
+    assert "The pin on the map may be a little way off. Check the address." in html
 
 
 def test_nearest_open_now_box(client: TestClient) -> None:
     html = client.get("/find", params={"q": "DE4 3AG"}, headers=HTML).text
-    box = html.split('id="open-now"')[1].split("</section>")[0]
+    box = html.split('id="answer-title"')[1].split("</section>")[0]
+    assert "Nearest Safe Place open now" in box
     assert "Matlock Library" in box and "Open now. Closes at 5pm." in box
-    assert "about 7 minutes&#39; walk" in box
+    assert "About 7 minutes&#39; walk" in box
+    assert "Show me the way" in box and "More about this place" in box
+    # The place's page knows where the search started.
+    assert 'href="/places/S1?q=DE4+3AG"' in box
 
 
 def test_no_open_place_offers_phone_numbers(client: TestClient) -> None:
     html = client.get("/find", params={"q": "S40 1AA"}, headers=HTML).text
-    box = html.split('id="open-now"')[1].split("</section>")[0]
-    assert "No Safe Place is open within about a 15-minute walk." in box
+    box = html.split('id="answer-title"')[1].split("</section>")[0]
+    assert "No Safe Place is open near you now" in box
     assert 'href="tel:101"' in box and 'href="tel:999"' in box
 
 
@@ -116,7 +121,7 @@ def test_place_page(client: TestClient) -> None:
         ("hello", 404, "We couldn&#39;t find a place called &#34;hello&#34;"),
         ("SW1A 1AA", 404, "We couldn&#39;t find the postcode SW1A 1AA"),
         ("", 422, "Please type a postcode, or the name of a town or village."),
-        ("matl", 200, "Did you mean one of these?"),
+        ("matl", 200, "Did you mean one of these places?"),
     ],
 )
 def test_errors_come_back_on_the_same_page(
@@ -216,7 +221,7 @@ def test_contacts_file_is_checked(tmp_path: Path) -> None:
 
 def test_show_more_places(client: TestClient) -> None:
     html = client.get("/find", params={"q": "DE4 3AG", "k": 2}, headers=HTML).text
-    assert html.count('class="sp-place"') == 2 + 2  # two listed, the open-now box, the police
+    assert html.count('class="sp-place"') == 2 + 1  # two listed, and the police
     assert 'href="/find?q=DE4+3AG&amp;k=10"' in html
     bad = client.get("/find", params={"q": "DE4 3AG", "k": 99}, headers=HTML)
     assert bad.status_code == 422 and "from 1 to 50" in bad.text
@@ -248,7 +253,7 @@ def test_error_summary_comes_first(client: TestClient) -> None:
     html = client.get("/find", params={"q": "hello"}, headers=HTML).text
     assert "<title>Error: Find a Safe Place" in html
     summary = html.index('class="sp-error-summary"')
-    assert summary < html.index('class="sp-lead"')
+    assert summary < html.index('class="sp-lead')
     assert 'data-first-focus tabindex="-1"' in html
 
 
@@ -273,5 +278,28 @@ def test_incomplete_postcode_and_typo(client: TestClient) -> None:
 
 def test_choices_outside_the_area_say_so(client: TestClient) -> None:
     html = client.get("/find", params={"q": "Newton"}, headers=HTML).text
-    assert "Newton, Tameside (SK14)</a> (outside the area we cover)" in html
-    assert "Newton, Bolsover (DE55)</a></li>" in html
+    assert "Which Newton do you mean?" in html and "(SK14)" not in html
+    assert "<span>Newton, in Tameside <span" in html and "not in Derbyshire and Derby" in html
+    assert "<span>Newton, in Bolsover</span></a></li>" in html
+
+
+def test_a_place_reached_from_a_search_says_how_far_and_the_way_back(client: TestClient) -> None:
+    html = client.get("/places/S1", params={"q": "DE4 3AG"}, headers=HTML).text
+    assert "minutes&#39; walk from DE4 3AG" in html
+    assert 'href="/find?q=DE4+3AG"' in html and "Back to the Safe Places near DE4 3AG" in html
+    # The clock is a Tuesday: today's opening times are picked out.
+    assert '<tr class="sp-today"><th scope="row">Tuesday (today)</th>' in html
+    plain = client.get("/places/S1", headers=HTML).text
+    assert "Back to the Safe Places" not in plain and "walk from" not in plain
+
+
+def test_pictures_are_served_by_the_app_and_credited(client: TestClient) -> None:
+    html = client.get("/find", params={"q": "DE4 3AG"}, headers=HTML).text
+    pictures = set(
+        re.findall(r'<img class="sp-pic[^"]*" src="(/static/pictures/[0-9A-F]+\.svg)" alt=""', html)
+    )
+    assert pictures, "no pictures beside the words"
+    for src in pictures:
+        r = client.get(src)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg")
+    assert "OpenMoji" in client.get("/about", headers=HTML).text

@@ -63,11 +63,17 @@ def test_keyboard_only_search_results_and_map(web: Browsing, real_server: LiveSe
     assert "/find?q=DE4+3AG" in page.url
     assert page.get_by_role("heading", level=1).inner_text() == "Safe Places near DE4 3AG"
 
-    # From the top of the results: the exit link comes early, before the search box.
+    # From the top of the results: the exit link comes early, then help, then the search
+    # folded to "You searched for DE4 3AG. Change", which opens with Enter; then the answer.
     trail = []
     tab_to(page, ".sp-exit", limit=5, trail=trail)
     assert focus_is_visible(page)
-    tab_to(page, "#q", limit=5, trail=trail)
+    tab_to(page, ".sp-searched > summary", limit=3, trail=trail)
+    assert focus_is_visible(page)
+    page.keyboard.press("Enter")
+    tab_to(page, "#q", limit=2, trail=trail)
+    assert page.locator("#q").input_value() == "DE4 3AG"
+    tab_to(page, ".sp-answer .sp-big-go", limit=6, trail=trail)
 
     # The first result's links, in order.
     first_result = ".sp-places > li:first-child"

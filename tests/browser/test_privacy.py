@@ -106,6 +106,7 @@ def test_keep_safe_card_never_leaves_the_browser(
     wait_for_map(page)
     assert card_field(page, "Your name").input_value() == CARD_NAME
     assert card_field(page, "Their name").input_value() == CARD_CONTACT
+    page.locator(".sp-searched > summary").click()  # "Change" opens the search box
     page.locator("#q").fill("Matlock")
     with page.expect_navigation():
         page.locator("#q").press("Enter")
