@@ -21,7 +21,7 @@ from api.errors import status_of
 from api.html import render
 from api.params import page_request, parse_bbox
 from api.settings import Settings
-from api.views import PlaceView, place_view, results_view
+from api.views import PlaceView, origin_words, place_view, results_view
 from geodata.placenames import PlaceName
 from locator.errors import InvalidParameter, SafePlacesError
 from locator.origin import Choices, NamedPlace
@@ -51,7 +51,7 @@ def _near(
 ) -> EmbedView:
     view = results_view(result, settings.pages, now, with_police=False)
     return EmbedView(
-        heading=near_words(options, result.origin.label),
+        heading=near_words(options, origin_words(result.origin)),
         places=view.places,
         map=view.map,
         messages=view.messages,
