@@ -68,7 +68,7 @@ class OutsideOut(BaseModel):
     """Where a real postcode beyond the service area is, from its nearest edge."""
 
     country: str | None = Field(examples=["England"])
-    distance_m: float = Field(examples=[13000], description="From the area's boundary.")
+    distance_m: float = Field(examples=[12000], description="From the area's boundary.")
     direction: str = Field(examples=["west"])
 
     @classmethod

@@ -43,7 +43,7 @@ class OutsideNote:
     direction: str
 
     def describe(self, label: str) -> str:
-        """E.g. "M12 4HP is in England, about 13 km west of the area we cover." """
+        """E.g. "M12 4HP is in England, about 12 km west of the area we cover." """
         where = f"in {self.country}, " if self.country else ""
         return (
             f"{label} is {where}{about_km(self.distance_m)} {self.direction} of the area we cover."

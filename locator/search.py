@@ -69,7 +69,7 @@ HELP_NOW = "If you need help now, phone 999. To talk to the police, phone 101."
 
 
 def far_postcode_messages(area_name: str, places: list[VenueMatch], none_found: str) -> list[str]:
-    """After the origin's "M12 4HP is in England, about 13 km west of the area we cover.":
+    """After the origin's "M12 4HP is in England, about 12 km west of the area we cover.":
     what the service covers, how far the places listed are, and who to phone."""
     found = none_found
     if places:
