@@ -7,10 +7,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from geodata.gazetteer import DistrictLocation, PostcodeLocation
+from geodata.gazetteer import DistrictLocation, PostcodeLocation, SectorLocation
+from geodata.national import NationalLocation
+from geodata.resolver import Located
 from locator.hours import OpeningHours, describe_unknown
 from locator.match import VenueMatch
-from locator.origin import NamedPlace, Origin
+from locator.origin import NamedPlace, Origin, OutsideNote
 from locator.search import SearchResult
 from locator.venues import Venue
 
@@ -20,27 +22,59 @@ class PostcodeOut(BaseModel):
     latitude: float = Field(examples=[53.142342])
     longitude: float = Field(examples=[-1.551396])
     approximate: bool = Field(
-        description="True for a postcode district: the position is the middle of the district."
+        description="True for a postcode district (`DE4`) or sector (`DE4 3`): the position "
+        "is the middle of its postcodes."
     )
     terminated: bool = Field(False, description="True if the postcode is no longer in use.")
     local_authority_code: str | None = None
+    in_service_area: bool = Field(
+        True, description="False for a place outside the area the service covers."
+    )
+    country: str | None = Field(
+        None,
+        examples=["England"],
+        description="For a postcode beyond the area the service has data for.",
+    )
 
     @classmethod
-    def of(cls, found: PostcodeLocation | DistrictLocation) -> PostcodeOut:
-        if isinstance(found, DistrictLocation):
+    def of(cls, found: Located, in_service_area: bool = True) -> PostcodeOut:
+        if isinstance(found, PostcodeLocation):
             return cls(
-                postcode=found.district.value,
+                postcode=found.postcode.value,
                 latitude=found.latitude,
                 longitude=found.longitude,
-                approximate=True,
+                approximate=False,
+                terminated=found.terminated,
+                local_authority_code=found.local_authority_code,
+                in_service_area=in_service_area,
             )
+        if isinstance(found, DistrictLocation):
+            code = found.district.value
+        elif isinstance(found, SectorLocation):
+            code = found.sector.value
+        else:
+            code = str(found.code)
         return cls(
-            postcode=found.postcode.value,
+            postcode=code,
             latitude=found.latitude,
             longitude=found.longitude,
-            approximate=False,
-            terminated=found.terminated,
-            local_authority_code=found.local_authority_code,
+            approximate=not isinstance(found, NationalLocation) or found.approximate,
+            in_service_area=in_service_area,
+            country=found.country if isinstance(found, NationalLocation) else None,
+        )
+
+
+class OutsideOut(BaseModel):
+    """Where a real postcode beyond the service area is, from its nearest edge."""
+
+    country: str | None = Field(examples=["England"])
+    distance_m: float = Field(examples=[12000], description="From the area's boundary.")
+    direction: str = Field(examples=["west"])
+
+    @classmethod
+    def of(cls, note: OutsideNote) -> OutsideOut:
+        return cls(
+            country=note.country, distance_m=round(note.distance_m), direction=note.direction
         )
 
 
@@ -54,9 +88,13 @@ class OriginOut(BaseModel):
     message: str | None = Field(
         None, examples=["We couldn't find DE1 9ZZ, so we used the middle of DE1."]
     )
+    outside: OutsideOut | None = Field(
+        None, description="Set for a real postcode beyond the area the service covers."
+    )
 
     @classmethod
     def of(cls, origin: Origin) -> OriginOut:
+        note = origin.outside_note
         return cls(
             label=origin.label,
             latitude=origin.latitude,
@@ -65,6 +103,7 @@ class OriginOut(BaseModel):
             approximate=origin.approximate,
             terminated=origin.terminated,
             message=origin.message,
+            outside=OutsideOut.of(note) if note else None,
         )
 
 

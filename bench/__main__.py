@@ -16,6 +16,7 @@ from bench import (
     load,
     machine,
     national,
+    national_table,
     pages,
     postcodes,
     profiling,
@@ -208,6 +209,10 @@ def _national(cfg: Config, results: Results, started: float) -> None:
         cfg.national_places, cfg.national_starts, cfg.lookups, cfg.queries, cfg.seed + 20
     )
     section("National scale", report.national_section(results))
+    step(started, "National postcode table")
+    found = national_table.run_national_table(cfg.national_starts, cfg.lookups, cfg.seed + 30)
+    results.national_table = found
+    section("National postcode table", national_table.national_table_section(found))
 
 
 def _pages(cfg: Config, results: Results, started: float) -> None:

@@ -8,6 +8,7 @@ from bench.coverage import CoverageResult
 from bench.knn import KnnResult
 from bench.load import HttpResult
 from bench.national import NationalResult
+from bench.national_table import NationalTableResult
 from bench.pages import PagesResult
 from bench.postcodes import GazetteerResult, ParseResult
 from bench.profiling import Profile
@@ -55,6 +56,7 @@ class Results:
     coverage: CoverageResult | None = None
     http: HttpResult | None = None
     national: NationalResult | None = None
+    national_table: NationalTableResult | None = None
     seconds: float = 0.0
 
     @property

@@ -10,6 +10,7 @@ from geodata.areas import Areas, load_area_names
 from geodata.boundaries import load_service_area
 from geodata.gazetteer import Gazetteer
 from geodata.geocoder import OnlineGeocoder
+from geodata.national import NationalPostcodes
 from geodata.placenames import PlaceNames
 from geodata.postcodes import parse_postcode
 from geodata.resolver import LocationResolver
@@ -32,6 +33,8 @@ class Datasets:
     area: ServiceArea
     store: PlaceStore
     areas: Areas = field(default_factory=Areas)
+    # Every GB postcode, when `DataSettings.national_postcodes_file` is there.
+    national: NationalPostcodes | None = None
 
     def staff_areas(self) -> list[tuple[str, str]]:
         """(code, "Name (code)") for every local authority staff can be given, by name."""
@@ -46,7 +49,12 @@ class Datasets:
             east, north = bng_to_wgs84(maxx, maxy)
             geocoder = OnlineGeocoder(settings.geocoder, ((north, west), (south, east)))
         return LocationResolver(
-            self.gazetteer, self.places, geocoder, area_name=settings.search.area_name
+            self.gazetteer,
+            self.places,
+            geocoder,
+            area_name=settings.search.area_name,
+            national=self.national,
+            area=self.area,
         )
 
     def locator(self, settings: ServiceSettings) -> Locator:
@@ -106,6 +114,12 @@ def load_datasets(settings: ServiceSettings) -> Datasets:
                 "%d venue rows could not be used; see `safeplaces check-data`",
                 len(dataset.skipped),
             )
+    national = NationalPostcodes.load_optional(data.national_postcodes_path, data.cache_dir)
     return Datasets(
-        gazetteer, places, area, store, Areas(load_area_names(data.path(data.places_file)))
+        gazetteer,
+        places,
+        area,
+        store,
+        Areas(load_area_names(data.path(data.places_file))),
+        national,
     )

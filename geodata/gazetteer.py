@@ -6,21 +6,16 @@ Derbyshire file or all 1.75 million GB postcodes, with about 40 bytes of memory 
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-import struct
-import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from geodata.postcodes import Postcode, PostcodeDistrict
+from geodata.arraycache import UNREADABLE, cache_path, map_npz, write_npz
+from geodata.postcodes import Postcode, PostcodeDistrict, PostcodeSector
 from locator.errors import DataError, UnknownPostcode
 from locator.geo import bng_to_wgs84
 
@@ -49,6 +44,16 @@ class DistrictLocation:
     """The mean centroid of every postcode in a district."""
 
     district: PostcodeDistrict
+    latitude: float
+    longitude: float
+    postcode_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class SectorLocation:
+    """The mean centroid of every postcode in a sector (``DE1 1``)."""
+
+    sector: PostcodeSector
     latitude: float
     longitude: float
     postcode_count: int
@@ -126,11 +131,13 @@ class Gazetteer:
         """Load a CSV (optionally gzipped) or Parquet postcode file, through a numpy cache."""
         if not path.is_file():
             raise DataError(f"postcode file not found: {path}")
-        cache = _cache_path(path, cache_dir) if cache_dir is not None else None
+        cache = None
+        if cache_dir is not None:
+            cache = cache_path(path, cache_dir, "gazetteer", _CACHE_VERSION)
         if cache is not None and cache.is_file():
             try:
                 return cls._from_cache(cache)
-            except (OSError, ValueError, KeyError, zipfile.BadZipFile, struct.error) as exc:
+            except UNREADABLE as exc:
                 log.warning("ignoring unreadable gazetteer cache %s: %s", cache, exc)
         gazetteer = cls.from_frame(_read_table(path))
         if cache is not None:
@@ -145,7 +152,7 @@ class Gazetteer:
         a handful, so a process holds little of the 1.75 million GB postcodes, starts at once,
         and worker processes share the pages they do read.
         """
-        found = _map_npz(cache)
+        found = map_npz(cache)
         districts = {
             name: DistrictLocation(PostcodeDistrict(name), la, lo, count)
             for name, la, lo, count in zip(
@@ -170,31 +177,23 @@ class Gazetteer:
 
     def _write_cache(self, cache: Path) -> None:
         districts = list(self._districts.values())
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                # Uncompressed (numpy's savez), so that each array can be mapped in place.
-                np.savez(
-                    fh,
-                    codes=self._codes,
-                    lat=self._lat,
-                    lon=self._lon,
-                    easting=self._easting,
-                    northing=self._northing,
-                    live=self._live,
-                    la_index=self._la_index,
-                    la_codes=np.array(self._la_codes, dtype=str),
-                    district_names=np.array([d.district.value for d in districts], dtype=str),
-                    district_lat=np.array([d.latitude for d in districts], dtype=np.float64),
-                    district_lon=np.array([d.longitude for d in districts], dtype=np.float64),
-                    district_count=np.array([d.postcode_count for d in districts], dtype=np.int64),
-                )
-            # Rename is atomic: a second worker starting at once sees the whole file or none.
-            # (A process that mapped the old file keeps reading it: the name moves, not the data.)
-            os.replace(tmp, cache)
-        except OSError as exc:
-            log.warning("could not cache the gazetteer in %s: %s", cache.parent, exc)
+        write_npz(
+            cache,
+            {
+                "codes": self._codes,
+                "lat": self._lat,
+                "lon": self._lon,
+                "easting": self._easting,
+                "northing": self._northing,
+                "live": self._live,
+                "la_index": self._la_index,
+                "la_codes": np.array(self._la_codes, dtype=str),
+                "district_names": np.array([d.district.value for d in districts], dtype=str),
+                "district_lat": np.array([d.latitude for d in districts], dtype=np.float64),
+                "district_lon": np.array([d.longitude for d in districts], dtype=np.float64),
+                "district_count": np.array([d.postcode_count for d in districts], dtype=np.int64),
+            },
+        )
 
     def _district_centroids(self) -> dict[str, DistrictLocation]:
         if len(self._codes) == 0:
@@ -263,6 +262,20 @@ class Gazetteer:
     def district(self, district: PostcodeDistrict) -> DistrictLocation | None:
         return self._districts.get(district.value)
 
+    def sector(self, sector: PostcodeSector) -> SectorLocation | None:
+        """The middle of a sector's postcodes, or None if the data has none in it.
+
+        A sector's codes are one run of the sorted array (every code that starts "DE1 1"):
+        two binary searches find it, and the mean is taken on the grid, as for a district.
+        """
+        start, end = prefix_range(self._codes, sector.value.encode("ascii"))
+        if start == end:
+            return None
+        e = float(np.mean(self._easting[start:end]))
+        n = float(np.mean(self._northing[start:end]))
+        lon, lat = bng_to_wgs84(e, n)
+        return SectorLocation(sector, round(lat, 6), round(lon, 6), end - start)
+
     def local_authority_codes(self) -> frozenset[str]:
         """Every local authority code the postcodes name (the areas editors can have)."""
         return frozenset(self._la_codes)
@@ -274,6 +287,13 @@ class Gazetteer:
     def coordinates(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """Longitude and latitude arrays, in the order of `postcodes()`."""
         return self._lon, self._lat
+
+
+def prefix_range(codes: npt.NDArray[np.bytes_], prefix: bytes) -> tuple[int, int]:
+    """The rows of sorted `codes` that start with `prefix`, as (start, end)."""
+    start = int(np.searchsorted(codes, prefix, side="left"))
+    end = int(np.searchsorted(codes, prefix + b"\xff", side="left"))
+    return start, end
 
 
 def _truthy(column: pd.Series) -> npt.NDArray[np.bool_]:
@@ -290,46 +310,3 @@ def _read_table(path: Path) -> pd.DataFrame:
     if name.endswith((".csv", ".csv.gz")):
         return pd.read_csv(path, dtype={"postcode": str, "local_authority_code": str})
     raise DataError(f"postcode file must be CSV or Parquet: {path.name}")
-
-
-def _map_npz(path: Path) -> dict[str, npt.NDArray[Any]]:
-    """Every array of an uncompressed .npz file (as `np.savez` writes), mapped read-only.
-
-    An .npz is a zip of .npy files; stored uncompressed, each array's bytes lie in the file as
-    they are in memory, after the zip entry's header and the .npy header.
-    """
-    found: dict[str, npt.NDArray[Any]] = {}
-    with zipfile.ZipFile(path) as archive, path.open("rb") as fh:
-        for info in archive.infolist():
-            if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
-                raise ValueError(f"{info.filename} is not a stored .npy")
-            fh.seek(info.header_offset)
-            header = fh.read(30)  # a zip local file header: its name and extra field follow
-            if header[:4] != b"PK\x03\x04":
-                raise ValueError(f"no local header for {info.filename}")
-            name_length, extra_length = struct.unpack("<HH", header[26:30])
-            fh.seek(info.header_offset + 30 + name_length + extra_length)
-            version = np.lib.format.read_magic(fh)
-            if version == (1, 0):
-                shape, fortran, dtype = np.lib.format.read_array_header_1_0(fh)
-            else:
-                shape, fortran, dtype = np.lib.format.read_array_header_2_0(fh)
-            if dtype.hasobject:
-                raise ValueError(f"{info.filename} holds Python objects")
-            name = info.filename.removesuffix(".npy")
-            if int(np.prod(shape)) == 0:
-                found[name] = np.empty(shape, dtype=dtype)
-                continue
-            mapped = np.memmap(
-                path, dtype=dtype, mode="r", offset=fh.tell(), shape=shape,
-                order="F" if fortran else "C",
-            )  # fmt: skip
-            found[name] = np.asarray(mapped)
-    return found
-
-
-def _cache_path(source: Path, cache_dir: Path) -> Path:
-    stat = source.stat()
-    key = f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{_CACHE_VERSION}"
-    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-    return cache_dir / f"gazetteer-{source.name.split('.')[0]}-{digest}.npz"

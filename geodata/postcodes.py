@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from locator.errors import InvalidPostcode
+from locator.errors import InvalidPostcode, UnknownPostcode
 
 # The outward code (area + district) forms: A9, A99, AA9, AA99, A9A, AA9A. Letters follow the
 # Royal Mail rules (no Q, V, X first; no I, J, Z second) so typos like "DZ1" are refused.
@@ -60,13 +60,66 @@ def looks_like_postcode(text: str) -> bool:
     return bool(_FULL.match(s) or _DISTRICT.match(s))
 
 
-_PARTIAL = re.compile(rf"^\s*({_OUTWARD})\s+[0-9][A-Z]?\s*$")
+@dataclass(frozen=True, slots=True, order=True)
+class PostcodeSector:
+    """An outward code and the first digit of the inward code, e.g. ``DE1 1``: a real unit of
+    a few thousand addresses, smaller than a district."""
+
+    value: str
+
+    @property
+    def district(self) -> PostcodeDistrict:
+        return PostcodeDistrict(self.value.split(" ")[0])
+
+    def __str__(self) -> str:
+        return self.value
 
 
-def partial_postcode(text: str) -> PostcodeDistrict | None:
-    """The district of a postcode typed without its last letters ("DE4 3A"), else None."""
-    m = _PARTIAL.match(text.upper())
-    return PostcodeDistrict(m.group(1)) if m else None
+TypedPostcode = Postcode | PostcodeSector | PostcodeDistrict
+
+# Postcode-shaped, looser than the Royal Mail letters: 1-2 letters, a digit, an optional
+# letter or digit, then the inward code's digit and two letters.
+_LOOSE = re.compile(r"^(?P<out>[A-Z]{1,2}[0-9][A-Z0-9]?)(?P<in>[0-9][A-Z]{2})$")
+_SECTOR_REST = re.compile(r"^[0-9][A-Z]?$")
+
+
+def read_postcode(text: str) -> TypedPostcode | None:
+    """The postcode, sector or district a person typed, by one rule; None if it is none.
+
+    A full postcode is read whatever its spacing (``de43ag``). Otherwise a space ends the
+    outward code and what follows is the start of the inward code: ``DE1 1`` and ``DE4 3A``
+    are the sectors DE1 1 and DE4 3, never the districts DE11 or DE43. Without a space,
+    ``DE11`` is the district DE11. Area letters typed apart (``DE 1 1``) are joined first.
+    Text shaped like a postcode that can't be one (``XX1 1XX``: none starts with X) raises
+    `UnknownPostcode`, so it is answered as a postcode, not searched for as a place name.
+    """
+    s = squash(text)
+    if _FULL.match(s):
+        return parse_postcode(s)
+    tokens = text.upper().split()
+    while len(tokens) > 1 and tokens[0].isalpha():
+        tokens[0:2] = [tokens[0] + tokens[1]]
+    if tokens and _DISTRICT.match(tokens[0]):
+        rest = "".join(tokens[1:])
+        if not rest:
+            return PostcodeDistrict(tokens[0])
+        if _SECTOR_REST.match(rest):
+            return PostcodeSector(f"{tokens[0]} {rest[0]}")
+    loose = _LOOSE.match(s)
+    if loose is not None:
+        raise UnknownPostcode(
+            unknown_postcode_message(f"{loose.group('out')} {loose.group('in')}"),
+            log_message="postcode-shaped text that is not a postcode",
+        )
+    return None
+
+
+def unknown_postcode_message(shown: str) -> str:
+    """What to tell a person whose postcode no data has: in easy words, and what to do."""
+    return (
+        f"We don't know the postcode {shown}. Check it on a letter or ask someone. "
+        "Or type the name of your town or village."
+    )
 
 
 def parse_postcode(text: str) -> Postcode:
@@ -80,12 +133,12 @@ def parse_postcode(text: str) -> Postcode:
     return Postcode(f"{m.group('out')} {m.group('in')}")
 
 
-def parse_postcode_or_district(text: str) -> Postcode | PostcodeDistrict:
-    """A full postcode, or a district alone (``DE4``); raise `InvalidPostcode` for anything else."""
-    s = squash(text)
-    if _DISTRICT.match(s):
-        return PostcodeDistrict(s)
-    return parse_postcode(text)
+def parse_typed_postcode(text: str) -> TypedPostcode:
+    """`read_postcode`, but text that is no postcode raises `InvalidPostcode`."""
+    found = read_postcode(text)
+    if found is None:
+        raise InvalidPostcode(_not_a_postcode(text), log_message="input is not a postcode")
+    return found
 
 
 def _not_a_postcode(text: str) -> str:

@@ -19,14 +19,46 @@ EMPTY_SEARCH = "Please type a postcode, or the name of a town or village."
 class OriginSource(StrEnum):
     POSTCODE = "postcode"
     POSTCODE_DISTRICT = "postcode_district"
+    POSTCODE_SECTOR = "postcode_sector"
     PLACE_NAME = "place_name"
     COORDINATES = "coordinates"
     GEOCODER = "geocoder"
 
 
+def about_km(metres: float) -> str:
+    """A distance as people say it: "about 13 km", or "less than 1 km"."""
+    km = round(metres / 1000)
+    return "less than 1 km" if km < 1 else f"about {km} km"
+
+
+@dataclass(frozen=True, slots=True)
+class OutsideNote:
+    """Where a known postcode beyond the service area is, for the words of the answer."""
+
+    # "England", "Scotland" or "Wales"; None when the data doesn't say.
+    country: str | None
+    # From the service area's boundary, on the British National Grid (EPSG:27700).
+    distance_m: float
+    # Which way the place is from the area's nearest edge: "north", "south-west", ...
+    direction: str
+
+    def describe(self, label: str) -> str:
+        """E.g. "M12 4HP is in England, about 12 km west of the area we cover." """
+        where = f"in {self.country}, " if self.country else ""
+        return (
+            f"{label} is {where}{about_km(self.distance_m)} {self.direction} of the area we cover."
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Origin:
-    """Where a search starts (EPSG:4326), how it was found, and what to tell the person."""
+    """Where a search starts (EPSG:4326), how it was found, and what to tell the person.
+
+    `outside_note` is set for a real postcode (or sector, or district) beyond the area the
+    service covers, known from the national postcode table: where it is, in facts the pages
+    can use (its country, and how far and which way from the area). Its words are already in
+    `message`; a search from such an origin lists the nearest places however far they are.
+    """
 
     latitude: float
     longitude: float
@@ -35,6 +67,7 @@ class Origin:
     approximate: bool = False
     message: str | None = None
     terminated: bool = False
+    outside_note: OutsideNote | None = None
 
 
 class NamedPlace(Protocol):

@@ -17,7 +17,7 @@ from locator.geo import GEOD
 from locator.hours import LONDON
 from locator.index import VenueIndex
 from locator.match import VenueMatch, walk_minutes
-from locator.origin import EMPTY_SEARCH, Choices, Origin, OriginResolver
+from locator.origin import EMPTY_SEARCH, Choices, Origin, OriginResolver, about_km
 from locator.settings import SearchSettings
 from locator.venues import Category, Kind, Venue
 
@@ -66,6 +66,19 @@ def outside_area_message(area_name: str) -> str:
     )
 
 
+HELP_NOW = "If you need help now, phone 999. To talk to the police, phone 101."
+
+
+def far_postcode_messages(area_name: str, places: list[VenueMatch], none_found: str) -> list[str]:
+    """After the origin's "M12 4HP is in England, about 12 km west of the area we cover.":
+    what the service covers, how far the places listed are, and who to phone."""
+    found = none_found
+    if places:
+        nearest = about_km(places[0].distance_m)
+        found = f"These are the nearest Safe Places we know. The nearest is {nearest} away."
+    return [f"This service covers {area_name} only.", found, HELP_NOW]
+
+
 class Locator:
     """The venue index, the service area and the search rules, built and replaced as one."""
 
@@ -87,34 +100,39 @@ class Locator:
         """The nearest places to an origin and, separately, the nearest police enquiry office.
 
         Outside the service area the places are still given, but only up to
-        ``outside_area_max_distance_m`` away, and the result says the point is outside.
+        ``outside_area_max_distance_m`` away, and the result says the point is outside. From
+        a real postcode beyond the area (an origin with an `outside_note`), the nearest
+        ``far_postcode_k`` are given however far, with words that say how far they are.
         """
         k = self.settings.default_k if k is None else k
         filter = filter or VenueFilter.of(kinds=[Kind.SAFE_PLACE])
         inside = self.in_service_area(origin.longitude, origin.latitude)
-        limit = radius_m
+        far = not inside and origin.outside_note is not None
+        cap = None if inside else self.settings.outside_area_max_distance_m
         messages = [origin.message] if origin.message else []
-        if not inside:
-            cap = self.settings.outside_area_max_distance_m
-            limit = cap if limit is None else min(limit, cap)
-            messages.append(outside_area_message(self.settings.area_name))
-        if limit is None:
-            limit = self.settings.max_radius_m
+        if far:
+            k = min(k, self.settings.far_postcode_k)
+            limit = radius_m
+        else:
+            limit = _at_most(radius_m, cap)
+            if limit is None:
+                limit = self.settings.max_radius_m
+            if not inside:
+                messages.append(outside_area_message(self.settings.area_name))
         lon, lat = origin.longitude, origin.latitude
         places = self.index.nearest(lon, lat, k, filter, max_distance_m=limit)
         police = self.index.nearest(
-            lon,
-            lat,
-            1,
-            VenueFilter.of(kinds=[Kind.POLICE_ENQUIRY_OFFICE]),
-            max_distance_m=None if inside else self.settings.outside_area_max_distance_m,
+            lon, lat, 1, VenueFilter.of(kinds=[Kind.POLICE_ENQUIRY_OFFICE]), max_distance_m=cap
         )
-        if not places:
-            messages.append(
-                "We couldn't find a Safe Place open now near here."
-                if filter.open_at is not None
-                else "We couldn't find a Safe Place near here."
-            )
+        none_found = (
+            "We couldn't find a Safe Place open now near here."
+            if filter.open_at is not None
+            else "We couldn't find a Safe Place near here."
+        )
+        if far:
+            messages += far_postcode_messages(self.settings.area_name, places, none_found)
+        elif not places:
+            messages.append(none_found)
         return SearchResult(origin, inside, places, police[0] if police else None, messages)
 
     def nearest_open(self, origin: Origin, now: datetime) -> VenueMatch | None:
@@ -138,6 +156,12 @@ class Locator:
     def in_box(self, box: tuple[float, float, float, float], filter: VenueFilter) -> list[Venue]:
         """Every place in a lon/lat box, by name: in an area there is no "nearest"."""
         return sorted(self.index.select(filter, box), key=lambda v: v.name.lower())
+
+
+def _at_most(limit: float | None, cap: float | None) -> float | None:
+    if limit is None or cap is None:
+        return cap if limit is None else limit
+    return min(limit, cap)
 
 
 def check_limits(k: int | None, radius_m: float | None, settings: SearchSettings) -> None:

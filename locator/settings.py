@@ -46,6 +46,9 @@ class DataSettings(BaseModel):
     dir: Path = Field(default_factory=default_data_dir)
     cache_dir: Path = Field(default_factory=lambda: default_var_dir() / "cache")
     postcodes_file: str = "postcodes_derbyshire.csv.gz"
+    # Every GB postcode (Parquet), to say where one beyond the local data is. Optional: with
+    # no such file (or None) the service knows only the postcodes of `postcodes_file`.
+    national_postcodes_file: str | None = "postcodes_uk.parquet"
     places_file: str = "places_derbyshire.csv"
     venues_file: str = "venues_derbyshire.csv"
     police_file: str = "police_offices_derbyshire.csv"
@@ -57,6 +60,11 @@ class DataSettings(BaseModel):
 
     def path(self, name: str) -> Path:
         return self.dir / name
+
+    @property
+    def national_postcodes_path(self) -> Path | None:
+        name = self.national_postcodes_file
+        return self.path(name) if name else None
 
 
 class SearchSettings(BaseModel):
@@ -70,6 +78,9 @@ class SearchSettings(BaseModel):
     walking_speed_kmh: float = Field(default=4.8, gt=0)
     # Beyond the service area we still answer, but only with places this close.
     outside_area_max_distance_m: float = Field(default=20_000, gt=0)
+    # For a real postcode beyond the area (known from the national table) the nearest few
+    # Safe Places are listed however far, the words saying how far: this many at most.
+    far_postcode_k: int = Field(default=3, ge=1)
     max_radius_m: float = Field(default=100_000, gt=0)
     # "About a 15-minute walk": how far the nearest Safe Place open now is looked for.
     open_now_walk_minutes: int = Field(default=15, ge=1, le=120)

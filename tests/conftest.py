@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from postgres import PostgresServer, PostgresUnavailable
-from synthetic import write_synthetic_data
+from synthetic import write_national_postcodes, write_synthetic_data
 
 from api.settings import Settings
 from locator.settings import DataSettings, default_data_dir
@@ -33,6 +33,14 @@ def synthetic_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Fresh settings over a fresh synthetic data directory, one per test module."""
     root = tmp_path_factory.mktemp("synthetic")
     data = write_synthetic_data(root / "data")
+    return Settings(data=DataSettings(dir=data, cache_dir=root / "cache"))
+
+
+@pytest.fixture(scope="module")
+def national_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Like `synthetic_settings`, with a tiny national postcode table beside the data."""
+    root = tmp_path_factory.mktemp("national")
+    data = write_national_postcodes(write_synthetic_data(root / "data"))
     return Settings(data=DataSettings(dir=data, cache_dir=root / "cache"))
 
 

@@ -10,7 +10,8 @@ from typing import Any, TextIO
 from api.cli.common import EXIT_DATA, whole
 from api.settings import Settings
 from geodata.datasets import Datasets, load_datasets
-from geodata.gazetteer import DistrictLocation, Gazetteer
+from geodata.gazetteer import DistrictLocation, Gazetteer, PostcodeLocation
+from geodata.national import NationalLocation, NationalPostcodes
 from geodata.placenames import PlaceNames
 from geodata.resolver import LocationResolver
 from locator.errors import DataError
@@ -90,17 +91,25 @@ def _serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 def _postcode(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     data = settings.data
     gazetteer = Gazetteer.load(data.path(data.postcodes_file), data.cache_dir)
+    national = NationalPostcodes.load_optional(data.national_postcodes_path, data.cache_dir)
     # Only the postcode lookup: no place names needed.
-    resolver = LocationResolver(gazetteer, PlaceNames([]), area_name=settings.search.area_name)
+    resolver = LocationResolver(
+        gazetteer, PlaceNames([]), area_name=settings.search.area_name, national=national
+    )
     found = resolver.locate(args.postcode)
-    if isinstance(found, DistrictLocation):
-        out.write(
-            f"{found.district}  {found.latitude:.6f}, {found.longitude:.6f}"
-            f"  (middle of {found.postcode_count} postcodes)\n"
-        )
+    where = f"{found.latitude:.6f}, {found.longitude:.6f}"
+    if isinstance(found, PostcodeLocation):
+        note = "  (no longer in use)" if found.terminated else ""
+        out.write(f"{found.postcode}  {where}{note}\n")
         return 0
-    note = "  (no longer in use)" if found.terminated else ""
-    out.write(f"{found.postcode}  {found.latitude:.6f}, {found.longitude:.6f}{note}\n")
+    if isinstance(found, NationalLocation):
+        notes = [found.country or "Great Britain", "outside the postcode data of this service"]
+        if found.approximate:
+            notes.insert(0, f"middle of {found.postcode_count} postcodes")
+        out.write(f"{found.code}  {where}  ({', '.join(notes)})\n")
+        return 0
+    code = found.district if isinstance(found, DistrictLocation) else found.sector
+    out.write(f"{code}  {where}  (middle of {found.postcode_count} postcodes)\n")
     return 0
 
 

@@ -41,9 +41,11 @@ def _example(summary: str, value: object) -> dict[str, Example]:
 
 
 @router.get("/postcodes/{postcode}", response_model=PostcodeOut, responses=_ERRORS)
-def postcode(postcode: str, resolver: ResolverDep) -> PostcodeOut:
-    """Where a postcode is. A district alone (`DE4`) gives the middle of the district."""
-    return PostcodeOut.of(resolver.locate(postcode))
+def postcode(postcode: str, resolver: ResolverDep, locator: LocatorDep) -> PostcodeOut:
+    """Where a postcode is, anywhere in Great Britain. A district alone (`DE4`) or a sector
+    (`DE4 3`) gives the middle of its postcodes."""
+    found = resolver.locate(postcode)
+    return PostcodeOut.of(found, locator.in_service_area(found.longitude, found.latitude))
 
 
 @router.get("/search", response_model=SearchOut, responses=_ERRORS)

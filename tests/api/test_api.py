@@ -145,6 +145,83 @@ def test_nearest_outside_the_area(client: TestClient) -> None:
     assert any("outside the area we cover" in m for m in body["messages"])
 
 
+SECTOR_DE4_3 = (
+    "We used the middle of the DE4 3 postcode sector. Type the whole postcode to be more exact."
+)
+
+
+@pytest.mark.parametrize("typed", ["DE4 3", "de4 3a"])
+def test_partly_typed_postcode_is_its_sector(client: TestClient, typed: str) -> None:
+    for params in ({"q": typed}, {"postcode": typed}):
+        body = NearestOut.model_validate(client.get("/api/v1/places/nearest", params=params).json())
+        assert body.origin.label == "DE4 3" and body.origin.source == "postcode_sector"
+        assert body.origin.approximate and body.messages[0] == SECTOR_DE4_3
+    found = SearchOut.model_validate(client.get("/api/v1/search", params={"q": typed}).json())
+    assert found.origin is not None and found.origin.label == "DE4 3"
+    assert found.message == SECTOR_DE4_3
+    sector = PostcodeOut.model_validate(client.get(f"/api/v1/postcodes/{typed}").json())
+    assert sector.postcode == "DE4 3" and sector.approximate
+
+
+def test_partly_typed_postcode_is_never_another_district(client: TestClient) -> None:
+    district = SearchOut.model_validate(client.get("/api/v1/search?q=DE55").json())
+    assert district.origin is not None and district.origin.label == "DE55"
+    body = _problem(client.get("/api/v1/search", params={"q": "DE5 5"}), 404)
+    assert "DE55" not in str(body["detail"])
+    empty = SearchOut.model_validate(client.get("/api/v1/search?q=DE4 9").json())
+    assert empty.message == (
+        "We don't know any postcodes that start DE4 9, so we used the middle of DE4. "
+        "Type the whole postcode to be more exact."
+    )
+
+
+def test_postcode_shaped_text_is_answered_as_a_postcode(client: TestClient) -> None:
+    body = _problem(client.get("/api/v1/search", params={"q": "XX1 1XX"}), 404)
+    assert body["type"] == "/problems/unknown-postcode"
+    assert body["detail"] == (
+        "We don't know the postcode XX1 1XX. Check it on a letter or ask someone. "
+        "Or type the name of your town or village."
+    )
+
+
+@pytest.fixture(scope="module")
+def national(national_settings: Settings) -> Iterator[TestClient]:
+    """A client whose data includes a (tiny) national postcode table."""
+    app = create_app(national_settings)
+    app.dependency_overrides[get_now] = lambda: NOW
+    with TestClient(app) as c:
+        yield c
+
+
+def test_nearest_from_a_real_postcode_beyond_the_area(national: TestClient) -> None:
+    r = national.get("/api/v1/places/nearest", params={"q": "M12 4HP"})
+    assert r.status_code == 200, r.text
+    body = NearestOut.model_validate(r.json())
+    assert body.in_service_area is False and body.origin.label == "M12 4HP"
+    assert body.origin.outside is not None
+    assert (body.origin.outside.country, body.origin.outside.direction) == ("England", "north-west")
+    assert [p.id for p in body.places] == ["S2", "S1", "S4"]
+    assert body.messages == [
+        "M12 4HP is in England, about 36 km north-west of the area we cover.",
+        "This service covers Derbyshire and Derby only.",
+        "These are the nearest Safe Places we know. The nearest is about 57 km away.",
+        "If you need help now, phone 999. To talk to the police, phone 101.",
+    ]
+    found = SearchOut.model_validate(national.get("/api/v1/search?q=EH1 1YZ").json())
+    assert found.message == "EH1 1YZ is in Scotland, about 309 km north of the area we cover."
+    body2 = _problem(national.get("/api/v1/places/nearest", params={"postcode": "SW1A 1AA"}), 404)
+    assert str(body2["detail"]).startswith("We don't know the postcode SW1A 1AA.")
+
+
+def test_postcode_lookup_anywhere_in_great_britain(national: TestClient) -> None:
+    far = PostcodeOut.model_validate(national.get("/api/v1/postcodes/m124hp").json())
+    assert (far.postcode, far.in_service_area, far.country) == ("M12 4HP", False, "England")
+    assert (far.latitude, far.longitude) == (53.466, -2.206) and not far.approximate
+    near = PostcodeOut.model_validate(national.get("/api/v1/postcodes/DE4 3AG").json())
+    assert near.in_service_area and near.country is None
+    _problem(national.get("/api/v1/postcodes/ZZ9 9ZZ"), 404)
+
+
 @pytest.mark.parametrize(
     ("params", "slug"),
     [
@@ -174,6 +251,9 @@ def test_nearest_outside_the_area(client: TestClient) -> None:
             "invalid-parameter",
         ),
         ({"q": "matl"}, "unknown-place"),
+        ({"q": "XX1 1XX"}, "unknown-postcode"),
+        ({"postcode": "XX1 1XX"}, "unknown-postcode"),
+        ({"q": "DE5 5"}, "unknown-postcode"),
     ],
 )
 def test_nearest_errors(client: TestClient, params: dict[str, object], slug: str) -> None:

@@ -45,6 +45,8 @@ def test_postcode() -> None:
     assert out == "DE4 3AG  53.142342, -1.551396\n"
     code, out = _run("postcode", "DE4")
     assert code == 0 and out.startswith("DE4  ") and "middle of 4 postcodes" in out
+    code, out = _run("postcode", "de4 3")
+    assert code == 0 and out.startswith("DE4 3  ") and "middle of 3 postcodes" in out
 
 
 def test_postcode_errors(capsys: pytest.CaptureFixture[str]) -> None:

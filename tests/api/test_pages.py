@@ -271,7 +271,7 @@ def test_police_numbers_each_get_their_own_link() -> None:
 def test_incomplete_postcode_and_typo(client: TestClient) -> None:
     partial = client.get("/find", params={"q": "DE4 3A"}, headers=HTML)
     assert partial.status_code == 200
-    assert "That postcode looks incomplete, so we used the middle of DE4." in partial.text
+    assert "We used the middle of the DE4 3 postcode sector." in partial.text
     typo = client.get("/find", params={"q": "Matlok"}, headers=HTML).text
     assert 'href="/find?q=Matlock%2C%20Derbyshire%20Dales"' in typo
 

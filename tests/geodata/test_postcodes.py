@@ -3,11 +3,14 @@ import pytest
 from geodata.postcodes import (
     Postcode,
     PostcodeDistrict,
+    PostcodeSector,
+    TypedPostcode,
     looks_like_postcode,
     parse_postcode,
-    parse_postcode_or_district,
+    parse_typed_postcode,
+    read_postcode,
 )
-from locator.errors import InvalidPostcode
+from locator.errors import InvalidPostcode, UnknownPostcode
 
 
 @pytest.mark.parametrize(
@@ -79,11 +82,11 @@ def test_long_input_is_shortened_in_the_message() -> None:
     ("typed", "district"), [("DE4", "DE4"), ("de4", "DE4"), (" s40 ", "S40"), ("SW1A", "SW1A")]
 )
 def test_district_alone(typed: str, district: str) -> None:
-    assert parse_postcode_or_district(typed) == PostcodeDistrict(district)
+    assert parse_typed_postcode(typed) == PostcodeDistrict(district)
 
 
 def test_full_postcode_is_not_mistaken_for_a_district() -> None:
-    parsed = parse_postcode_or_district("de43ag")
+    parsed = parse_typed_postcode("de43ag")
     assert parsed == Postcode("DE4 3AG")
     assert isinstance(parsed, Postcode)
     assert parsed.district == PostcodeDistrict("DE4")
@@ -95,10 +98,62 @@ def test_place_names_do_not_look_like_postcodes() -> None:
         assert not looks_like_postcode(name)
 
 
-def test_partial_postcode_gives_its_district() -> None:
-    from geodata.postcodes import partial_postcode
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        # A space ends the outward code: what follows starts the inward code (a sector).
+        ("DE1 1", PostcodeSector("DE1 1")),
+        ("de1 1", PostcodeSector("DE1 1")),
+        ("DE7 5", PostcodeSector("DE7 5")),
+        ("DE5 5", PostcodeSector("DE5 5")),
+        ("S4 4", PostcodeSector("S4 4")),
+        ("DE4 3A", PostcodeSector("DE4 3")),
+        ("  de4   3a ", PostcodeSector("DE4 3")),
+        ("DE 1 1", PostcodeSector("DE1 1")),  # area letters typed apart are joined first
+        ("SW1A 1", PostcodeSector("SW1A 1")),
+        # Without a space, the district it spells.
+        ("DE11", PostcodeDistrict("DE11")),
+        ("DE75", PostcodeDistrict("DE75")),
+        ("DE55", PostcodeDistrict("DE55")),
+        ("S44", PostcodeDistrict("S44")),
+        ("DE 4", PostcodeDistrict("DE4")),
+        # A full postcode, however spaced.
+        ("DE4 3AG", Postcode("DE4 3AG")),
+        ("de43ag", Postcode("DE4 3AG")),
+        ("DE43 AG", Postcode("DE4 3AG")),
+        # Not postcodes at all.
+        ("Matlock", None),
+        ("Chapel-en-le-Frith", None),
+        ("DE4 3AGX", None),
+        ("DE4 AAG", None),
+        ("123 456", None),
+        ("XX1", None),
+    ],
+)
+def test_one_rule_for_what_was_typed(typed: str, read: TypedPostcode | None) -> None:
+    assert read_postcode(typed) == read
 
-    assert partial_postcode("DE4 3A") == PostcodeDistrict("DE4")
-    assert partial_postcode("de4 3") == PostcodeDistrict("DE4")
-    assert partial_postcode("DE4 3AG") is None
-    assert partial_postcode("Matlock") is None
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [("XX1 1XX", "XX1 1XX"), ("xx11xx", "XX1 1XX"), ("QE4 3AG", "QE4 3AG"), ("DE4 3CI", "DE4 3CI")],
+)
+def test_postcode_shaped_text_is_answered_as_a_postcode(typed: str, shown: str) -> None:
+    for read in (read_postcode, parse_typed_postcode):
+        with pytest.raises(UnknownPostcode) as err:
+            read(typed)
+        assert err.value.user_message == (
+            f"We don't know the postcode {shown}. Check it on a letter or ask someone. "
+            "Or type the name of your town or village."
+        )
+
+
+def test_text_that_is_no_postcode_is_invalid() -> None:
+    with pytest.raises(InvalidPostcode) as err:
+        parse_typed_postcode("banana")
+    assert err.value.user_message.startswith('"banana" is not a postcode.')
+
+
+def test_a_sector_knows_its_district() -> None:
+    assert PostcodeSector("DE1 1").district == PostcodeDistrict("DE1")
+    assert str(PostcodeSector("SW1A 1")) == "SW1A 1"

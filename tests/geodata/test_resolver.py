@@ -13,6 +13,7 @@ from pydantic import HttpUrl
 
 from api.settings import Settings
 from geodata.datasets import load_datasets
+from geodata.gazetteer import DistrictLocation, SectorLocation
 from geodata.geocoder import OnlineGeocoder
 from geodata.resolver import LocationResolver
 from locator.errors import (
@@ -53,12 +54,59 @@ def test_district_alone(resolver: LocationResolver) -> None:
 
 
 def test_unknown_district(resolver: LocationResolver) -> None:
+    # No national table here (as when its file is missing): a real postcode elsewhere is
+    # one the service may not know, and the words say so.
+    assert resolver.national is None
     with pytest.raises(UnknownPostcode) as err:
         resolver.resolve("SW1A 1AA")
     assert err.value.user_message == (
         "We couldn't find the postcode SW1A 1AA in the area we cover (Derbyshire and Derby). "
         "Please check it and try again."
     )
+
+
+SECTOR_DE4_3 = (
+    "We used the middle of the DE4 3 postcode sector. Type the whole postcode to be more exact."
+)
+
+
+@pytest.mark.parametrize("typed", ["DE4 3", "de4 3a", "DE4 3A", "DE 4 3"])
+def test_partly_typed_postcode_is_its_sector(resolver: LocationResolver, typed: str) -> None:
+    for origin in (resolver.resolve(typed), resolver.postcode(typed)):
+        assert not isinstance(origin, Choices)
+        assert origin.label == "DE4 3" and origin.source is OriginSource.POSTCODE_SECTOR
+        assert origin.approximate and origin.message == SECTOR_DE4_3
+        # The middle of DE4 3AG, 3AH and 3ZZ, not of the whole district (DE4 5AA is 6 km off).
+        assert 53.138 < origin.latitude < 53.1424 and -1.560 < origin.longitude < -1.5513
+
+
+def test_empty_sector_falls_back_to_the_district(resolver: LocationResolver) -> None:
+    origin = resolver.resolve("DE4 9")
+    assert not isinstance(origin, Choices)
+    assert origin.label == "DE4" and origin.source is OriginSource.POSTCODE_DISTRICT
+    assert origin.message == (
+        "We don't know any postcodes that start DE4 9, so we used the middle of DE4. "
+        "Type the whole postcode to be more exact."
+    )
+
+
+def test_partly_typed_postcode_is_never_another_district(resolver: LocationResolver) -> None:
+    # DE55 is known; "DE5 5" is a sector of DE5, which the data doesn't have.
+    district = resolver.resolve("DE55")
+    assert not isinstance(district, Choices) and district.label == "DE55"
+    with pytest.raises(UnknownPostcode) as err:
+        resolver.resolve("DE5 5")
+    assert "DE5 5" in err.value.user_message and "DE55" not in err.value.user_message
+
+
+def test_postcode_shaped_text_is_answered_as_a_postcode(resolver: LocationResolver) -> None:
+    for ask in (resolver.resolve, resolver.postcode):
+        with pytest.raises(UnknownPostcode) as err:
+            ask("XX1 1XX")
+        assert err.value.user_message == (
+            "We don't know the postcode XX1 1XX. Check it on a letter or ask someone. "
+            "Or type the name of your town or village."
+        )
 
 
 def test_terminated_postcode_is_used_and_said(resolver: LocationResolver) -> None:
@@ -70,6 +118,15 @@ def test_terminated_postcode_is_used_and_said(resolver: LocationResolver) -> Non
 def test_not_a_postcode(resolver: LocationResolver) -> None:
     with pytest.raises(InvalidPostcode):
         resolver.postcode("Matlock")
+
+
+def test_locate_a_sector(resolver: LocationResolver) -> None:
+    found = resolver.locate("DE4 3")
+    assert isinstance(found, SectorLocation) and found.postcode_count == 3
+    district = resolver.locate("DE4")
+    assert isinstance(district, DistrictLocation) and district.postcode_count == 4
+    with pytest.raises(UnknownPostcode):
+        resolver.locate("DE4 9")
 
 
 def test_place_names(resolver: LocationResolver) -> None:
