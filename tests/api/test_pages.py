@@ -18,6 +18,27 @@ from locator.hours import LONDON
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)  # a Tuesday morning
 HTML = {"accept": "text/html"}
+# The hate-crime page's list, in the same file: another area's numbers and links.
+REPORT_CONTACTS = """
+[[hate_crime]]
+group = "emergency"
+name = "Testshire emergency"
+number = "999"
+say = "Call if you are in danger now."
+[[hate_crime]]
+group = "non_emergency"
+name = "Testshire Police"
+number = "0300 000 0101"
+[[hate_crime]]
+group = "online"
+name = "Testshire online form"
+url = "https://report.example.org/hate"
+link_text = "Report it online"
+[[hate_crime]]
+group = "deaf"
+name = "Testshire text relay"
+number = "18001 0300 000 0101"
+"""
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +49,7 @@ def client(
     contacts.write_text(
         '[[contacts]]\nname = "Emergency"\nnumber = "999"\n'
         '[[contacts]]\nname = "Testshire Hate Crime Line"\nnumber = "0800 000 1234"\n'
+        + REPORT_CONTACTS
     )
     settings = synthetic_settings.model_copy(
         update={
@@ -185,6 +207,11 @@ def test_privacy_and_about_pages(client: TestClient) -> None:
     privacy = client.get("/privacy", headers=HTML).text
     assert "Can anyone tell I have visited this site?" in privacy
     assert "We do not use cookies." in privacy
+    # The one other server a page talks to: the tile server, named from the settings.
+    assert "The map pictures come from another company" in privacy
+    assert "Its address is 127.0.0.1." in privacy
+    assert "That computer can see your phone&#39;s internet address." in privacy
+    assert "It cannot see what you typed." in privacy
     about = client.get("/about", headers=HTML).text
     assert "Contains OS data © Crown copyright and database right 2025." in about
     assert "OpenStreetMap" in about
@@ -275,3 +302,96 @@ def test_choices_outside_the_area_say_so(client: TestClient) -> None:
     html = client.get("/find", params={"q": "Newton"}, headers=HTML).text
     assert "Newton, Tameside (SK14)</a> (outside the area we cover)" in html
     assert "Newton, Bolsover (DE55)</a></li>" in html
+
+
+def test_hate_crime_page_numbers_come_from_the_contacts_file(client: TestClient) -> None:
+    r = client.get("/hate-crime", headers=HTML)
+    assert r.status_code == 200
+    html = r.text
+    assert "<h1>Report a hate crime</h1>" in html
+    assert 'href="tel:999"' in html and "Call if you are in danger now." in html
+    assert 'href="tel:03000000101"' in html and "Testshire Police" in html
+    assert 'href="tel:1800103000000101"' in html and 'id="deaf"' in html
+    # A web link is an ordinary link that says nothing about where it came from.
+    link = '<a class="sp-call sp-way" href="https://report.example.org/hate" rel="noreferrer">'
+    assert link in html and "Report it online" in html
+    # Groups the file leaves out are left off the page, with their headings.
+    assert "Crimestoppers" not in html and "Talk to someone about it" not in html
+    # The nearest front desk: a search on this site.
+    assert 'action="/find"' in html and "Find your nearest police station front desk" in html
+    assert "<iframe" not in html
+
+
+def test_packaged_hate_crime_numbers() -> None:
+    from api.contacts import DEFAULT_CONTACTS, load_contact_book
+
+    groups = load_contact_book(DEFAULT_CONTACTS).report_groups()
+    numbers = {g: [c.number for c in cs] for g, cs in groups.items()}
+    assert numbers["emergency"] == ["999"] and numbers["non_emergency"] == ["101"]
+    assert numbers["anonymous"] == ["0800 555 111"]
+    assert numbers["support"] == ["0800 138 1625", "18001 0800 138 1625"]
+    assert numbers["deaf"] == ["18000", None, "18001 101"]
+    sms = groups["deaf"][1]
+    assert sms.url and sms.url.startswith("https://www.relayuk.bt.com/")
+    assert "register first" in sms.say.lower()
+    assert groups["online"][0].url == "https://www.report-it.org.uk/"
+
+
+def test_help_panel_and_footer_link_to_the_hate_crime_page(client: TestClient) -> None:
+    for path in ["/", "/find?q=DE4%203AG", "/privacy", "/hate-crime"]:
+        html = client.get(path, headers=HTML).text
+        panel = html.split('class="sp-help"')[1].split("</section>")[0]
+        assert '<a class="sp-action" href="/hate-crime">Report a hate crime</a>' in panel, path
+        footer = html.split('class="sp-footer"')[1]
+        assert '<a href="/hate-crime">Report a hate crime</a>' in footer, path
+
+
+def test_private_pages_are_never_cached(client: TestClient) -> None:
+    """After "Exit this page", neither Back nor the cache can show a search again."""
+    private = [
+        "/find?q=DE4%203AG",
+        "/find?q=hello",  # an error page still shows what was typed
+        "/find?q=" + "x" * 300,
+        "/places/S1",
+        "/places/NOPE",
+        "/embed?q=DE4%203AG",
+        "/hate-crime",
+    ]
+    for path in private:
+        assert client.get(path, headers=HTML).headers["cache-control"] == "no-store", path
+    for path in ["/", "/privacy", "/about"]:
+        assert "cache-control" not in client.get(path, headers=HTML).headers, path
+    for path in ["/static/css/site.css", "/static/js/site.js", "/static/icons/icons.svg"]:
+        assert client.get(path).headers["cache-control"] == "public, max-age=86400", path
+
+
+def test_exit_hint_is_true_with_and_without_scripts(client: TestClient) -> None:
+    hint = client.get("/", headers=HTML).text.split('class="sp-exit-hint">')[1].split("</p>")[0]
+    # Shift 3 times needs the script; without it, the link adds to the history.
+    assert '<span class="sp-js-only" hidden> Or press the Shift key 3 times.</span>' in hint
+    assert '<span class="sp-no-js">' in hint and "close the tab" in hint
+
+
+def test_contacts_file_setting_is_checked(tmp_path: Path) -> None:
+    from pydantic import ValidationError
+
+    cases = {
+        "missing.toml": None,
+        "not-toml.toml": "[[contacts]\n",
+        "no-number.toml": '[[hate_crime]]\ngroup = "emergency"\nname = "X"\n',
+        "bad-group.toml": '[[hate_crime]]\ngroup = "nowhere"\nname = "X"\nnumber = "999"\n',
+        "bad-url.toml": (
+            '[[hate_crime]]\ngroup = "online"\nname = "X"\nurl = "javascript:alert(1)"\n'
+            'link_text = "Go"\n'
+        ),
+        "typo.toml": '[[contacts]]\nname = "X"\nnumbr = "999"\n',
+    }
+    for name, text in cases.items():
+        path = tmp_path / name
+        if text is not None:
+            path.write_text(text)
+        with pytest.raises(ValidationError, match="contacts"):
+            PagesSettings(contacts_file=path)
+    good = tmp_path / "good.toml"
+    good.write_text(REPORT_CONTACTS)
+    assert PagesSettings(contacts_file=good).contacts_file == good
