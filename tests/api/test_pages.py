@@ -210,7 +210,7 @@ def test_privacy_and_about_pages(client: TestClient) -> None:
     # The one other server a page talks to: the tile server, named from the settings.
     assert "The map pictures come from another company" in privacy
     assert "Its address is 127.0.0.1." in privacy
-    assert "That computer can see your phone&#39;s internet address." in privacy
+    assert "That computer can see your phone's internet address." in privacy
     assert "It cannot see what you typed." in privacy
     about = client.get("/about", headers=HTML).text
     assert "Contains OS data © Crown copyright and database right 2025." in about
