@@ -1,4 +1,5 @@
-"""Rendering pages: shared context, a per-response CSP nonce, and HTML error pages."""
+"""Rendering pages: shared context, a per-response CSP nonce, private pages kept out of the
+browser's cache, and HTML error pages."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from api.contacts import DEFAULT_CONTACTS, load_contacts
+from api.contacts import DEFAULT_CONTACTS, ContactBook, load_contact_book
 from api.pictures import picture
-from api.settings import Settings
+from api.settings import PagesSettings, Settings
 from api.views import places_words
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -27,6 +28,24 @@ def make_templates() -> Jinja2Templates:
     return templates
 
 
+def no_store(request: Request) -> None:
+    """Mark a page as private: what someone searched for, looked at or may report.
+
+    Its page (and any error page it gives) is sent with `Cache-Control: no-store`, so it is
+    never written to the browser's cache: after "Exit this page", Back or the cache can't show
+    it again without asking this server.
+    """
+    request.state.no_store = True
+
+
+# For a route's `dependencies=[...]`.
+NoStore = Depends(no_store)
+
+
+def contact_book(pages: PagesSettings) -> ContactBook:
+    return load_contact_book(pages.contacts_file or DEFAULT_CONTACTS)
+
+
 def render(
     request: Request,
     name: str,
@@ -37,7 +56,7 @@ def render(
     """A page with the shared context (help contacts, exit link) and a strict CSP.
 
     Pages refuse to be framed unless `frame_origins` is given (the embeddable map): then this
-    site and those origins may frame it.
+    site and those origins may frame it. A route marked `NoStore` is never cached.
     """
     settings: Settings = request.app.state.settings
     templates: Jinja2Templates = request.app.state.templates
@@ -45,7 +64,7 @@ def render(
     nonce = secrets.token_urlsafe(16)
     base = {
         "pages": pages,
-        "contacts": load_contacts(pages.contacts_file or DEFAULT_CONTACTS),
+        "contacts": contact_book(pages).contacts,
         "nonce": nonce,
     }
     response = templates.TemplateResponse(
@@ -54,6 +73,8 @@ def render(
     response.headers["Content-Security-Policy"] = content_security_policy(
         pages.tile_url, nonce, frame_origins
     )
+    if getattr(request.state, "no_store", False):
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

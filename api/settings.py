@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator
 
+from api.contacts import check_contacts_file
 from locator.settings import ServiceSettings
 from maps.tiles import TileSettings
 
@@ -16,7 +17,8 @@ from maps.tiles import TileSettings
 class PagesSettings(TileSettings):
     """The public pages: map tiles, help contacts, the exit button and directions links."""
 
-    # The deployment's own help contacts (TOML); the packaged default is Derbyshire's.
+    # The deployment's own help contacts and hate-crime reporting numbers (TOML, see
+    # api/config/help_contacts.toml); the packaged default is Derbyshire's.
     contacts_file: Path | None = None
     # Where "Exit this page" goes: a neutral, common site.
     exit_url: str = "https://www.bbc.co.uk/weather"
@@ -26,6 +28,14 @@ class PagesSettings(TileSettings):
     )
     # OpenMoji's `color/svg` folder (npm); default: node_modules/ in the checkout.
     pictures_dir: Path | None = None
+
+    @field_validator("contacts_file")
+    @classmethod
+    def _contacts_checked(cls, value: Path | None) -> Path | None:
+        # A mistake in the file stops the service at start, not on the first page shown.
+        if value is not None:
+            check_contacts_file(value)
+        return value
 
 
 # The council's and the police's own sites: they may frame the map and call the public API

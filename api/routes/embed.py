@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from api.deps import LocatorDep, NowDep, ResolverDep, SettingsDep
 from api.embed_options import EmbedOptions, find_words, near_words, sentence, what_words
 from api.errors import status_of
-from api.html import render
+from api.html import NoStore, render
 from api.params import page_request, parse_bbox
 from api.settings import Settings
 from api.views import PlaceView, origin_words, place_view, results_view
@@ -93,7 +93,7 @@ def _set_up_wrong(exc: InvalidParameter) -> InvalidParameter:
     )
 
 
-@router.get("/embed", response_class=HTMLResponse)
+@router.get("/embed", response_class=HTMLResponse, dependencies=[NoStore])
 def embed(
     request: Request,
     resolver: ResolverDep,

@@ -1,4 +1,5 @@
-"""The public pages: search, results with the map, a place, privacy advice and credits.
+"""The public pages: search, results with the map, a place, reporting a hate crime, privacy
+advice and credits.
 
 They work without JavaScript; scripts only enhance them. Errors come back on the same page
 with the search box still filled in.
@@ -8,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import LocatorDep, NowDep, ResolverDep, SettingsDep
 from api.errors import status_of
-from api.html import render
+from api.html import NoStore, contact_book, render
 from api.params import page_request
 from api.settings import Settings
 from api.views import origin_words, place_view, results_view
@@ -35,7 +36,7 @@ def home(request: Request) -> HTMLResponse:
     return render(request, "home.html", {})
 
 
-@router.get("/find", response_class=HTMLResponse)
+@router.get("/find", response_class=HTMLResponse, dependencies=[NoStore])
 def find(
     request: Request,
     resolver: ResolverDep,
@@ -103,7 +104,7 @@ def _more_url(request: Request, k: int) -> str | None:
     return f"/find?{urlencode({**params, 'k': 10})}"
 
 
-@router.get("/places/{place_id}", response_class=HTMLResponse)
+@router.get("/places/{place_id}", response_class=HTMLResponse, dependencies=[NoStore])
 def place(
     request: Request,
     place_id: str,
@@ -150,9 +151,17 @@ def _searched_from(asked: SearchRequest, resolver: ResolverDep) -> Origin | None
     return None if isinstance(found, Choices) else found
 
 
+@router.get("/hate-crime", response_class=HTMLResponse, dependencies=[NoStore])
+def hate_crime(request: Request, settings: SettingsDep) -> HTMLResponse:
+    """Every way to report a hate crime, from the deployment's contacts file."""
+    groups = contact_book(settings.pages).report_groups()
+    return render(request, "hate_crime.html", {"groups": groups})
+
+
 @router.get("/privacy", response_class=HTMLResponse)
-def privacy(request: Request) -> HTMLResponse:
-    return render(request, "privacy.html", {})
+def privacy(request: Request, settings: SettingsDep) -> HTMLResponse:
+    tiles = urlsplit(settings.pages.tile_url)
+    return render(request, "privacy.html", {"tile_host": tiles.hostname or tiles.netloc})
 
 
 @router.get("/about", response_class=HTMLResponse)

@@ -58,7 +58,8 @@ def test_embed_near_a_postcode(client: TestClient) -> None:
     assert '<h1 class="sp-embed-title">Safe Places near DE4 3AG</h1>' in r.text
     assert "SafePlaces.addMarkers" in r.text  # the map, with the same numbered places
     # Minimal chrome: no site header, footer menu or help panel; the data attribution shows.
-    assert "Exit this page" not in r.text and "sp-footer-links" not in r.text
+    assert 'class="sp-header"' not in r.text and "sp-footer-links" not in r.text
+    assert 'class="sp-help"' not in r.text
     assert "Contains OS data" in r.text
     # Links leave the frame for the whole window; the search stays in the frame.
     assert '<base target="_top">' in r.text and 'target="_self"' in r.text
@@ -315,3 +316,20 @@ def test_partner_scripts_can_read_the_caching_headers(client: TestClient) -> Non
     r = client.get("/api/v1/downloads/places.csv", headers={"Origin": PARTNER})
     exposed = r.headers["access-control-expose-headers"].lower()
     assert {"etag", "last-modified", "link"} <= {h.strip() for h in exposed.split(",")}
+
+
+def test_the_embed_has_an_exit_that_leaves_the_partner_page(client: TestClient) -> None:
+    r = client.get("/embed", params={"q": "DE4 3AG"}, headers=HTML)
+    exits = re.findall(r"<a [^>]*data-exit-url[^>]*>[^<]*</a>", r.text)
+    assert exits == [
+        '<a class="sp-exit" href="https://www.bbc.co.uk/weather" '
+        'data-exit-url="https://www.bbc.co.uk/weather" target="_top" rel="noreferrer">'
+        "Exit this page</a>"
+    ]
+    # It comes first, before the heading and the search box.
+    assert r.text.index("data-exit-url") < r.text.index('class="sp-embed-title"')
+    # Without scripts it is an ordinary link: the frame says what that means.
+    hint = r.text.split('class="sp-embed-exit-hint">')[1].split("</p>")[0]
+    assert '<span class="sp-no-js">' in hint and "Close the tab" in hint
+    # A search in the frame is never kept in the browser's cache.
+    assert r.headers["cache-control"] == "no-store"

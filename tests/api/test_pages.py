@@ -5,41 +5,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from pages_app import HTML, pages_client
 
-from api.app import create_app
-from api.deps import get_now
-from api.settings import PagesSettings, Settings
-from locator.hours import LONDON
-
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)  # a Tuesday morning
-HTML = {"accept": "text/html"}
+from api.settings import Settings
 
 
 @pytest.fixture(scope="module")
 def client(
     synthetic_settings: Settings, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[TestClient]:
-    contacts = tmp_path_factory.mktemp("conf") / "contacts.toml"
-    contacts.write_text(
-        '[[contacts]]\nname = "Emergency"\nnumber = "999"\n'
-        '[[contacts]]\nname = "Testshire Hate Crime Line"\nnumber = "0800 000 1234"\n'
-    )
-    settings = synthetic_settings.model_copy(
-        update={
-            "pages": PagesSettings(
-                tile_url="http://127.0.0.1:9/tiles/{z}/{x}/{y}.png", contacts_file=contacts
-            )
-        }
-    )
-    app = create_app(settings)
-    app.dependency_overrides[get_now] = lambda: NOW
-    with TestClient(app) as c:
-        yield c
+    yield from pages_client(synthetic_settings, tmp_path_factory)
 
 
 def test_home(client: TestClient) -> None:
@@ -190,6 +169,11 @@ def test_privacy_and_about_pages(client: TestClient) -> None:
     privacy = client.get("/privacy", headers=HTML).text
     assert "Can anyone tell I have visited this site?" in privacy
     assert "We do not use cookies." in privacy
+    # The one other server a page talks to: the tile server, named from the settings.
+    assert "The map pictures come from another company" in privacy
+    assert "Its address is 127.0.0.1." in privacy
+    assert "That computer can see your phone's internet address." in privacy
+    assert "It cannot see what you typed." in privacy
     about = client.get("/about", headers=HTML).text
     assert "Contains OS data © Crown copyright and database right 2025." in about
     assert "OpenStreetMap" in about

@@ -293,15 +293,17 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def open_browsing(browser: Browser) -> Iterator[BrowsingFactory]:
-    """Make a fresh context and page (any viewport); all are closed after the test."""
+    """Make a fresh context and page (any viewport, scripts on or off); all are closed after
+    the test."""
     made: list[Browsing] = []
 
-    def make(viewport: ViewportSize = DESKTOP) -> Browsing:
+    def make(viewport: ViewportSize = DESKTOP, scripts: bool = True) -> Browsing:
         context = browser.new_context(
             viewport=viewport,
             locale="en-GB",
             timezone_id="Europe/London",
             service_workers="block",
+            java_script_enabled=scripts,
         )
         context.set_default_timeout(10_000)
         page = context.new_page()

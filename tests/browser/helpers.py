@@ -18,6 +18,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT_ROOT / "var" / "screenshots"  # var/ is gitignored
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 NARROW: ViewportSize = {"width": 320, "height": 640}
+PHONE: ViewportSize = {"width": 360, "height": 740}  # a cheap Android phone
+LAPTOP: ViewportSize = {"width": 1366, "height": 768}
 
 # Every public page and state, on the synthetic data (tests/synthetic.py).
 PAGES: list[tuple[str, str]] = [
@@ -29,6 +31,7 @@ PAGES: list[tuple[str, str]] = [
     ("empty-search", "/find?q="),
     ("ambiguous-name", "/find?q=Newton"),
     ("place", "/places/S1"),
+    ("hate-crime", "/hate-crime"),
     ("privacy", "/privacy"),
     ("about", "/about"),
     ("not-found", "/nowhere"),

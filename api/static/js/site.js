@@ -6,10 +6,21 @@
   // Exit this page: replace (not push) the history entry so Back does not return here.
   var exit = document.querySelector("[data-exit-url]");
   function leave(event) {
+    var url = exit.getAttribute("data-exit-url");
+    if (window.top !== window.self) {
+      // The map in a partner's frame: leave the whole partner page, not only the frame.
+      try {
+        window.top.location.replace(url);
+      } catch (err) {
+        // The partner's sandbox forbids it: the link itself (target="_top") still leaves,
+        // though Back can come back. Without a click there is only the frame to empty.
+        if (event) { return; }
+      }
+    }
     if (event) { event.preventDefault(); }
     document.body.innerHTML = "";
     document.title = "";
-    window.location.replace(exit.getAttribute("data-exit-url"));
+    if (window.top === window.self) { window.location.replace(url); }
   }
   if (exit) {
     exit.addEventListener("click", leave);
@@ -35,9 +46,13 @@
     });
   }
 
-  // Text that only makes sense when scripts run (the map's buttons).
+  // Text that only makes sense when scripts run (the map's buttons), and text that is only
+  // true without them (what the exit link does then).
   Array.prototype.forEach.call(document.querySelectorAll(".sp-js-only"), function (el) {
     el.hidden = false;
+  });
+  Array.prototype.forEach.call(document.querySelectorAll(".sp-no-js"), function (el) {
+    el.hidden = true;
   });
 
   // After a search that went wrong, start where the page says what to do.
