@@ -36,7 +36,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 from playwright.sync_api import Error as PlaywrightError
-from synthetic import write_synthetic_data
+from synthetic import write_national_postcodes, write_synthetic_data
 
 from api.app import create_app
 from api.deps import get_now
@@ -172,7 +172,8 @@ def synthetic_server(
 ) -> Iterator[LiveServer]:
     """The app on the tiny synthetic data (tests/synthetic.py)."""
     root = tmp_path_factory.mktemp("browser-synthetic")
-    data = write_synthetic_data(root / "data")
+    # With the tiny national table: a postcode beyond the area is known too.
+    data = write_national_postcodes(write_synthetic_data(root / "data"))
     settings = Settings(data=DataSettings(dir=data, cache_dir=root / "cache"))
     yield from _serve(_app(settings, tile_stub))
 

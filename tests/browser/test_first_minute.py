@@ -45,9 +45,12 @@ LONELY_PICTURES = """() => [...document.querySelectorAll('img')]
     .map(i => i.outerHTML.slice(0, 90))"""
 
 
-def _open(open_browsing: BrowsingFactory, server: LiveServer, path: str) -> Browsing:
+def _open(open_browsing: BrowsingFactory, server: LiveServer, path: str, name: str) -> Browsing:
+    """The page on a phone, its first screen saved to look at."""
     web = open_browsing(PHONE)
     web.goto(server, path)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    web.page.screenshot(path=str(SCREENSHOTS / f"first-minute-{name}-360.png"))
     return web
 
 
@@ -68,8 +71,6 @@ def _text_on_first_screen(page: Page, text: str) -> None:
 def _checks(web: Browsing, name: str) -> None:
     """What every state must pass: targets, pictures, axe (with a popup open), a screenshot."""
     page = web.page
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"first-minute-{name}-360.png"))
     small: list[dict[str, Any]] = page.evaluate(SMALL_TARGETS)
     assert small == [], f"{name}: targets smaller than 44x44: {small}"
     assert page.evaluate(LONELY_PICTURES) == [], f"{name}: a picture without its words"
@@ -89,7 +90,7 @@ def test_a_place_open_within_the_walk(
     open_browsing: BrowsingFactory, synthetic_server: LiveServer
 ) -> None:
     # Tuesday 10am: Matlock Library is open, a few minutes from DE4 3AG.
-    web = _open(open_browsing, synthetic_server, "/find?q=DE4%203AG")
+    web = _open(open_browsing, synthetic_server, "/find?q=DE4%203AG", "open")
     page = web.page
     answer = page.locator(".sp-answer")
     assert "Nearest Safe Place open now" in answer.inner_text()
@@ -113,7 +114,7 @@ def test_none_open_within_the_walk(
     open_browsing: BrowsingFactory, synthetic_server: LiveServer
 ) -> None:
     # Alfreton Library opens on Mondays only; nothing else is within a 15-minute walk.
-    web = _open(open_browsing, synthetic_server, "/find?q=DE55%207BQ")
+    web = _open(open_browsing, synthetic_server, "/find?q=DE55%207BQ", "none-open")
     page = web.page
     assert "No Safe Place is open near you now" in page.locator(".sp-answer").inner_text()
     for selector in (
@@ -130,7 +131,7 @@ def test_none_open_within_the_walk(
 def test_an_ambiguous_name_is_a_question(
     open_browsing: BrowsingFactory, synthetic_server: LiveServer
 ) -> None:
-    web = _open(open_browsing, synthetic_server, "/find?q=Newton")
+    web = _open(open_browsing, synthetic_server, "/find?q=Newton", "ambiguous")
     page = web.page
     heading = page.get_by_role("heading", level=1)
     assert heading.inner_text().strip() == "Which Newton do you mean?"
@@ -147,7 +148,7 @@ def test_an_ambiguous_name_is_a_question(
 def test_an_unknown_postcode_is_answered_as_a_postcode(
     open_browsing: BrowsingFactory, synthetic_server: LiveServer
 ) -> None:
-    web = _open(open_browsing, synthetic_server, "/find?q=XX1%201XX")
+    web = _open(open_browsing, synthetic_server, "/find?q=XX1%201XX", "unknown-postcode")
     page = web.page
     summary = page.locator(".sp-error-summary").inner_text()
     assert "postcode" in summary.lower() and "place called" not in summary
@@ -160,7 +161,7 @@ def test_an_unknown_postcode_is_answered_as_a_postcode(
 def test_a_partly_typed_postcode_is_not_another_district(
     open_browsing: BrowsingFactory, synthetic_server: LiveServer
 ) -> None:
-    web = _open(open_browsing, synthetic_server, "/find?q=DE4%203")
+    web = _open(open_browsing, synthetic_server, "/find?q=DE4%203", "partly-typed")
     page = web.page
     message = page.locator(".sp-message").first
     assert "DE4 3" in message.inner_text() and "DE43" not in message.inner_text()
@@ -172,7 +173,7 @@ def test_a_partly_typed_postcode_is_not_another_district(
 def test_a_postcode_outside_the_area(
     open_browsing: BrowsingFactory, synthetic_server: LiveServer
 ) -> None:
-    web = _open(open_browsing, synthetic_server, "/find?q=M12%204HP")
+    web = _open(open_browsing, synthetic_server, "/find?q=M12%204HP", "outside-area")
     page = web.page
     answer = page.locator(".sp-answer").inner_text()
     assert "outside the area we cover" in answer
