@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TypedDict
 
@@ -17,6 +18,7 @@ from branca.element import Figure, MacroElement
 from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
 from markupsafe import Markup
 
+from locator.hours import describe_unknown
 from locator.match import VenueMatch
 from locator.origin import Origin
 from locator.venues import Kind, Venue
@@ -69,24 +71,27 @@ class Marker(TypedDict):
 
 
 class PlaceMarkers(MacroElement):
-    """All the numbered markers of one map, drawn by one script block.
+    """All the numbered markers of one map, drawn by one script block, and the map's name.
 
     One element for the lot keeps rendering fast (a folium Marker per place costs about
-    1 ms each); each place is still its own Leaflet marker.
+    1 ms each); each place is still its own Leaflet marker. The name ("Map of the Safe
+    Places near DE4 3AG") is what a screen reader says for the map's region.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         SafePlaces.addMarkers({{ this._parent.get_name() }}, {{ this.data }});
+        SafePlaces.nameMap({{ this._parent.get_name() }}, {{ this.name }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, markers: list[Marker]) -> None:
+    def __init__(self, markers: list[Marker], name: str) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "PlaceMarkers"
         self.data = _js_literal(markers)
+        self.name = _js_literal(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +104,37 @@ class MapParts:
     css: tuple[str, ...]
 
 
-def _marker(number: str, venue: Venue, kind: str, distance: str | None = None) -> Marker:
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """Whether a place is open, in the list's words, and the state for the popup's symbol."""
+
+    words: str
+    state: str  # "open", "closed" or "unknown"
+
+
+def opening(venue: Venue, now: datetime | None) -> Opening | None:
+    """The words the list says ("Open now. Closes at 5pm."); none without a time.
+
+    The time comes from the caller (the request's clock), so a page's list and its map
+    always say the same.
+    """
+    if now is None:
+        return None
+    if venue.opening_hours is None:
+        return Opening(describe_unknown(), "unknown")
+    status = venue.opening_hours.status(now)
+    return Opening(status.describe(now), "open" if status.open_now else "closed")
+
+
+def _marker(
+    number: str,
+    venue: Venue,
+    kind: str,
+    distance: str | None = None,
+    now: datetime | None = None,
+) -> Marker:
     popup = _TEMPLATES.get_template("popup.html").render(
-        number=number, venue=venue, distance=distance
+        number=number, venue=venue, distance=distance, opening=opening(venue, now)
     )
     return {
         "latlng": latlon(venue.longitude, venue.latitude),
@@ -166,8 +199,12 @@ def results_map(
     police: VenueMatch | None,
     pages: TileSettings,
     distances: list[str] | None = None,
+    now: datetime | None = None,
 ) -> MapParts:
-    """The searched place, numbered Safe Places (1, 2, …) and the police office ("P")."""
+    """The searched place, numbered Safe Places (1, 2, …) and the police office ("P").
+
+    With ``now``, each popup says whether its place is open then, as the list does.
+    """
     center = latlon(origin.longitude, origin.latitude)
     m = base_map(center, 14, pages)
     markers: list[Marker] = [
@@ -181,33 +218,35 @@ def results_map(
     ]
     for i, match in enumerate(places, start=1):
         distance = distances[i - 1] if distances else None
-        markers.append(_marker(str(i), match.venue, _kind(match.venue), distance))
+        markers.append(_marker(str(i), match.venue, _kind(match.venue), distance, now))
     if police is not None:
-        markers.append(_marker("P", police.venue, "police"))
-    PlaceMarkers(markers).add_to(m)
+        markers.append(_marker("P", police.venue, "police", now=now))
+    PlaceMarkers(markers, f"Map of the Safe Places near {origin.label}").add_to(m)
     points = [mk["latlng"] for mk in markers]
     m.fit_bounds(_bounds(points), padding=(30, 30), max_zoom=16)
     return _parts(m)
 
 
 def area_map(
-    bbox: tuple[float, float, float, float], places: list[Venue], pages: TileSettings
+    bbox: tuple[float, float, float, float],
+    places: list[Venue],
+    pages: TileSettings,
+    now: datetime | None = None,
 ) -> MapParts:
     """Numbered places (1, 2, …) in a lon/lat box (min_lon, min_lat, max_lon, max_lat), the
-    map fitted to the box."""
+    map fitted to the box; with ``now``, popups say whether each place is open."""
     min_lon, min_lat, max_lon, max_lat = bbox
     m = base_map(latlon((min_lon + max_lon) / 2, (min_lat + max_lat) / 2), 12, pages)
-    markers = [_marker(str(i), v, _kind(v)) for i, v in enumerate(places, start=1)]
-    if markers:
-        PlaceMarkers(markers).add_to(m)
+    markers = [_marker(str(i), v, _kind(v), now=now) for i, v in enumerate(places, start=1)]
+    PlaceMarkers(markers, "Map of the Safe Places in this area").add_to(m)
     m.fit_bounds([latlon(min_lon, min_lat), latlon(max_lon, max_lat)], max_zoom=16)
     return _parts(m)
 
 
-def place_map(venue: Venue, pages: TileSettings) -> MapParts:
-    """A small map of one place."""
+def place_map(venue: Venue, pages: TileSettings, now: datetime | None = None) -> MapParts:
+    """A small map of one place; with ``now``, its popup says whether it is open."""
     m = base_map(latlon(venue.longitude, venue.latitude), 16, pages)
-    PlaceMarkers([_marker("1", venue, _kind(venue))]).add_to(m)
+    PlaceMarkers([_marker("1", venue, _kind(venue), now=now)], f"Map of {venue.name}").add_to(m)
     return _parts(m)
 
 
