@@ -197,6 +197,6 @@ def results_view(
         police=place_view(police.venue, now, pages, "P", police) if police else None,
         open_now=place_view(opened.venue, now, pages, "", opened) if opened else None,
         map=results_map(
-            result.origin, result.places, police, pages, [p.distance or "" for p in places]
+            result.origin, result.places, police, pages, [p.distance or "" for p in places], now=now
         ),
     )

@@ -78,7 +78,7 @@ def _in_box(
     return EmbedView(
         heading=f"{sentence(what_words(options))} in this area",
         places=[place_view(v, now, settings.pages, str(i)) for i, v in enumerate(shown, start=1)],
-        map=area_map(box, shown, settings.pages),
+        map=area_map(box, shown, settings.pages, now=now),
         messages=messages,
         located=True,
     )

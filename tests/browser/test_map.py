@@ -206,11 +206,6 @@ def test_focused_marker_and_popup_are_not_under_the_header(phone: Browsing, tmp_
     assert p["y"] + p["height"] <= PHONE["height"], "the popup runs off the window"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the pages' map calls (api/views.py, api/routes/pages.py, api/routes/embed.py) "
-    "do not pass the request's time yet (now=now); remove this mark when they do",
-)
 def test_popup_says_whether_the_place_is_open(phone: Browsing) -> None:
     page = phone.page
     popup = open_popup_by_keyboard(page, MARKER)
