@@ -183,3 +183,17 @@ def test_a_postcode_outside_the_area(
     text = page.locator("main").inner_text()
     assert "M12 4HP" in text and "We couldn't find the postcode" not in text
     _checks(web, "outside-area")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/places/S1?q=DE4%203AG", "/privacy", "/about", "/hate-crime", "/embed?q=Matlock"],
+)
+def test_every_public_page_has_big_targets_and_pictures_beside_words(
+    open_browsing: BrowsingFactory, synthetic_server: LiveServer, path: str
+) -> None:
+    web = open_browsing(PHONE)
+    web.goto(synthetic_server, path)
+    small: list[dict[str, Any]] = web.page.evaluate(SMALL_TARGETS)
+    assert small == [], f"{path}: targets smaller than 44x44: {small}"
+    assert web.page.evaluate(LONELY_PICTURES) == [], f"{path}: a picture without its words"
