@@ -7,6 +7,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from geodata.spreadsheet import safe_frame
 from geodata.store import PlaceStore
 from locator.errors import InvalidParameter
 from locator.geo import WGS84
@@ -36,7 +37,7 @@ def export_places(store: PlaceStore, path: Path) -> int:
         raise InvalidParameter(f"There is no folder {path.parent}. Make it first.")
     frame = places_frame(store)
     if suffix == ".csv":
-        pd.DataFrame(frame.drop(columns="geometry")).to_csv(path, index=False)
+        safe_frame(pd.DataFrame(frame.drop(columns="geometry"))).to_csv(path, index=False)
     elif suffix in (".geojson", ".json"):
         frame.to_file(path, driver="GeoJSON")
     else:

@@ -16,6 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geodata.rows import PlaceRow
+from geodata.spreadsheet import restore
 from geodata.store import PlaceStore
 from geodata.validation import PlaceChecker
 from locator.errors import DataError, PlaceInvalid
@@ -90,7 +91,8 @@ def read_table(path: Path) -> list[dict[str, Any]]:
         except UnicodeDecodeError:
             # Excel's plain "CSV (Comma delimited)" is Windows-1252, not UTF-8 ("Café").
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
-        return [_clean(r) for r in frame.to_dict(orient="records")]
+        # A CSV this service wrote has formula-like text neutralised: take that off again.
+        return [_clean(r, restore) for r in frame.to_dict(orient="records")]
     if suffix in (".geojson", ".json", ".gpkg"):
         layer = gpd.read_file(path)
         if layer.crs is None:
@@ -111,7 +113,7 @@ def read_table(path: Path) -> list[dict[str, Any]]:
     raise DataError("Import a .csv, .geojson or .gpkg file.")
 
 
-def _clean(record: dict[Any, Any]) -> dict[str, Any]:
+def _clean(record: dict[Any, Any], cell: Callable[[Any], Any] = lambda v: v) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in record.items():
         name = _TYPE_ALIASES.get(str(key).strip().lower(), str(key).strip().lower())
@@ -120,7 +122,7 @@ def _clean(record: dict[Any, Any]) -> dict[str, Any]:
             continue
         if isinstance(value, pd.Timestamp):
             value = value.date()
-        text = value.strip() if isinstance(value, str) else value
+        text = cell(value.strip()) if isinstance(value, str) else value
         if text != "":
             out.setdefault(name, text)
     return out

@@ -36,6 +36,7 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from geodata.rows import MetaRow, PlaceRow
+from geodata.spreadsheet import safe_frame
 from geodata.store import PlaceStore
 from locator.features import PUBLIC_FIELDS, public_record
 from locator.geo import WGS84
@@ -176,7 +177,8 @@ def to_csv(venues: Sequence[Venue]) -> bytes:
     them in full.
     """
     frame = pd.DataFrame([public_record(v) for v in venues], columns=list(PUBLIC_FIELDS))
-    return frame.to_csv(index=False, lineterminator="\n").encode()
+    # Text a spreadsheet would run as a formula goes out as plain text (geodata.spreadsheet).
+    return safe_frame(frame).to_csv(index=False, lineterminator="\n").encode()
 
 
 def to_gpkg(venues: Sequence[Venue], info: DatasetInfo) -> bytes:

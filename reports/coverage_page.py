@@ -10,6 +10,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from geodata.spreadsheet import safe_frame
 from locator.coverage import Recruitment, bands, share_column
 from locator.settings import ServiceSettings
 from locator.venues import Kind
@@ -77,7 +78,7 @@ def write_coverage(
     written = []
     for key, frame in tables.items():
         path = out / COVERAGE_FILES[key]
-        frame.to_csv(path, index=False)
+        safe_frame(frame).to_csv(path, index=False)
         written.append(path)
     html = out / COVERAGE_FILES["html"]
     html.write_text(page, encoding="utf-8")

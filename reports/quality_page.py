@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Final
 
 from geodata.quality import RULES
+from geodata.spreadsheet import safe_frame
 from locator.settings import ServiceSettings
 from maps.report_map import MapParts, ReportMap, map_parts, places_map
 from maps.tiles import TileSettings
@@ -53,9 +54,9 @@ def write_quality(
     )
     progress(QUALITY_STEPS[2])
     summary_path = out / QUALITY_FILES["summary"]
-    report.summary.to_csv(summary_path, index=False)
+    safe_frame(report.summary).to_csv(summary_path, index=False)
     issues_path = out / QUALITY_FILES["issues"]
-    report.issues.to_csv(issues_path, index=False)
+    safe_frame(report.issues).to_csv(issues_path, index=False)
     html = out / QUALITY_FILES["html"]
     html.write_text(page, encoding="utf-8")
     return [summary_path, issues_path, html]
