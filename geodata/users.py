@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from pwdlib import PasswordHash
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from geodata.rows import SessionRow, TokenRow, UserRow
@@ -137,6 +137,16 @@ class UserStore:
     def _end_sessions(self, session: Session, user_id: int) -> None:
         session.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
 
+    def _end_access(self, session: Session, user_id: int) -> None:
+        """Every way in ends: the sessions, and the API tokens (revoked, so enabling the
+        account again later doesn't bring them back: whoever held one may not be trusted)."""
+        self._end_sessions(session, user_id)
+        session.execute(
+            update(TokenRow)
+            .where(TokenRow.user_id == user_id, TokenRow.revoked_at.is_(None))
+            .values(revoked_at=self.clock())
+        )
+
     def find(self, email: str) -> StaffUser | None:
         """The account with this email, active or not."""
         with self.sessions() as session:
@@ -150,14 +160,15 @@ class UserStore:
             return row.to_user() if row is not None else None
 
     def set_password(self, user_id: int, password: str) -> StaffUser:
-        """A new password (an admin's reset): unlocks the account and ends its sessions."""
+        """A new password (an admin's reset): unlocks the account and ends its sessions and
+        API tokens (the old password may have been used to make them)."""
         self._check_password(password)
         with self._writes.begin() as session:
             row = self._row(session, user_id)
             row.password_hash = _HASHER.hash(password)
             row.failed_logins = 0
             row.locked_until = None
-            self._end_sessions(session, user_id)
+            self._end_access(session, user_id)
             return row.to_user()
 
     def change_own_password(
@@ -188,7 +199,7 @@ class UserStore:
             row = self._row(session, user_id)
             if not active:
                 self._keep_an_admin(session, row)
-                self._end_sessions(session, user_id)
+                self._end_access(session, user_id)
             else:
                 row.failed_logins = 0
                 row.locked_until = None

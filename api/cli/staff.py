@@ -116,7 +116,8 @@ def _users(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         raise SafePlacesError(f"There is no account for {args.email}. See: users list.")
     if args.action == "set-password":
         accounts.reset_password(me, found.id, _password(args))
-        out.write(f"New password set for {found.email}. Their sessions have ended.\n")
+        ended = "Their sessions and API tokens have ended."
+        out.write(f"New password set for {found.email}. {ended}\n")
     elif args.action == "update":
         user = accounts.update(me, found.id, args.role, args.area or None)
         shown = f" for {', '.join(sorted(user.areas))}" if user.areas else ""

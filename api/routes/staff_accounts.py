@@ -22,8 +22,8 @@ router = APIRouter(prefix=STAFF_PATH, include_in_schema=False)
 ROLES = [Role.VIEWER.value, Role.EDITOR.value, Role.ADMIN.value]
 DONE = {
     "role": "Saved the role and areas.",
-    "password": "Set the new password. Any sessions on that account have ended.",
-    "disable": "Disabled the account. It can't log in and its tokens stop working.",
+    "password": "Set the new password. Any sessions and API tokens on that account have ended.",
+    "disable": "Disabled the account. It can't log in, and its API tokens are cancelled.",
     "enable": "Enabled the account. It can log in again.",
 }
 

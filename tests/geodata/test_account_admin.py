@@ -32,7 +32,7 @@ def users(store: PlaceStore) -> UserStore:
 
 def test_an_admin_reset_unlocks_and_logs_out_everywhere(users: UserStore) -> None:
     ann = users.create_user("ann@council.gov.uk", "Ann", Role.VIEWER, PASSWORD)
-    cookie = users.start_session(ann)
+    cookie, token = users.start_session(ann), users.create_token(ann.id, "script")
     for _ in range(LOCK_AFTER):
         with pytest.raises(NotAuthenticated):
             users.authenticate(ann.email, "not the password")
@@ -42,6 +42,7 @@ def test_an_admin_reset_unlocks_and_logs_out_everywhere(users: UserStore) -> Non
         users.set_password(ann.id, "short")
     users.set_password(ann.id, NEW)
     assert users.session_for(cookie) is None
+    assert users.user_for_token(token) is None  # a reset ends the API tokens too
     assert users.authenticate(ann.email, NEW) == ann
     with pytest.raises(NotAuthenticated):
         users.authenticate(ann.email, PASSWORD)
@@ -70,7 +71,10 @@ def test_a_disabled_account_cannot_log_in_or_use_its_tokens(users: UserStore) ->
     assert users.find(ann.email) == disabled  # still listed, so it can be enabled again
     users.set_active(ann.id, True)
     assert users.authenticate(ann.email, PASSWORD).active
-    assert users.user_for_token(token) is not None
+    # Its tokens were cancelled, not paused: enabling the account needs new ones.
+    assert users.user_for_token(token) is None
+    assert [revoked for _, _, revoked in users.tokens(ann.id)] == [True]
+    assert users.user_for_token(users.create_token(ann.id, "new script")) is not None
 
 
 def test_there_is_always_an_active_admin(users: UserStore) -> None:
@@ -137,7 +141,7 @@ def test_cli_manages_accounts(
         assert code == 0
     assert _cli(["users", "set-password", "--email", "ann@x.uk", "--password-stdin"], NEW) == (
         0,
-        "New password set for ann@x.uk. Their sessions have ended.\n",
+        "New password set for ann@x.uk. Their sessions and API tokens have ended.\n",
     )
     code, said = _cli(["users", "update", "--email", "ann@x.uk", "--role", "editor",
                        "--area", "e07000035"])  # fmt: skip
