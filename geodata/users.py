@@ -18,11 +18,11 @@ from pwdlib import PasswordHash
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from geodata.passwords import password_problem
 from geodata.rows import SessionRow, TokenRow, UserRow
 from locator.accounts import Role, StaffUser
 from locator.errors import AccountDisabled, AccountLocked, NotAuthenticated
 
-MIN_PASSWORD = 12
 MAX_TEXT = 200  # the email and name columns' size
 # After this many wrong passwords in a row each try waits longer; after LOCK_AFTER, the
 # account is locked for LOCK_FOR.
@@ -91,7 +91,7 @@ class UserStore:
             raise ValueError("The email address needs an @.")
         if len(email) > MAX_TEXT or len(name.strip()) > MAX_TEXT:
             raise ValueError(f"The email address and name must be at most {MAX_TEXT} characters.")
-        self._check_password(password)
+        self._check_password(password, email=email, name=name)
         if role is Role.EDITOR and not areas:
             raise ValueError("An editor needs at least one area (a local authority code).")
         with self._writes.begin() as session:
@@ -111,9 +111,15 @@ class UserStore:
             session.flush()
             return row.to_user()
 
-    def _check_password(self, password: str) -> None:
-        if len(password) < MIN_PASSWORD:
-            raise ValueError(f"The password must be at least {MIN_PASSWORD} characters long.")
+    def _check_password(
+        self, password: str, user_id: int | None = None, email: str = "", name: str = ""
+    ) -> None:
+        if user_id is not None:
+            account = self.account(user_id)
+            email, name = (account.email, account.name) if account else ("", "")
+        problem = password_problem(password, email, name)
+        if problem is not None:
+            raise ValueError(problem)
 
     def _row(self, session: Session, user_id: int) -> UserRow:
         row = session.get(UserRow, user_id, with_for_update=True)
@@ -162,7 +168,7 @@ class UserStore:
     def set_password(self, user_id: int, password: str) -> StaffUser:
         """A new password (an admin's reset): unlocks the account and ends its sessions and
         API tokens (the old password may have been used to make them)."""
-        self._check_password(password)
+        self._check_password(password, user_id)
         with self._writes.begin() as session:
             row = self._row(session, user_id)
             row.password_hash = _HASHER.hash(password)
@@ -179,7 +185,7 @@ class UserStore:
         Their other sessions end (someone else may have been using the old password); the
         session they did it from (`keep_session`, a cookie value) stays.
         """
-        self._check_password(new)
+        self._check_password(new, user_id)
         with self._writes.begin() as session:
             row = self._row(session, user_id)
             if not _HASHER.verify(current, row.password_hash):

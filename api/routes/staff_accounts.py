@@ -12,7 +12,8 @@ from api.auth import STAFF_PATH, StaffPage, posted_form
 from api.deps import AccountsDep
 from api.html import render
 from geodata.account_service import require_admin
-from geodata.users import MIN_PASSWORD, StaffSession
+from geodata.passwords import MIN_PASSWORD
+from geodata.users import StaffSession
 from locator.accounts import Role, StaffUser
 from locator.errors import AccountInvalid, Forbidden, InvalidParameter
 
