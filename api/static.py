@@ -26,8 +26,26 @@ class CachedStatic(StaticFiles):
         return response
 
 
+# The browser features a page may use: only "Use my location" needs one (this site's own
+# pages, never a frame); the rest are off, so no script could ever turn them on.
+PERMISSIONS_POLICY = ", ".join(
+    [
+        "geolocation=(self)",
+        *(
+            f"{feature}=()"
+            for feature in (
+                "camera", "microphone", "payment", "usb", "serial", "bluetooth", "midi",
+                "magnetometer", "gyroscope", "accelerometer", "display-capture",
+                "browsing-topics", "interest-cohort",
+            )
+        ),
+    ]
+)  # fmt: skip
+
+
 class SecurityHeaders:
-    """Headers every response carries: no referrer leaves the site, no MIME sniffing."""
+    """Headers every response carries: no referrer leaves the site, no MIME sniffing, no
+    browser features beyond the one the pages use."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -42,6 +60,7 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 headers["Referrer-Policy"] = "no-referrer"
                 headers["X-Content-Type-Options"] = "nosniff"
+                headers["Permissions-Policy"] = PERMISSIONS_POLICY
                 # Nothing may be framed, except a page whose CSP names who may frame it (the
                 # embeddable map): X-Frame-Options can't list origins, so it is left off there.
                 policy = headers.get("Content-Security-Policy", "")

@@ -133,6 +133,9 @@ def test_privacy_headers_and_no_cookies(client: TestClient) -> None:
         r = client.get(path, headers=HTML)
         assert r.status_code == 200, path
         assert r.headers["referrer-policy"] == "no-referrer"
+        # Only "Use my location" may ask for a browser feature; the camera and the rest never.
+        policy = r.headers["permissions-policy"]
+        assert "geolocation=(self)" in policy and "camera=()" in policy
         assert "set-cookie" not in r.headers
         csp = r.headers["content-security-policy"]
         assert "frame-ancestors 'none'" in csp and "script-src 'self' 'nonce-" in csp
