@@ -128,7 +128,8 @@ def run_national(places: int, starts: int, lookups: int, queries: int, seed: int
 # -- the child --------------------------------------------------------------------------------
 
 
-def _memory() -> dict[str, int]:
+def process_memory() -> dict[str, int]:
+    """This process's resident memory now and at its peak, in bytes (Linux)."""
     found = {}
     for line in Path("/proc/self/status").read_text().splitlines():
         name, _, value = line.partition(":")
@@ -163,7 +164,7 @@ def _measure(
     from locator.origin import Origin, OriginSource
     from locator.venues import Kind
 
-    memory = _memory()
+    memory = process_memory()
     state = app.state  # type: ignore[attr-defined]
     gazetteer = state.datasets.gazetteer
     locator = state.registry.current
@@ -206,7 +207,7 @@ def _baseline() -> None:
     from api.app import create_app
 
     create_app()
-    print(json.dumps(_memory()))
+    print(json.dumps(process_memory()))
 
 
 _STARTED = time.perf_counter()

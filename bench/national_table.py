@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from bench.markdown import fmt_mb, fmt_ms, fmt_spread, table
+from bench.national import process_memory
 from bench.timing import Timing, fmt_s, fmt_us
 
 CHILD = [sys.executable, "-m", "bench.national_table", "--child"]
@@ -45,15 +46,6 @@ class NationalTableResult:
     resolve: Timing  # resolver.postcode for a postcode beyond the area, per call
     local: Timing  # Gazetteer.find on the Derbyshire postcodes, same process: for comparison
     sample: int
-
-
-def _memory() -> dict[str, int]:
-    found = {}
-    for line in Path("/proc/self/status").read_text().splitlines():
-        name, _, value = line.partition(":")
-        if name in ("VmRSS", "VmHWM"):
-            found[name] = int(value.split()[0]) * 1024
-    return {"rss": found.get("VmRSS", 0), "peak": found.get("VmHWM", 0)}
 
 
 def _run_child(args: list[str]) -> dict[str, Any]:
@@ -145,11 +137,11 @@ def national_table_section(n: NationalTableResult) -> str:
 def _build(source: Path, cache: Path) -> None:
     from geodata.national import NationalPostcodes
 
-    baseline = _memory()["rss"]
+    baseline = process_memory()["rss"]
     started = time.perf_counter()
     built = NationalPostcodes.load(source, cache)
     seconds = time.perf_counter() - started
-    out = {"postcodes": len(built), "seconds": seconds, "baseline": baseline, **_memory()}
+    out = {"postcodes": len(built), "seconds": seconds, "baseline": baseline, **process_memory()}
     print(json.dumps(out))
 
 
@@ -172,11 +164,11 @@ def _load(source: Path, cache: Path, sample: Path) -> None:
     ours = gazetteer.postcodes()
     rows = np.random.default_rng(len(texts)).choice(len(ours), size=len(texts))
     local = [parse_postcode(str(c)) for c in ours[rows]]
-    baseline = _memory()["rss"]
+    baseline = process_memory()["rss"]
     started = time.perf_counter()
     national = NationalPostcodes.load(source, cache)
     seconds = time.perf_counter() - started
-    loaded = _memory()["rss"] - baseline
+    loaded = process_memory()["rss"] - baseline
     resolver = LocationResolver(gazetteer, PlaceNames([]), national=national, area=area)
     find, local_find = national.find, gazetteer.find
     if any(find(p) is None for p in parsed):
@@ -193,7 +185,7 @@ def _load(source: Path, cache: Path, sample: Path) -> None:
     out = {
         "seconds": seconds,
         "loaded": loaded,
-        "held": _memory()["rss"] - baseline,
+        "held": process_memory()["rss"] - baseline,
         **{name: list(t.samples) for name, t in timings.items()},
     }
     print(json.dumps(out))
