@@ -25,7 +25,7 @@ from locator.errors import PlaceNotFound, SafePlacesError
 from locator.hours import LONDON
 from locator.hours_text import DAY_NAMES
 from locator.origin import Choices, NamedPlace, Origin
-from locator.search import SearchRequest, find_origin, search
+from locator.search import find_origin, search
 from maps.render import place_map
 
 router = APIRouter(include_in_schema=False)
@@ -123,7 +123,7 @@ def place(
             "We couldn't find that place. It may have been removed.",
             log_message="unknown place id",
         )
-    origin = _searched_from(page_request(q, lat, lon), resolver) if q or lat or lon else None
+    origin = _searched_from(q, lat, lon, resolver) if q or lat or lon else None
     match = locator.distance_to(origin, venue) if origin is not None else None
     view = place_view(venue, now, settings.pages, "1", match)
     hours = venue.opening_hours.by_day_words() if venue.opening_hours else None
@@ -142,10 +142,13 @@ def place(
     )
 
 
-def _searched_from(asked: SearchRequest, resolver: ResolverDep) -> Origin | None:
-    """Where the search this place came from started; None if it can't be told again."""
+def _searched_from(
+    q: str | None, lat: str | None, lon: str | None, resolver: ResolverDep
+) -> Origin | None:
+    """Where the search this place came from started; None if it can't be told again (the
+    place page is shown all the same)."""
     try:
-        found = find_origin(asked, resolver)
+        found = find_origin(page_request(q, lat, lon), resolver)
     except SafePlacesError:
         return None
     return None if isinstance(found, Choices) else found

@@ -290,3 +290,10 @@ def test_pictures_are_served_by_the_app_and_credited(client: TestClient) -> None
         r = client.get(src)
         assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg")
     assert "OpenMoji" in client.get("/about", headers=HTML).text
+
+
+def test_a_place_page_with_a_search_that_cannot_be_read_still_shows(client: TestClient) -> None:
+    for params in ({"lat": "north", "lon": "-1.55"}, {"q": "Newton"}, {"q": "XX1 1XX"}):
+        r = client.get("/places/S1", params=params, headers=HTML)
+        assert r.status_code == 200 and "Matlock Library" in r.text, params
+        assert "Back to the Safe Places" not in r.text
