@@ -31,6 +31,7 @@ from api.routes import (
     staff_login,
     staff_places,
 )
+from api.security import SameOriginChanges
 from api.settings import Settings
 from api.static import LEAFLET_DIR, STATIC_DIR, CachedStatic, HeadAsGet, PublicCORS, SecurityHeaders
 from geodata.datasets import load_datasets
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = make_templates()
     register_error_handlers(app)
     app.add_middleware(PublicCORS, origins=settings.partners.cors_origins)
+    app.add_middleware(SameOriginChanges)
     app.add_middleware(SecurityHeaders)
     # Pages, scripts and JSON compress well on a slow phone connection.
     app.add_middleware(GZipMiddleware, minimum_size=800)

@@ -16,6 +16,7 @@ from locator.errors import Forbidden, NotAuthenticated
 SESSION_COOKIE = "sp_staff"
 LOGIN_COOKIE = "sp_login"
 STAFF_PATH = "/staff"
+STAFF_API_PATH = "/api/v1/admin"
 
 
 def get_users(request: Request) -> UserStore:

@@ -129,6 +129,14 @@ class Forbidden(SafePlacesError):
     title = "You can't do that"
 
 
+class ForeignOrigin(Forbidden):
+    """A change sent from a page on another site (cross-site request forgery), or from a
+    browser that didn't say where it came from."""
+
+    slug = "foreign-origin"
+    title = "This was sent from another website"
+
+
 class AccountLocked(SafePlacesError):
     """Too many wrong passwords: the account waits a while before it can log in again."""
 

@@ -8,6 +8,9 @@ from fastapi.testclient import TestClient
 
 PASSWORD = "correct horse battery"
 HTML = {"accept": "text/html"}
+# What a browser sends with every form post on this site (TestClient's host is "testserver"):
+# staff clients send it by default, as the staff side refuses changes without it.
+OWN_ORIGIN = {"origin": "http://testserver"}
 
 
 def csrf(html: str) -> str:

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Response
 
-from api.auth import CurrentStaff, current_staff
+from api.auth import STAFF_API_PATH, CurrentStaff, current_staff
 from api.deps import EditorDep, StoreDep
 from api.staff_schemas import ChangeOut, PlaceIn, PlacePatch, StaffPlaceOut
 from geodata.editor import PlaceQuery
@@ -21,7 +21,7 @@ from geodata.rows import PlaceRow
 from locator.errors import InvalidParameter, PreconditionRequired
 from locator.venues import Status
 
-router = APIRouter(prefix="/api/v1/admin", tags=["staff"], dependencies=[Depends(current_staff)])
+router = APIRouter(prefix=STAFF_API_PATH, tags=["staff"], dependencies=[Depends(current_staff)])
 
 
 def etag(row: PlaceRow) -> str:
@@ -70,7 +70,7 @@ def create_place(
     body: PlaceIn, user: CurrentStaff, editor: EditorDep, response: Response
 ) -> StaffPlaceOut:
     row = editor.create(user, body.model_dump(exclude={"status"}), body.status)
-    response.headers["Location"] = f"/api/v1/admin/places/{row.id}"
+    response.headers["Location"] = f"{STAFF_API_PATH}/places/{row.id}"
     return _answer(response, row)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from staff_forms import OWN_ORIGIN
 
 from api.app import create_app
 from api.settings import Settings
@@ -51,7 +52,7 @@ def _csrf(html: str) -> str:
 
 
 def _login(app: object, email: str, password: str = PASSWORD) -> TestClient:
-    client = TestClient(app, follow_redirects=False)  # type: ignore[arg-type]
+    client = TestClient(app, follow_redirects=False, headers=OWN_ORIGIN)  # type: ignore[arg-type]
     form = client.get("/staff/login", headers=HTML)
     r = client.post(
         "/staff/login",

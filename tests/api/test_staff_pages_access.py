@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
+from staff_forms import OWN_ORIGIN
 
 from api.app import create_app
 from api.settings import Settings
@@ -49,7 +50,7 @@ def _csrf(html: str) -> str:
 
 
 def _client(app: object, who: str) -> TestClient:
-    client = TestClient(app, follow_redirects=False)  # type: ignore[arg-type]
+    client = TestClient(app, follow_redirects=False, headers=OWN_ORIGIN)  # type: ignore[arg-type]
     if who != "anonymous":
         form = client.get("/staff/login", headers=HTML)
         r = client.post(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from staff_forms import HTML, PASSWORD, csrf
+from staff_forms import HTML, OWN_ORIGIN, PASSWORD, csrf
 
 from api.app import create_app
 from api.settings import Settings
@@ -22,7 +22,7 @@ def client(
     db = tmp_path_factory.mktemp("pages") / "staff.db"
     settings = synthetic_settings.model_copy(update={"database_url": f"sqlite:///{db}"})
     app = create_app(settings)
-    with TestClient(app, follow_redirects=False) as c:
+    with TestClient(app, follow_redirects=False, headers=OWN_ORIGIN) as c:
         users: UserStore = app.state.users
         users.sleep = lambda s: None  # no real waiting between wrong passwords in tests
         users.create_user("ann@council.gov.uk", "Ann", Role.VIEWER, PASSWORD)

@@ -1,0 +1,134 @@
+"""Changes to the staff side must come from this site's own pages (Origin, or Referer)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from staff_forms import HTML, PASSWORD, csrf
+
+from api.app import create_app
+from api.security import origin_of
+from api.settings import Settings
+from geodata.users import UserStore
+from locator.accounts import Role
+
+OURS = "http://testserver"  # TestClient's own origin
+FOREIGN = "https://evil.example.org"
+REFUSED = "This form was sent from another website, so it was not saved."
+
+
+@pytest.fixture(scope="module")
+def app(
+    synthetic_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[FastAPI]:
+    db = tmp_path_factory.mktemp("origin") / "staff.db"
+    application = create_app(
+        synthetic_settings.model_copy(update={"database_url": f"sqlite:///{db}"})
+    )
+    with TestClient(application):
+        users: UserStore = application.state.users
+        users.create_user("ann@council.gov.uk", "Ann", Role.ADMIN, PASSWORD)
+        yield application
+
+
+@pytest.fixture(scope="module")
+def token(app: FastAPI) -> dict[str, str]:
+    users: UserStore = app.state.users
+    user = next(u for u in users.users() if u.email == "ann@council.gov.uk")
+    return {"Authorization": f"Bearer {users.create_token(user.id, 'tests')}"}
+
+
+def _log_in(app: FastAPI, headers: dict[str, str]):  # type: ignore[no-untyped-def]
+    client = TestClient(app, follow_redirects=False)
+    form = client.get("/staff/login", headers=HTML)
+    data = {"email": "ann@council.gov.uk", "password": PASSWORD, "csrf_token": csrf(form.text)}
+    return client, client.post("/staff/login", data=data, headers={**HTML, **headers})
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": FOREIGN},
+        {"referer": FOREIGN + "/staff/login"},
+        {},
+        {"origin": "null", "referer": OURS + "/staff/login"},  # Origin wins over Referer
+        {"origin": "http://testserver:8080"},  # another port is another origin
+        {"origin": "https://testserver"},  # and another scheme
+    ],
+    ids=["foreign-origin", "foreign-referer", "neither", "null-origin", "port", "scheme"],
+)
+def test_a_staff_form_from_anywhere_else_is_refused_with_a_page(
+    app: FastAPI, headers: dict[str, str]
+) -> None:
+    client, r = _log_in(app, headers)
+    assert r.status_code == 403
+    assert r.headers["content-type"].startswith("text/html")
+    assert REFUSED in r.text
+    assert "sp_staff" not in client.cookies  # not logged in
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"origin": OURS}, {"referer": OURS + "/staff/login"}, {"origin": "http://TestServer:80"}],
+    ids=["origin", "referer", "default-port"],
+)
+def test_a_staff_form_from_our_own_page_is_accepted(app: FastAPI, headers: dict[str, str]) -> None:
+    client, r = _log_in(app, headers)
+    assert r.status_code == 303, r.text
+    # Logged in: a form behind the session (log out) is checked the same way.
+    page = client.get("/staff/places", headers=HTML)
+    out = client.post("/staff/logout", data={"csrf_token": csrf(page.text)}, headers=HTML)
+    assert out.status_code == 403 and REFUSED in out.text
+    out = client.post(
+        "/staff/logout", data={"csrf_token": csrf(page.text)}, headers={**HTML, "origin": OURS}
+    )
+    assert out.status_code == 303 and out.headers["location"] == "/staff/login"
+
+
+def _status(client: TestClient, token: dict[str, str]) -> str:
+    return str(client.get("/api/v1/admin/places/S1", headers=token).json()["status"])
+
+
+def test_the_staff_api_refuses_a_foreign_origin_with_a_problem(
+    app: FastAPI, token: dict[str, str]
+) -> None:
+    client = TestClient(app)
+    r = client.post("/api/v1/admin/places/S1/suspend", headers={**token, "origin": FOREIGN})
+    assert r.status_code == 403
+    assert r.headers["content-type"] == "application/problem+json"
+    body = r.json()
+    assert body["type"] == "/problems/foreign-origin" and "another website" in body["detail"]
+    assert _status(client, token) == "active"  # nothing changed
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"origin": OURS}, {"referer": FOREIGN + "/"}],
+    ids=["none", "our-origin", "referer-only"],
+)
+def test_the_staff_api_takes_scripts_that_send_no_origin(
+    app: FastAPI, token: dict[str, str], headers: dict[str, str]
+) -> None:
+    client = TestClient(app)
+    r = client.post("/api/v1/admin/places/S1/suspend", headers={**token, **headers})
+    assert r.status_code == 200, r.text
+    assert client.post("/api/v1/admin/places/S1/restore", headers=token).status_code == 200
+
+
+def test_public_routes_and_reads_are_not_checked(app: FastAPI) -> None:
+    client = TestClient(app)
+    # A partner's page may search from the browser; a staff page may be linked to from anywhere.
+    assert client.get("/api/v1/places/S1", headers={"origin": FOREIGN}).status_code == 200
+    login = client.get("/staff/login", headers={**HTML, "referer": FOREIGN + "/"})
+    assert login.status_code == 200
+
+
+def test_origins_are_compared_as_browsers_write_them() -> None:
+    assert origin_of("https://Example.org:443/staff/x?y=1") == "https://example.org"
+    assert origin_of("http://example.org:8000") == "http://example.org:8000"
+    assert origin_of("http://[::1]:8000/") == "http://[::1]:8000"
+    for nothing in ("null", "", "file:///etc", "http://example.org:99999", "example.org"):
+        assert origin_of(nothing) is None
