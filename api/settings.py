@@ -3,6 +3,7 @@ the server, read from the same ``SAFEPLACES_*`` environment variables."""
 
 from __future__ import annotations
 
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -73,6 +74,21 @@ class ServerSettings(BaseModel):
     workers: int = Field(default=1, ge=1)
     environment: Literal["development", "production", "test"] = "development"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    # The reverse proxies (addresses or networks) whose X-Forwarded-Proto and X-Forwarded-For
+    # are believed: from anyone else they could fake HTTPS, or the address a request came from.
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1"])
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                ip_network(value.strip(), strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{value!r} is not an address or network like 10.0.0.5 or 10.0.0.0/8"
+                ) from None
+        return [v.strip() for v in values]
 
 
 class Settings(ServiceSettings):

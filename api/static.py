@@ -45,9 +45,13 @@ PERMISSIONS_POLICY = ", ".join(
 )  # fmt: skip
 
 
+# A year: browsers go straight to https:// for this site, even from a typed http:// address.
+HSTS = "max-age=31536000"
+
+
 class SecurityHeaders:
     """Headers every response carries: no referrer leaves the site, no MIME sniffing, no
-    browser features beyond the one the pages use."""
+    browser features beyond the one the pages use, and HTTPS only once it was used."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -65,6 +69,10 @@ class SecurityHeaders:
                 staff = scope["path"] == STAFF_PATH or scope["path"].startswith(STAFF_PATH + "/")
                 headers["Referrer-Policy"] = "same-origin" if staff else "no-referrer"
                 headers["X-Content-Type-Options"] = "nosniff"
+                # Only over HTTPS (directly, or a trusted proxy's X-Forwarded-Proto): a browser
+                # ignores it over HTTP, and a local `make run` must stay reachable by http://.
+                if scope.get("scheme") == "https":
+                    headers["Strict-Transport-Security"] = HSTS
                 headers["Permissions-Policy"] = PERMISSIONS_POLICY
                 # Nothing may be framed, except a page whose CSP names who may frame it (the
                 # embeddable map): X-Frame-Options can't list origins, so it is left off there.

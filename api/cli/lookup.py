@@ -62,6 +62,7 @@ def _serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         # Our own access log records route templates only; uvicorn's would record queries.
         "access_log": False,
         "proxy_headers": True,
+        "forwarded_allow_ips": settings.server.trusted_proxies,
     }
     if options["workers"] == 1:
         uvicorn.run("api.app:create_app_from_env", **options)

@@ -159,3 +159,16 @@ def test_several_workers_on_a_port_in_use_say_so(
         assert f"Could not listen on 127.0.0.1:{port}" in capsys.readouterr().err
     finally:
         busy.close()
+
+
+def test_serve_believes_only_the_trusted_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.update(options))
+    monkeypatch.setenv("SAFEPLACES_SERVER__TRUSTED_PROXIES", '["10.0.0.5", "10.1.0.0/16"]')
+    assert _run("serve")[0] == 0
+    assert seen["proxy_headers"] is True
+    assert seen["forwarded_allow_ips"] == ["10.0.0.5", "10.1.0.0/16"]
+    monkeypatch.setenv("SAFEPLACES_SERVER__TRUSTED_PROXIES", '["*"]')
+    assert _run("serve")[0] == EXIT_BAD_INPUT  # trusting everyone would let anyone fake HTTPS

@@ -1,4 +1,5 @@
-"""Changes to the staff side must come from this site's own pages (Origin, or Referer)."""
+"""Changes to the staff side must come from this site's own pages (Origin, or Referer), and
+HTTPS (direct, or through a trusted proxy) is kept to with HSTS."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 from staff_forms import HTML, PASSWORD, csrf
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.app import create_app
 from api.security import origin_of
-from api.settings import Settings
+from api.settings import ServerSettings, Settings
 from geodata.users import UserStore
 from locator.accounts import Role
 
@@ -132,3 +135,54 @@ def test_origins_are_compared_as_browsers_write_them() -> None:
     assert origin_of("http://[::1]:8000/") == "http://[::1]:8000"
     for nothing in ("null", "", "file:///etc", "http://example.org:99999", "example.org"):
         assert origin_of(nothing) is None
+
+
+# -- HTTPS: HSTS, and what a trusted proxy says --------------------------------------------------
+
+
+def test_hsts_only_over_https(app: FastAPI) -> None:
+    https = TestClient(app, base_url="https://testserver")
+    for path in ("/", "/api/v1/ping", "/staff/login"):
+        assert https.get(path).headers["strict-transport-security"] == "max-age=31536000"
+        assert "strict-transport-security" not in TestClient(app).get(path).headers
+
+
+@pytest.fixture(scope="module")
+def proxied(app: FastAPI) -> ProxyHeadersMiddleware:
+    """The app as `safeplaces serve` runs it: behind uvicorn's proxy-header middleware, which
+    believes only the trusted proxies (the default: 127.0.0.1)."""
+    settings: Settings = app.state.settings
+    return ProxyHeadersMiddleware(app, trusted_hosts=settings.server.trusted_proxies)  # type: ignore[arg-type]
+
+
+def _from(proxied: ProxyHeadersMiddleware, address: str) -> TestClient:
+    return TestClient(proxied, client=(address, 40000), headers={"x-forwarded-proto": "https"})  # type: ignore[arg-type]
+
+
+def test_hsts_behind_a_trusted_proxy_only(proxied: ProxyHeadersMiddleware) -> None:
+    trusted = _from(proxied, "127.0.0.1").get("/api/v1/ping")
+    assert trusted.headers["strict-transport-security"] == "max-age=31536000"
+    faked = _from(proxied, "203.0.113.9").get("/api/v1/ping")
+    assert "strict-transport-security" not in faked.headers
+
+
+def test_behind_a_trusted_https_proxy_our_origin_is_https(
+    proxied: ProxyHeadersMiddleware, token: dict[str, str]
+) -> None:
+    client = _from(proxied, "127.0.0.1")
+    path = "/api/v1/admin/places/S1/suspend"
+    refused = client.post(path, headers={**token, "origin": "http://testserver"})
+    assert refused.status_code == 403
+    assert client.post(path, headers={**token, "origin": "https://testserver"}).status_code == 200
+    assert client.post("/api/v1/admin/places/S1/restore", headers=token).status_code == 200
+
+
+def test_trusted_proxies_are_addresses_or_networks() -> None:
+    assert ServerSettings().trusted_proxies == ["127.0.0.1"]
+    assert ServerSettings(trusted_proxies=["10.0.0.0/8", "::1"]).trusted_proxies == [
+        "10.0.0.0/8",
+        "::1",
+    ]
+    for bad in ("*", "proxy.example.org", "10.0.0.0/33"):
+        with pytest.raises(ValidationError):
+            ServerSettings(trusted_proxies=[bad])
