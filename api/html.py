@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from api.contacts import DEFAULT_CONTACTS, ContactBook, load_contact_book
 from api.pictures import picture
 from api.settings import PagesSettings, Settings
+from api.static import referrer_policy
 from api.views import places_words
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -66,6 +67,7 @@ def render(
         "pages": pages,
         "contacts": contact_book(pages).contacts,
         "nonce": nonce,
+        "referrer_policy": referrer_policy(request.url.path),
     }
     response = templates.TemplateResponse(
         request, name, {**base, **context}, status_code=status_code

@@ -45,6 +45,14 @@ PERMISSIONS_POLICY = ", ".join(
 )  # fmt: skip
 
 
+def referrer_policy(path: str) -> str:
+    """No page tells another site it sent a visitor. Staff pages keep Origin and Referer on
+    their own form posts, which the staff side checks (a no-referrer page's posts say
+    `Origin: null`): same-origin sends them here and nowhere else."""
+    staff = path == STAFF_PATH or path.startswith(STAFF_PATH + "/")
+    return "same-origin" if staff else "no-referrer"
+
+
 # A year: browsers go straight to https:// for this site, even from a typed http:// address.
 HSTS = "max-age=31536000"
 
@@ -64,10 +72,7 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                # Staff pages keep Origin and Referer on their own form posts (a no-referrer
-                # page's posts say `Origin: null`), which the staff side checks.
-                staff = scope["path"] == STAFF_PATH or scope["path"].startswith(STAFF_PATH + "/")
-                headers["Referrer-Policy"] = "same-origin" if staff else "no-referrer"
+                headers["Referrer-Policy"] = referrer_policy(scope["path"])
                 headers["X-Content-Type-Options"] = "nosniff"
                 # Only over HTTPS (directly, or a trusted proxy's X-Forwarded-Proto): a browser
                 # ignores it over HTTP, and a local `make run` must stay reachable by http://.
