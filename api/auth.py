@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import hmac
 from typing import Annotated
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Cookie, Depends, Header, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from geodata.users import StaffSession, UserStore
 from locator.accounts import StaffUser
@@ -62,6 +63,41 @@ def staff_session(
 
 
 StaffPage = Annotated[StaffSession, Depends(staff_session)]
+
+# Where a login goes when it wasn't sent from a page that asked for one.
+AFTER_LOGIN = f"{STAFF_PATH}/places"
+
+
+def login_redirect(request: Request) -> RedirectResponse | None:
+    """A staff page opened without a session goes to the login form, which comes back here.
+
+    Only for a page (GET, asking for HTML); the API and a form post keep their 401."""
+    if request.method != "GET" or not _is_staff_page(request.url.path):
+        return None
+    if "text/html" not in request.headers.get("accept", ""):
+        return None
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"{STAFF_PATH}/login?{urlencode({'next': here})}", status_code=303)
+
+
+def after_login(next_path: str) -> str:
+    """`next_path` if it is one of our own staff pages, else the place list: a login link
+    can't send anyone to another site (an open redirect) or back to the login form."""
+    parts = urlsplit(next_path)
+    local = (
+        not parts.scheme
+        and not parts.netloc
+        and next_path.isprintable()
+        and "\\" not in next_path
+        and len(next_path) <= 500
+    )
+    if local and _is_staff_page(parts.path) and parts.path != f"{STAFF_PATH}/login":
+        return next_path
+    return AFTER_LOGIN
+
+
+def _is_staff_page(path: str) -> bool:
+    return path == STAFF_PATH or path.startswith(STAFF_PATH + "/")
 
 
 def check_csrf(sent: str, expected: str) -> None:

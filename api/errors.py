@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.auth import login_redirect
 from api.html import error_page, wants_html
 from api.schemas import ChoiceOut
 from geodata.placenames import PlaceName
@@ -73,6 +74,8 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SafePlacesError)
     log.info("%s: %s", exc.slug, exc.log_message)
     status = status_of(exc)
+    if isinstance(exc, NotAuthenticated) and (redirect := login_redirect(request)):
+        return redirect
     if wants_html(request):
         return error_page(request, status, exc.title, exc.user_message)
     extra: dict[str, Any] = {}

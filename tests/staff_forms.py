@@ -19,6 +19,11 @@ def csrf(html: str) -> str:
     return match.group(1)
 
 
+def sent_to_login(r) -> bool:  # type: ignore[no-untyped-def]
+    """A staff page without a session sends the browser to log in (and back here after)."""
+    return r.status_code == 303 and r.headers["location"].startswith("/staff/login?next=")
+
+
 def login(client: TestClient, password: str = PASSWORD):  # type: ignore[no-untyped-def]
     form = client.get("/staff/login", headers=HTML)
     return client.post(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Cookie, Form, Request
+from fastapi import APIRouter, Cookie, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.auth import (
@@ -15,6 +15,7 @@ from api.auth import (
     STAFF_PATH,
     StaffPage,
     UsersDep,
+    after_login,
     check_csrf,
     set_staff_cookie,
 )
@@ -27,19 +28,27 @@ router = APIRouter(prefix=STAFF_PATH, include_in_schema=False)
 
 
 def _login_page(
-    request: Request, status_code: int = 200, error: str | None = None, email: str = ""
+    request: Request,
+    status_code: int = 200,
+    error: str | None = None,
+    email: str = "",
+    next_path: str = "",
 ) -> HTMLResponse:
     # Login CSRF: the form's token must match a cookie only this site could have set.
     token = secrets.token_urlsafe(32)
-    context = {"csrf_token": token} | ({"error": error, "email": email} if error else {})
+    context = {"csrf_token": token, "next": after_login(next_path) if next_path else ""}
+    context |= {"error": error, "email": email} if error else {}
     response = render(request, "staff/login.html", context, status_code=status_code)
     set_staff_cookie(response, request, LOGIN_COOKIE, token, 3600)
     return response
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request) -> HTMLResponse:
-    return _login_page(request)
+def login_form(
+    request: Request, next_path: Annotated[str, Query(alias="next")] = ""
+) -> HTMLResponse:
+    # The staff page that sent the browser here, to go back to once logged in.
+    return _login_page(request, next_path=next_path)
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -49,14 +58,15 @@ def login(
     email: Annotated[str, Form(max_length=200)],
     password: Annotated[str, Form(max_length=500)],
     csrf_token: Annotated[str, Form(max_length=100)] = "",
+    next_path: Annotated[str, Form(alias="next", max_length=500)] = "",
     sp_login: Annotated[str | None, Cookie()] = None,
 ) -> Response:
     check_csrf(csrf_token, sp_login or "")
     try:
         user = users.authenticate(email, password)
     except (NotAuthenticated, AccountLocked, AccountDisabled) as exc:
-        return _login_page(request, status_of(exc), exc.user_message, email)
-    redirect = RedirectResponse(f"{STAFF_PATH}/places", status_code=303)
+        return _login_page(request, status_of(exc), exc.user_message, email, next_path)
+    redirect = RedirectResponse(after_login(next_path), status_code=303)
     session = users.start_session(user)
     set_staff_cookie(
         redirect, request, SESSION_COOKIE, session, int(SESSION_LENGTH.total_seconds())

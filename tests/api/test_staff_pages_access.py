@@ -1,4 +1,5 @@
-"""Every staff page: 401 for anyone not logged in, 403 for a role or area it doesn't allow."""
+"""Every staff page: the login form (a page) or 401 (a form) for anyone not logged in, 403 for
+a role or area it doesn't allow."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
-from staff_forms import OWN_ORIGIN
+from staff_forms import OWN_ORIGIN, sent_to_login
 
 from api.app import create_app
 from api.settings import Settings
@@ -147,7 +148,9 @@ def test_staff_page_access(app: object, route: str, who: str) -> None:
     call, rule = ROUTES[route]
     with _client(app, who) as client:
         r = call(client)
-    if who == "anonymous":
+    if who == "anonymous" and r.request.method == "GET":
+        assert sent_to_login(r), (route, r.status_code)
+    elif who == "anonymous":
         assert r.status_code == 401, (route, r.status_code)
         assert r.headers["content-type"].startswith("text/html")
     elif who in ALLOWED[rule]:

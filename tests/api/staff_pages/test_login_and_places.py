@@ -6,14 +6,18 @@ from __future__ import annotations
 import re
 from html import unescape
 
+import pytest
 from fastapi.testclient import TestClient
-from staff_forms import HTML, PASSWORD, csrf, login
+from staff_forms import HTML, PASSWORD, csrf, login, sent_to_login
 
 from geodata.users import LOCK_AFTER
 
 
 def test_staff_pages_need_a_login(client: TestClient) -> None:
     r = client.get("/staff/places", headers=HTML)
+    assert r.status_code == 303 and r.headers["location"] == "/staff/login?next=%2Fstaff%2Fplaces"
+    # A form sent without a session can't be carried over: it says so, with a link.
+    r = client.post("/staff/logout", data={}, headers=HTML)
     assert r.status_code == 401 and 'href="/staff/login"' in r.text
 
 
@@ -53,7 +57,7 @@ def test_logout(client: TestClient) -> None:
     page = client.get("/staff/places", headers=HTML)
     r = client.post("/staff/logout", data={"csrf_token": csrf(page.text)}, headers=HTML)
     assert r.status_code == 303 and r.headers["location"] == "/staff/login"
-    assert client.get("/staff/places", headers=HTML).status_code == 401
+    assert sent_to_login(client.get("/staff/places", headers=HTML))
 
 
 def test_wrong_password_then_lockout(client: TestClient) -> None:
@@ -212,3 +216,54 @@ def test_editor_outside_their_area_is_refused(editor: TestClient) -> None:
         headers=HTML,
     )
     assert r.status_code == 403
+
+
+def _log_in_with_next(client: TestClient, next_path: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    form = client.get("/staff/login", params={"next": next_path}, headers=HTML)
+    data = {"email": "ann@council.gov.uk", "password": password, "csrf_token": csrf(form.text)}
+    return form, client.post("/staff/login", data={**data, "next": next_path}, headers=HTML)
+
+
+def test_a_staff_page_sends_the_browser_to_log_in_and_back(client: TestClient) -> None:
+    r = client.get("/staff/places/S1/history?from=list", headers=HTML)
+    assert r.status_code == 303
+    assert (
+        r.headers["location"] == "/staff/login?next=%2Fstaff%2Fplaces%2FS1%2Fhistory%3Ffrom%3Dlist"
+    )
+    form = client.get(r.headers["location"], headers=HTML)
+    wanted = "/staff/places/S1/history?from=list"
+    assert f'<input type="hidden" name="next" value="{wanted}">' in form.text
+    # A wrong password keeps where to go; the right one goes there.
+    wrong = client.post(
+        "/staff/login",
+        data={"email": "ann@council.gov.uk", "password": "not it at all",
+              "csrf_token": csrf(form.text), "next": wanted},
+        headers=HTML,
+    )  # fmt: skip
+    assert wrong.status_code == 401 and f'name="next" value="{wanted}"' in wrong.text
+    _, done = _log_in_with_next(client, wanted)
+    assert done.status_code == 303 and done.headers["location"] == wanted
+    assert client.get(wanted, headers=HTML).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "next_path",
+    [
+        "https://evil.example.org/staff/places",
+        "//evil.example.org/staff/places",
+        "/\\evil.example.org/staff",
+        "/staffing",
+        "/places/S1",
+        "javascript:alert(1)",
+        "/staff/login",
+        "/staff/places\r\nSet-Cookie: x=1",
+    ],
+)
+def test_after_login_only_our_own_staff_pages(client: TestClient, next_path: str) -> None:
+    _, r = _log_in_with_next(client, next_path)
+    assert r.status_code == 303 and r.headers["location"] == "/staff/places"
+
+
+def test_the_staff_api_still_answers_401_not_a_redirect(client: TestClient) -> None:
+    r = client.get("/api/v1/admin/places", headers=HTML)
+    assert r.status_code == 401 and r.headers["content-type"] == "application/problem+json"
