@@ -31,7 +31,7 @@ from api.routes import (
     staff_login,
     staff_places,
 )
-from api.security import SameOriginChanges
+from api.security import DocsPolicy, SameOriginChanges
 from api.settings import Settings
 from api.static import LEAFLET_DIR, STATIC_DIR, CachedStatic, HeadAsGet, PublicCORS, SecurityHeaders
 from geodata.datasets import load_datasets
@@ -49,6 +49,10 @@ Derbyshire and Derby, by postcode, place name or location.
 Errors are [RFC 9457](https://www.rfc-editor.org/rfc/rfc9457) `application/problem+json`
 with a `detail` written for the person searching. No search is ever logged.
 """
+
+
+# fastapi_offline's documentation pages (Swagger UI, its OAuth redirect page, ReDoc).
+DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -92,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     register_error_handlers(app)
     app.add_middleware(PublicCORS, origins=settings.partners.cors_origins)
     app.add_middleware(SameOriginChanges)
+    app.add_middleware(DocsPolicy, paths=DOCS_PATHS, inline_style_paths=["/redoc"])
     app.add_middleware(SecurityHeaders)
     # Pages, scripts and JSON compress well on a slow phone connection.
     app.add_middleware(GZipMiddleware, minimum_size=800)

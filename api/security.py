@@ -3,11 +3,15 @@ from this site's own pages, and the documentation pages run only their own scrip
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import STAFF_API_PATH, STAFF_PATH
 from locator.errors import ForeignOrigin, SafePlacesError
@@ -95,3 +99,79 @@ class SameOriginChanges:
         handler = request.app.exception_handlers[SafePlacesError]
         response = await handler(request, error)
         await response(scope, receive, send)
+
+
+# -- the API documentation pages: their own scripts only ----------------------------------------
+
+_INLINE = re.compile(r"<(script|style)>(.*?)</\1>", re.DOTALL)
+
+
+def docs_policy(html: str, inline_styles: bool = False) -> str:
+    """A CSP for a documentation page (Swagger UI, ReDoc, the OAuth redirect): scripts from
+    this site and the page's own inline script and style blocks, by their SHA-256.
+
+    The pages are built from fixed settings only (the title, /openapi.json, our static
+    folder); nothing from the request is in them, so these are hashes of fixed text.
+    `inline_styles` is for ReDoc, which writes its styles into <style> tags as it runs
+    (styled-components): styles can't change what a script does, and scripts stay strict.
+    """
+    hashes: dict[str, list[str]] = {"script": [], "style": []}
+    for kind, body in _INLINE.findall(html):
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        hashes[kind].append(f"'sha256-{digest}'")
+    styles = hashes["style"]
+    return "; ".join(
+        [
+            "default-src 'self'",
+            " ".join(["script-src 'self'", *hashes["script"]]),
+            # A hash would switch 'unsafe-inline' off, so it is one or the other.
+            " ".join(["style-src 'self'", *(["'unsafe-inline'"] if inline_styles else styles)]),
+            "img-src 'self' data:",
+            "worker-src 'self' blob:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+class DocsPolicy:
+    """Give the documentation pages (served by fastapi_offline, which sets no CSP) a policy
+    made for them, from their own HTML."""
+
+    def __init__(
+        self, app: ASGIApp, paths: Iterable[str], inline_style_paths: Iterable[str] = ()
+    ) -> None:
+        self.app = app
+        self.paths = frozenset(paths)
+        self.inline_style_paths = frozenset(inline_style_paths)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] not in self.paths:
+            await self.app(scope, receive, send)
+            return
+        start: Message = {}
+        body: list[bytes] = []
+
+        async def with_policy(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message  # held until the whole page is here
+                return
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            body.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            page = b"".join(body)
+            headers = MutableHeaders(scope=start)
+            if headers.get("content-type", "").startswith("text/html"):
+                styles = scope["path"] in self.inline_style_paths
+                headers["Content-Security-Policy"] = docs_policy(page.decode(), styles)
+            await send(start)
+            await send({"type": "http.response.body", "body": page, "more_body": False})
+
+        await self.app(scope, receive, with_policy)

@@ -1,8 +1,12 @@
 """Changes to the staff side must come from this site's own pages (Origin, or Referer), and
-HTTPS (direct, or through a trusted proxy) is kept to with HSTS."""
+HTTPS (direct, or through a trusted proxy) is kept to with HSTS, and the API documentation
+pages run only their own scripts."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -186,3 +190,37 @@ def test_trusted_proxies_are_addresses_or_networks() -> None:
     for bad in ("*", "proxy.example.org", "10.0.0.0/33"):
         with pytest.raises(ValidationError):
             ServerSettings(trusted_proxies=[bad])
+
+
+# -- the API documentation pages' CSP -----------------------------------------------------------
+
+
+def _inline_script_hashes(html: str) -> list[str]:
+    scripts = re.findall(r"<script>(.*?)</script>", html, re.DOTALL)
+    return [base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in scripts]
+
+
+@pytest.mark.parametrize("path", ["/docs", "/docs/oauth2-redirect"])
+def test_the_swagger_pages_allow_only_their_own_inline_script(app: FastAPI, path: str) -> None:
+    r = TestClient(app).get(path, params={"x": "<script>alert(1)</script>"})
+    policy = dict(d.strip().split(" ", 1) for d in r.headers["content-security-policy"].split(";"))
+    (digest,) = _inline_script_hashes(r.text)
+    assert policy["script-src"] == f"'self' 'sha256-{digest}'"
+    assert policy["style-src"] == "'self'" and policy["frame-ancestors"] == "'none'"
+    assert policy["default-src"] == "'self'" and policy["object-src"] == "'none'"
+    assert "http" not in r.headers["content-security-policy"]  # no other site's origin
+    assert "alert" not in r.text  # nothing from the request is hashed along with the page
+    assert r.headers["x-frame-options"] == "DENY"
+
+
+def test_redoc_has_no_inline_script_and_may_style_itself(app: FastAPI) -> None:
+    r = TestClient(app).get("/redoc")
+    policy = r.headers["content-security-policy"]
+    assert "script-src 'self';" in policy and _inline_script_hashes(r.text) == []
+    assert "style-src 'self' 'unsafe-inline';" in policy and "http" not in policy
+
+
+def test_other_pages_keep_their_own_csp(app: FastAPI) -> None:
+    page = TestClient(app).get("/", headers=HTML).headers["content-security-policy"]
+    assert "'nonce-" in page and "sha256" not in page
+    assert "content-security-policy" not in TestClient(app).get("/openapi.json").headers
