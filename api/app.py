@@ -15,6 +15,7 @@ from api.cache import ResponseCache
 from api.errors import register_error_handlers
 from api.html import make_templates
 from api.logging import PrivateAccessLog
+from api.openapi import document_problems
 from api.pictures import DEFAULT_PICTURES_DIR, PICTURES_PATH
 from api.routes import (
     downloads,
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.templates = make_templates()
     register_error_handlers(app)
+    document_problems(app)
     app.add_middleware(PublicCORS, origins=settings.partners.cors_origins)
     app.add_middleware(SameOriginChanges)
     app.add_middleware(DocsPolicy, paths=DOCS_PATHS, inline_style_paths=["/redoc"])

@@ -7,8 +7,9 @@ import hmac
 from typing import Annotated
 from urllib.parse import urlencode, urlsplit
 
-from fastapi import Cookie, Depends, Header, Request
+from fastapi import Cookie, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from geodata.users import StaffSession, UserStore
 from locator.accounts import StaffUser
@@ -31,12 +32,20 @@ UsersDep = Annotated[UserStore, Depends(get_users)]
 # -- scripts: API tokens ----------------------------------------------------------------------
 
 
+# Declares the scheme in the OpenAPI document (and Swagger UI's "Authorize"); the 401 is ours.
+bearer_token = HTTPBearer(
+    scheme_name="apiToken",
+    description="An API token from `safeplaces tokens create`.",
+    auto_error=False,
+)
+
+
 def current_staff(
-    users: UsersDep, authorization: Annotated[str | None, Header()] = None
+    users: UsersDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_token)],
 ) -> StaffUser:
     """The account behind `Authorization: Bearer <token>`; 401 for anyone else."""
-    scheme, _, token = (authorization or "").partition(" ")
-    user = users.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    user = users.user_for_token(credentials.credentials.strip()) if credentials else None
     if user is None:
         raise NotAuthenticated(
             "Please log in: send your API token as 'Authorization: Bearer <token>'.",

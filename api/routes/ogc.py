@@ -43,6 +43,7 @@ from api.ogc_views import (
     licence_link,
     self_and_alternate,
 )
+from api.openapi import problems
 from api.settings import Settings
 from locator.features import (
     COLLECTIONS,
@@ -58,10 +59,7 @@ from locator.features import (
 
 router = APIRouter(prefix="/ogc", tags=["ogc"])
 
-_PROBLEMS: dict[int | str, dict[str, Any]] = {
-    400: {"content": {"application/problem+json": {}}},
-    404: {"content": {"application/problem+json": {}}},
-}
+_PROBLEMS = problems(400, 404)
 _ITEMS_PARAMS = ("f", "limit", "offset", "bbox", "datetime", "crs", "bbox-crs")
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from geojson_pydantic import Feature, FeatureCollection, Point
 
 from api.deps import LocatorDep, PlacesCacheDep
+from api.openapi import problems
 from api.params import kinds_and_categories, parse_bbox
 from api.schemas import PlaceOut
 from locator.errors import PlaceNotFound
@@ -25,14 +26,11 @@ class GeoJSONResponse(JSONResponse):
     media_type = GEOJSON
 
 
-_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-
-
 @router.get(
     "/places",
     response_model=PlaceCollection,
     response_class=GeoJSONResponse,
-    responses={200: {"content": {GEOJSON: {}}}, 422: _PROBLEM},
+    responses={**problems(422), 200: {"content": {GEOJSON: {}}}},
 )
 def places(
     request: Request,
@@ -73,7 +71,7 @@ def places(
     return Response(body, media_type=GEOJSON)
 
 
-@router.get("/places/{place_id}", response_model=PlaceOut, responses={404: _PROBLEM})
+@router.get("/places/{place_id}", response_model=PlaceOut, responses=problems(404))
 def place(place_id: str, locator: LocatorDep) -> PlaceOut:
     """One place by its id."""
     venue = locator.index.get(place_id)

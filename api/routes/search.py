@@ -22,6 +22,7 @@ from api.deps import (
     get_now,
     get_search_cache,
 )
+from api.openapi import problems
 from api.params import kinds_and_categories, only_once
 from api.schemas import ChoiceOut, NearestOut, OriginOut, PlaceNameOut, PostcodeOut, SearchOut
 from geodata.resolver import LocationResolver
@@ -32,15 +33,14 @@ from locator.venues import Kind
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 
-_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-_ERRORS: dict[int | str, dict[str, Any]] = {404: _PROBLEM, 409: _PROBLEM, 422: _PROBLEM}
+_ERRORS = problems(404, 409, 422)
 
 
 def _example(summary: str, value: object) -> dict[str, Example]:
     return {"example": Example(summary=summary or "Matlock", value=value)}
 
 
-@router.get("/postcodes/{postcode}", response_model=PostcodeOut, responses=_ERRORS)
+@router.get("/postcodes/{postcode}", response_model=PostcodeOut, responses=problems(404, 422))
 def postcode(postcode: str, resolver: ResolverDep, locator: LocatorDep) -> PostcodeOut:
     """Where a postcode is, anywhere in Great Britain. A district alone (`DE4`) or a sector
     (`DE4 3`) gives the middle of its postcodes."""
@@ -48,7 +48,8 @@ def postcode(postcode: str, resolver: ResolverDep, locator: LocatorDep) -> Postc
     return PostcodeOut.of(found, locator.in_service_area(found.longitude, found.latitude))
 
 
-@router.get("/search", response_model=SearchOut, responses=_ERRORS)
+# An ambiguous name is an answer here (status "choices"), not a 409.
+@router.get("/search", response_model=SearchOut, responses=problems(404, 422))
 def search(
     request: Request,
     resolver: ResolverDep,
@@ -73,7 +74,7 @@ def search(
     return SearchOut(status="found", origin=OriginOut.of(found), message=found.message)
 
 
-@router.get("/placenames", response_model=PlaceNameOut, responses=_ERRORS)
+@router.get("/placenames", response_model=PlaceNameOut, responses=problems(422))
 def placenames(
     resolver: ResolverDep,
     prefix: Annotated[

@@ -15,13 +15,22 @@ from fastapi import APIRouter, Depends, Header, Query, Response
 
 from api.auth import STAFF_API_PATH, CurrentStaff, current_staff
 from api.deps import EditorDep, StoreDep
+from api.openapi import problems
 from api.staff_schemas import ChangeOut, PlaceIn, PlacePatch, StaffPlaceOut
 from geodata.editor import PlaceQuery
 from geodata.rows import PlaceRow
 from locator.errors import InvalidParameter, PreconditionRequired
 from locator.venues import Status
 
-router = APIRouter(prefix=STAFF_API_PATH, tags=["staff"], dependencies=[Depends(current_staff)])
+# Every operation may answer 401; those that change a place also 403 (role, area, or a page
+# on another site) and 404.
+router = APIRouter(
+    prefix=STAFF_API_PATH,
+    tags=["staff"],
+    dependencies=[Depends(current_staff)],
+    responses=problems(401),
+)
+CHANGE = problems(403, 404)
 
 
 def etag(row: PlaceRow) -> str:
@@ -45,7 +54,7 @@ def _answer(response: Response, row: PlaceRow) -> StaffPlaceOut:
     return StaffPlaceOut.of(row, date.today())
 
 
-@router.get("/places", response_model=list[StaffPlaceOut])
+@router.get("/places", response_model=list[StaffPlaceOut], responses=problems(422))
 def list_places(
     editor: EditorDep,
     status: Annotated[Status | None, Query()] = None,
@@ -60,12 +69,12 @@ def list_places(
     return [StaffPlaceOut.of(row, today) for row in editor.select(query, today)]
 
 
-@router.get("/places/{place_id}", response_model=StaffPlaceOut)
+@router.get("/places/{place_id}", response_model=StaffPlaceOut, responses=problems(404))
 def get_place(place_id: str, store: StoreDep, response: Response) -> StaffPlaceOut:
     return _answer(response, store.get(place_id))
 
 
-@router.post("/places", response_model=StaffPlaceOut, status_code=201)
+@router.post("/places", response_model=StaffPlaceOut, status_code=201, responses=problems(403, 422))
 def create_place(
     body: PlaceIn, user: CurrentStaff, editor: EditorDep, response: Response
 ) -> StaffPlaceOut:
@@ -74,7 +83,11 @@ def create_place(
     return _answer(response, row)
 
 
-@router.patch("/places/{place_id}", response_model=StaffPlaceOut)
+@router.patch(
+    "/places/{place_id}",
+    response_model=StaffPlaceOut,
+    responses=CHANGE | problems(412, 422, 428),
+)
 def update_place(
     place_id: str,
     body: PlacePatch,
@@ -110,17 +123,22 @@ for _action, _status in (
         methods=["POST"],
         response_model=StaffPlaceOut,
         name=f"{_action}_place",
+        responses=CHANGE,
     )
 
 
-@router.get("/places/{place_id}/history", response_model=list[ChangeOut])
+@router.get("/places/{place_id}/history", response_model=list[ChangeOut], responses=problems(404))
 def history(place_id: str, store: StoreDep) -> list[ChangeOut]:
     """Every change: who, when, and each field's before and after."""
     store.get(place_id)  # 404 for an unknown place
     return [ChangeOut.of(c) for c in store.history(place_id)]
 
 
-@router.post("/places/{place_id}/history/{version}/restore", response_model=StaffPlaceOut)
+@router.post(
+    "/places/{place_id}/history/{version}/restore",
+    response_model=StaffPlaceOut,
+    responses=CHANGE | problems(412, 422),
+)
 def restore_version(
     place_id: str, version: int, user: CurrentStaff, editor: EditorDep, response: Response
 ) -> StaffPlaceOut:

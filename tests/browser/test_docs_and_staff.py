@@ -37,6 +37,8 @@ def test_swagger_ui_renders_with_no_csp_violations(
     nearest = web.page.locator("#operations-search-nearest_api_v1_places_nearest_get")
     nearest.locator(".opblock-summary").click()
     nearest.locator(".opblock-body").wait_for(state="visible")
+    # The staff API's bearer scheme: Swagger UI offers to take a token.
+    assert web.page.locator(".swagger-ui .btn.authorize").count() == 1
     assert web.page.evaluate("window.cspViolations") == []
     assert web.errors == []
     outside = [r.url for r in web.requests if not r.url.startswith(synthetic_server.base_url)]

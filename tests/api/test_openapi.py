@@ -1,0 +1,172 @@
+"""The OpenAPI document (`app.openapi()`): the staff API's bearer scheme, and every 4xx each
+operation can answer, as problem+json with the `Problem` schema; real answers match it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from openapi_spec_validator import validate
+from staff_forms import PASSWORD
+
+from api.app import create_app
+from api.openapi import Problem
+from api.settings import Settings
+from geodata.users import UserStore
+from locator.accounts import Role
+
+PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+ADMIN = "/api/v1/admin"
+
+# Each staff operation's 4xx answers.
+STAFF = {
+    ("get", "/places"): {401, 422},
+    ("post", "/places"): {401, 403, 422},
+    ("get", "/places/{place_id}"): {401, 404},
+    ("patch", "/places/{place_id}"): {401, 403, 404, 412, 422, 428},
+    ("post", "/places/{place_id}/suspend"): {401, 403, 404},
+    ("post", "/places/{place_id}/remove"): {401, 403, 404},
+    ("post", "/places/{place_id}/restore"): {401, 403, 404},
+    ("post", "/places/{place_id}/activate"): {401, 403, 404},
+    ("get", "/places/{place_id}/history"): {401, 404},
+    ("post", "/places/{place_id}/history/{version}/restore"): {401, 403, 404, 412, 422},
+}
+# The public operations' 4xx answers (at least these).
+PUBLIC = {
+    "/api/v1/postcodes/{postcode}": {404, 422},
+    "/api/v1/search": {404, 422},
+    "/api/v1/placenames": {422},
+    "/api/v1/places/nearest": {404, 409, 422},
+    "/api/v1/places": {422},
+    "/api/v1/places/{place_id}": {404},
+    "/ogc/collections/{collection_id}/items": {400, 404},
+    "/ogc/collections/{collection_id}/items/{feature_id}": {400, 404},
+}
+
+
+@pytest.fixture(scope="module")
+def app(
+    synthetic_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[FastAPI]:
+    db = tmp_path_factory.mktemp("openapi") / "staff.db"
+    application = create_app(
+        synthetic_settings.model_copy(update={"database_url": f"sqlite:///{db}"})
+    )
+    with TestClient(application):
+        yield application
+
+
+@pytest.fixture(scope="module")
+def spec(app: FastAPI) -> dict[str, Any]:
+    return app.openapi()
+
+
+def _operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            yield method, path, operation
+
+
+def _client_errors(operation: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    return {int(k): v for k, v in operation["responses"].items() if k.startswith("4")}
+
+
+def test_the_document_is_valid_openapi(spec: dict[str, Any]) -> None:
+    validate(spec)  # type: ignore[arg-type]
+
+
+def test_the_staff_api_declares_its_bearer_scheme_on_every_operation(
+    spec: dict[str, Any],
+) -> None:
+    assert spec["components"]["securitySchemes"]["apiToken"] | {"description": ""} == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "",
+    }
+    for method, path, operation in _operations(spec):
+        if path.startswith(ADMIN):
+            assert operation["security"] == [{"apiToken": []}], (method, path)
+            # The token is the scheme's, not a header parameter of each operation.
+            names = {p["name"].lower() for p in operation.get("parameters", [])}
+            assert "authorization" not in names, (method, path)
+        else:
+            assert "security" not in operation, (method, path)
+
+
+def test_every_staff_operation_lists_its_4xx_as_problems(spec: dict[str, Any]) -> None:
+    staff = {
+        (m, p.removeprefix(ADMIN)): op for m, p, op in _operations(spec) if p.startswith(ADMIN)
+    }
+    assert set(staff) == set(STAFF)
+    for key, operation in staff.items():
+        errors = _client_errors(operation)
+        # 422 for a path parameter FastAPI can't parse is listed by FastAPI itself.
+        assert set(errors) - {422} == STAFF[key] - {422}, key
+        assert (422 in errors) >= (422 in STAFF[key]), key
+        for status, answer in errors.items():
+            assert answer["content"] == PROBLEM, (key, status)
+            assert answer["description"], (key, status)
+
+
+def test_public_operations_list_their_4xx_as_problems(spec: dict[str, Any]) -> None:
+    for method, path, operation in _operations(spec):
+        errors = _client_errors(operation)
+        assert PUBLIC.get(path, set()) <= set(errors), path
+        for status, answer in errors.items():
+            assert answer["content"] == PROBLEM, (method, path, status)
+
+
+def test_the_problem_schema(spec: dict[str, Any]) -> None:
+    schemas = spec["components"]["schemas"]
+    problem = schemas["Problem"]
+    assert set(problem["properties"]) == {"type", "title", "status", "detail", "instance"}
+    assert set(problem["required"]) == {"type", "title", "status", "detail"}
+    # FastAPI's own validation error bodies are never sent, so they are not described.
+    assert "HTTPValidationError" not in schemas and "ValidationError" not in schemas
+
+
+def _declared(spec: dict[str, Any], method: str, path: str) -> set[int]:
+    return set(_client_errors(spec["paths"][path][method]))
+
+
+def test_real_staff_errors_are_declared_problems(app: FastAPI, spec: dict[str, Any]) -> None:
+    users: UserStore = app.state.users
+    viewer = users.create_user("vic@council.gov.uk", "Vic", Role.VIEWER, PASSWORD)
+    admin = users.create_user("ada@council.gov.uk", "Ada", Role.ADMIN, PASSWORD)
+    as_viewer = {"Authorization": f"Bearer {users.create_token(viewer.id, 'tests')}"}
+    as_admin = {"Authorization": f"Bearer {users.create_token(admin.id, 'tests')}"}
+    client = TestClient(app)
+    place = f"{ADMIN}/places/{{place_id}}"
+    calls = [
+        ("get", place, client.get(f"{ADMIN}/places/S1"), 401),
+        ("get", place, client.get(f"{ADMIN}/places/NOPE", headers=as_viewer), 404),
+        (
+            "post",
+            place + "/suspend",
+            client.post(f"{ADMIN}/places/S1/suspend", headers=as_viewer),
+            403,
+        ),
+        ("patch", place, client.patch(f"{ADMIN}/places/S1", json={}, headers=as_admin), 428),
+        (
+            "patch",
+            place,
+            client.patch(
+                f"{ADMIN}/places/S1", json={}, headers={**as_admin, "If-Match": '"S1-v999"'}
+            ),
+            412,
+        ),
+        (
+            "get",
+            f"{ADMIN}/places",
+            client.get(f"{ADMIN}/places?status=gone", headers=as_admin),
+            422,
+        ),
+    ]
+    for method, path, r, status in calls:
+        assert r.status_code == status, (path, r.text)
+        assert status in _declared(spec, method, path), (method, path, status)
+        assert r.headers["content-type"] == "application/problem+json"
+        Problem.model_validate(r.json())
