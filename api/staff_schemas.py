@@ -3,14 +3,26 @@ staff may send. Separate from the public models, which carry no internal notes."
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field
 
 from geodata.history import Change
 from geodata.rows import PlaceRow
 from locator.venues import Status, check_overdue
+
+
+def _in_utc(value: object) -> object:
+    """SQLite gives back naive datetimes (they are written in UTC), PostgreSQL aware ones in
+    the session's zone: both are sent in UTC, with the zone."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value
+
+
+# A moment, always sent with its time zone (UTC): "2026-12-02T10:15:00Z".
+UtcDatetime = Annotated[AwareDatetime, BeforeValidator(_in_utc)]
 
 
 class StaffPlaceOut(BaseModel):
@@ -39,8 +51,8 @@ class StaffPlaceOut(BaseModel):
     verification_note: str | None
     operator: str | None
     version: int
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
 
     @classmethod
     def of(cls, row: PlaceRow, today: date) -> StaffPlaceOut:
@@ -51,7 +63,7 @@ class StaffPlaceOut(BaseModel):
 class ChangeOut(BaseModel):
     version: int
     actor: str
-    at: datetime
+    at: UtcDatetime = Field(description="When the change was made (UTC)")
     action: str
     fields: dict[str, list[Any]] = Field(description="field: [before, after]")
 

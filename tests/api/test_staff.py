@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -208,3 +209,36 @@ def test_the_staff_router_carries_the_auth_dependency() -> None:
     from api.routes.staff import router
 
     assert any(d.dependency.__name__ == "current_staff" for d in router.dependencies)  # type: ignore[union-attr]
+
+
+def _utc(text: str) -> datetime:
+    """A timestamp from an answer: it must carry its zone, and that zone is UTC."""
+    assert text.endswith(("Z", "+00:00")), text
+    moment = datetime.fromisoformat(text)
+    assert moment.utcoffset() == timedelta(0), text
+    return moment
+
+
+def test_timestamps_carry_their_time_zone(
+    client: TestClient, tokens: dict[str, dict[str, str]]
+) -> None:
+    admin = tokens["admin"]
+    before = datetime.now(UTC) - timedelta(seconds=5)
+    place = {**NEW_PLACE, "name": "Clock Tower Café", "category": "cafe"}
+    created = client.post("/api/v1/admin/places", json=place, headers=admin)
+    assert created.status_code == 201, created.text
+    body = created.json()
+    # Read back from the database (naive on SQLite), still UTC and still now, not an hour off.
+    for moment in (_utc(body["created_at"]), _utc(body["updated_at"])):
+        assert before <= moment <= datetime.now(UTC) + timedelta(seconds=5)
+    url = f"/api/v1/admin/places/{body['id']}"
+    changed = client.patch(
+        url, json={"phone": "01629 000000"}, headers={**admin, "If-Match": created.headers["etag"]}
+    )
+    assert _utc(changed.json()["updated_at"]) >= _utc(body["created_at"])
+    listed = client.get("/api/v1/admin/places", headers=admin).json()
+    assert all(_utc(p["created_at"]) and _utc(p["updated_at"]) for p in listed)
+    history = client.get(f"{url}/history", headers=admin).json()
+    assert len(history) == 2
+    for change in history:
+        assert before <= _utc(change["at"]) <= datetime.now(UTC) + timedelta(seconds=5)
