@@ -224,3 +224,16 @@ def test_other_pages_keep_their_own_csp(app: FastAPI) -> None:
     page = TestClient(app).get("/", headers=HTML).headers["content-security-policy"]
     assert "'nonce-" in page and "sha256" not in page
     assert "content-security-policy" not in TestClient(app).get("/openapi.json").headers
+
+
+def test_only_staff_pages_send_a_same_origin_referrer(app: FastAPI) -> None:
+    client = TestClient(app)
+    for path, policy in (
+        ("/", "no-referrer"),
+        ("/about", "no-referrer"),
+        ("/staff/login", "same-origin"),
+    ):
+        r = client.get(path, headers=HTML)
+        assert r.headers["referrer-policy"] == policy, path
+        # The page says it too, and the meta tag is what the page's own form posts follow.
+        assert f'<meta name="referrer" content="{policy}">' in r.text, path
