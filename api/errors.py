@@ -43,6 +43,7 @@ STATUS_CODES: dict[type[SafePlacesError], int] = {
     domain.PlaceNotFound: 404,
     domain.AccountNotFound: 404,
     domain.AmbiguousPlace: 409,
+    domain.DuplicateReference: 409,
     domain.StaleEdit: 412,
     domain.InvalidPostcode: 422,
     domain.InvalidCoordinates: 422,
@@ -52,6 +53,7 @@ STATUS_CODES: dict[type[SafePlacesError], int] = {
     domain.PreconditionRequired: 428,
     domain.AccountLocked: 429,
     domain.GeocoderUnavailable: 503,
+    domain.StorageUnavailable: 503,
 }
 
 
