@@ -113,8 +113,9 @@ def test_serve_without_data_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path, c
 
 def test_bad_setting_is_a_plain_message(monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("SAFEPLACES_SEARCH__DEFAULT_K", "abc")
-    assert _run("nearest", "DE4 3AG")[0] == EXIT_BAD_INPUT
-    assert "search.default_k" in capsys.readouterr().err
+    assert _run("nearest", "DE4 3AG")[0] == EXIT_DATA
+    err = capsys.readouterr().err
+    assert "SAFEPLACES_SEARCH__DEFAULT_K: Input should be a valid integer" in err
 
 
 @pytest.mark.parametrize("args", [["serve", "--port", "99999"], ["serve", "--workers", "0"]])
