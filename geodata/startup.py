@@ -5,6 +5,8 @@ in one plain line, for the command line and for the app's start-up alike.
 
 from __future__ import annotations
 
+import os
+
 from sqlalchemy import delete, insert, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
@@ -66,7 +68,8 @@ def start_up_problem(exc: BaseException, database_url: str) -> str | None:
     if isinstance(exc, ArgumentError | NoSuchModuleError):
         return f"SAFEPLACES_DATABASE_URL is not a database address we can use: {_first_line(exc)}"
     if isinstance(exc, DBAPIError):
-        return f"The database ({where}) can't be opened: {_first_line(exc.orig or exc)}"
+        line = f"The database ({where}) can't be opened: {_first_line(exc.orig or exc)}"
+        return line + _read_only_folder(database_url)
     if isinstance(exc, SQLAlchemyError):
         return f"The database ({where}) can't be used: {_first_line(exc)}"
     if isinstance(exc, OSError):
@@ -75,6 +78,15 @@ def start_up_problem(exc: BaseException, database_url: str) -> str | None:
     if type(exc).__module__.startswith("alembic"):
         return f"The database ({where}) can't be brought up to date: {_first_line(exc)}"
     return None
+
+
+def _read_only_folder(database_url: str) -> str:
+    """SQLite says only "unable to open": a folder it can't write (for its journal) is why."""
+    path = sqlite_file(database_url) if database_url.startswith("sqlite") else None
+    folder = path.parent if path is not None else None
+    if folder is not None and folder.is_dir() and not os.access(folder, os.W_OK):
+        return f" (the folder {folder} is read-only)"
+    return ""
 
 
 def _where(database_url: str) -> str:

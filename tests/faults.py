@@ -4,18 +4,22 @@ or full disk would make it, while the app keeps running.
 Nothing here mocks the database: SQLite itself refuses each write (`PRAGMA query_only`:
 SQLITE_READONLY; `PRAGMA max_page_count` at the file's size: SQLITE_FULL), and PostgreSQL
 refuses it in a read-only transaction (`default_transaction_read_only`). The tests run as
-root, so a chmod alone would not stop a write.
+root, so a chmod alone would not stop a write: a folder is made read-only or full with a real
+mount (a read-only bind mount, a tiny tmpfs) where the tests may mount, and skipped where not.
 """
 
 from __future__ import annotations
 
+import errno
 import sqlite3
+import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import psycopg
+import pytest
 from sqlalchemy import event
 
 from geodata.engine import sqlite_file
@@ -94,3 +98,37 @@ def _postgres_read_only(store: PlaceStore) -> Iterator[None]:
         alter(f'ALTER DATABASE "{name}" RESET default_transaction_read_only')
         store.engine.dispose()
         store.writer.dispose()
+
+
+def _mount(*args: str) -> None:
+    r = subprocess.run(["mount", *args], capture_output=True, text=True, check=False)
+    if r.returncode != 0:
+        pytest.skip(f"this machine won't let the tests mount a file system: {r.stderr.strip()}")
+
+
+@contextmanager
+def read_only_folder(folder: Path) -> Iterator[None]:
+    """`folder` on a read-only file system (EROFS), for as long as this lasts."""
+    _mount("--bind", str(folder), str(folder))
+    try:
+        _mount("-o", "remount,bind,ro", str(folder))
+        yield
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+@contextmanager
+def full_folder(folder: Path) -> Iterator[None]:
+    """`folder` on a small file system with no space left (ENOSPC)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _mount("-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder))
+    try:
+        with (folder / "filler").open("wb", buffering=0) as filler:
+            try:
+                while True:
+                    filler.write(b"x" * 4096)
+            except OSError as exc:
+                assert exc.errno == errno.ENOSPC
+        yield
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from faults import read_only_folder
 
 from api.settings import Settings
 from geodata.datasets import load_datasets
@@ -52,7 +53,12 @@ def _one_line(r: subprocess.CompletedProcess[str]) -> str:
 def seeded(synthetic_settings: Settings, tmp_path: Path) -> Path:
     """A place database made and filled as a first start would."""
     path = tmp_path / "places.db"
-    load_datasets(synthetic_settings.model_copy(update={"database_url": f"sqlite:///{path}"}))
+    store = load_datasets(
+        synthetic_settings.model_copy(update={"database_url": f"sqlite:///{path}"})
+    ).store
+    # Closed, as after a server stops: SQLite folds its journal back into the file.
+    store.engine.dispose()
+    store.writer.dispose()
     return path
 
 
@@ -90,6 +96,16 @@ def test_a_read_only_database(synthetic_settings: Settings, seeded: Path, tmp_pa
     url = f"sqlite:///file:{tmp_path / 'new.db'}?mode=ro&uri=true"
     line = _one_line(_run(synthetic_settings, SAFEPLACES_DATABASE_URL=url))
     assert line.endswith("can't be opened: unable to open database file")
+
+
+def test_a_database_in_a_read_only_folder(synthetic_settings: Settings, seeded: Path) -> None:
+    """A real read-only file system (EROFS), as after the disk is remounted read-only."""
+    with read_only_folder(seeded.parent):
+        r = _run(synthetic_settings, SAFEPLACES_DATABASE_URL=f"sqlite:///{seeded}")
+    assert _one_line(r) == (
+        f"The database ({seeded}) can't be opened: unable to open database file "
+        f"(the folder {seeded.parent} is read-only)"
+    )
 
 
 def test_a_bad_setting_is_named_with_what_is_wrong(synthetic_settings: Settings) -> None:

@@ -10,7 +10,7 @@ from html import unescape
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from faults import disk_full, read_only, small_pages
+from faults import disk_full, full_folder, read_only, small_pages
 from staff_forms import HTML, PASSWORD, csrf, upload
 
 from api.app import create_app
@@ -161,3 +161,12 @@ def test_a_full_disk_keeps_the_new_place_form(synthetic_settings: Settings, tmp_
         assert r.status_code == 503 and CANT_SAVE in r.text and notes in r.text
         assert _store(client).count() == count
         assert client.post("/staff/places/new", data=form, headers=HTML).status_code == 303
+
+
+def test_an_upload_to_a_full_disk_says_so(editor: TestClient, synthetic_settings: Settings) -> None:
+    """Not the database: the upload's own file, on a disk with no space (ENOSPC)."""
+    uploads = synthetic_settings.data.cache_dir.parent / "uploads"
+    with full_folder(uploads):
+        r = upload(editor, "external_ref,name,category,postcode\nIMP-1,Chemist,pharmacy,DE4 3AG\n")
+    assert r.status_code == 503 and CANT_SAVE in r.text
+    assert int(r.headers["retry-after"]) > 0
