@@ -76,6 +76,8 @@ def create_app(settings: Settings | None = None, *, exit_on_failure: bool = Fals
             if not exit_on_failure:
                 raise
             line = start_up_problem(exc, settings.database)
+            if line is None:  # not one we can name: the whole story at log level debug
+                log.debug("start-up failed", exc_info=exc)
             _exit(line or f"Could not start: {type(exc).__name__}: {exc}".splitlines()[0])
         heap.settle()
         try:

@@ -5,6 +5,7 @@ full) is a 503. Nothing is written, and the public search goes on working."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -133,3 +134,24 @@ def test_a_full_disk_refuses_a_new_place_and_writes_none_of_it(
     assert (store.count(), store.data_version()) == (count, version)
     assert client.post(PLACES, json=big, headers=admin).status_code == 201
     assert store.count() == count + 1
+
+
+def test_a_full_disk_outside_the_database_is_the_same_503_and_other_os_errors_are_not(
+    client: TestClient,
+) -> None:
+    """An OSError is a 503 only when it says the disk is full or read-only (here a real
+    ENOSPC, from writing to /dev/full); any other is still the plain 500."""
+
+    def full() -> None:
+        with open("/dev/full", "wb", buffering=0) as device:  # noqa: PTH123
+            device.write(b"x")
+
+    def missing() -> None:
+        Path("/nowhere/at/all").read_bytes()
+
+    client.app.add_api_route("/api/v1/test-full", full)  # type: ignore[attr-defined]
+    client.app.add_api_route("/api/v1/test-missing", missing)  # type: ignore[attr-defined]
+    _cant_save(client.get("/api/v1/test-full"))
+    # The same app, without starting it again: a 500 is answered, not raised to the test.
+    r = TestClient(client.app, raise_server_exceptions=False).get("/api/v1/test-missing")
+    assert r.status_code == 500 and r.json()["type"] == "/problems/internal-error"
