@@ -98,6 +98,23 @@ def test_a_read_only_database(synthetic_settings: Settings, seeded: Path, tmp_pa
     assert line.endswith("can't be opened: unable to open database file")
 
 
+def test_a_staff_command_on_a_read_only_database(
+    synthetic_settings: Settings, seeded: Path, tmp_path: Path
+) -> None:
+    """Not a start-up: an import from the command line, written at the end, says the same."""
+    csv = tmp_path / "venues.csv"
+    csv.write_text("external_ref,name,category,postcode\nIMP-1,Dale Chemist,pharmacy,DE4 3AG\n")
+    url = f"sqlite:///file:{seeded}?mode=ro&uri=true"
+    r = _run(
+        synthetic_settings, "import", str(csv), "--yes", "--quiet", SAFEPLACES_DATABASE_URL=url
+    )
+    assert r.returncode == 3 and "Traceback" not in r.stderr
+    assert r.stderr.strip() == (
+        f"The database ({seeded}) can't be written: it is read-only, or its disk is full or "
+        "failing."
+    )
+
+
 def test_a_database_in_a_read_only_folder(synthetic_settings: Settings, seeded: Path) -> None:
     """A real read-only file system (EROFS), as after the disk is remounted read-only."""
     with read_only_folder(seeded.parent):
