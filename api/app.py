@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import NoReturn
 
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
+from pydantic import ValidationError
 
 from api import heap
 from api.cache import ResponseCache
@@ -37,8 +41,10 @@ from api.settings import Settings
 from api.static import LEAFLET_DIR, STATIC_DIR, CachedStatic, HeadAsGet, PublicCORS, SecurityHeaders
 from geodata.datasets import load_datasets
 from geodata.opendata import DatasetInfo, OpenDataCache
+from geodata.startup import start_up_problem
 from geodata.users import UserStore
 from locator.registry import LocatorRegistry
+from locator.settings import setting_problem
 
 log = logging.getLogger("safeplaces")
 
@@ -56,27 +62,29 @@ with a `detail` written for the person searching. No search is ever logged.
 DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app. Data is loaded in the lifespan, once, never at import."""
+# uvicorn's exit status for an app that could not start (`uvicorn.config.STARTUP_FAILURE`).
+STARTUP_FAILURE = 3
+
+
+def create_app(settings: Settings | None = None, *, exit_on_failure: bool = False) -> FastAPI:
+    """Build the app. Data is loaded in the lifespan, once, never at import.
+
+    `exit_on_failure` (a server's worker): a start-up failure is one line in the log and
+    the process ends with status 3, instead of a traceback from inside the server.
+    """
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        datasets = load_datasets(settings)
-        app.state.datasets = datasets
-        app.state.users = UserStore(datasets.store.engine, datasets.store.writer)
-        app.state.resolver = datasets.resolver(settings)
-        version = datasets.store.data_version()
-        app.state.registry = LocatorRegistry(datasets.locator(settings), version)
-        app.state.opendata = OpenDataCache(datasets.store, DatasetInfo.of(settings))
-        app.state.search_cache = ResponseCache()
-        app.state.places_cache = ResponseCache(size=64)  # one answer per filter asked for
-        log.info(
-            "ready: %d postcodes, %d active places (data version %d)",
-            len(datasets.gazetteer),
-            len(app.state.registry.current.index),
-            version,
-        )
+        try:
+            _start(app, settings)
+        except Exception as exc:
+            if not exit_on_failure:
+                raise
+            line = start_up_problem(exc, settings.database)
+            if line is None:  # not one we can name: the whole story at log level debug
+                log.debug("start-up failed", exc_info=exc)
+            _exit(line or f"Could not start: {type(exc).__name__}: {exc}".splitlines()[0])
         heap.settle()
         try:
             yield
@@ -113,6 +121,35 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def _start(app: FastAPI, settings: Settings) -> None:
+    """Load the data and open the database: the app's state."""
+    datasets = load_datasets(settings)
+    app.state.datasets = datasets
+    app.state.users = UserStore(datasets.store.engine, datasets.store.writer)
+    app.state.resolver = datasets.resolver(settings)
+    version = datasets.store.data_version()
+    app.state.registry = LocatorRegistry(datasets.locator(settings), version)
+    app.state.opendata = OpenDataCache(datasets.store, DatasetInfo.of(settings))
+    app.state.search_cache = ResponseCache()
+    app.state.places_cache = ResponseCache(size=64)  # one answer per filter asked for
+    log.info(
+        "ready: %d postcodes, %d active places (data version %d)",
+        len(datasets.gazetteer),
+        len(app.state.registry.current.index),
+        version,
+    )
+
+
+def _exit(line: str) -> NoReturn:
+    """Say why, in one line, and end the worker now: raising from the lifespan would have
+    the server log a traceback first."""
+    log.error("%s", line)
+    for handler in logging.getLogger().handlers + log.handlers:
+        handler.flush()
+    sys.stderr.flush()
+    os._exit(STARTUP_FAILURE)
+
+
 def _include_routers(app: FastAPI) -> None:
     # Where two paths could match, the first router included wins: the public pages last.
     for module in (
@@ -135,4 +172,8 @@ def _include_routers(app: FastAPI) -> None:
 
 def create_app_from_env() -> FastAPI:
     """Factory for uvicorn's `--factory` (each worker process reads the environment)."""
-    return create_app(Settings())
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        _exit(setting_problem(exc))
+    return create_app(settings, exit_on_failure=True)

@@ -15,9 +15,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.auth import login_redirect
 from api.html import error_page, wants_html
 from api.schemas import ChoiceOut
+from geodata.engine import storage_error
 from geodata.placenames import PlaceName
 from locator import errors as domain
-from locator.errors import NotAuthenticated, SafePlacesError, StaleEdit
+from locator.errors import NotAuthenticated, SafePlacesError, StaleEdit, StorageUnavailable
 
 log = logging.getLogger("safeplaces.errors")
 
@@ -44,6 +45,7 @@ STATUS_CODES: dict[type[SafePlacesError], int] = {
     domain.PlaceNotFound: 404,
     domain.AccountNotFound: 404,
     domain.AmbiguousPlace: 409,
+    domain.DuplicateReference: 409,
     domain.StaleEdit: 412,
     domain.InvalidPostcode: 422,
     domain.InvalidCoordinates: 422,
@@ -53,6 +55,7 @@ STATUS_CODES: dict[type[SafePlacesError], int] = {
     domain.PreconditionRequired: 428,
     domain.AccountLocked: 429,
     domain.GeocoderUnavailable: 503,
+    domain.StorageUnavailable: 503,
 }
 
 
@@ -77,7 +80,8 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, NotAuthenticated) and (redirect := login_redirect(request)):
         return redirect
     if wants_html(request):
-        return error_page(request, status, exc.title, exc.user_message)
+        page = error_page(request, status, exc.title, exc.user_message)
+        return _retry_later(page, exc)
     extra: dict[str, Any] = {}
     if exc.field_errors:
         extra["errors"] = exc.field_errors
@@ -90,7 +94,23 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     response = problem(status, exc.slug, exc.title, exc.user_message, **extra)
     if isinstance(exc, NotAuthenticated):
         response.headers["WWW-Authenticate"] = 'Bearer realm="safeplaces staff"'
+    return _retry_later(response, exc)
+
+
+def _retry_later(response: Response, exc: SafePlacesError) -> Response:
+    if isinstance(exc, StorageUnavailable):
+        # A full or read-only disk needs someone to fix it: not worth retrying at once.
+        response.headers["Retry-After"] = "300"
     return response
+
+
+async def _os_error(request: Request, exc: Exception) -> Response:
+    """A full or read-only disk outside the database (an upload spooled to disk): the same
+    503 as the database's. Any other OSError is unexpected, as before."""
+    fault = storage_error(exc)
+    if fault is None:
+        raise exc
+    return await _domain_error(request, fault)
 
 
 # Parameter names in words, with the name itself for whoever is writing the request.
@@ -192,6 +212,7 @@ def register_error_handlers(app: FastAPI) -> None:
         (SafePlacesError, _domain_error),
         (RequestValidationError, _validation_error),
         (StarletteHTTPException, _http_error),
+        (OSError, _os_error),
     ]
     for key, handler in table:
         app.add_exception_handler(key, handler)

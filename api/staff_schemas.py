@@ -115,3 +115,5 @@ class PlaceIn(PlaceFields):
 
 class PlacePatch(PlaceFields):
     """The fields to change; leave out what stays the same."""
+
+    external_ref: str | None = Field(None, description="A new reference; empty keeps it")

@@ -60,6 +60,12 @@ FORM_FIELDS = (
     ),
     FormField("accessibility_notes", "Access notes", "textarea"),
     FormField("last_checked", "Date of the last yearly check", "date"),
+    FormField(
+        "external_ref",
+        "Reference",
+        hint="Your own reference for this place, as in your spreadsheets (for example "
+        "MAT-001): an import matches places on it. Leave it empty and we make one.",
+    ),
 )
 STATUS_ACTIONS = {
     "suspend": (Status.SUSPENDED, "Suspend (hide from the public for now)"),

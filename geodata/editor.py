@@ -105,6 +105,10 @@ class PlaceEditor:
         fields = self.checker.check(changes, partial=True)
         if "local_authority_code" in fields:
             require_edit(user, fields["local_authority_code"])
+        # Every place keeps a reference (an export imports back onto it): empty keeps it.
+        ref = str(changes.get("external_ref") or "").strip()
+        if ref and ref != row.external_ref:
+            fields["external_ref"] = ref
         return row, fields
 
     def update(

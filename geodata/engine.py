@@ -7,12 +7,16 @@ never by `create_all`.
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.engine import ExceptionContext
+
+from locator.errors import StorageUnavailable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -32,9 +36,9 @@ def make_engine(url: str, *, writer: bool = False) -> Engine:
     """
     kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        path = sqlite_file(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
         # A server may drop idle connections (restart, timeout): test them before use.
@@ -48,7 +52,54 @@ def make_engine(url: str, *, writer: bool = False) -> Engine:
         _sqlite_setup(engine, writer)
     elif engine.dialect.name == "postgresql" and writer:
         _postgresql_writer_lock(engine)
+    if writer:
+        event.listen(engine, "handle_error", _storage_faults)
     return engine
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL, also in its URI form (`sqlite:///file:x.db?mode=ro&uri=true`);
+    None in memory."""
+    database = make_url(url).database or ""
+    path = database.removeprefix("file:").split("?", 1)[0]
+    return Path(path) if path and path != ":memory:" else None
+
+
+# Why a database can't take a write: SQLite's primary result codes, PostgreSQL's SQLSTATEs,
+# and the operating system's errors, each with a few words for the log.
+_SQLITE = {8: "read-only", 10: "disk I/O error", 13: "disk full"}
+_POSTGRESQL = {"25006": "read-only transaction", "53100": "disk full", "58030": "I/O error"}
+_OS = {errno.ENOSPC: "disk full", errno.EROFS: "read-only file system", errno.EDQUOT: "quota"}
+_WORDS = {
+    "readonly database": "read-only",
+    "database or disk is full": "disk full",
+    "disk i/o error": "disk I/O error",
+}
+
+
+def storage_error(exc: BaseException) -> StorageUnavailable | None:
+    """`StorageUnavailable` if `exc` says the database or its disk can't take a write now
+    (read-only, full, failing), else None. Looks through SQLAlchemy's wrapper to the driver's."""
+    orig = getattr(exc, "orig", None) or exc
+    reason = None
+    if isinstance(orig, OSError):
+        reason = _OS.get(orig.errno or 0)
+    code = getattr(orig, "sqlite_errorcode", None)
+    if reason is None and isinstance(code, int):
+        reason = _SQLITE.get(code & 0xFF)
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if reason is None and isinstance(state, str):
+        reason = _POSTGRESQL.get(state)
+    text = str(orig).lower()
+    reason = reason or next((why for words, why in _WORDS.items() if words in text), None)
+    return StorageUnavailable(f"the database can't take a write: {reason}") if reason else None
+
+
+def _storage_faults(context: ExceptionContext) -> None:
+    # Raised in place of SQLAlchemy's error; the transaction still rolls back whole.
+    fault = storage_error(context.original_exception)
+    if fault is not None:
+        raise fault from context.original_exception
 
 
 def _sqlite_setup(engine: Engine, writer: bool) -> None:

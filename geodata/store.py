@@ -10,16 +10,18 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, Integer, Text, cast, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from geodata.engine import make_engine, migrate
 from geodata.history import Change, change_of, differences, json_safe, undo_after
+from geodata.references import Claim, clash_after, refuse_taken
 from geodata.rows import VENUE_COLUMNS, ChangeRow, MetaRow, PlaceRow, venue_of
 from geodata.venues import VenueDataset
 
@@ -60,12 +62,21 @@ class PlaceStore:
         return cls(make_engine(url), writer)
 
     @contextmanager
-    def _write(self) -> Iterator[Session]:
-        with self._writes.begin() as session:
-            yield session
-            # Only a transaction that changes something moves the version (and so the indexes).
-            if session.new or session.dirty or session.deleted:
-                self.bump_version(session)
+    def _write(self, claims: Sequence[Claim] = ()) -> Iterator[Session]:
+        """A writing transaction; `claims`: the references it gives places, so a clash the
+        unique index finds (rolled back) is said like one the check finds."""
+        try:
+            with self._writes.begin() as session:
+                yield session
+                # Only a transaction that changes something moves the version (and indexes).
+                if session.new or session.dirty or session.deleted:
+                    self.bump_version(session)
+        except IntegrityError as exc:
+            with self.sessions() as session:
+                clash = clash_after(session, claims)
+            if clash is None:
+                raise
+            raise clash from exc
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -173,7 +184,8 @@ class PlaceStore:
         row = _new_row(fields, status)
         # Every place has a reference, so an export of the database imports back onto it.
         row.external_ref = row.external_ref or row.id
-        with self._write() as session:
+        with self._write([(row.external_ref, row.id, "")]) as session:
+            refuse_taken(session, row.external_ref, row.id)
             session.add(row)
             session.flush()
             session.add(_record(row, actor, "create", _all_fields(row, before=None)))
@@ -191,12 +203,14 @@ class PlaceStore:
         if unknown:
             raise ValueError(f"these fields can't be edited: {', '.join(sorted(unknown))}")
         _check_lengths(changes)
-        with self._write() as session:
+        claims = [(changes.get("external_ref"), place_id, "")]
+        with self._write(claims) as session:
             row = session.get(PlaceRow, place_id, with_for_update=True)
             if row is None:
                 raise _missing()
             if row.version != expected_version:
                 raise StaleEdit(row.version)
+            refuse_taken(session, changes.get("external_ref"), place_id)
             diff = differences(row, changes)
             if not diff:
                 return row
@@ -237,12 +251,14 @@ class PlaceStore:
         current = self.get(place_id)
         state = undo_after(history, version)
         status = state.pop("status", None)
-        with self._write() as session:
+        with self._write([(state.get("external_ref"), place_id, "")]) as session:
             row = session.get(PlaceRow, place_id, with_for_update=True)
             if row is None:
                 raise _missing()
             if row.version != current.version:
                 raise StaleEdit(row.version)
+            # The reference it had then may be another place's now.
+            refuse_taken(session, state.get("external_ref"), place_id)
             diff = differences(row, state)
             if status is not None and row.status != status:
                 diff["status"] = (row.status, status)
@@ -264,11 +280,15 @@ class PlaceStore:
         for planned in plan.rows:
             _check_lengths(planned.fields, f"Row {planned.row} ({planned.ref}): ")
         applied = 0
-        with self._write() as session:
+        claims = [(p.ref, None, f"Row {p.row} ({p.ref}): ") for p in plan.planned("add")]
+        with self._write(claims) as session:
             for planned in plan.rows:
                 if planned.action == "add":
                     row = _new_row(planned.fields, Status.ACTIVE)
                     row.external_ref = row.external_ref or row.id
+                    # Added by someone else since the preview: preview again (an update then).
+                    where = f"Row {planned.row} ({planned.ref}): "
+                    refuse_taken(session, row.external_ref, None, where)
                     session.add(row)
                     session.flush()
                     session.add(_record(row, actor, "import", _all_fields(row, before=None)))

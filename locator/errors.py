@@ -119,6 +119,27 @@ class StaleEdit(SafePlacesError):
         self.current_version = current_version
 
 
+class DuplicateReference(SafePlacesError):
+    """A place would take a reference (external_ref) another place already has; nothing was
+    written. `field_errors` has the message for the reference field."""
+
+    slug = "duplicate-reference"
+    title = "Another place already has this reference"
+
+    def __init__(self, ref: str, holder_id: str, holder_name: str, where: str = "") -> None:
+        message = (
+            f"{where}Another place already has this reference ({ref}): {holder_name} "
+            f"({holder_id}). Give this place a different reference, or change that one."
+        )
+        super().__init__(
+            message,
+            log_message="reference already used by another place",
+            field_errors={"external_ref": message},
+        )
+        self.ref = ref
+        self.holder_id = holder_id
+
+
 class NotAuthenticated(SafePlacesError):
     slug = "not-authenticated"
     title = "Please log in"
@@ -152,6 +173,20 @@ class AccountDisabled(SafePlacesError):
 class GeocoderUnavailable(SafePlacesError):
     slug = "geocoder-unavailable"
     title = "The place-name search is not available just now"
+
+
+class StorageUnavailable(SafePlacesError):
+    """The database (or its disk) can't take a write just now: read-only, full, or failing.
+    The write's transaction was rolled back whole, so nothing is half-written."""
+
+    slug = "storage-unavailable"
+    title = "We couldn't save this change"
+
+    def __init__(self, log_message: str = "the database can't take a write") -> None:
+        super().__init__(
+            "We couldn't save this change. Nothing was changed. Please try again later.",
+            log_message=log_message,
+        )
 
 
 class DataError(Exception):

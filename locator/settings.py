@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field, HttpUrl, field_validator, model_validator
+from pydantic import BaseModel, Field, HttpUrl, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The checkout that holds this package (for an editable install); `../shared/data` sits beside it.
@@ -150,3 +150,14 @@ class ServiceSettings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data.cache_dir.parent / 'safeplaces.db'}"
+
+
+def setting_problem(exc: ValidationError, prefix: str = "SAFEPLACES_") -> str:
+    """A settings error in one line: each bad setting by its environment name, and what is
+    wrong with it (never the value: it may be a secret)."""
+    problems = []
+    for error in exc.errors():
+        name = "__".join(str(part) for part in error["loc"]).upper()
+        message = str(error["msg"]).removeprefix("Value error, ")
+        problems.append(f"{prefix}{name}: {message}" if name else message)
+    return f"A setting is not valid: {'; '.join(problems)}. See the README."

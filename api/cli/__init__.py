@@ -15,7 +15,9 @@ from api.cli import data, lookup, staff
 from api.cli.common import EXIT_BAD_INPUT, EXIT_DATA
 from api.settings import Settings
 from geodata.placenames import PlaceName
-from locator.errors import DataError, SafePlacesError
+from geodata.startup import start_up_problem
+from locator.errors import SafePlacesError, StorageUnavailable
+from locator.settings import setting_problem
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_DATA", "build_parser", "main"]
 
@@ -34,9 +36,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         settings = Settings()
     except ValidationError as exc:
-        fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
-        sys.stderr.write(f"A SAFEPLACES_ setting is not valid: {fields}. See the README.\n")
-        return EXIT_BAD_INPUT
+        sys.stderr.write(setting_problem(exc) + "\n")
+        return EXIT_DATA
     if args.command != "serve":
         # A terminal lookup needs its answer, not start-up notes about the data.
         logging.basicConfig(level=logging.ERROR)
@@ -44,11 +45,22 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         code: int = args.run(args, settings, out)
         return code
     except SafePlacesError as exc:
+        if isinstance(exc, StorageUnavailable):
+            return _cannot_start(exc, settings)
         _explain(exc)
         return EXIT_BAD_INPUT
-    except DataError as exc:
-        sys.stderr.write(f"The data could not be loaded: {exc}\n")
-        return EXIT_DATA
+    except Exception as exc:
+        return _cannot_start(exc, settings)
+
+
+def _cannot_start(exc: Exception, settings: Settings) -> int:
+    """Missing data, a database that can't be opened or written…: one line, exit 3. Any
+    other error is a bug, shown in full."""
+    line = start_up_problem(exc, settings.database)
+    if line is None:
+        raise exc
+    sys.stderr.write(line + "\n")
+    return EXIT_DATA
 
 
 def _explain(exc: SafePlacesError) -> None:

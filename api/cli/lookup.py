@@ -14,7 +14,7 @@ from geodata.gazetteer import DistrictLocation, Gazetteer, PostcodeLocation
 from geodata.national import NationalLocation, NationalPostcodes
 from geodata.placenames import PlaceNames
 from geodata.resolver import LocationResolver
-from locator.errors import DataError
+from geodata.startup import check_can_start
 from locator.hours import LONDON, describe_unknown
 from locator.match import VenueMatch
 from locator.origin import Choices
@@ -44,14 +44,8 @@ def _serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
     from api.logging import configure_logging, logging_config
 
-    data = settings.data
-    postcodes = data.path(data.postcodes_file)
-    if not postcodes.is_file():
-        # Fail before the server starts, in words, rather than with a start-up traceback.
-        raise DataError(
-            f"there is no {data.postcodes_file} in {data.dir}. Set SAFEPLACES_DATA_DIR to the "
-            "folder with the open data (see the README)."
-        )
+    # Fail before the server starts, in words (`main` says it), not with its traceback.
+    check_can_start(settings)
     configure_logging(settings.server.log_level)
     options: dict[str, Any] = {
         "factory": True,
@@ -64,23 +58,26 @@ def _serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         "proxy_headers": True,
         "forwarded_allow_ips": settings.server.trusted_proxies,
     }
-    if options["workers"] == 1:
-        uvicorn.run("api.app:create_app_from_env", **options)
-        return 0
     from api.workers import SHARED_PORTS, listening_socket, run_workers, worker_sockets
 
     config = uvicorn.Config("api.app:create_app_from_env", **options)
+    shared = SHARED_PORTS and config.workers > 1
     try:
+        # Bound here, even for one worker: a port in use is one line, not uvicorn's exit 1.
         sockets = (
             worker_sockets(config.host, config.port, config.workers)
-            if SHARED_PORTS
+            if shared
             else [listening_socket(config.host, config.port)]
         )
     except OSError as exc:
         where = f"{config.host}:{config.port}"
         sys.stderr.write(f"Could not listen on {where}: {exc.strerror}. Is it in use?\n")
         return EXIT_DATA
-    if SHARED_PORTS:
+    if config.workers == 1:
+        server = uvicorn.Server(config)
+        server.run(sockets=sockets)
+        return 0 if server.started else EXIT_DATA
+    if shared:
         return run_workers(config, sockets)
     # Without SO_REUSEPORT (not Linux or BSD): uvicorn's supervisor, one socket for all.
     from uvicorn.supervisors import Multiprocess

@@ -10,12 +10,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.auth import STAFF_PATH, StaffPage, posted_form
 from api.deps import AccountsDep
+from api.errors import status_of
 from api.html import render
 from geodata.account_service import require_admin
 from geodata.passwords import MIN_PASSWORD
 from geodata.users import StaffSession
 from locator.accounts import Role, StaffUser
-from locator.errors import AccountInvalid, Forbidden, InvalidParameter
+from locator.errors import AccountInvalid, Forbidden, InvalidParameter, StorageUnavailable
 
 router = APIRouter(prefix=STAFF_PATH, include_in_schema=False)
 
@@ -83,13 +84,13 @@ async def add_user(request: Request, staff: StaffPage, accounts: AccountsDep) ->
             posted.get("password", ""),
             ticked,
         )
-    except AccountInvalid as exc:
+    except (AccountInvalid, StorageUnavailable) as exc:
         values = {k: v for k, v in posted.items() if k != "password"}
         field = next(iter(exc.field_errors), "email")
         return _users_page(
             request,
             staff,
-            422,
+            status_of(exc),
             errors=exc.user_message,
             error_field=field,
             values=values,

@@ -22,7 +22,7 @@ from api.auth import (
 from api.errors import status_of
 from api.html import render
 from geodata.users import SESSION_LENGTH
-from locator.errors import AccountDisabled, AccountLocked, NotAuthenticated
+from locator.errors import AccountDisabled, AccountLocked, NotAuthenticated, StorageUnavailable
 
 router = APIRouter(prefix=STAFF_PATH, include_in_schema=False)
 
@@ -64,10 +64,10 @@ def login(
     check_csrf(csrf_token, sp_login or "")
     try:
         user = users.authenticate(email, password)
-    except (NotAuthenticated, AccountLocked, AccountDisabled) as exc:
+        session = users.start_session(user)
+    except (NotAuthenticated, AccountLocked, AccountDisabled, StorageUnavailable) as exc:
         return _login_page(request, status_of(exc), exc.user_message, email, next_path)
     redirect = RedirectResponse(after_login(next_path), status_code=303)
-    session = users.start_session(user)
     set_staff_cookie(
         redirect, request, SESSION_COOKIE, session, int(SESSION_LENGTH.total_seconds())
     )

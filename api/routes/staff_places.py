@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.auth import STAFF_PATH, StaffPage, posted_form
 from api.deps import DatasetsDep, EditorDep
+from api.errors import status_of
 from api.html import render
 from api.staff_schemas import StaffPlaceOut
 from api.staff_views import (
@@ -34,7 +35,13 @@ from api.staff_views import (
 from geodata.editor import PlaceEditor, PlaceQuery
 from geodata.rows import PlaceRow
 from geodata.users import StaffSession
-from locator.errors import InvalidParameter, PlaceInvalid, StaleEdit
+from locator.errors import (
+    DuplicateReference,
+    InvalidParameter,
+    PlaceInvalid,
+    StaleEdit,
+    StorageUnavailable,
+)
 from locator.venues import Category, Kind, Status, Venue
 from maps.render import place_map
 
@@ -135,13 +142,14 @@ async def new_place(request: Request, staff: StaffPage, editor: EditorDep) -> Re
     try:
         fields = editor.check_new(staff.user, new_place_data(posted))
     except PlaceInvalid as exc:
-        return _form_page(
-            request, staff, None, values=posted, errors=exc.field_errors, status_code=422
-        )
+        return _kept(request, staff, None, posted, exc)
     if posted.get("preview"):
         pin = preview_venue(None, fields)
         return _form_page(request, staff, None, values=posted, message=PREVIEWED, preview=pin)
-    row = editor.create(staff.user, new_place_data(posted))
+    try:
+        row = editor.create(staff.user, new_place_data(posted))
+    except (PlaceInvalid, DuplicateReference, StorageUnavailable) as exc:
+        return _kept(request, staff, None, posted, exc)
     return RedirectResponse(f"{STAFF_PATH}/places/{row.id}?saved=1", status_code=303)
 
 
@@ -172,10 +180,8 @@ async def edit(request: Request, place_id: str, staff: StaffPage, editor: Editor
             pin = preview_venue(row, fields)
             return _form_page(request, staff, row, values=posted, message=PREVIEWED, preview=pin)
         editor.update(staff.user, place_id, changed, version)
-    except PlaceInvalid as exc:
-        return _form_page(
-            request, staff, row, values=posted, errors=exc.field_errors, status_code=422
-        )
+    except (PlaceInvalid, DuplicateReference, StorageUnavailable) as exc:
+        return _kept(request, staff, row, posted, exc)
     except StaleEdit:
         now = editor.store.get(place_id)
         again = clash(now, loaded, posted, changed)
@@ -183,6 +189,27 @@ async def edit(request: Request, place_id: str, staff: StaffPage, editor: Editor
             request, staff, now, values=again.values, message=again.message, status_code=412
         )
     return RedirectResponse(f"{STAFF_PATH}/places/{place_id}?saved=1", status_code=303)
+
+
+def _kept(
+    request: Request,
+    staff: StaffSession,
+    row: PlaceRow | None,
+    posted: dict[str, str],
+    exc: PlaceInvalid | DuplicateReference | StorageUnavailable,
+) -> HTMLResponse:
+    """The form again with everything typed kept, and what stopped the save: beside the
+    field it is about, or at the top when it is about no field (a database that can't save)."""
+    message = None if exc.field_errors else exc.user_message
+    return _form_page(
+        request,
+        staff,
+        row,
+        values=posted,
+        errors=exc.field_errors,
+        message=message,
+        status_code=status_of(exc),
+    )
 
 
 def _version(posted: dict[str, str]) -> int:

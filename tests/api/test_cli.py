@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -113,8 +114,9 @@ def test_serve_without_data_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path, c
 
 def test_bad_setting_is_a_plain_message(monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("SAFEPLACES_SEARCH__DEFAULT_K", "abc")
-    assert _run("nearest", "DE4 3AG")[0] == EXIT_BAD_INPUT
-    assert "search.default_k" in capsys.readouterr().err
+    assert _run("nearest", "DE4 3AG")[0] == EXIT_DATA
+    err = capsys.readouterr().err
+    assert "SAFEPLACES_SEARCH__DEFAULT_K: Input should be a valid integer" in err
 
 
 @pytest.mark.parametrize("args", [["serve", "--port", "99999"], ["serve", "--workers", "0"]])
@@ -165,10 +167,26 @@ def test_serve_believes_only_the_trusted_proxies(monkeypatch: pytest.MonkeyPatch
     import uvicorn
 
     seen: dict[str, object] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.update(options))
+
+    class NotServing:
+        # The options reach uvicorn's Config; the server itself is not started.
+        def __init__(self, config: uvicorn.Config) -> None:
+            seen.update(proxy_headers=config.proxy_headers)
+            seen.update(forwarded_allow_ips=config.forwarded_allow_ips)
+            self.started = True
+
+        def run(self, sockets: object = None) -> None:
+            for sock in sockets or []:  # type: ignore[attr-defined]
+                sock.close()
+
+    monkeypatch.setattr(uvicorn, "Server", NotServing)
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    monkeypatch.setenv("SAFEPLACES_SERVER__PORT", str(port))
     monkeypatch.setenv("SAFEPLACES_SERVER__TRUSTED_PROXIES", '["10.0.0.5", "10.1.0.0/16"]')
     assert _run("serve")[0] == 0
     assert seen["proxy_headers"] is True
     assert seen["forwarded_allow_ips"] == ["10.0.0.5", "10.1.0.0/16"]
     monkeypatch.setenv("SAFEPLACES_SERVER__TRUSTED_PROXIES", '["*"]')
-    assert _run("serve")[0] == EXIT_BAD_INPUT  # trusting everyone would let anyone fake HTTPS
+    assert _run("serve")[0] == EXIT_DATA  # trusting everyone would let anyone fake HTTPS
