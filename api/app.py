@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
@@ -34,7 +35,9 @@ from api.routes import (
 from api.settings import Settings
 from api.static import LEAFLET_DIR, STATIC_DIR, CachedStatic, HeadAsGet, PublicCORS, SecurityHeaders
 from geodata.datasets import load_datasets
+from geodata.import_worker import ImportWorker
 from geodata.opendata import DatasetInfo, OpenDataCache
+from geodata.uploads import PendingImports
 from geodata.users import UserStore
 from locator.registry import LocatorRegistry
 
@@ -65,6 +68,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.opendata = OpenDataCache(datasets.store, DatasetInfo.of(settings))
         app.state.search_cache = ResponseCache()
         app.state.places_cache = ResponseCache(size=64)  # one answer per filter asked for
+        # Imports run one at a time, checked in a process of their own (geodata.import_worker).
+        app.state.import_limiter = anyio.CapacityLimiter(1)
+        pending = PendingImports(settings.data.cache_dir.parent / "uploads", settings.imports)
+        pending.sweep()  # previews abandoned before a restart
+        app.state.pending_imports = pending
+        app.state.import_worker = ImportWorker(settings, pending)
         log.info(
             "ready: %d postcodes, %d active places (data version %d)",
             len(datasets.gazetteer),
@@ -75,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            app.state.import_worker.close()
             heap.thaw()
 
     app = FastAPIOffline(
