@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
+from starlette.requests import ClientDisconnect
 
 from api.auth import STAFF_PATH, StaffPage, check_csrf, posted_form
 from api.deps import SettingsDep
@@ -107,7 +108,7 @@ async def import_upload(
         form = await read_form(request, limit)
     except TooBig:
         return _too_big(request, staff, settings)
-    except MultiPartException:
+    except (MultiPartException, ClientDisconnect):  # not a form, or the sender gave up
         return _import_page(request, staff, 422, error="Choose a file to import.")
     try:
         check_csrf(str(form.get("csrf_token", "")), staff.csrf_token)
