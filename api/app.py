@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import NoReturn
 
+import anyio
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
@@ -40,8 +41,10 @@ from api.security import DocsPolicy, SameOriginChanges
 from api.settings import Settings
 from api.static import LEAFLET_DIR, STATIC_DIR, CachedStatic, HeadAsGet, PublicCORS, SecurityHeaders
 from geodata.datasets import load_datasets
+from geodata.import_worker import ImportWorker
 from geodata.opendata import DatasetInfo, OpenDataCache
 from geodata.startup import start_up_problem
+from geodata.uploads import PendingImports
 from geodata.users import UserStore
 from locator.registry import LocatorRegistry
 from locator.settings import setting_problem
@@ -89,6 +92,7 @@ def create_app(settings: Settings | None = None, *, exit_on_failure: bool = Fals
         try:
             yield
         finally:
+            app.state.import_worker.close()
             heap.thaw()
 
     app = FastAPIOffline(
@@ -132,6 +136,12 @@ def _start(app: FastAPI, settings: Settings) -> None:
     app.state.opendata = OpenDataCache(datasets.store, DatasetInfo.of(settings))
     app.state.search_cache = ResponseCache()
     app.state.places_cache = ResponseCache(size=64)  # one answer per filter asked for
+    # Imports run one at a time, checked in a process of their own (geodata.import_worker).
+    app.state.import_limiter = anyio.CapacityLimiter(1)
+    pending = PendingImports(settings.data.cache_dir.parent / "uploads", settings.imports)
+    pending.sweep()  # previews abandoned before a restart
+    app.state.pending_imports = pending
+    app.state.import_worker = ImportWorker(settings, pending)
     log.info(
         "ready: %d postcodes, %d active places (data version %d)",
         len(datasets.gazetteer),

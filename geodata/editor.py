@@ -141,7 +141,8 @@ class PlaceEditor:
         rows outside their areas) are row errors, like any other bad row."""
         require_import(user)
         plan = plan_import(rows, self.store, self.checker, progress)
-        for planned in list(plan.rows):
+        kept = []
+        for planned in plan.rows:
             # An update must be allowed where the place is now and where the file moves it.
             now = planned.area_now
             after = planned.fields.get("local_authority_code", now)
@@ -149,10 +150,13 @@ class PlaceEditor:
                 planned.place_id is None or user.can_edit_place(now)
             )
             if planned.action != "unchanged" and not allowed:
-                plan.rows.remove(planned)
                 plan.errors.append(
                     RowError(planned.row, planned.ref, "this place is outside your areas")
                 )
+            else:
+                kept.append(planned)
+        # A new list, not list.remove in the loop: that was quadratic in the rows refused.
+        plan.rows = kept
         plan.errors.sort(key=lambda e: e.row)
         return plan
 

@@ -7,7 +7,12 @@ with its row number and reason.
 
 from __future__ import annotations
 
+import io
+import json
+import re
+import sqlite3
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +26,7 @@ from geodata.store import PlaceStore
 from geodata.validation import PlaceChecker
 from locator.errors import DataError, PlaceInvalid
 from locator.geo import WGS84
+from locator.settings import ImportSettings
 
 # Column names we accept for the external reference, best first.
 REF_COLUMNS = ("external_ref", "ref", "venue_id", "id")
@@ -80,37 +86,166 @@ class ImportPlan:
         )
 
 
-def read_table(path: Path) -> list[dict[str, Any]]:
-    """Rows of a CSV, GeoJSON or GeoPackage file as plain dicts (WGS84 coordinates)."""
+def read_table(path: Path, limits: ImportSettings | None = None) -> list[dict[str, Any]]:
+    """Rows of a CSV, GeoJSON or GeoPackage file as plain dicts (WGS84 coordinates).
+
+    A file that can't be read, or is over the limits, raises `DataError` saying why in plain
+    words; no more than ``limits.max_rows + 1`` rows are ever read.
+    """
+    limits = limits or ImportSettings()
     if not path.is_file():
         raise DataError(f"There is no file at {path}.")
     suffix = path.suffix.lower()
+    if suffix not in _KINDS:
+        raise DataError("Import a .csv, .geojson or .gpkg file.")
+    kind = _KINDS[suffix]
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise DataError(f"The file is too big (at most {limits.size_words}).")
+    if size == 0:
+        raise DataError(f"This file is not a {kind} we can read: it is empty.")
     if suffix == ".csv":
+        rows = _csv_rows(path, limits.max_rows)
+    else:
+        if suffix == ".gpkg":
+            _check_geopackage(path)
+        else:
+            _check_geojson(path)
+        rows = _layer_rows(path, kind, limits.max_rows)
+    return rows
+
+
+def _check_row_count(count: int, max_rows: int) -> None:
+    """Called with what was read of at most ``max_rows + 1`` rows, before any is converted."""
+    if count > max_rows:
+        raise DataError(
+            f"This file has more than {max_rows:,} rows: import at most "
+            f"{max_rows:,} places at a time (split the file into smaller ones)."
+        )
+
+
+_KINDS = {".csv": "CSV file", ".geojson": "GeoJSON file", ".json": "GeoJSON file",
+          ".gpkg": "GeoPackage"}  # fmt: skip
+_KNOWN_COLUMNS = frozenset((*REF_COLUMNS, *FIELDS, *_TYPE_ALIASES, "outside_area_override"))
+
+
+def _check_columns(columns: Iterable[object], kind: str) -> None:
+    """At least one column we know: else the file's first line is data, not a header."""
+    names = {_TYPE_ALIASES.get(str(c).strip().lower(), str(c).strip().lower()) for c in columns}
+    if _KNOWN_COLUMNS.intersection(names):
+        return
+    if kind == "CSV file":
+        raise DataError(
+            "This CSV file has no header row: its first line must name the columns, "
+            "like external_ref,name,category,postcode."
+        )
+    raise DataError(
+        f"This {kind} has none of the columns we need (external_ref, name, category, postcode)."
+    )
+
+
+def _csv_rows(path: Path, max_rows: int) -> list[dict[str, Any]]:
+    data = path.read_bytes()
+    not_csv = "This file is not a CSV file we can read: "
+    if b"\x00" in data:
+        raise DataError(not_csv + "it is not text (save it from Excel as CSV UTF-8).")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel's plain "CSV (Comma delimited)" is Windows-1252, not UTF-8 ("Café").
         try:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            text = data.decode("cp1252")
         except UnicodeDecodeError:
-            # Excel's plain "CSV (Comma delimited)" is Windows-1252, not UTF-8 ("Café").
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
-        # A CSV this service wrote has formula-like text neutralised: take that off again.
-        return [_clean(r, restore) for r in frame.to_dict(orient="records")]
-    if suffix in (".geojson", ".json", ".gpkg"):
-        layer = gpd.read_file(path)
-        if layer.crs is None:
-            raise DataError(f"{path.name} has no coordinate reference system.")
-        layer = layer.to_crs(WGS84)
-        rows = []
-        for record, geom in zip(
-            layer.drop(columns="geometry").to_dict(orient="records"),
-            layer.geometry,
-            strict=True,
-        ):
-            row = _clean(record)
-            if geom is not None and not geom.is_empty and geom.geom_type == "Point":
-                row.setdefault("longitude", geom.x)
-                row.setdefault("latitude", geom.y)
-            rows.append(row)
-        return rows
-    raise DataError("Import a .csv, .geojson or .gpkg file.")
+            raise DataError(not_csv + "it is not text (save it as CSV UTF-8).") from None
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, nrows=max_rows + 1)
+    except pd.errors.EmptyDataError:
+        raise DataError(not_csv + "it has no rows.") from None
+    except pd.errors.ParserError as exc:
+        raise DataError(not_csv + _csv_problem(str(exc))) from None
+    _check_row_count(len(frame), max_rows)
+    _check_columns(frame.columns, "CSV file")
+    # A CSV this service wrote has formula-like text neutralised: take that off again.
+    return [_clean(r, restore) for r in frame.to_dict(orient="records")]
+
+
+def _csv_problem(message: str) -> str:
+    """pandas' tokenizer error, in words (it names the line and the number of cells)."""
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    if found:
+        wanted, line, saw = found.groups()
+        return f"line {line} has {saw} cells but the header has {wanted}."
+    return "its rows are not comma-separated cells (is it a spreadsheet file?)."
+
+
+def _check_geojson(path: Path) -> None:
+    """A FeatureCollection, readable by Python's own JSON parser (GDAL's is less careful)."""
+    not_ours = "This file is not a GeoJSON file we can read: "
+    try:
+        document = json.loads(path.read_bytes())
+    except RecursionError:
+        raise DataError(not_ours + "it is nested too deeply.") from None
+    except ValueError as exc:  # also bad UTF-8
+        where = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
+        raise DataError(not_ours + f"it is not valid JSON{where}.") from None
+    kind = document.get("type") if isinstance(document, dict) else None
+    if kind != "FeatureCollection":
+        shown = f"a {kind}, not" if isinstance(kind, str) and kind.isalnum() else "not"
+        raise DataError(not_ours + f"it is {shown} a FeatureCollection of places.")
+    if not isinstance(document.get("features"), list):
+        raise DataError(not_ours + "its features are not a list.")
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_GPKG_IDS = (b"GPKG", b"GP10", b"GP11")
+
+
+def _check_geopackage(path: Path) -> None:
+    """An SQLite file, whole, marked as a GeoPackage: GDAL is never given anything else."""
+    not_ours = "This file is not a GeoPackage we can read: "
+    with path.open("rb") as file:
+        header = file.read(100)
+    if not header.startswith(_SQLITE_MAGIC):
+        raise DataError(not_ours + "it is not an SQLite database (a GeoPackage is one).")
+    if len(header) < 100 or header[68:72] not in _GPKG_IDS:
+        raise DataError(not_ours + "it is an SQLite database but not a GeoPackage.")
+    page_size = int.from_bytes(header[16:18], "big")
+    pages = int.from_bytes(header[28:32], "big")
+    if path.stat().st_size < (65536 if page_size == 1 else page_size) * pages:
+        raise DataError(not_ours + "it is cut short (copy the whole file again).")
+    try:
+        # Read-only and immutable: nothing is written and no journal is looked for.
+        with closing(
+            sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        ) as db:
+            ok = db.execute("PRAGMA quick_check").fetchone()
+    except sqlite3.Error:
+        ok = None
+    if not ok or ok[0] != "ok":
+        raise DataError(not_ours + "it is damaged.")
+
+
+def _layer_rows(path: Path, kind: str, max_rows: int) -> list[dict[str, Any]]:
+    try:
+        layer = gpd.read_file(path, rows=max_rows + 1)
+    except (RuntimeError, ValueError, OSError):  # pyogrio's errors are RuntimeErrors
+        raise DataError(f"This file is not a {kind} we can read: it could not be opened.") from None
+    _check_row_count(len(layer), max_rows)
+    if len(layer):
+        _check_columns(layer.columns.drop("geometry"), kind)
+    if layer.crs is None:
+        raise DataError(f"This {kind} has no coordinate reference system.")
+    layer = layer.to_crs(WGS84)
+    rows = []
+    for record, geom in zip(
+        layer.drop(columns="geometry").to_dict(orient="records"), layer.geometry, strict=True
+    ):
+        row = _clean(record)
+        if geom is not None and not geom.is_empty and geom.geom_type == "Point":
+            row.setdefault("longitude", geom.x)
+            row.setdefault("latitude", geom.y)
+        rows.append(row)
+    return rows
 
 
 def _clean(record: dict[Any, Any], cell: Callable[[Any], Any] = lambda v: v) -> dict[str, Any]:

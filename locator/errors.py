@@ -32,6 +32,20 @@ class SafePlacesError(Exception):
         # A message per form field, for forms and API clients to show beside each field.
         self.field_errors: dict[str, str] = field_errors or {}
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Whole across a process boundary (imports are checked in a child process): the
+        # default would call the class again with the log message as the user message.
+        return (_rebuilt, (type(self), self.args, self.__dict__))
+
+
+def _rebuilt(
+    cls: type[SafePlacesError], args: tuple[object, ...], state: dict[str, object]
+) -> SafePlacesError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class InvalidPostcode(SafePlacesError):
     slug = "invalid-postcode"

@@ -115,6 +115,26 @@ class GeocoderSettings(BaseModel):
         return value
 
 
+class ImportSettings(BaseModel):
+    """Limits on one staff import (the import page or `safeplaces import`), so one file can't
+    take the service's time or disk."""
+
+    # The county has about 250 places: 20,000 rows is far more than any real file (every GP,
+    # pharmacy, library and shop in Derbyshire together is a few thousand) and checks in
+    # about a second; a bigger file is refused after reading one row more than this.
+    max_rows: int = Field(default=20_000, ge=1)
+    # 5 MB holds 20,000 full rows (about 250 bytes each); nothing bigger is read or stored.
+    max_bytes: int = Field(default=5_000_000, ge=1)
+    # An upload waits this long between its preview and "Import these changes"; older
+    # ones (abandoned previews) are deleted at start and whenever a new file arrives.
+    upload_max_age_s: int = Field(default=3600, ge=60)
+
+    @property
+    def size_words(self) -> str:
+        """The size limit as people say it: "5 MB" (or "1.5 MB")."""
+        return f"{self.max_bytes / 1_000_000:g} MB"
+
+
 class ServiceSettings(BaseSettings):
     """What the domain and the data need, e.g. ``SAFEPLACES_DATA_DIR``.
 
@@ -130,6 +150,7 @@ class ServiceSettings(BaseSettings):
     data: DataSettings = Field(default_factory=DataSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
     geocoder: GeocoderSettings = Field(default_factory=GeocoderSettings)
+    imports: ImportSettings = Field(default_factory=ImportSettings)
     # Flat aliases for the settings people set most.
     data_dir: Path | None = None
     cache_dir: Path | None = None

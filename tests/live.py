@@ -85,8 +85,10 @@ def serve_in_process(settings: Settings) -> Iterator[str]:
     sock = _bound_socket()
     port = sock.getsockname()[1]
     base_url = f"http://127.0.0.1:{port}"
+    # Not a daemon, as in `api.workers`: the app starts a child process of its own to check
+    # imports (geodata.import_worker), which a daemonic process may not. Ended below.
     process = multiprocessing.get_context("spawn").Process(
-        target=_run_app, args=(settings, sock), name="live-app", daemon=True
+        target=_run_app, args=(settings, sock), name="live-app", daemon=False
     )
     process.start()
     try:

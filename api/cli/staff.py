@@ -24,7 +24,7 @@ from geodata.gazetteer import Gazetteer
 from geodata.importer import ImportPlan, read_table
 from geodata.validation import PlaceChecker
 from locator.accounts import Role, operator
-from locator.errors import SafePlacesError
+from locator.errors import DataError, SafePlacesError
 
 
 def add_commands(sub: Any) -> None:
@@ -159,10 +159,15 @@ def _import(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """Preview an import, then (with --yes, or a yes at the prompt) apply it, all or nothing."""
     from tqdm import tqdm
 
+    try:
+        rows = read_table(Path(args.file), settings.imports)
+    except DataError as exc:
+        # A bad file is the person's input, not the service's data: one line, and exit 2.
+        sys.stderr.write(f"{args.file}: {exc} Nothing was imported.\n")
+        return EXIT_BAD_INPUT
     datasets = load_datasets(settings)
     editor = PlaceEditor(datasets.store, PlaceChecker(datasets.gazetteer, datasets.area))
     me = operator(args.actor)
-    rows = read_table(Path(args.file))
     with tqdm(total=len(rows), unit="row", desc="Checking", disable=args.quiet) as bar:
         plan = editor.plan_import(me, rows, progress=bar.update)
     _write_plan(args.file, plan, out)

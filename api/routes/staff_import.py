@@ -1,51 +1,70 @@
 """The staff import page: upload a CSV, GeoJSON or GeoPackage file, see every place it would
 add or change (and every bad row) first, then confirm. Checking and applying are the place
-editor's (`geodata.editor`), as for the command line's `safeplaces import`."""
+editor's (`geodata.editor`), as for the command line's `safeplaces import`; the file waits
+between preview and confirm in `geodata.uploads`. Reading, checking and writing run off the
+event loop and in a process of their own (`geodata.import_worker`), one import at a time, so
+an import never holds up the public pages."""
 
 from __future__ import annotations
 
-import re
-import secrets
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Request
+import anyio.to_thread
+from anyio import CapacityLimiter
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException
+from starlette.requests import ClientDisconnect
 
 from api.auth import STAFF_PATH, StaffPage, check_csrf, posted_form
-from api.deps import EditorDep, SettingsDep
+from api.deps import SettingsDep
 from api.html import render
 from api.settings import Settings
 from api.staff_views import FIELD_LABELS, FORM_FIELDS, shown
+from api.uploads import TooBig, declared_too_big, read_form
 from api.views import places_words
-from geodata.editor import PlaceEditor, require_import
-from geodata.importer import ImportPlan, read_table
+from geodata.editor import require_import
+from geodata.import_worker import ImportWorker
+from geodata.uploads import SUFFIXES, PendingImports
 from geodata.users import StaffSession
 from locator.errors import DataError
 from locator.venues import Category
 
+T = TypeVar("T")
+
 router = APIRouter(prefix=STAFF_PATH, include_in_schema=False)
 
-MAX_UPLOAD = 5_000_000
-_UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}\.(csv|geojson|json|gpkg)$")
-SUFFIXES = (".csv", ".geojson", ".json", ".gpkg")
-# A preview lists at most this many places of each kind; a whole-county file stays readable.
-PREVIEW_ROWS = 300
+
+async def get_pending(request: Request) -> PendingImports:
+    pending: PendingImports = request.app.state.pending_imports
+    return pending
 
 
-def _uploads(settings: Settings) -> Path:
-    return settings.data.cache_dir.parent / "uploads"
+async def get_worker(request: Request) -> ImportWorker:
+    worker: ImportWorker = request.app.state.import_worker
+    return worker
 
 
-def _plan_for(editor: PlaceEditor, staff: StaffSession, path: Path) -> ImportPlan:
-    return editor.plan_import(staff.user, read_table(path))
+PendingDep = Annotated[PendingImports, Depends(get_pending)]
+WorkerDep = Annotated[ImportWorker, Depends(get_worker)]
+
+
+async def _off_the_loop(request: Request, job: Callable[[], T]) -> T:
+    """Wait for the import process on a thread of the imports' own limiter: one import at a
+    time, never holding a thread of the pool the public routes share."""
+    limiter: CapacityLimiter = request.app.state.import_limiter
+    return await anyio.to_thread.run_sync(job, limiter=limiter)
 
 
 def _import_page(
     request: Request, staff: StaffSession, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
     labels = {f.name: f.label for f in FORM_FIELDS} | FIELD_LABELS
+    settings: Settings = request.app.state.settings
     return render(
         request,
         "staff/import.html",
@@ -54,11 +73,19 @@ def _import_page(
             "labels": labels,
             "categories": {c.value: c.label for c in Category},
             "shown": shown,
-            "preview_rows": PREVIEW_ROWS,
+            "limits": settings.imports,
             **context,
         },
         status_code,
     )
+
+
+def _too_big(request: Request, staff: StaffSession, settings: Settings) -> HTMLResponse:
+    error = f"The file is too big (at most {settings.imports.size_words})."
+    response = _import_page(request, staff, 413, error=error)
+    # The rest of the body is never read: end the connection rather than drain it.
+    response.headers["Connection"] = "close"
+    return response
 
 
 @router.get("/import", response_class=HTMLResponse)
@@ -69,49 +96,60 @@ def import_form(request: Request, staff: StaffPage) -> HTMLResponse:
 
 @router.post("/import", response_class=HTMLResponse)
 async def import_upload(
-    request: Request, staff: StaffPage, editor: EditorDep, settings: SettingsDep
+    request: Request, staff: StaffPage, worker: WorkerDep, settings: SettingsDep
 ) -> HTMLResponse:
     require_import(staff.user)
-    form = await request.form()
-    check_csrf(str(form.get("csrf_token", "")), staff.csrf_token)
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
+    limit = settings.imports.max_bytes
+    if declared_too_big(request, limit):
+        return _too_big(request, staff, settings)
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         return _import_page(request, staff, 422, error="Choose a file to import.")
-    suffix = Path(upload.filename).suffix.lower()
-    if suffix not in SUFFIXES:
-        return _import_page(request, staff, 422, error="Choose a .csv, .geojson or .gpkg file.")
-    content = await upload.read(MAX_UPLOAD + 1)
-    if len(content) > MAX_UPLOAD:
-        return _import_page(request, staff, 413, error="The file is too big (at most 5 MB).")
-    folder = _uploads(settings)
-    folder.mkdir(parents=True, exist_ok=True)
-    upload_id = secrets.token_urlsafe(16) + suffix
-    path = folder / upload_id
-    path.write_bytes(content)
     try:
-        plan = _plan_for(editor, staff, path)
-    except (DataError, ValueError, OSError) as exc:
-        path.unlink(missing_ok=True)
-        reason = str(exc) if isinstance(exc, DataError) else "The file could not be read."
-        return _import_page(request, staff, 422, error=reason)
-    status = 422 if plan.errors else 200
-    return _import_page(request, staff, status, plan=plan, upload_id=upload_id)
+        form = await read_form(request, limit)
+    except TooBig:
+        return _too_big(request, staff, settings)
+    except (MultiPartException, ClientDisconnect):  # not a form, or the sender gave up
+        return _import_page(request, staff, 422, error="Choose a file to import.")
+    try:
+        check_csrf(str(form.get("csrf_token", "")), staff.csrf_token)
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return _import_page(request, staff, 422, error="Choose a file to import.")
+        suffix = Path(upload.filename).suffix.lower()
+        if suffix not in SUFFIXES:
+            error = "Choose a .csv, .geojson or .gpkg file."
+            return _import_page(request, staff, 422, error=error)
+        content = await upload.read()
+    finally:
+        await form.close()
+    try:
+        preview = await _off_the_loop(request, partial(worker.preview, staff.user, content, suffix))
+    except DataError as exc:
+        return _import_page(request, staff, 422, error=str(exc))
+    status = 422 if preview.plan.error_count else 200
+    return _import_page(request, staff, status, plan=preview.plan, upload_id=preview.upload_id)
 
 
 @router.post("/import/{upload_id}/confirm", response_class=HTMLResponse)
 async def import_confirm(
-    request: Request, upload_id: str, staff: StaffPage, editor: EditorDep, settings: SettingsDep
+    request: Request, upload_id: str, staff: StaffPage, worker: WorkerDep
 ) -> Response:
     require_import(staff.user)
     await posted_form(request, staff)
-    path = _uploads(settings) / upload_id
-    if not _UPLOAD_ID.match(upload_id) or not path.is_file():
+    done = await _off_the_loop(request, partial(worker.confirm, staff.user, upload_id))
+    if done is None:
         return _import_page(request, staff, 404, error="That upload has gone. Upload it again.")
-    # Check again: places may have changed since the preview.
-    plan = _plan_for(editor, staff, path)
-    if plan.errors:
-        return _import_page(request, staff, 422, plan=plan, upload_id=upload_id)
-    applied = editor.apply_import(staff.user, plan)
-    path.unlink(missing_ok=True)
-    message = f"Imported: {places_words(applied)} added or updated."
+    if done.applied is None:
+        return _import_page(request, staff, 422, plan=done.plan)
+    message = f"Imported: {places_words(done.applied)} added or updated."
     return _import_page(request, staff, message=message)
+
+
+@router.post("/import/{upload_id}/cancel", response_class=HTMLResponse)
+async def import_cancel(
+    request: Request, upload_id: str, staff: StaffPage, pending: PendingDep
+) -> Response:
+    require_import(staff.user)
+    await posted_form(request, staff)
+    pending.cancel(upload_id)  # gone already (swept, or a second click): the same answer
+    return _import_page(request, staff, message="Import cancelled. Nothing was imported.")
