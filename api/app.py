@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
@@ -64,7 +65,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         datasets = load_datasets(settings)
         app.state.datasets = datasets
-        app.state.users = UserStore(datasets.store.engine, datasets.store.writer)
+        app.state.users = UserStore(
+            datasets.store.engine, datasets.store.writer, limits=settings.login
+        )
+        # Password checks get their own few threads, never the pool public routes share.
+        app.state.login_limiter = anyio.CapacityLimiter(settings.login.hash_threads)
         app.state.resolver = datasets.resolver(settings)
         version = datasets.store.data_version()
         app.state.registry = LocatorRegistry(datasets.locator(settings), version)

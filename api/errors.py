@@ -17,7 +17,7 @@ from api.html import error_page, wants_html
 from api.schemas import ChoiceOut
 from geodata.placenames import PlaceName
 from locator import errors as domain
-from locator.errors import NotAuthenticated, SafePlacesError, StaleEdit
+from locator.errors import NotAuthenticated, SafePlacesError, StaleEdit, TooManyTries
 
 log = logging.getLogger("safeplaces.errors")
 
@@ -51,7 +51,7 @@ STATUS_CODES: dict[type[SafePlacesError], int] = {
     domain.PlaceInvalid: 422,
     domain.AccountInvalid: 422,
     domain.PreconditionRequired: 428,
-    domain.AccountLocked: 429,
+    domain.TooManyTries: 429,
     domain.GeocoderUnavailable: 503,
 }
 
@@ -76,8 +76,12 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     status = status_of(exc)
     if isinstance(exc, NotAuthenticated) and (redirect := login_redirect(request)):
         return redirect
+    # A refused login says when to try again (RFC 9110 Retry-After, in seconds).
+    retry = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, TooManyTries) else {}
     if wants_html(request):
-        return error_page(request, status, exc.title, exc.user_message)
+        page = error_page(request, status, exc.title, exc.user_message)
+        page.headers.update(retry)
+        return page
     extra: dict[str, Any] = {}
     if exc.field_errors:
         extra["errors"] = exc.field_errors
@@ -88,6 +92,7 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
             ChoiceOut.of(c).model_dump() for c in exc.choices if isinstance(c, PlaceName)
         ]
     response = problem(status, exc.slug, exc.title, exc.user_message, **extra)
+    response.headers.update(retry)
     if isinstance(exc, NotAuthenticated):
         response.headers["WWW-Authenticate"] = 'Bearer realm="safeplaces staff"'
     return response
