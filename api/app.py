@@ -17,6 +17,7 @@ from api.errors import register_error_handlers
 from api.html import make_templates
 from api.logging import PrivateAccessLog
 from api.openapi import document_problems
+from api.password_checks import PasswordChecks
 from api.pictures import DEFAULT_PICTURES_DIR, PICTURES_PATH
 from api.routes import (
     downloads,
@@ -38,7 +39,8 @@ from api.settings import Settings
 from api.static import LEAFLET_DIR, STATIC_DIR, CachedStatic, HeadAsGet, PublicCORS, SecurityHeaders
 from geodata.datasets import load_datasets
 from geodata.opendata import DatasetInfo, OpenDataCache
-from geodata.users import UserStore
+from geodata.store import PlaceStore
+from geodata.users import UserStore, verify_password
 from locator.registry import LocatorRegistry
 
 log = logging.getLogger("safeplaces")
@@ -65,11 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         datasets = load_datasets(settings)
         app.state.datasets = datasets
-        app.state.users = UserStore(
-            datasets.store.engine, datasets.store.writer, limits=settings.login
-        )
-        # Password checks get their own few threads, never the pool public routes share.
-        app.state.login_limiter = anyio.CapacityLimiter(settings.login.hash_threads)
+        _start_logins(app, settings, datasets.store)
         app.state.resolver = datasets.resolver(settings)
         version = datasets.store.data_version()
         app.state.registry = LocatorRegistry(datasets.locator(settings), version)
@@ -98,6 +96,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         swagger_ui_parameters={"validatorUrl": None},
     )
     app.state.settings = settings
+    # Made once per app, not per lifespan (a test may start one app several times); its
+    # threads start at the first login and end with the process.
+    app.state.password_checks = PasswordChecks(
+        verify_password, settings.login.hash_threads, settings.login.hash_nice
+    )
     app.state.templates = make_templates()
     register_error_handlers(app)
     document_problems(app)
@@ -116,6 +119,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount(PICTURES_PATH, CachedStatic(directory=pictures, check_dir=False), name="pictures")
     app.mount("/static", CachedStatic(directory=STATIC_DIR), name="static")
     return app
+
+
+def _start_logins(app: FastAPI, settings: Settings, store: PlaceStore) -> None:
+    """The accounts, and the few threads logins get, never the pool public routes share (see
+    api.password_checks): a limiter for the login route, and the argon2 threads."""
+    app.state.login_limiter = anyio.CapacityLimiter(settings.login.hash_threads)
+    checks: PasswordChecks = app.state.password_checks
+    app.state.users = UserStore(
+        store.engine, store.writer, limits=settings.login, verify=checks.verify
+    )
 
 
 def _include_routers(app: FastAPI) -> None:

@@ -37,6 +37,11 @@ def _dummy_hash() -> str:
     return _HASHER.hash("not a real password, only for timing")
 
 
+def verify_password(password: str, hashed: str) -> bool:
+    """The argon2 check itself (the app runs it in threads of its own: api.password_checks)."""
+    return _HASHER.verify(password, hashed)
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -75,11 +80,13 @@ class UserStore:
         writer: Engine | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         limits: LoginSettings | None = None,
+        verify: Callable[[str, str], bool] = verify_password,
     ) -> None:
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self._writes = sessionmaker(writer or engine, expire_on_commit=False)
         self.clock = clock
         self.throttle = LoginThrottle(limits or LoginSettings())
+        self.verify = verify  # for logins: the app gives it threads of its own
 
     # -- accounts -------------------------------------------------------------------------
 
@@ -290,9 +297,9 @@ class UserStore:
         with self.sessions() as session:
             row = session.scalar(select(UserRow).where(UserRow.email == email))
         if row is None:
-            _HASHER.verify(password, _dummy_hash())
+            self.verify(password, _dummy_hash())
             raise wrong
-        if not _HASHER.verify(password, row.password_hash):
+        if not self.verify(password, row.password_hash):
             raise wrong
         if not row.active:
             # Only someone who knows the password learns the account is disabled.

@@ -131,9 +131,12 @@ class LoginSettings(BaseModel):
     per_account: int = Field(default=10, ge=1)
     # How long a browser stays known after its last login to an account.
     device_days: int = Field(default=90, ge=1)
-    # Logins checked at once per worker (argon2 is CPU and memory heavy): their own small pool,
-    # apart from the threads that answer public searches.
+    # Logins checked at once per worker (argon2 is CPU and memory heavy): their own few
+    # threads, apart from the ones that answer public searches.
     hash_threads: int = Field(default=2, ge=1)
+    # The argon2 threads' CPU priority on Linux (nice, 0 to 19; 0 leaves it alone), so busy
+    # cores serve public searches first.
+    hash_nice: int = Field(default=10, ge=0, le=19)
 
     @model_validator(mode="after")
     def _pair_within_source(self) -> LoginSettings:
