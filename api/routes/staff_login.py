@@ -78,14 +78,20 @@ async def login(
     csrf_token: Annotated[str, Form(max_length=100)] = "",
     next_path: Annotated[str, Form(alias="next", max_length=500)] = "",
     sp_login: Annotated[str | None, Cookie()] = None,
-    sp_device: Annotated[str | None, Cookie(max_length=100)] = None,
+    sp_device: Annotated[str | None, Cookie()] = None,
 ) -> Response:
     check_csrf(csrf_token, sp_login or "")
     # The peer's address; behind a trusted proxy, uvicorn has already put the client's here.
     source = request.client.host if request.client else ""
     try:
         done = await anyio.to_thread.run_sync(
-            users.log_in, email, password, source, sp_device or "", limiter=limiter
+            # A cookie we never set (too long to be ours) is simply not a known device.
+            users.log_in,
+            email,
+            password,
+            source,
+            (sp_device or "")[:64],
+            limiter=limiter,
         )
     except TooManyTries as exc:
         page = _login_page(request, status_of(exc), exc.user_message, email, next_path)

@@ -115,6 +115,9 @@ def test_a_browser_that_has_logged_in_before_is_not_held_by_strangers(app: FastA
     assert new_browser.status_code == 429 and "Too many tries for this account" in new_browser.text
     # Ann's own browser gets in, even from a new address (she is working from home).
     assert _login(_browser(app, ("192.0.2.51", 40000), device)).status_code == 303
+    # A cookie that was never ours is just a new browser: held, not an error.
+    forged = _login(_browser(app, ("192.0.2.52", 40000), "x" * 500))
+    assert forged.status_code == 429 and "Too many tries for this account" in forged.text
 
 
 def test_the_staff_api_has_no_way_to_log_in_with_a_password() -> None:
