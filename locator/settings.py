@@ -135,8 +135,8 @@ class LoginSettings(BaseModel):
     # threads, apart from the ones that answer public searches.
     hash_threads: int = Field(default=2, ge=1)
     # The argon2 threads' CPU priority on Linux (nice, 0 to 19; 0 leaves it alone), so busy
-    # cores serve public searches first.
-    hash_nice: int = Field(default=10, ge=0, le=19)
+    # cores serve public searches first. The lowest: they hardly ever hold the GIL.
+    hash_nice: int = Field(default=19, ge=0, le=19)
 
     @model_validator(mode="after")
     def _pair_within_source(self) -> LoginSettings:
