@@ -21,6 +21,7 @@ from api.errors import register_error_handlers
 from api.html import make_templates
 from api.logging import PrivateAccessLog
 from api.openapi import document_problems
+from api.password_checks import PasswordChecks
 from api.pictures import DEFAULT_PICTURES_DIR, PICTURES_PATH
 from api.routes import (
     downloads,
@@ -44,8 +45,9 @@ from geodata.datasets import load_datasets
 from geodata.import_worker import ImportWorker
 from geodata.opendata import DatasetInfo, OpenDataCache
 from geodata.startup import start_up_problem
+from geodata.store import PlaceStore
 from geodata.uploads import PendingImports
-from geodata.users import UserStore
+from geodata.users import UserStore, verify_password
 from locator.registry import LocatorRegistry
 from locator.settings import setting_problem
 
@@ -105,6 +107,11 @@ def create_app(settings: Settings | None = None, *, exit_on_failure: bool = Fals
         swagger_ui_parameters={"validatorUrl": None},
     )
     app.state.settings = settings
+    # Made once per app, not per lifespan (a test may start one app several times); its
+    # threads start at the first login and end with the process.
+    app.state.password_checks = PasswordChecks(
+        verify_password, settings.login.hash_threads, settings.login.hash_nice
+    )
     app.state.templates = make_templates()
     register_error_handlers(app)
     document_problems(app)
@@ -129,7 +136,7 @@ def _start(app: FastAPI, settings: Settings) -> None:
     """Load the data and open the database: the app's state."""
     datasets = load_datasets(settings)
     app.state.datasets = datasets
-    app.state.users = UserStore(datasets.store.engine, datasets.store.writer)
+    _start_logins(app, settings, datasets.store)
     app.state.resolver = datasets.resolver(settings)
     version = datasets.store.data_version()
     app.state.registry = LocatorRegistry(datasets.locator(settings), version)
@@ -158,6 +165,16 @@ def _exit(line: str) -> NoReturn:
         handler.flush()
     sys.stderr.flush()
     os._exit(STARTUP_FAILURE)
+
+
+def _start_logins(app: FastAPI, settings: Settings, store: PlaceStore) -> None:
+    """The accounts, and the few threads logins get, never the pool public routes share (see
+    api.password_checks): a limiter for the login route, and the argon2 threads."""
+    app.state.login_limiter = anyio.CapacityLimiter(settings.login.hash_threads)
+    checks: PasswordChecks = app.state.password_checks
+    app.state.users = UserStore(
+        store.engine, store.writer, limits=settings.login, verify=checks.verify
+    )
 
 
 def _include_routers(app: FastAPI) -> None:

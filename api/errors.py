@@ -18,7 +18,13 @@ from api.schemas import ChoiceOut
 from geodata.engine import storage_error
 from geodata.placenames import PlaceName
 from locator import errors as domain
-from locator.errors import NotAuthenticated, SafePlacesError, StaleEdit, StorageUnavailable
+from locator.errors import (
+    NotAuthenticated,
+    SafePlacesError,
+    StaleEdit,
+    StorageUnavailable,
+    TooManyTries,
+)
 
 log = logging.getLogger("safeplaces.errors")
 
@@ -53,7 +59,7 @@ STATUS_CODES: dict[type[SafePlacesError], int] = {
     domain.PlaceInvalid: 422,
     domain.AccountInvalid: 422,
     domain.PreconditionRequired: 428,
-    domain.AccountLocked: 429,
+    domain.TooManyTries: 429,
     domain.GeocoderUnavailable: 503,
     domain.StorageUnavailable: 503,
 }
@@ -98,6 +104,9 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
 
 
 def _retry_later(response: Response, exc: SafePlacesError) -> Response:
+    # When to try again (RFC 9110 Retry-After, in seconds).
+    if isinstance(exc, TooManyTries):
+        response.headers["Retry-After"] = str(exc.retry_after_s)
     if isinstance(exc, StorageUnavailable):
         # A full or read-only disk needs someone to fix it: not worth retrying at once.
         response.headers["Retry-After"] = "300"

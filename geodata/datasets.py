@@ -90,7 +90,7 @@ def area_of(gazetteer: Gazetteer, postcode: str | None) -> str | None:
 def open_users(settings: ServiceSettings) -> UserStore:
     """Staff accounts, in the same database as the places."""
     store = open_store(settings)
-    return UserStore(store.engine, store.writer)
+    return UserStore(store.engine, store.writer, limits=settings.login)
 
 
 def load_datasets(settings: ServiceSettings) -> Datasets:

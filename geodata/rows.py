@@ -10,7 +10,18 @@ import logging
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, func
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from locator.accounts import Role, StaffUser
@@ -130,6 +141,8 @@ class UserRow(Base):
     areas: Mapped[str] = mapped_column(String(500), default="")  # comma-separated LA codes
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Unused since 0006 (wrong tries are counted in login_failures): dropping a column on
+    # SQLite rebuilds the table, which its foreign keys would refuse.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -158,6 +171,27 @@ class SessionRow(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LoginFailureRow(Base):
+    """One wrong password under one throttle key (see geodata.throttle); kept for a window."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(64))  # SHA-256 of what is counted, never plain
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class DeviceRow(Base):
+    """A browser that has logged in to an account: its device cookie, stored hashed."""
+
+    __tablename__ = "known_devices"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    last_login: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 def venue_of(row: Any) -> Venue:

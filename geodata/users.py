@@ -1,4 +1,4 @@
-"""Staff accounts: argon2 password hashes, login throttling and lockout, and API tokens.
+"""Staff accounts: argon2 password hashes, throttled logins (geodata.throttle), API tokens.
 
 Tokens are long random strings shown once; only their SHA-256 is stored (a fast hash is
 right for high-entropy secrets; passwords, which people choose, get argon2).
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,15 +19,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from geodata.passwords import password_problem
 from geodata.rows import SessionRow, TokenRow, UserRow
+from geodata.throttle import LoginThrottle, LoginTry
 from locator.accounts import Role, StaffUser
-from locator.errors import AccountDisabled, AccountLocked, NotAuthenticated
+from locator.errors import AccountDisabled, NotAuthenticated
+from locator.settings import LoginSettings
 
 MAX_TEXT = 200  # the email and name columns' size
-# After this many wrong passwords in a row each try waits longer; after LOCK_AFTER, the
-# account is locked for LOCK_FOR.
-SLOW_AFTER = 3
-LOCK_AFTER = 8
-LOCK_FOR = timedelta(minutes=15)
 TOKEN_PREFIX = "sp_"
 
 _HASHER = PasswordHash.recommended()
@@ -39,6 +35,11 @@ def _dummy_hash() -> str:
     """Checked against when the email is unknown, so a wrong email takes as long as a wrong
     password. Made on first use: an argon2 hash takes about 0.1 s, at every worker's start."""
     return _HASHER.hash("not a real password, only for timing")
+
+
+def verify_password(password: str, hashed: str) -> bool:
+    """The argon2 check itself (the app runs it in threads of its own: api.password_checks)."""
+    return _HASHER.verify(password, hashed)
 
 
 def _token_hash(token: str) -> str:
@@ -61,20 +62,31 @@ class StaffSession:
     csrf_token: str
 
 
+@dataclass(frozen=True, slots=True)
+class LoggedIn:
+    """A login that worked: the account, its new session's cookie and the device cookie."""
+
+    user: StaffUser
+    session_id: str
+    device: str
+
+
 class UserStore:
-    """Accounts and tokens. `clock` and `sleep` are injectable so tests need not wait."""
+    """Accounts and tokens. `clock` is injectable so tests need not wait."""
 
     def __init__(
         self,
         engine: Engine,
         writer: Engine | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        sleep: Callable[[float], None] = time.sleep,
+        limits: LoginSettings | None = None,
+        verify: Callable[[str, str], bool] = verify_password,
     ) -> None:
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self._writes = sessionmaker(writer or engine, expire_on_commit=False)
         self.clock = clock
-        self.sleep = sleep
+        self.throttle = LoginThrottle(limits or LoginSettings())
+        self.verify = verify  # for logins: the app gives it threads of its own
 
     # -- accounts -------------------------------------------------------------------------
 
@@ -144,9 +156,11 @@ class UserStore:
         session.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
 
     def _end_access(self, session: Session, user_id: int) -> None:
-        """Every way in ends: the sessions, and the API tokens (revoked, so enabling the
-        account again later doesn't bring them back: whoever held one may not be trusted)."""
+        """Every way in ends: the sessions, the known devices, and the API tokens (revoked,
+        so enabling the account again later doesn't bring them back: whoever held one may not
+        be trusted)."""
         self._end_sessions(session, user_id)
+        self.throttle.forget_devices(session, user_id)
         session.execute(
             update(TokenRow)
             .where(TokenRow.user_id == user_id, TokenRow.revoked_at.is_(None))
@@ -166,14 +180,13 @@ class UserStore:
             return row.to_user() if row is not None else None
 
     def set_password(self, user_id: int, password: str) -> StaffUser:
-        """A new password (an admin's reset): unlocks the account and ends its sessions and
-        API tokens (the old password may have been used to make them)."""
+        """A new password (an admin's reset): the account's wrong-try count starts again, and
+        its sessions and API tokens end (the old password may have been used to make them)."""
         self._check_password(password, user_id)
         with self._writes.begin() as session:
             row = self._row(session, user_id)
             row.password_hash = _HASHER.hash(password)
-            row.failed_logins = 0
-            row.locked_until = None
+            self.throttle.forget_account(session, row.email)
             self._end_access(session, user_id)
             return row.to_user()
 
@@ -207,8 +220,7 @@ class UserStore:
                 self._keep_an_admin(session, row)
                 self._end_access(session, user_id)
             else:
-                row.failed_logins = 0
-                row.locked_until = None
+                self.throttle.forget_account(session, row.email)
             row.active = active
             return row.to_user()
 
@@ -234,6 +246,7 @@ class UserStore:
             self._keep_an_admin(session, row)
             user = row.to_user()
             self._end_sessions(session, user_id)
+            self.throttle.forget_devices(session, user_id)
             session.execute(delete(TokenRow).where(TokenRow.user_id == user_id))
             session.delete(row)
             return user
@@ -247,53 +260,54 @@ class UserStore:
             row = session.get(UserRow, user_id)
             return row.to_user() if row is not None and row.active else None
 
-    def authenticate(self, email: str, password: str) -> StaffUser:
-        """The account for these credentials, or `NotAuthenticated` / `AccountLocked`.
+    def authenticate(
+        self, email: str, password: str, source: str = "", device: str = ""
+    ) -> StaffUser:
+        """The account for these credentials, or `NotAuthenticated` / `TooManyTries`.
 
-        Wrong passwords in a row first slow each try down, then lock the account for a while;
-        a right password resets the count.
+        `source` is the client's address and `device` the browser's device cookie. The
+        throttle is asked first, so a refused try costs a database read, not a hash; it
+        never waits.
         """
+        attempt, now = LoginTry.of(email, source, device), self.clock()
+        with self.sessions() as session:
+            keys = self.throttle.check(session, attempt, now)
+        try:
+            user = self._verify(attempt.email, password)
+        except NotAuthenticated:
+            with self._writes.begin() as session:
+                self.throttle.failed(session, keys, now)
+            raise
+        with self._writes.begin() as session:
+            self.throttle.passed(session, attempt)
+        return user
+
+    def log_in(self, email: str, password: str, source: str, device: str = "") -> LoggedIn:
+        """A person logging in to the staff pages: checked as `authenticate`, then a new
+        session, and the browser remembered as a known device for the account."""
+        user = self.authenticate(email, password, source, device)
+        with self._writes.begin() as session:
+            device = self.throttle.remember(session, user.id, device, self.clock())
+        return LoggedIn(user, self.start_session(user), device)
+
+    def _verify(self, email: str, password: str) -> StaffUser:
         wrong = NotAuthenticated(
             "The email address or password is not right.", log_message="failed login"
         )
-        email = email.strip().lower()
         with self.sessions() as session:
-            failed = session.scalar(select(UserRow.failed_logins).where(UserRow.email == email))
-        if failed is not None and failed >= SLOW_AFTER:
-            # 1, 2, 4… seconds: slow for a script guessing, barely noticed by a person. The
-            # wait is outside the write transaction, so it never holds up anyone's edits.
-            self.sleep(min(2.0 ** (failed - SLOW_AFTER), 8.0))
-        with self._writes.begin() as session:
-            row = session.scalar(select(UserRow).where(UserRow.email == email).with_for_update())
-            if row is None:
-                _HASHER.verify(password, _dummy_hash())
-                raise wrong
-            if not row.active:
-                # Only someone who knows the password learns the account is disabled.
-                if _HASHER.verify(password, row.password_hash):
-                    raise AccountDisabled(
-                        "This account is disabled. Ask an admin to enable it.",
-                        log_message="login to a disabled account",
-                    )
-                raise wrong
-            now = self.clock()
-            locked_until = _aware(row.locked_until)
-            if locked_until is not None and locked_until > now:
-                minutes = max(1, round((locked_until - now).total_seconds() / 60))
-                raise AccountLocked(
-                    f"Too many wrong passwords. Try again in {minutes} minutes.",
-                    log_message="login to a locked account",
-                )
-            if not _HASHER.verify(password, row.password_hash):
-                row.failed_logins += 1
-                if row.failed_logins >= LOCK_AFTER:
-                    row.locked_until = now + LOCK_FOR
-                    row.failed_logins = 0
-            else:
-                row.failed_logins = 0
-                row.locked_until = None
-                return row.to_user()
-        raise wrong
+            row = session.scalar(select(UserRow).where(UserRow.email == email))
+        if row is None:
+            self.verify(password, _dummy_hash())
+            raise wrong
+        if not self.verify(password, row.password_hash):
+            raise wrong
+        if not row.active:
+            # Only someone who knows the password learns the account is disabled.
+            raise AccountDisabled(
+                "This account is disabled. Ask an admin to enable it.",
+                log_message="login to a disabled account",
+            )
+        return row.to_user()
 
     # -- tokens ---------------------------------------------------------------------------
 

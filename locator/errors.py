@@ -172,11 +172,16 @@ class ForeignOrigin(Forbidden):
     title = "This was sent from another website"
 
 
-class AccountLocked(SafePlacesError):
-    """Too many wrong passwords: the account waits a while before it can log in again."""
+class TooManyTries(SafePlacesError):
+    """Too many wrong passwords lately from this address (or, from a browser new to the
+    account, for this account): the try is refused unchecked until `retry_after_s` passes."""
 
-    slug = "account-locked"
+    slug = "too-many-tries"
     title = "Too many tries"
+
+    def __init__(self, user_message: str, *, retry_after_s: int, log_message: str) -> None:
+        super().__init__(user_message, log_message=log_message)
+        self.retry_after_s = retry_after_s
 
 
 class AccountDisabled(SafePlacesError):

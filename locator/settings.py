@@ -135,6 +135,36 @@ class ImportSettings(BaseModel):
         return f"{self.max_bytes / 1_000_000:g} MB"
 
 
+class LoginSettings(BaseModel):
+    """Login throttling (see geodata.throttle): wrong passwords allowed per `window_minutes`.
+
+    e.g. ``SAFEPLACES_LOGIN__PER_SOURCE=50`` for an office where many staff share an address.
+    """
+
+    window_minutes: int = Field(default=15, ge=1)
+    # From one address (a client IP, an IPv6 /64), whatever accounts are tried.
+    per_source: int = Field(default=30, ge=1)
+    # From one address to one account; also for one known device.
+    per_source_account: int = Field(default=5, ge=1)
+    # To one account from browsers that have never logged in to it; a known device is exempt,
+    # so a stranger can hold up only new browsers, never the officer's own.
+    per_account: int = Field(default=10, ge=1)
+    # How long a browser stays known after its last login to an account.
+    device_days: int = Field(default=90, ge=1)
+    # Logins checked at once per worker (argon2 is CPU and memory heavy): their own few
+    # threads, apart from the ones that answer public searches.
+    hash_threads: int = Field(default=2, ge=1)
+    # The argon2 threads' CPU priority on Linux (nice, 0 to 19; 0 leaves it alone), so busy
+    # cores serve public searches first. The lowest: they hardly ever hold the GIL.
+    hash_nice: int = Field(default=19, ge=0, le=19)
+
+    @model_validator(mode="after")
+    def _pair_within_source(self) -> LoginSettings:
+        if self.per_source_account > self.per_source:
+            raise ValueError("per_source_account must not be larger than per_source")
+        return self
+
+
 class ServiceSettings(BaseSettings):
     """What the domain and the data need, e.g. ``SAFEPLACES_DATA_DIR``.
 
@@ -151,6 +181,7 @@ class ServiceSettings(BaseSettings):
     search: SearchSettings = Field(default_factory=SearchSettings)
     geocoder: GeocoderSettings = Field(default_factory=GeocoderSettings)
     imports: ImportSettings = Field(default_factory=ImportSettings)
+    login: LoginSettings = Field(default_factory=LoginSettings)
     # Flat aliases for the settings people set most.
     data_dir: Path | None = None
     cache_dir: Path | None = None

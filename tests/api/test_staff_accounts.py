@@ -28,7 +28,6 @@ def app(synthetic_settings: Settings, tmp_path_factory: pytest.TempPathFactory) 
     )
     with TestClient(application):
         users: UserStore = application.state.users
-        users.sleep = lambda s: None
         users.create_user("boss@council.gov.uk", "Boss", Role.ADMIN, PASSWORD)
         users.create_user("ann@council.gov.uk", "Ann", Role.VIEWER, PASSWORD)
         yield application

@@ -32,10 +32,11 @@ def test_migrations_create_the_schema_on_an_empty_database(tmp_path: Path) -> No
     migrate(engine)  # running them again changes nothing
     tables = set(inspect(engine).get_table_names())
     assert {"places", "meta", "place_changes", "users", "api_tokens", "alembic_version"} <= tables
+    assert {"login_failures", "known_devices"} <= tables
     with engine.connect() as c:
         assert c.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert c.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0006"
 
 
 def _alembic(engine: Engine, *steps: str) -> None:

@@ -1,19 +1,20 @@
-"""Staff accounts: hashing, throttling and lockout, API tokens, and what each role may do."""
+"""Staff accounts: hashing, API tokens, and what each role may do (throttling:
+test_login_throttle.py)."""
 
 from __future__ import annotations
 
 import io
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
 
 from api.cli import main
 from geodata.store import PlaceStore
-from geodata.users import LOCK_AFTER, LOCK_FOR, SLOW_AFTER, UserStore
+from geodata.users import UserStore
 from locator.accounts import Role, StaffUser
-from locator.errors import AccountLocked, NotAuthenticated
+from locator.errors import NotAuthenticated
 
 PASSWORD = "correct horse battery"
 
@@ -34,7 +35,7 @@ def clock() -> Clock:
 @pytest.fixture
 def users(database_url: str, clock: Clock) -> UserStore:
     places = PlaceStore.open(database_url)
-    return UserStore(places.engine, places.writer, clock=clock, sleep=lambda s: None)
+    return UserStore(places.engine, places.writer, clock=clock)
 
 
 def test_passwords_are_stored_as_argon2(users: UserStore) -> None:
@@ -73,24 +74,6 @@ def test_one_account_per_email(users: UserStore) -> None:
     users.create_user("ann@x.uk", "Ann", Role.VIEWER, PASSWORD)
     with pytest.raises(ValueError, match="already an account"):
         users.create_user("ANN@x.uk", "Ann again", Role.VIEWER, PASSWORD)
-
-
-def test_wrong_passwords_slow_down_then_lock(database_url: str, clock: Clock) -> None:
-    waits: list[float] = []
-    places = PlaceStore.open(database_url)
-    users = UserStore(places.engine, places.writer, clock=clock, sleep=waits.append)
-    users.create_user("ann@x.uk", "Ann", Role.ADMIN, PASSWORD)
-    for _ in range(LOCK_AFTER):
-        with pytest.raises(NotAuthenticated):
-            users.authenticate("ann@x.uk", "not the password")
-    # No waiting for the first few tries, then a growing wait.
-    assert waits == [min(2.0**n, 8.0) for n in range(LOCK_AFTER - SLOW_AFTER)]
-    # Locked now, even with the right password.
-    with pytest.raises(AccountLocked) as err:
-        users.authenticate("ann@x.uk", PASSWORD)
-    assert "Try again in 15 minutes" in err.value.user_message
-    clock.now += LOCK_FOR + timedelta(seconds=1)
-    assert users.authenticate("ann@x.uk", PASSWORD).email == "ann@x.uk"
 
 
 def test_api_tokens(users: UserStore) -> None:

@@ -24,7 +24,6 @@ def client(
     app = create_app(settings)
     with TestClient(app, follow_redirects=False, headers=OWN_ORIGIN) as c:
         users: UserStore = app.state.users
-        users.sleep = lambda s: None  # no real waiting between wrong passwords in tests
         users.create_user("ann@council.gov.uk", "Ann", Role.VIEWER, PASSWORD)
         yield c
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from staff_forms import HTML, PASSWORD, csrf, login, sent_to_login
 
-from geodata.users import LOCK_AFTER
+from locator.settings import LoginSettings
 
 
 def test_staff_pages_need_a_login(client: TestClient) -> None:
@@ -60,14 +60,15 @@ def test_logout(client: TestClient) -> None:
     assert sent_to_login(client.get("/staff/places", headers=HTML))
 
 
-def test_wrong_password_then_lockout(client: TestClient) -> None:
+def test_wrong_passwords_then_a_wait(client: TestClient) -> None:
     r = login(client, "wrong password!")
     assert r.status_code == 401 and "The email address or password is not right." in r.text
     assert 'value="ann@council.gov.uk"' in r.text  # the email stays filled in
-    for _ in range(LOCK_AFTER - 1):
+    for _ in range(LoginSettings().per_source_account - 1):
         login(client, "wrong password!")
-    locked = login(client)
-    assert locked.status_code == 429 and "Too many wrong passwords" in locked.text
+    held = login(client)
+    assert held.status_code == 429 and "Too many tries from here. Please wait" in held.text
+    assert int(held.headers["retry-after"]) > 0
 
 
 def test_place_list_filters(client: TestClient) -> None:
