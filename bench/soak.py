@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
 import os
 import random
 import secrets
@@ -31,6 +32,7 @@ import httpx
 import pandas as pd
 
 from api.settings import Settings
+from bench.cpu import group_times, own_times
 from bench.service import Service, serve_command
 from bench.soak_checks import all_checks, overwritten_by_imports, read_final
 from bench.soak_clients import (
@@ -137,7 +139,8 @@ def prepare(service: Service, folder: Path, args: argparse.Namespace) -> Setup:
     cli(env, "export", str(export))
     candidates = Path(env["SAFEPLACES_DATA_DIR"]) / Settings().data.candidates_file
     imports = [
-        build_import(export, candidates, folder, n, date.today()) for n in range(args.imports)
+        build_import(export, candidates, folder, n, date.today(), args.new_places)
+        for n in range(args.imports)
     ]
     return Setup(admin, editors, hot, own, imports)
 
@@ -173,20 +176,6 @@ class Clients:
     async def close(self) -> None:
         for client in [self.public, self.pages, *self.staff]:
             await client.aclose()
-
-
-def cpu_seconds(group: int) -> float:
-    """CPU time of every process in a process group (the server and its workers), with
-    that of children already gone, from /proc."""
-    ticks = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:  # the process ended meanwhile
-            continue
-        if int(fields[2]) == group:  # utime, stime, cutime, cstime are fields 14 to 17
-            ticks += sum(int(f) for f in fields[11:15])
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 async def load(
@@ -225,11 +214,11 @@ async def soak(
     stats = [EditorStats(s.email) for s in setup.editors]
     run = SoakRun(args.seconds, args.workers, args.readers, args.think, Recorder(), stats,
                   setup.imports)  # fmt: skip
-    before = os.getloadavg()[0], cpu_seconds(service.process.pid), time.process_time()
+    before = os.getloadavg()[0], group_times(service.process.pid), own_times()
     saved = await load(service.url, setup, postcodes, args, run)
     run.load = before[0], os.getloadavg()[0]
-    run.server_cpu_s = cpu_seconds(service.process.pid) - before[1]
-    run.client_cpu_s = time.process_time() - before[2]
+    run.server_cpu = group_times(service.process.pid) - before[1]
+    run.client_cpu = own_times() - before[2]
     async with httpx.AsyncClient(
         base_url=service.url, headers=setup.admin.headers, timeout=TIMEOUT
     ) as admin:
@@ -239,6 +228,15 @@ async def soak(
     run.places = len(final.rows)
     run.overwritten = overwritten_by_imports(saved, final)
     return run
+
+
+def write_samples(rec: Recorder, path: Path) -> None:
+    """Every request as a CSV row, for a closer look: kind, status, start and seconds."""
+    with path.open("w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["kind", "status", "started_s", "seconds"])
+        for kind, samples in rec.samples.items():
+            out.writerows([kind, status, f"{at:.4f}", f"{s:.4f}"] for status, s, at in samples)
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -251,6 +249,8 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--imports", type=int, default=2, help="imports in the run (default 2)")
     parser.add_argument("--seed", type=int, default=20261201)
     parser.add_argument("--data-dir", type=Path, help="default: the service's own")
+    parser.add_argument("--new-places", type=int, default=20, help="new places per import")
+    parser.add_argument("--samples", type=Path, help="write every request to this CSV file")
     parser.add_argument(
         "--markdown", type=Path, help="rewrite this file's soak figures section with the run"
     )
@@ -271,6 +271,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  {len(setup.editors) + 1} accounts made; soaking…", flush=True)
             run = asyncio.run(soak(service, setup, postcodes, args))
     print(text(run), flush=True)
+    if args.samples:
+        write_samples(run.rec, args.samples)
     if args.markdown:
         rewrite(args.markdown, markdown(run))
         print(f"Wrote the figures to {args.markdown}.")

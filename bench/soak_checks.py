@@ -95,9 +95,9 @@ def check_edits(saved: Sequence[SavedEdit], final: Final) -> Check:
     stale = _stale_fields(saved, final)
     ok = not missing and not disorder and not stale
     detail = (
-        f"{len(saved)} saved edits: {len(saved) - len(missing)} in the history as saved, "
-        f"{disorder} out of order; {stale or 'every'} edited field"
-        f"{'s differ' if stale else ' holds'} the last value its history records"
+        f"{len(saved)} edits answered 2xx, {len(saved) - len(missing)} of them in the history "
+        f"at their version with their value, {disorder} out of order; {stale} edited fields "
+        f"whose value now is not the last one their history records"
     )
     if missing:
         detail += f"; not found: {', '.join(missing[:5])}"

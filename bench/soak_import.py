@@ -16,8 +16,7 @@ import httpx
 
 from bench.soak_clients import Recorder
 
-# GP practices and pharmacies that could be asked to join: each import adds a few of them.
-NEW_PER_IMPORT = 20
+# New places come from the GP practices and pharmacies that could be asked to join.
 _CATEGORIES = {"gp_practice": "gp_surgery", "pharmacy": "pharmacy"}
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _CONFIRM = re.compile(r'action="/staff/import/([A-Za-z0-9_.-]+)/confirm"')
@@ -46,10 +45,10 @@ class ImportRun:
 
 
 def build_import(
-    export: Path, candidates: Path, folder: Path, number: int, today: date
+    export: Path, candidates: Path, folder: Path, number: int, today: date, new_places: int
 ) -> ImportRun:
     """The export with every third place's accessibility note (and check date) changed, and
-    `NEW_PER_IMPORT` new places from the candidates file: a yearly-check spreadsheet."""
+    `new_places` new places from the candidates file: a yearly-check spreadsheet."""
     with export.open(newline="", encoding="utf-8") as f:
         reader = csv.DictReader(f)
         header = list(reader.fieldnames or [])
@@ -62,7 +61,7 @@ def build_import(
             row["last_checked"] = today.isoformat()
             expected[row["external_ref"]] = {"accessibility_notes": note}
     with candidates.open(newline="", encoding="utf-8") as f:
-        fresh = list(csv.DictReader(f))[number * NEW_PER_IMPORT : (number + 1) * NEW_PER_IMPORT]
+        fresh = list(csv.DictReader(f))[number * new_places : (number + 1) * new_places]
     added = []
     for c in fresh:
         added.append(c["candidate_id"])

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.cpu import CpuTimes
 from bench.machine import describe
 from bench.markdown import table
 from bench.soak_checks import Check
@@ -34,8 +35,8 @@ class SoakRun:
     overwritten: int = 0
     places: int = 0
     load: tuple[float, float] = (0.0, 0.0)  # the machine's 1-minute load, before and after
-    server_cpu_s: float = 0.0
-    client_cpu_s: float = 0.0
+    server_cpu: CpuTimes = CpuTimes(0.0, 0.0)
+    client_cpu: CpuTimes = CpuTimes(0.0, 0.0)
 
     @property
     def ok(self) -> bool:
@@ -100,19 +101,37 @@ def import_rows(imports: Sequence[ImportRun]) -> list[list[str]]:
     ]
 
 
+# The import steps that check or apply a file: while one runs, does anyone else wait?
+IMPORT_WORK = ("import-upload", "import-confirm")
+
+
 def window_rows(run: SoakRun) -> list[list[str]]:
-    """Public reads that started while an import ran, and the rest."""
-    windows = [(r.started_at, r.started_at + r.seconds) for r in run.imports if r.seconds]
+    """Public reads in flight while an import's upload or confirm was being answered (the
+    steps that check and apply the file), and the rest."""
+    busy = [(at, at + s) for kind in IMPORT_WORK for _, s, at in run.rec.samples.get(kind, [])]
     during: list[float] = []
     outside: list[float] = []
     for kind in READ_KINDS:
         for _, seconds, at in run.rec.samples.get(kind, []):
-            (during if any(a <= at <= b for a, b in windows) else outside).append(seconds)
+            overlaps = any(at < end and at + seconds > start for start, end in busy)
+            (during if overlaps else outside).append(seconds)
     return [
         [name, f"{len(times):,}", *(_ms(_pct(times, p)) for p in (50, 99)), _ms(max(times))]
-        for name, times in (("While an import ran", during), ("The rest of the time", outside))
+        for name, times in (("During an upload or confirm", during), ("The rest", outside))
         if times
     ]
+
+
+def slowest_by_slice(rec: Recorder, seconds: float, slices: int = 12) -> str:
+    """The slowest request that started in each slice of the run: a stall at one moment
+    (start, an import) or all along."""
+    width = seconds / slices
+    worst = [0.0] * slices
+    for samples in rec.samples.values():
+        for _, s, at in samples:
+            i = min(slices - 1, max(0, int(at / width)))
+            worst[i] = max(worst[i], s)
+    return ", ".join(f"{_ms(w)}" for w in worst)
 
 
 WINDOW_HEADERS = ["Public reads", "Requests", "p50", "p99", "Max"]
@@ -136,18 +155,23 @@ def _totals(run: SoakRun) -> str:
     lag = max(run.lags, default=0.0)
     return (
         f"{total:,} requests in {run.seconds:.0f} s ({total / run.seconds:,.0f}/s) by "
-        f"{run.readers} readers, {len(run.editors)} editors and 1 importer, against "
+        f"{run.readers} readers (pausing {run.think_s:g} s on average between requests), "
+        f"{len(run.editors)} editors and 1 importer, against "
         f"{run.workers} worker{'s' if run.workers > 1 else ''}; {run.places} places at the end. "
         f"Editors' values later replaced by an import (kept in the history): {run.overwritten}. "
         f"The client's event loop woke at most {_ms(lag)} late (p99 "
-        f"{_ms(_pct(run.lags, 99))}). CPU used: the service {_share(run.server_cpu_s, run)}, "
-        f"the soak's client {_share(run.client_cpu_s, run)}; the machine's load average "
-        f"(1 minute) was {run.load[0]:.1f} before and {run.load[1]:.1f} after."
+        f"{_ms(_pct(run.lags, 99))}). CPU: the service {_share(run.server_cpu, run)}, "
+        f"the soak's client {_share(run.client_cpu, run)}; the machine's load average "
+        f"(1 minute) was {run.load[0]:.1f} before and {run.load[1]:.1f} after. The slowest "
+        f"request in each twelfth of the run: {slowest_by_slice(run.rec, run.seconds)}."
     )
 
 
-def _share(cpu_s: float, run: SoakRun) -> str:
-    return f"{cpu_s:,.0f} s ({100 * cpu_s / run.seconds:.0f}% of one core)"
+def _share(cpu: CpuTimes, run: SoakRun) -> str:
+    return (
+        f"used {cpu.used_s:,.0f} s ({100 * cpu.used_s / run.seconds:.0f}% of one core) and "
+        f"waited {cpu.waiting_s:,.0f} s in the run queue for a CPU"
+    )
 
 
 def text(run: SoakRun) -> str:
@@ -187,7 +211,8 @@ def markdown(run: SoakRun) -> str:
             _totals(run),
             "Requests by kind (latency as the client saw it, body read in full):",
             table(KIND_HEADERS, kind_rows(run.rec)),
-            "Public reads (nearest, find, OGC items, healthz) while an import ran, and not:",
+            "Public reads (nearest, find, OGC items, healthz) in flight while an import's "
+            "upload or confirm was being answered, and the rest:",
             table(WINDOW_HEADERS, window_rows(run)),
             "Editors (staff API, bearer tokens, If-Match):",
             table(EDITOR_HEADERS, editor_rows(run.editors)),
