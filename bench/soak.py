@@ -199,7 +199,7 @@ async def load(
     ]  # fmt: skip
     starts = [run.rec.started + args.seconds * (i + 1) / (len(run.imports) + 1)
               for i in range(len(run.imports))]  # fmt: skip
-    pages = StaffPages(clients.pages, run.rec, url)
+    pages = StaffPages(clients.pages, run.rec, url, args.reading)
     tasks += [importer(pages, setup.admin.email, setup.admin.password, run.imports, starts)]
     await asyncio.gather(*tasks, loop_lag(until, run.lags))
     await clients.close()
@@ -226,7 +226,7 @@ async def soak(
     log = (service.folder / "server.log").read_text(errors="replace")
     run.checks = all_checks(run.rec, saved, stats, setup.imports, final, setup.admin.email, log)
     run.places = len(final.rows)
-    run.overwritten = overwritten_by_imports(saved, final)
+    run.overwritten = overwritten_by_imports(saved, setup.imports, final)
     return run
 
 
@@ -249,6 +249,9 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--imports", type=int, default=2, help="imports in the run (default 2)")
     parser.add_argument("--seed", type=int, default=20261201)
     parser.add_argument("--data-dir", type=Path, help="default: the service's own")
+    parser.add_argument(
+        "--reading", type=float, default=5, help="seconds staff read a preview (default 5)"
+    )
     parser.add_argument("--new-places", type=int, default=20, help="new places per import")
     parser.add_argument("--samples", type=Path, help="write every request to this CSV file")
     parser.add_argument(

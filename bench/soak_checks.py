@@ -3,7 +3,6 @@ every import's changes recorded, and no request stalled. Each check says what it
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -172,18 +171,25 @@ def check_editors(stats: Sequence[EditorStats]) -> Check:
     return Check("Every edit saved (412s retried)", ok, detail)
 
 
-def overwritten_by_imports(saved: Sequence[SavedEdit], final: Final) -> int:
-    """Editors' saved values that an import then replaced (still in the history)."""
-    values = defaultdict(set)
-    for e in saved:
-        values[(e.place, e.field)].add(e.value)
-    count = 0
-    for place, history in final.histories.items():
-        for c in history:
-            if c["action"] != "import":
-                continue
-            count += sum(1 for k, v in c["fields"].items() if v[0] in values.get((place, k), ()))
-    return count
+def overwritten_by_imports(
+    saved: Sequence[SavedEdit], runs: Sequence[ImportRun], final: Final
+) -> tuple[int, int]:
+    """Editors' saved values that an import then replaced (they stay in the history), and
+    how many of those were saved while the importer read the preview, so the preview they
+    confirmed could not show the change it reverted."""
+    edits = {(e.place, e.field, e.value): e for e in saved}
+    replaced = [
+        edits[(place, name, before)]
+        for place, history in final.histories.items()
+        for c in history
+        if c["action"] == "import"
+        for name, (before, _) in c["fields"].items()
+        if (place, name, before) in edits
+    ]
+    unseen = [
+        e for e in replaced if any(r.ok and r.previewed_at < e.at <= r.confirmed_at for r in runs)
+    ]
+    return len(replaced), len(unseen)
 
 
 def all_checks(

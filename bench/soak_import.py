@@ -38,6 +38,9 @@ class ImportRun:
     applied: int = 0
     retries_412: int = 0
     steps: list[str] = field(default_factory=list)
+    # Seconds into the soak: the last preview shown, and its confirm sent.
+    previewed_at: float = 0.0
+    confirmed_at: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -88,9 +91,12 @@ class StaffPages:
     """A person at the staff pages: a session cookie, the form's CSRF token, and the Origin
     header a browser sends on every form post."""
 
-    def __init__(self, client: httpx.AsyncClient, rec: Recorder, origin: str) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, rec: Recorder, origin: str, reading_s: float
+    ) -> None:
         self.client = client
         self.rec = rec
+        self.reading_s = reading_s  # how long the person reads the preview before confirming
         self.post_headers = {"Origin": origin, "Accept": "text/html"}
         self.csrf = ""
 
@@ -142,13 +148,17 @@ class StaffPages:
 
 async def run_import(pages: StaffPages, run: ImportRun) -> None:
     """Upload, read the preview, confirm; a place changed meanwhile (412) means upload again
-    and confirm the new preview, as the page asks."""
+    and confirm the new preview, as the page asks. Staff take a moment to read the preview,
+    and the editors carry on meanwhile."""
     for _ in range(ATTEMPTS):
         status, upload_id = await pages.upload(run.file)
         run.steps.append(f"upload {status}")
         if status != 200 or upload_id is None:
             run.status = f"the upload answered {status}"
             return
+        run.previewed_at = pages.rec.now()
+        await asyncio.sleep(pages.reading_s)
+        run.confirmed_at = pages.rec.now()
         done = await pages.confirm(upload_id)
         code = done.status_code if done is not None else 0
         run.steps.append(f"confirm {code}")

@@ -32,7 +32,7 @@ class SoakRun:
     imports: list[ImportRun]
     checks: list[Check] = field(default_factory=list)
     lags: list[float] = field(default_factory=list)
-    overwritten: int = 0
+    overwritten: tuple[int, int] = (0, 0)  # by imports; of those, after the preview
     places: int = 0
     load: tuple[float, float] = (0.0, 0.0)  # the machine's 1-minute load, before and after
     server_cpu: CpuTimes = CpuTimes(0.0, 0.0)
@@ -105,10 +105,29 @@ def import_rows(imports: Sequence[ImportRun]) -> list[list[str]]:
 IMPORT_WORK = ("import-upload", "import-confirm")
 
 
+def _import_work(rec: Recorder) -> list[tuple[float, float]]:
+    return [(at, at + s) for kind in IMPORT_WORK for _, s, at in rec.samples.get(kind, [])]
+
+
+def silences(rec: Recorder) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The longest time in which no answer at all arrived (seconds, and when it began),
+    overlapping an import's upload or confirm, and at other times. A worker whose event
+    loop is blocked sends nothing; a busy machine slows answers but rarely stops them all."""
+    ends = sorted(at + s for samples in rec.samples.values() for _, s, at in samples)
+    busy = _import_work(rec)
+    during = outside = (0.0, 0.0)
+    for a, b in zip(ends, ends[1:], strict=False):
+        if any(a < end and b > start for start, end in busy):
+            during = max(during, (b - a, a))
+        else:
+            outside = max(outside, (b - a, a))
+    return during, outside
+
+
 def window_rows(run: SoakRun) -> list[list[str]]:
     """Public reads in flight while an import's upload or confirm was being answered (the
     steps that check and apply the file), and the rest."""
-    busy = [(at, at + s) for kind in IMPORT_WORK for _, s, at in run.rec.samples.get(kind, [])]
+    busy = _import_work(run.rec)
     during: list[float] = []
     outside: list[float] = []
     for kind in READ_KINDS:
@@ -138,15 +157,14 @@ WINDOW_HEADERS = ["Public reads", "Requests", "p50", "p99", "Max"]
 
 
 def _stall_lines(run: SoakRun) -> list[str]:
-    """The slowest requests, each with the import (if any) running at the time."""
+    """The slowest requests, each saying whether an import's upload or confirm overlapped."""
     worst = sorted(run.rec.stalls, key=lambda s: -s[2])[:8]
+    busy = _import_work(run.rec)
     lines = []
     for kind, at, seconds, status in worst:
-        during = [
-            r.number for r in run.imports if r.started_at <= at <= r.started_at + r.seconds + 0.5
-        ]
-        when = f", during import {during[0]}" if during else ", no import running"
-        lines.append(f"{kind} at {at:.1f} s: {seconds:.2f} s (status {status}{when})")
+        overlaps = any(at < end and at + seconds > start for start, end in busy)
+        when = "during an import's upload or confirm" if overlaps else "no import step running"
+        lines.append(f"{kind} at {at:.1f} s: {seconds:.2f} s (status {status}, {when})")
     return lines
 
 
@@ -158,12 +176,24 @@ def _totals(run: SoakRun) -> str:
         f"{run.readers} readers (pausing {run.think_s:g} s on average between requests), "
         f"{len(run.editors)} editors and 1 importer, against "
         f"{run.workers} worker{'s' if run.workers > 1 else ''}; {run.places} places at the end. "
-        f"Editors' values later replaced by an import (kept in the history): {run.overwritten}. "
+        f"Editors' saved values that an import then replaced (kept in the history): "
+        f"{run.overwritten[0]}, of which {run.overwritten[1]} were saved after the preview "
+        f"was shown: the confirm replaced them without the importer having seen them. "
         f"The client's event loop woke at most {_ms(lag)} late (p99 "
         f"{_ms(_pct(run.lags, 99))}). CPU: the service {_share(run.server_cpu, run)}, "
         f"the soak's client {_share(run.client_cpu, run)}; the machine's load average "
         f"(1 minute) was {run.load[0]:.1f} before and {run.load[1]:.1f} after. The slowest "
-        f"request in each twelfth of the run: {slowest_by_slice(run.rec, run.seconds)}."
+        f"request in each twelfth of the run: {slowest_by_slice(run.rec, run.seconds)}. "
+        f"{_silence_words(run.rec)}"
+    )
+
+
+def _silence_words(rec: Recorder) -> str:
+    (during, at), (outside, when) = silences(rec)
+    return (
+        f"The longest time with no answer arriving at all: {_ms(during)} (at {at:.1f} s) "
+        f"overlapping an import's upload or confirm, {_ms(outside)} (at {when:.1f} s) "
+        f"at any other time."
     )
 
 
