@@ -27,6 +27,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pandas as pd
@@ -107,12 +108,10 @@ def account(env: dict[str, str], who: str, role: str, areas: Collection[str] = (
 
 
 def choose_places(
-    url: str, admin: Staff, editors: int, seed: int
+    listed: list[dict[str, Any]], editors: int, seed: int
 ) -> tuple[list[str], list[list[str]]]:
     """Three places every editor changes (in one area), and three of its own for each."""
-    listed = httpx.get(f"{url}/api/v1/admin/places", headers=admin.headers, timeout=TIMEOUT)
-    listed.raise_for_status()
-    places = [p for p in listed.json() if p["kind"] == "safe_place" and p["local_authority_code"]]
+    places = [p for p in listed if p["kind"] == "safe_place" and p["local_authority_code"]]
     random.Random(seed).shuffle(places)
     areas = [p["local_authority_code"] for p in places]
     busiest = max(set(areas), key=areas.count)
@@ -128,10 +127,12 @@ def prepare(service: Service, folder: Path, args: argparse.Namespace) -> Setup:
     the import files (from `safeplaces export` of the places as they are now)."""
     env = service.env
     admin = account(env, "importer", "admin")
-    hot, own = choose_places(service.url, admin, args.editors, args.seed)
-    listed = httpx.get(f"{service.url}/api/v1/admin/places", headers=admin.headers).json()
-    area_of = {p["id"]: p["local_authority_code"] for p in listed}
+    listed = httpx.get(f"{service.url}/api/v1/admin/places", headers=admin.headers)
+    listed.raise_for_status()
+    hot, own = choose_places(listed.json(), args.editors, args.seed)
+    area_of = {p["id"]: p["local_authority_code"] for p in listed.json()}
     editors = [
+        # An editor may change places in its areas only: those of the places it edits.
         account(env, f"editor{i + 1}", "editor", {area_of[p] for p in hot + mine})
         for i, mine in enumerate(own)
     ]
@@ -197,8 +198,9 @@ async def load(
                random.Random(args.seed + 1000 + i)).run(until)
         for i, stats in enumerate(run.editors)
     ]  # fmt: skip
-    starts = [run.rec.started + args.seconds * (i + 1) / (len(run.imports) + 1)
-              for i in range(len(run.imports))]  # fmt: skip
+    # The imports spread evenly over the run, none at its very start or end.
+    share = args.seconds / (len(run.imports) + 1)
+    starts = [run.rec.started + share * (i + 1) for i in range(len(run.imports))]
     pages = StaffPages(clients.pages, run.rec, url, args.reading)
     tasks += [importer(pages, setup.admin.email, setup.admin.password, run.imports, starts)]
     await asyncio.gather(*tasks, loop_lag(until, run.lags))
@@ -273,6 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             setup = prepare(service, folder, args)
             print(f"  {len(setup.editors) + 1} accounts made; soaking…", flush=True)
             run = asyncio.run(soak(service, setup, postcodes, args))
+    run.command = " ".join(["python -m bench.soak", *(argv if argv is not None else sys.argv[1:])])
     print(text(run), flush=True)
     if args.samples:
         write_samples(run.rec, args.samples)

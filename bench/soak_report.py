@@ -34,6 +34,7 @@ class SoakRun:
     lags: list[float] = field(default_factory=list)
     overwritten: tuple[int, int] = (0, 0)  # by imports; of those, after the preview
     places: int = 0
+    command: str = "python -m bench.soak"
     load: tuple[float, float] = (0.0, 0.0)  # the machine's 1-minute load, before and after
     server_cpu: CpuTimes = CpuTimes(0.0, 0.0)
     client_cpu: CpuTimes = CpuTimes(0.0, 0.0)
@@ -168,24 +169,26 @@ def _stall_lines(run: SoakRun) -> list[str]:
     return lines
 
 
-def _totals(run: SoakRun) -> str:
+def _facts(run: SoakRun) -> list[str]:
+    """The run in sentences: the load, what imports replaced, and the CPU account."""
     total = sum(len(v) for v in run.rec.samples.values())
     lag = max(run.lags, default=0.0)
-    return (
-        f"{total:,} requests in {run.seconds:.0f} s ({total / run.seconds:,.0f}/s) by "
-        f"{run.readers} readers (pausing {run.think_s:g} s on average between requests), "
-        f"{len(run.editors)} editors and 1 importer, against "
-        f"{run.workers} worker{'s' if run.workers > 1 else ''}; {run.places} places at the end. "
+    return [
+        f"`{run.command}`: {total:,} requests in {run.seconds:.0f} s "
+        f"({total / run.seconds:,.0f}/s) by {run.readers} readers (pausing {run.think_s:g} s "
+        f"on average between requests), {len(run.editors)} editors and 1 importer, against "
+        f"{run.workers} worker{'s' if run.workers > 1 else ''}; {run.places} places at the end.",
         f"Editors' saved values that an import then replaced (kept in the history): "
         f"{run.overwritten[0]}, of which {run.overwritten[1]} were saved after the preview "
-        f"was shown: the confirm replaced them without the importer having seen them. "
-        f"The client's event loop woke at most {_ms(lag)} late (p99 "
-        f"{_ms(_pct(run.lags, 99))}). CPU: the service {_share(run.server_cpu, run)}, "
-        f"the soak's client {_share(run.client_cpu, run)}; the machine's load average "
-        f"(1 minute) was {run.load[0]:.1f} before and {run.load[1]:.1f} after. The slowest "
-        f"request in each twelfth of the run: {slowest_by_slice(run.rec, run.seconds)}. "
-        f"{_silence_words(run.rec)}"
-    )
+        f"was shown: the confirm replaced them without the importer having seen them.",
+        f"CPU: the service {_share(run.server_cpu, run)}; the soak's client "
+        f"{_share(run.client_cpu, run)}. The machine's load average (1 minute) was "
+        f"{run.load[0]:.1f} before and {run.load[1]:.1f} after.",
+        f"The client's event loop woke at most {_ms(lag)} late (p99 {_ms(_pct(run.lags, 99))}).",
+        f"The slowest request in each twelfth of the run: "
+        f"{slowest_by_slice(run.rec, run.seconds)}.",
+        _silence_words(run.rec),
+    ]
 
 
 def _silence_words(rec: Recorder) -> str:
@@ -211,7 +214,7 @@ def text(run: SoakRun) -> str:
         return "\n".join(fmt.format(*r) for r in [headers, *rows])
 
     parts = [
-        _totals(run),
+        "\n".join(_facts(run)),
         plain(KIND_HEADERS, kind_rows(run.rec)),
         plain(WINDOW_HEADERS, window_rows(run)),
         plain(EDITOR_HEADERS, editor_rows(run.editors)),
@@ -238,7 +241,7 @@ def markdown(run: SoakRun) -> str:
             f"Run on {machine['Date']}: {machine['CPU']}, {machine['Cores']} cores, "
             f"{machine['OS']}, {machine['Python']}. Result: "
             f"**{'every check passed' if run.ok else 'some checks FAILED'}**.",
-            _totals(run),
+            "\n".join(f"- {f}" for f in _facts(run)),
             "Requests by kind (latency as the client saw it, body read in full):",
             table(KIND_HEADERS, kind_rows(run.rec)),
             "Public reads (nearest, find, OGC items, healthz) in flight while an import's "
