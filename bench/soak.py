@@ -179,6 +179,20 @@ class Clients:
             await client.aclose()
 
 
+async def progress(run: SoakRun, saved: list[SavedEdit], until: float, every: float) -> None:
+    """A line every `every` seconds, so a long soak shows it is alive and how it goes."""
+    while time.perf_counter() + every < until:
+        await asyncio.sleep(every)
+        done = [status for samples in run.rec.samples.values() for status, _, _ in samples]
+        applied = sum(1 for r in run.imports if r.ok)
+        print(
+            f"  {run.rec.now():.0f} s: {len(done):,} requests, "
+            f"{sum(1 for s in done if s >= 500)} 5xx, {len(run.rec.stalls)} over 1 s, "
+            f"{len(saved)} edits saved, {applied} of {len(run.imports)} imports applied",
+            flush=True,
+        )
+
+
 async def load(
     url: str, setup: Setup, postcodes: list[Postcode], args: argparse.Namespace, run: SoakRun
 ) -> list[SavedEdit]:
@@ -203,7 +217,7 @@ async def load(
     starts = [run.rec.started + share * (i + 1) for i in range(len(run.imports))]
     pages = StaffPages(clients.pages, run.rec, url, args.reading)
     tasks += [importer(pages, setup.admin.email, setup.admin.password, run.imports, starts)]
-    await asyncio.gather(*tasks, loop_lag(until, run.lags))
+    await asyncio.gather(*tasks, loop_lag(until, run.lags), progress(run, saved, until, 30))
     await clients.close()
     return saved
 
