@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench install clean browser postgres
+.PHONY: run test lint bench soak install clean browser postgres
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,14 @@ test: lint browser postgres $(NODE_STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Not part of `make test`: the real service on loopback under public readers, staff editors
+# and imports at once for SOAK_SECONDS, then checks (docs/reliability.md). Exits 1 on a failed
+# check. More options in SOAK_ARGS, e.g. SOAK_ARGS="--workers 2 --markdown docs/reliability.md".
+SOAK_SECONDS ?= 180
+SOAK_ARGS ?=
+soak: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m bench.soak --seconds $(SOAK_SECONDS) $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) var node_modules
