@@ -18,7 +18,7 @@ from geodata.rows import PlaceRow
 from geodata.store import PlaceStore
 from geodata.validation import PlaceChecker
 from locator.accounts import Role, StaffUser
-from locator.errors import Forbidden
+from locator.errors import Forbidden, PlaceInvalid
 from locator.venues import Status, check_overdue
 
 
@@ -87,9 +87,21 @@ class PlaceEditor:
         fields = self.checker.check(data)
         require_edit(user, fields.get("local_authority_code"))
         fields.setdefault("address", "")
-        if data.get("external_ref"):
-            fields["external_ref"] = str(data["external_ref"]).strip()
+        ref = str(data.get("external_ref") or "").strip()
+        if ref:
+            self._require_new_ref(ref)
+            fields["external_ref"] = ref
         return fields
+
+    def _require_new_ref(self, ref: str) -> None:
+        # The column is unique: said here in words, not left to the database (a 500).
+        if self.store.with_ref(ref) is not None:
+            message = f"Another place already has the reference {ref}."
+            raise PlaceInvalid(
+                f"{message} Use a reference no other place has, or leave it out.",
+                log_message="new place with a reference already in use",
+                field_errors={"external_ref": message},
+            )
 
     def create(
         self, user: StaffUser, data: dict[str, Any], status: Status = Status.ACTIVE

@@ -92,6 +92,12 @@ class PlaceStore:
                 raise _missing()
             return row
 
+    def with_ref(self, external_ref: str) -> PlaceRow | None:
+        """The place with this reference (the id in the file it came from), if any."""
+        with self.sessions() as session:
+            query = select(PlaceRow).where(PlaceRow.external_ref == external_ref)
+            return session.scalars(query).first()
+
     def count(self) -> int:
         with self.sessions() as session:
             return int(session.scalar(select(func.count()).select_from(PlaceRow)) or 0)
