@@ -53,3 +53,43 @@ def test_a_new_place_with_a_reference_already_in_use_is_refused_in_words(
     assert PLACE["name"] not in names
     ok = client.post("/api/v1/admin/places", json={**PLACE, "external_ref": "N1"}, headers=admin)
     assert ok.status_code == 201 and ok.json()["external_ref"] == "N1"
+
+
+@pytest.mark.parametrize("field", ["name", "address", "operator", "external_ref"])
+def test_a_nul_character_in_a_new_place_is_a_field_error(
+    client: TestClient, admin: dict[str, str], field: str
+) -> None:
+    # PostgreSQL refuses NUL in text: it was a 500 there (SQLite stored it).
+    body = {**PLACE, field: "Dale\x00Road"}
+    r = client.post("/api/v1/admin/places", json=body, headers=admin)
+    problem = assert_problem(r, 422)
+    assert "NUL" in problem["errors"][field]  # type: ignore[index]
+
+
+def test_a_nul_character_in_a_change_is_a_field_error(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    tag = client.get("/api/v1/admin/places/S1", headers=admin).headers["etag"]
+    r = client.patch(
+        "/api/v1/admin/places/S1",
+        json={"accessibility_notes": "Step-free\x00"},
+        headers={**admin, "If-Match": tag},
+    )
+    assert "NUL" in assert_problem(r, 422)["errors"]["accessibility_notes"]  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    "request_line",
+    [
+        ("GET", "/api/v1/admin/places/S1%00"),
+        ("GET", "/api/v1/admin/places/%00/history"),
+        ("POST", "/api/v1/admin/places/%00/remove"),
+        ("POST", "/api/v1/admin/places/S1%00/suspend"),
+        ("POST", "/api/v1/admin/places/%00/history/1/restore"),
+    ],
+)
+def test_a_place_id_with_a_nul_character_is_not_found(
+    client: TestClient, admin: dict[str, str], request_line: tuple[str, str]
+) -> None:
+    method, path = request_line
+    assert_problem(client.request(method, path, headers=admin), 404)
