@@ -4,6 +4,7 @@ examples on both database backends so each stays fixed without the fuzzer."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -93,3 +94,12 @@ def test_a_place_id_with_a_nul_character_is_not_found(
 ) -> None:
     method, path = request_line
     assert_problem(client.request(method, path, headers=admin), 404)
+
+
+def test_staff_api_moments_carry_their_timezone(client: TestClient, admin: dict[str, str]) -> None:
+    # SQLite keeps no offset: its moments came back naive, not the `date-time` the API declares.
+    place = client.get("/api/v1/admin/places/S3", headers=admin).json()
+    history = client.get("/api/v1/admin/places/S3/history", headers=admin).json()
+    moments = [place["created_at"], place["updated_at"], *(c["at"] for c in history)]
+    for moment in moments:
+        assert datetime.fromisoformat(moment).utcoffset() == timedelta(0), moment
