@@ -4,7 +4,7 @@ over a whole week, and `status` names the next change that check finds."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -73,6 +73,24 @@ def test_open_now_is_the_minute_by_minute_check(week: list[object], monday: date
     for minute in range(WEEK):
         at = monday + timedelta(minutes=minute)
         assert hours.is_open(at) == expected[minute], (as_text(week), at)
+
+
+# Weeks (in UTC) in which the clocks go forward (29 March 2026) and back (25 October 2026).
+CLOCK_CHANGES = (datetime(2026, 3, 23, tzinfo=UTC), datetime(2026, 10, 19, tzinfo=UTC))
+
+
+@settings(max_examples=examples(20))
+@given(WEEK_SPEC, st.sampled_from(CLOCK_CHANGES))
+def test_open_now_follows_the_london_clock_when_it_changes(
+    week: list[object], start: datetime
+) -> None:
+    # Every real minute of the week: an hour of London's clock is skipped, or lived twice.
+    hours, expected = parsed(week), open_minutes(week)
+    for minute in range(WEEK):
+        at = start + timedelta(minutes=minute)
+        local = at.astimezone(LONDON)
+        wall = local.weekday() * DAY + local.hour * 60 + local.minute
+        assert hours.is_open(at) == expected[wall], (as_text(week), local)
 
 
 def next_change(expected: list[bool], minute: int) -> int | None:
