@@ -23,6 +23,7 @@ import schemathesis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import settings
+from hypothesis import strategies as st
 from schemathesis import Case
 from schemathesis.core.transport import Response
 from schemathesis.python import asgi
@@ -54,6 +55,41 @@ API = schemathesis.openapi.from_dict(API_DOCUMENT)
 PUBLIC = API.exclude(path_regex="^/api/v1/admin/")
 STAFF = API.include(path_regex="^/api/v1/admin/")
 OGC = schemathesis.openapi.from_dict(OGC_DOCUMENT)
+
+
+# Random text seldom names a place that exists or gets past the checks to the database, so
+# each staff request is also sent on known ground: real place ids (S1 in the editor's area,
+# S3 not), ETags they may have, and a valid start for a place; then with the values that once
+# broke the staff API: the reference of a place that exists (a unique column), and a NUL
+# (PostgreSQL refused it) in text and in a place id.
+CORE = {"name": "Dale Road Pharmacy", "category": "pharmacy", "postcode": "DE4 3AG"}
+PLACE_IDS = ("S1", "S3", "S1\x00")
+
+
+@STAFF.hook
+def flatmap_body(context: object, body: object) -> st.SearchStrategy[object]:
+    if not isinstance(body, dict):
+        return st.just(body)
+    valid = {**body, **CORE}
+    with_nul = {k: f"{v}\x00" if isinstance(v, str) else v for k, v in body.items()}
+    with_nul.update(category=CORE["category"], postcode=CORE["postcode"], name="Dale\x00Road")
+    return st.sampled_from([body, valid, {**valid, "external_ref": "S1"}, with_nul])
+
+
+@STAFF.hook
+def flatmap_path_parameters(context: object, parameters: object) -> st.SearchStrategy[object]:
+    if not isinstance(parameters, dict) or "place_id" not in parameters:
+        return st.just(parameters)
+    return st.sampled_from([parameters, *({**parameters, "place_id": p} for p in PLACE_IDS)])
+
+
+@STAFF.hook
+def flatmap_headers(context: object, headers: object) -> st.SearchStrategy[object]:
+    names = [k for k in headers if k.lower() == "if-match"] if isinstance(headers, dict) else []
+    if not names or not isinstance(headers, dict):
+        return st.just(headers)
+    tags = [f'"{place}-v{n}"' for place in PLACE_IDS[:2] for n in (1, 2, 3)]
+    return st.sampled_from([headers, *({**headers, names[0]: tag} for tag in tags)])
 
 
 def _live(settings: Settings) -> Iterator[FastAPI]:
