@@ -22,13 +22,38 @@ from sqlalchemy import (
     Text,
     func,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 from locator.accounts import Role, StaffUser
 from locator.hours import InvalidOpeningHours, OpeningHours
 from locator.venues import Category, Kind, LocationPrecision, Status, Venue
 
 log = logging.getLogger(__name__)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment in UTC, read back with its timezone on every backend.
+
+    SQLite keeps no offset, so its values came back naive (an API `date-time` without one,
+    and a TypeError when compared with an aware moment). The same SQL type as
+    `DateTime(timezone=True)`, so the schema (the migrations) is unchanged.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        # In UTC before SQLite drops the offset, so what it keeps is UTC.
+        if value is not None and value.tzinfo is not None:
+            return value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 class Base(DeclarativeBase):
@@ -65,8 +90,8 @@ class PlaceRow(Base):
     local_authority_code: Mapped[str | None] = mapped_column(String(16), index=True)
     # Bumped on every change to this place: its ETag.
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=func.now())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=func.now())
 
     def to_venue(self) -> Venue:
         return venue_of(self)
@@ -116,7 +141,7 @@ class ChangeRow(Base):
     place_id: Mapped[str] = mapped_column(ForeignKey("places.id"), index=True)
     version: Mapped[int] = mapped_column(Integer)  # the place's version after this change
     actor: Mapped[str] = mapped_column(String(200))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
     action: Mapped[str] = mapped_column(String(32))
     # {"field": [before, after], ...} in JSON-safe values (dates as ISO text).
     changes: Mapped[str] = mapped_column(Text)
@@ -144,8 +169,8 @@ class UserRow(Base):
     # Unused since 0006 (wrong tries are counted in login_failures): dropping a column on
     # SQLite rebuilds the table, which its foreign keys would refuse.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     def to_user(self) -> StaffUser:
         areas = frozenset(a for a in self.areas.split(",") if a)
@@ -159,8 +184,8 @@ class TokenRow(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class SessionRow(Base):
@@ -169,8 +194,8 @@ class SessionRow(Base):
     id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     csrf_token: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class LoginFailureRow(Base):

@@ -97,6 +97,8 @@ class PlaceStore:
             return list(session.scalars(select(PlaceRow).order_by(PlaceRow.id)).all())
 
     def get(self, place_id: str) -> PlaceRow:
+        if "\x00" in place_id:  # no id has one, and PostgreSQL refuses it in a query (a 500)
+            raise _missing()
         with self.sessions() as session:
             row = session.get(PlaceRow, place_id)
             if row is None:

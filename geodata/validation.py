@@ -50,6 +50,7 @@ class PlaceChecker:
         for check_fields in (_texts, _category, _kind, self._location, *_DETAILS):
             check_fields(data, out, errors)
         _column_sizes(out, errors)
+        _storable_text(data, errors)
         if errors:
             raise PlaceInvalid(
                 "Some details need fixing: see the message by each one.",
@@ -227,6 +228,13 @@ def _column_sizes(out: dict[str, Any], errors: dict[str, str]) -> None:
         value = out.get(field)
         if isinstance(value, str) and len(value) > limit and field not in errors:
             errors[field] = f"This is too long: at most {limit} characters."
+
+
+def _storable_text(data: dict[str, Any], errors: dict[str, str]) -> None:
+    """Text every backend can keep: PostgreSQL refuses a NUL character outright (a 500)."""
+    for field, value in data.items():
+        if isinstance(value, str) and "\x00" in value and field not in errors:
+            errors[field] = "This has a hidden character (NUL) that can't be saved. Type it again."
 
 
 _FieldCheck = Callable[[dict[str, Any], dict[str, Any], dict[str, str]], None]

@@ -9,9 +9,14 @@ from pathlib import Path
 import pytest
 from postgres import PostgresServer, PostgresUnavailable
 from synthetic import write_national_postcodes, write_synthetic_data
+from verify_budget import register_profiles
 
 from api.settings import Settings
 from locator.settings import DataSettings, default_data_dir
+
+# Hypothesis (tests/locator, tests/geodata, tests/api/test_fuzz.py): small, fixed and without
+# deadlines here; `SAFEPLACES_VERIFY=thorough` for a bigger run (tests/verify_budget.py).
+register_profiles()
 
 
 @pytest.fixture(scope="session")
