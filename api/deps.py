@@ -54,7 +54,7 @@ async def get_locator(request: Request) -> Locator:
         version = data_version(engine)
     else:
         version = await run_in_threadpool(data_version, engine)
-    if version == registry.data_version:
+    if version <= registry.data_version:
         return registry.current
     settings: Settings = state.settings
 

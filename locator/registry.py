@@ -36,12 +36,14 @@ class LocatorRegistry:
         """The live locator, first rebuilt with `build` if the data has moved on.
 
         Every worker process calls this with the database's version: an edit committed
-        through any worker is seen by the next search in all of them.
+        through any worker is seen by the next search in all of them. The version only goes
+        up, so a search that read it just before a newer rebuild takes the newer locator
+        rather than building an older one again (a restored database needs a restart).
         """
-        if data_version == self.data_version:
+        if data_version <= self.data_version:
             return self._locator
         with self._lock:
-            if data_version != self.data_version:  # another thread may have rebuilt it
+            if data_version > self.data_version:  # another thread may have rebuilt it
                 self._locator = build()
                 self.data_version = data_version
             return self._locator

@@ -208,3 +208,6 @@ def test_registry_rebuilds_once_when_the_data_version_moves() -> None:
     rebuilt = registry.current_for(4, build)
     assert rebuilt is not small and registry.data_version == 4
     assert registry.current_for(4, build) is rebuilt and len(builds) == 1
+    # A search that read the version before that rebuild takes the newer locator, unbuilt.
+    assert registry.current_for(3, build) is rebuilt and len(builds) == 1
+    assert registry.data_version == 4
