@@ -20,6 +20,7 @@ from bench.soak_clients import Recorder
 _CATEGORIES = {"gp_practice": "gp_surgery", "pharmacy": "pharmacy"}
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _CONFIRM = re.compile(r'action="/staff/import/([A-Za-z0-9_.-]+)/confirm"')
+_DIGEST = re.compile(r'name="plan_digest" value="([^"]*)"')
 _APPLIED = re.compile(r"Imported: (\d+) place")
 ATTEMPTS = 5
 
@@ -99,6 +100,7 @@ class StaffPages:
         self.reading_s = reading_s  # how long the person reads the preview before confirming
         self.post_headers = {"Origin": origin, "Accept": "text/html"}
         self.csrf = ""
+        self.digest = ""  # the plan the preview showed, sent back with the confirm
 
     async def login(self, email: str, password: str) -> str | None:
         """None when logged in, else what went wrong."""
@@ -133,6 +135,8 @@ class StaffPages:
         if sent is None:
             return 0, None
         found = _CONFIRM.search(sent.text)
+        digest = _DIGEST.search(sent.text)
+        self.digest = digest.group(1) if digest else ""
         return sent.status_code, (found.group(1) if found else None)
 
     async def confirm(self, upload_id: str) -> httpx.Response | None:
@@ -141,7 +145,7 @@ class StaffPages:
             "import-confirm",
             "POST",
             f"/staff/import/{upload_id}/confirm",
-            data={"csrf_token": self.csrf},
+            data={"csrf_token": self.csrf, "plan_digest": self.digest},
             headers=self.post_headers,
         )
 
@@ -162,7 +166,7 @@ async def run_import(pages: StaffPages, run: ImportRun) -> None:
         done = await pages.confirm(upload_id)
         code = done.status_code if done is not None else 0
         run.steps.append(f"confirm {code}")
-        if code == 412:
+        if code in (409, 412):  # places changed since the preview: look at the new one
             run.retries_412 += 1
             continue
         applied = _APPLIED.search(done.text) if done is not None and code == 200 else None

@@ -60,8 +60,10 @@ def _preview(pending: PendingImports, user: StaffUser, content: bytes, upload_id
     return pending.preview(_child_editor(), user, content, upload_id)
 
 
-def _confirm(pending: PendingImports, user: StaffUser, upload_id: str) -> Confirmed | None:
-    return pending.confirm(_child_editor(), user, upload_id)
+def _confirm(
+    pending: PendingImports, user: StaffUser, upload_id: str, seen: str
+) -> Confirmed | None:
+    return pending.confirm(_child_editor(), user, upload_id, seen)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -86,8 +88,8 @@ class ImportWorker:
         assert isinstance(result, Preview)
         return result
 
-    def confirm(self, user: StaffUser, upload_id: str) -> Confirmed | None:
-        result = self._run(upload_id, _confirm, user, upload_id)
+    def confirm(self, user: StaffUser, upload_id: str, seen: str) -> Confirmed | None:
+        result = self._run(upload_id, _confirm, user, upload_id, seen)
         assert result is None or isinstance(result, Confirmed)
         return result
 

@@ -7,6 +7,7 @@ with its row number and reason.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -78,6 +79,16 @@ class ImportPlan:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def digest(self) -> str:
+        """A fingerprint of everything this plan would do, and of the version of each place
+        it was checked against: a confirm whose plan has a different one would do something
+        the person did not see in the preview."""
+        what = [
+            (r.row, r.action, r.place_id, r.version, sorted(r.changes.items())) for r in self.rows
+        ]
+        text = json.dumps(what, default=str, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
 
     def summary(self) -> str:
         return (

@@ -39,6 +39,7 @@ class ShownPlan:
     rows: dict[str, list[PlannedRow]]
     errors: list[RowError]
     error_count: int
+    digest: str  # `ImportPlan.digest`: what the person saw, sent back with the confirm
 
     @classmethod
     def of(cls, plan: ImportPlan, limit: int = SHOWN_ROWS) -> ShownPlan:
@@ -48,6 +49,7 @@ class ShownPlan:
             {a: plan.planned(a)[:limit] for a in actions},
             plan.errors[:limit],
             len(plan.errors),
+            plan.digest(),
         )
 
     def count(self, action: str) -> int:
@@ -67,7 +69,10 @@ class Preview:
 @dataclass(frozen=True, slots=True)
 class Confirmed:
     plan: ShownPlan
-    applied: int | None  # None: the file no longer checks out, nothing was imported
+    applied: int | None  # None: nothing was imported (see `changed`, or the plan's errors)
+    # The places changed since the preview, so the plan did too: the file is kept for the
+    # person to read the new preview and confirm that one.
+    changed: bool = False
 
 
 class PendingImports:
@@ -124,19 +129,30 @@ class PendingImports:
             return Preview(ShownPlan.of(plan), None)
         return Preview(ShownPlan.of(plan), upload_id)
 
-    def confirm(self, editor: PlaceEditor, user: StaffUser, upload_id: str) -> Confirmed | None:
-        """Check the file again (places may have changed since the preview) and import it,
-        all or nothing. The file is deleted whatever happens; None if it had gone."""
+    def confirm(
+        self, editor: PlaceEditor, user: StaffUser, upload_id: str, seen: str
+    ) -> Confirmed | None:
+        """Check the file again and import it, all or nothing, if it would do what the
+        preview the person saw (`seen`, its digest) said; None if the file had gone.
+
+        A place edited since the preview changes the plan: nothing is imported and the file
+        is kept, for the new preview. Otherwise the file is deleted whatever happens.
+        """
         path = self._path(upload_id)
         if path is None:
             return None
+        keep = False
         try:
             plan = editor.plan_import(user, read_table(path, self.limits))
             if plan.errors:
                 return Confirmed(ShownPlan.of(plan), None)
+            if plan.digest() != seen:
+                keep = True
+                return Confirmed(ShownPlan.of(plan), None, changed=True)
             return Confirmed(ShownPlan.of(plan), editor.apply_import(user, plan))
         finally:
-            path.unlink(missing_ok=True)
+            if not keep:
+                path.unlink(missing_ok=True)
 
     def cancel(self, upload_id: str) -> bool:
         """Delete an upload nobody will confirm; False if it had gone already."""

@@ -19,6 +19,14 @@ def csrf(html: str) -> str:
     return match.group(1)
 
 
+def confirm_form(preview_html: str) -> dict[str, str]:
+    """The import preview's "Import these changes" form: its CSRF token, and the digest of
+    the plan the person saw (a confirm whose plan has changed since imports nothing)."""
+    digest = re.search(r'name="plan_digest" value="([^"]*)"', preview_html)
+    assert digest is not None
+    return {"csrf_token": csrf(preview_html), "plan_digest": digest.group(1)}
+
+
 def sent_to_login(r) -> bool:  # type: ignore[no-untyped-def]
     """A staff page without a session sends the browser to log in (and back here after)."""
     return r.status_code == 303 and r.headers["location"].startswith("/staff/login?next=")

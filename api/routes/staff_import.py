@@ -135,10 +135,17 @@ async def import_confirm(
     request: Request, upload_id: str, staff: StaffPage, worker: WorkerDep
 ) -> Response:
     require_import(staff.user)
-    await posted_form(request, staff)
-    done = await _off_the_loop(request, partial(worker.confirm, staff.user, upload_id))
+    form = await posted_form(request, staff)
+    seen = form.get("plan_digest", "")
+    done = await _off_the_loop(request, partial(worker.confirm, staff.user, upload_id, seen))
     if done is None:
         return _import_page(request, staff, 404, error="That upload has gone. Upload it again.")
+    if done.changed:
+        error = (
+            "Some places have changed since you looked at this file, so nothing was imported. "
+            "Check what it would do now, below, and import again."
+        )
+        return _import_page(request, staff, 409, plan=done.plan, upload_id=upload_id, error=error)
     if done.applied is None:
         return _import_page(request, staff, 422, plan=done.plan)
     message = f"Imported: {places_words(done.applied)} added or updated."

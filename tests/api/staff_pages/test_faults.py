@@ -11,10 +11,12 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 from faults import disk_full, full_folder, read_only, small_pages
-from staff_forms import HTML, OWN_ORIGIN, PASSWORD, csrf, upload
+from staff_forms import HTML, OWN_ORIGIN, PASSWORD, confirm_form, csrf, upload
 
 from api.app import create_app
 from api.settings import Settings
+from geodata.engine import sqlite_file
+from geodata.import_worker import ImportWorker
 from geodata.store import PlaceStore
 from geodata.users import UserStore
 from locator.accounts import Role
@@ -121,8 +123,18 @@ def test_an_import_confirmed_while_the_database_is_read_only_imports_nothing(
     )
     found = re.search(r'action="(/staff/import/[^"]+/confirm)"', preview.text)
     assert preview.status_code == 200 and found is not None
-    with read_only(_store(editor)):
-        r = editor.post(found.group(1), data={"csrf_token": csrf(preview.text)}, headers=HTML)
+    # Imports are checked and applied in a process of their own (geodata.import_worker),
+    # with its own connection: that one is opened read-only, as SQLite's `mode=ro` does.
+    state = editor.app.state  # type: ignore[attr-defined]
+    path = sqlite_file(str(_store(editor).engine.url))
+    assert path is not None
+    settings: Settings = state.settings
+    read_only_db = settings.model_copy(
+        update={"database_url": f"sqlite:///file:{path}?mode=ro&uri=true"}
+    )
+    state.import_worker.close()
+    state.import_worker = ImportWorker(read_only_db, state.pending_imports)
+    r = editor.post(found.group(1), data=confirm_form(preview.text), headers=HTML)
     assert r.status_code == 503 and CANT_SAVE in r.text
     assert "Dale Chemist" not in editor.get("/staff/places", headers=HTML).text
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from fastapi.testclient import TestClient
-from staff_forms import HTML, PASSWORD, csrf, login, upload
+from staff_forms import HTML, PASSWORD, confirm_form, csrf, login, upload
 
+from geodata.store import PlaceStore
 from geodata.users import UserStore
 from locator.accounts import Role
 
@@ -30,7 +32,7 @@ def test_import_preview_errors_then_fix_and_confirm(editor: TestClient) -> None:
     assert upload_id is not None
     done = editor.post(
         f"/staff/import/{upload_id.group(1)}/confirm",
-        data={"csrf_token": csrf(good.text)},
+        data=confirm_form(good.text),
         headers=HTML,
     )
     assert done.status_code == 200 and "Imported: 1 place added or updated." in done.text
@@ -141,3 +143,27 @@ def test_new_place_needs_a_chosen_kind(editor: TestClient) -> None:
         headers=HTML,
     )
     assert r.status_code == 422 and "Choose what kind of place it is." in r.text
+
+
+def test_a_place_edited_after_the_preview_stops_the_confirm_until_the_new_preview_is_seen(
+    editor: TestClient,
+) -> None:
+    # The file leaves S1 as it is; meanwhile another officer changes S1's name. Confirming
+    # the old preview would put the old name back, unseen: nothing is imported, and the
+    # new preview (which now changes S1) is shown to confirm instead.
+    preview = upload(editor, IMPORT_OK)
+    assert preview.status_code == 200 and "1 place unchanged" in preview.text
+    seen = confirm_form(preview.text)
+    store: PlaceStore = editor.app.state.datasets.store  # type: ignore[attr-defined]
+    s1 = store.get("S1")
+    store.update("S1", {"name": "Matlock Library and Archives"}, "eve@council.gov.uk", s1.version)
+    action = re.search(r'action="(/staff/import/[^"]+/confirm)"', preview.text)
+    assert action is not None
+    stale = editor.post(action.group(1), data=seen, headers=HTML)
+    assert stale.status_code == 409
+    assert "Some places have changed since you looked at this file" in unescape(stale.text)
+    assert "Dale Road Chemist" not in editor.get("/staff/places", headers=HTML).text
+    assert store.get("S1").name == "Matlock Library and Archives"
+    again = editor.post(action.group(1), data=confirm_form(stale.text), headers=HTML)
+    assert again.status_code == 200 and "Imported: 2 places added or updated." in again.text
+    assert store.get("S1").name == "Matlock Library"

@@ -66,12 +66,14 @@ def live(real_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> I
 
 
 def _logged_in(base_url: str) -> httpx.Client:
-    client = httpx.Client(base_url=base_url, timeout=120, headers={"accept": "text/html"})
+    headers = {"accept": "text/html", "origin": base_url}  # as a browser posts a form
+    client = httpx.Client(base_url=base_url, timeout=120, headers=headers)
     form = client.get("/staff/login")
-    client.post(
+    logged_in = client.post(
         "/staff/login",
         data={"email": "imp@council.gov.uk", "password": PASSWORD, "csrf_token": csrf(form.text)},
     )
+    assert logged_in.status_code == 303, logged_in.text[:300]
     return client
 
 

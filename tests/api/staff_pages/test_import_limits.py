@@ -16,7 +16,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from live import serve
-from staff_forms import HTML, PASSWORD, csrf, upload
+from staff_forms import HTML, OWN_ORIGIN, PASSWORD, confirm_form, csrf, upload
 
 from api.app import create_app
 from api.settings import Settings
@@ -88,7 +88,7 @@ def test_an_upload_is_kept_only_until_it_is_confirmed_or_cancelled(editor: TestC
     assert gone.status_code == 200 and "Import cancelled. Nothing was imported." in gone.text
     assert _left(folder) == []
     late = editor.post(
-        cancel.replace("/cancel", "/confirm"), data={"csrf_token": csrf(preview.text)}, headers=HTML
+        cancel.replace("/cancel", "/confirm"), data=confirm_form(preview.text), headers=HTML
     )
     assert late.status_code == 404 and "That upload has gone" in late.text
     # Cancelling needs the form's CSRF token, like every staff form.
@@ -96,7 +96,7 @@ def test_an_upload_is_kept_only_until_it_is_confirmed_or_cancelled(editor: TestC
     refused = editor.post(_form_action(preview.text, "cancel"), data={}, headers=HTML)
     assert refused.status_code == 403 and len(_left(folder)) == 1
     done = editor.post(
-        _form_action(preview.text, "confirm"), data={"csrf_token": csrf(preview.text)}, headers=HTML
+        _form_action(preview.text, "confirm"), data=confirm_form(preview.text), headers=HTML
     )
     assert "Imported: 1 place added or updated." in done.text
     assert _left(folder) == []
@@ -130,7 +130,7 @@ def test_old_uploads_are_swept_at_start_and_when_a_file_arrives(fresh_settings: 
     _aged(folder / "abandoned-before-restart.csv", 2 * 3600)
     recent = _aged(folder / "someone-else-previewing.csv", 60)
     app = create_app(fresh_settings)
-    with TestClient(app, follow_redirects=False) as client:
+    with TestClient(app, follow_redirects=False, headers=OWN_ORIGIN) as client:
         assert _left(folder) == [recent.name]  # swept at start; a recent one waits
         app.state.users.create_user("ed@council.gov.uk", "Ed", Role.ADMIN, PASSWORD)
         form = client.get("/staff/login", headers=HTML)
@@ -157,7 +157,7 @@ def live(fresh_settings: Settings) -> Iterator[tuple[str, httpx.Client]]:
     app = create_app(fresh_settings)
     with serve(app) as base_url:
         app.state.users.create_user("ed@council.gov.uk", "Ed", Role.ADMIN, PASSWORD)
-        staff = httpx.Client(base_url=base_url, headers=HTML, timeout=30)
+        staff = httpx.Client(base_url=base_url, headers=HTML | {"origin": base_url}, timeout=30)
         form = staff.get("/staff/login")
         staff.post(
             "/staff/login",
@@ -180,7 +180,7 @@ def _raw_post(
     sock = socket.create_connection((host, int(port)), timeout=30)
     head = (
         "POST /staff/import HTTP/1.1\r\n"
-        f"Host: {host}\r\nCookie: {cookies}\r\nAccept: text/html\r\n"
+        f"Host: {host}:{port}\r\nOrigin: {base_url}\r\nCookie: {cookies}\r\nAccept: text/html\r\n"
         "Content-Type: multipart/form-data; boundary=BOUNDARY\r\n"
         f"{length_header}\r\n\r\n"
     )
