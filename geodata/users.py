@@ -101,6 +101,8 @@ class UserStore:
         email = email.strip().lower()
         if "@" not in email:
             raise ValueError("The email address needs an @.")
+        if "\x00" in email + name:  # PostgreSQL can't store it
+            raise ValueError("The email address and name can't have hidden control characters.")
         if len(email) > MAX_TEXT or len(name.strip()) > MAX_TEXT:
             raise ValueError(f"The email address and name must be at most {MAX_TEXT} characters.")
         self._check_password(password, email=email, name=name)
@@ -170,6 +172,8 @@ class UserStore:
     def find(self, email: str) -> StaffUser | None:
         """The account with this email, active or not."""
         with self.sessions() as session:
+            if "\x00" in email:  # no address has one; PostgreSQL refuses it in a query
+                return None
             row = session.scalar(select(UserRow).where(UserRow.email == email.strip().lower()))
             return row.to_user() if row is not None else None
 
@@ -295,7 +299,9 @@ class UserStore:
             "The email address or password is not right.", log_message="failed login"
         )
         with self.sessions() as session:
-            row = session.scalar(select(UserRow).where(UserRow.email == email))
+            # No address has a NUL, and PostgreSQL refuses one in a query (a 500).
+            found = select(UserRow).where(UserRow.email == email)
+            row = None if "\x00" in email else session.scalar(found)
         if row is None:
             self.verify(password, _dummy_hash())
             raise wrong

@@ -105,3 +105,20 @@ def test_staff_api_moments_carry_their_timezone(client: TestClient, admin: dict[
     moments = [place["created_at"], place["updated_at"], *(c["at"] for c in history)]
     for moment in moments:
         assert datetime.fromisoformat(moment).utcoffset() == timedelta(0), moment
+
+
+def test_a_login_with_a_nul_character_is_a_wrong_login_not_a_server_error(
+    client: TestClient,
+) -> None:
+    form = client.get("/staff/login", headers={"accept": "text/html"})
+    token = form.text.split('name="csrf_token" value="')[1].split('"')[0]
+    r = client.post(
+        "/staff/login",
+        data={"email": "admin@council.gov.uk\x00", "password": "x\x00", "csrf_token": token},
+        headers={"accept": "text/html", "origin": "http://testserver"},
+    )
+    assert r.status_code == 401 and "The email address or password is not right." in r.text
+    users: UserStore = client.app.state.users  # type: ignore[attr-defined]
+    assert users.find("admin@council.gov.uk\x00") is None
+    with pytest.raises(ValueError, match="control characters"):
+        users.create_user("a\x00@council.gov.uk", "A", Role.ADMIN, "correct horse battery")
