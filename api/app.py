@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import NoReturn
@@ -75,7 +76,8 @@ def create_app(settings: Settings | None = None, *, exit_on_failure: bool = Fals
     """Build the app. Data is loaded in the lifespan, once, never at import.
 
     `exit_on_failure` (a server's worker): a start-up failure is one line in the log and
-    the process ends with status 3, instead of a traceback from inside the server.
+    the process ends with status 3, instead of a traceback from inside the server; and the
+    import process is started with the worker, not by its first import.
     """
     settings = settings or Settings()
 
@@ -86,11 +88,11 @@ def create_app(settings: Settings | None = None, *, exit_on_failure: bool = Fals
         except Exception as exc:
             if not exit_on_failure:
                 raise
-            line = start_up_problem(exc, settings.database)
-            if line is None:  # not one we can name: the whole story at log level debug
-                log.debug("start-up failed", exc_info=exc)
-            _exit(line or f"Could not start: {type(exc).__name__}: {exc}".splitlines()[0])
+            _could_not_start(exc, settings)
         heap.settle()
+        if exit_on_failure:
+            # In the background: the worker answers searches while the import process starts.
+            threading.Thread(target=app.state.import_worker.warm, daemon=True).start()
         try:
             yield
         finally:
@@ -155,6 +157,13 @@ def _start(app: FastAPI, settings: Settings) -> None:
         len(app.state.registry.current.index),
         version,
     )
+
+
+def _could_not_start(exc: Exception, settings: Settings) -> NoReturn:
+    line = start_up_problem(exc, settings.database)
+    if line is None:  # not one we can name: the whole story at log level debug
+        log.debug("start-up failed", exc_info=exc)
+    _exit(line or f"Could not start: {type(exc).__name__}: {exc}".splitlines()[0])
 
 
 def _exit(line: str) -> NoReturn:

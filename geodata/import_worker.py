@@ -66,6 +66,10 @@ def _confirm(
     return pending.confirm(_child_editor(), user, upload_id, seen)
 
 
+def _ready() -> bool:
+    return _editor is not None
+
+
 def _context() -> multiprocessing.context.BaseContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
@@ -81,6 +85,7 @@ class ImportWorker:
         self.pending = pending
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._closed = False
 
     def preview(self, user: StaffUser, content: bytes, suffix: str) -> Preview:
         upload_id = self.pending.new_id(suffix)
@@ -93,9 +98,18 @@ class ImportWorker:
         assert result is None or isinstance(result, Confirmed)
         return result
 
+    def warm(self) -> None:
+        """Start the import process now (it loads the postcodes), so the first import of a
+        running service doesn't wait seconds for it. Blocks: call it from a thread."""
+        try:
+            self._started().submit(_ready).result()
+        except (BrokenProcessPool, RuntimeError):  # closed meanwhile: the next import starts one
+            return
+
     def close(self) -> None:
         with self._lock:
             pool, self._pool = self._pool, None
+            self._closed = True  # a warm-up still under way must not start another
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -118,6 +132,8 @@ class ImportWorker:
 
     def _started(self) -> ProcessPoolExecutor:
         with self._lock:
+            if self._closed:
+                raise RuntimeError("the import process was closed with the service")
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
                     max_workers=1,
