@@ -16,9 +16,11 @@ from api.settings import Settings
 from geodata.account_service import AccountService
 from geodata.datasets import Datasets
 from geodata.editor import PlaceEditor
+from geodata.import_worker import ImportWorker
 from geodata.resolver import LocationResolver
 from geodata.rows import MetaRow
 from geodata.store import PlaceStore
+from geodata.uploads import PendingImports
 from geodata.users import UserStore
 from geodata.validation import PlaceChecker
 from locator.hours import LONDON
@@ -152,3 +154,20 @@ async def get_accounts(request: Request) -> AccountService:
 StoreDep = Annotated[PlaceStore, Depends(get_store)]
 EditorDep = Annotated[PlaceEditor, Depends(get_editor)]
 AccountsDep = Annotated[AccountService, Depends(get_accounts)]
+
+
+# -- imports: the pending uploads and the import process (geodata.import_worker) ----------
+
+
+async def get_pending(request: Request) -> PendingImports:
+    pending: PendingImports = request.app.state.pending_imports
+    return pending
+
+
+async def get_worker(request: Request) -> ImportWorker:
+    worker: ImportWorker = request.app.state.import_worker
+    return worker
+
+
+PendingDep = Annotated[PendingImports, Depends(get_pending)]
+WorkerDep = Annotated[ImportWorker, Depends(get_worker)]

@@ -10,26 +10,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
 import anyio.to_thread
 from anyio import CapacityLimiter
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 from starlette.requests import ClientDisconnect
 
 from api.auth import STAFF_PATH, StaffPage, check_csrf, posted_form
-from api.deps import SettingsDep
+from api.deps import PendingDep, SettingsDep, WorkerDep
 from api.html import render
 from api.settings import Settings
 from api.staff_views import FIELD_LABELS, FORM_FIELDS, shown
 from api.uploads import TooBig, declared_too_big, read_form
 from api.views import places_words
 from geodata.editor import require_import
-from geodata.import_worker import ImportWorker
-from geodata.uploads import SUFFIXES, PendingImports
+from geodata.uploads import SUFFIXES
 from geodata.users import StaffSession
 from locator.errors import DataError
 from locator.venues import Category
@@ -37,20 +36,6 @@ from locator.venues import Category
 T = TypeVar("T")
 
 router = APIRouter(prefix=STAFF_PATH, include_in_schema=False)
-
-
-async def get_pending(request: Request) -> PendingImports:
-    pending: PendingImports = request.app.state.pending_imports
-    return pending
-
-
-async def get_worker(request: Request) -> ImportWorker:
-    worker: ImportWorker = request.app.state.import_worker
-    return worker
-
-
-PendingDep = Annotated[PendingImports, Depends(get_pending)]
-WorkerDep = Annotated[ImportWorker, Depends(get_worker)]
 
 
 async def _off_the_loop(request: Request, job: Callable[[], T]) -> T:
