@@ -139,8 +139,10 @@ def prepare(service: Service, folder: Path, args: argparse.Namespace) -> Setup:
     export = folder / "export.csv"
     cli(env, "export", str(export))
     candidates = Path(env["SAFEPLACES_DATA_DIR"]) / Settings().data.candidates_file
+    ref_of = {p["id"]: p["external_ref"] for p in listed.json()}
+    edited = {ref_of[p] for p in hot + [p for mine in own for p in mine]}
     imports = [
-        build_import(export, candidates, folder, n, date.today(), args.new_places)
+        build_import(export, candidates, folder, n, date.today(), args.new_places, edited)
         for n in range(args.imports)
     ]
     return Setup(admin, editors, hot, own, imports)

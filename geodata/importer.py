@@ -81,12 +81,11 @@ class ImportPlan:
         return not self.errors
 
     def digest(self) -> str:
-        """A fingerprint of everything this plan would do, and of the version of each place
-        it was checked against: a confirm whose plan has a different one would do something
-        the person did not see in the preview."""
-        what = [
-            (r.row, r.action, r.place_id, r.version, sorted(r.changes.items())) for r in self.rows
-        ]
+        """A fingerprint of what this plan would do: each row's action and its changes, from
+        what we have now to what the file says. A confirm whose plan has a different one would
+        do something the person did not see in the preview. A place's version is left out: an
+        edit to a field the file leaves as it is changes nothing the preview showed."""
+        what = [(r.row, r.action, r.place_id, sorted(r.changes.items())) for r in self.rows]
         text = json.dumps(what, default=str, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 

@@ -167,3 +167,20 @@ def test_a_place_edited_after_the_preview_stops_the_confirm_until_the_new_previe
     again = editor.post(action.group(1), data=confirm_form(stale.text), headers=HTML)
     assert again.status_code == 200 and "Imported: 2 places added or updated." in again.text
     assert store.get("S1").name == "Matlock Library"
+
+
+def test_an_edit_the_file_does_not_touch_leaves_the_preview_good_to_confirm(
+    editor: TestClient,
+) -> None:
+    # The file has no phone column: a phone saved meanwhile changes nothing the preview
+    # showed, so the confirm goes ahead and the phone stays.
+    preview = upload(editor, IMPORT_OK)
+    seen = confirm_form(preview.text)
+    store: PlaceStore = editor.app.state.datasets.store  # type: ignore[attr-defined]
+    s1 = store.get("S1")
+    store.update("S1", {"phone": "01629 533400"}, "eve@council.gov.uk", s1.version)
+    action = re.search(r'action="(/staff/import/[^"]+/confirm)"', preview.text)
+    assert action is not None
+    done = editor.post(action.group(1), data=seen, headers=HTML)
+    assert done.status_code == 200 and "Imported: 1 place added or updated." in done.text
+    assert store.get("S1").phone == "01629 533400"
