@@ -15,6 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -38,10 +39,13 @@ _PRELOAD = ["geodata.import_worker"]
 _editor: PlaceEditor | None = None
 
 
-def _start(settings: ServiceSettings) -> None:
+def _start(settings: ServiceSettings, server_pid: int) -> None:
     """In the child: what checking a place needs (the gazetteer, the service area) and the
     place database, opened once."""
     global _editor
+    threading.Thread(
+        target=_end_with, args=(server_pid,), name="end-with-server", daemon=True
+    ).start()
     # Below the web server's priority: on a busy machine the public requests get the CPU
     # first, and an import just takes a little longer.
     os.nice(IMPORT_NICENESS)
@@ -49,6 +53,31 @@ def _start(settings: ServiceSettings) -> None:
     gazetteer = Gazetteer.load(data.path(data.postcodes_file), data.cache_dir)
     area = load_service_area(data.path(data.boundaries_file))
     _editor = PlaceEditor(open_store(settings), PlaceChecker(gazetteer, area))
+
+
+def _end_with(server_pid: int, every_s: float = 1.0) -> None:
+    """In the child: end when the server process that started it has gone.
+
+    The child holds both ends of its job queue, so a server killed outright (kill -9, the
+    out-of-memory killer, a worker the supervisor replaces) would leave it waiting forever,
+    holding the postcodes in memory. Its parent is the fork server, which ends with the
+    server: a new parent, or no server, means nobody will send it work again.
+    """
+    parent = os.getppid()
+    while True:
+        time.sleep(every_s)
+        if os.getppid() != parent or not _running(server_pid):
+            os._exit(0)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process has the number: ours has gone
+        return False
+    return True
 
 
 def _child_editor() -> PlaceEditor:
@@ -139,6 +168,6 @@ class ImportWorker:
                     max_workers=1,
                     mp_context=_context(),
                     initializer=_start,
-                    initargs=(self.settings,),
+                    initargs=(self.settings, os.getpid()),
                 )
             return self._pool

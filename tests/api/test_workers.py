@@ -101,6 +101,21 @@ def _workers(proc: psutil.Popen) -> list[psutil.Process]:
     return found
 
 
+def _descendants(worker: psutil.Process) -> list[psutil.Process]:
+    """The worker's import processes: its fork server and the fork server's child."""
+    try:
+        return [p for p in worker.children(recursive=True) if "forkserver" in " ".join(p.cmdline())]
+    except psutil.Error:
+        return []
+
+
+def _alive(process: psutil.Process) -> bool:
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
 def _ready(base: str) -> bool:
     try:
         return httpx.get(f"{base}/readyz", timeout=5).status_code == 200
@@ -148,6 +163,9 @@ def test_a_worker_that_dies_is_replaced_and_the_server_stops_cleanly(
 ) -> None:
     base, proc = two_workers
     first, second = _workers(proc)
+    # Each worker starts its import process (a fork server and its child) as it starts.
+    _wait(lambda: len(_descendants(first)) >= 2, proc, tmp_path)
+    importing = _descendants(first)
     first.kill()
     _wait(lambda: {c.pid for c in _workers(proc)} - {first.pid, second.pid}, proc, tmp_path)
     replacement = ({c.pid for c in _workers(proc)} - {second.pid}).pop()
@@ -156,6 +174,8 @@ def test_a_worker_that_dies_is_replaced_and_the_server_stops_cleanly(
     for _ in range(20):
         with httpx.Client(base_url=base, timeout=30) as client:
             assert client.get("/api/v1/places/nearest", params={"postcode": "DE4 3AG"}).is_success
+    # Killed outright, the worker can't stop its import process: it ends by itself.
+    _wait(lambda: not any(_alive(p) for p in importing), proc, tmp_path, seconds=30)
     workers = [psutil.Process(p) for p in (second.pid, replacement)]
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=60) == 0
