@@ -145,26 +145,33 @@ def test_new_place_needs_a_chosen_kind(editor: TestClient) -> None:
     assert r.status_code == 422 and "Choose what kind of place it is." in r.text
 
 
+def _edited_after_preview(
+    editor: TestClient, changes: dict[str, str]
+) -> tuple[PlaceStore, str, dict[str, str]]:
+    """IMPORT_OK previewed (S1 unchanged), then S1 edited by another officer: the store, the
+    confirm's address and the form the person would send from the old preview."""
+    preview = upload(editor, IMPORT_OK)
+    assert preview.status_code == 200 and "1 place unchanged" in preview.text
+    store: PlaceStore = editor.app.state.datasets.store  # type: ignore[attr-defined]
+    store.update("S1", changes, "eve@council.gov.uk", store.get("S1").version)
+    action = re.search(r'action="(/staff/import/[^"]+/confirm)"', preview.text)
+    assert action is not None
+    return store, action.group(1), confirm_form(preview.text)
+
+
 def test_a_place_edited_after_the_preview_stops_the_confirm_until_the_new_preview_is_seen(
     editor: TestClient,
 ) -> None:
     # The file leaves S1 as it is; meanwhile another officer changes S1's name. Confirming
     # the old preview would put the old name back, unseen: nothing is imported, and the
     # new preview (which now changes S1) is shown to confirm instead.
-    preview = upload(editor, IMPORT_OK)
-    assert preview.status_code == 200 and "1 place unchanged" in preview.text
-    seen = confirm_form(preview.text)
-    store: PlaceStore = editor.app.state.datasets.store  # type: ignore[attr-defined]
-    s1 = store.get("S1")
-    store.update("S1", {"name": "Matlock Library and Archives"}, "eve@council.gov.uk", s1.version)
-    action = re.search(r'action="(/staff/import/[^"]+/confirm)"', preview.text)
-    assert action is not None
-    stale = editor.post(action.group(1), data=seen, headers=HTML)
+    store, confirm, seen = _edited_after_preview(editor, {"name": "Matlock Library and Archives"})
+    stale = editor.post(confirm, data=seen, headers=HTML)
     assert stale.status_code == 409
     assert "Some places have changed since you looked at this file" in unescape(stale.text)
     assert "Dale Road Chemist" not in editor.get("/staff/places", headers=HTML).text
     assert store.get("S1").name == "Matlock Library and Archives"
-    again = editor.post(action.group(1), data=confirm_form(stale.text), headers=HTML)
+    again = editor.post(confirm, data=confirm_form(stale.text), headers=HTML)
     assert again.status_code == 200 and "Imported: 2 places added or updated." in again.text
     assert store.get("S1").name == "Matlock Library"
 
@@ -174,13 +181,7 @@ def test_an_edit_the_file_does_not_touch_leaves_the_preview_good_to_confirm(
 ) -> None:
     # The file has no phone column: a phone saved meanwhile changes nothing the preview
     # showed, so the confirm goes ahead and the phone stays.
-    preview = upload(editor, IMPORT_OK)
-    seen = confirm_form(preview.text)
-    store: PlaceStore = editor.app.state.datasets.store  # type: ignore[attr-defined]
-    s1 = store.get("S1")
-    store.update("S1", {"phone": "01629 533400"}, "eve@council.gov.uk", s1.version)
-    action = re.search(r'action="(/staff/import/[^"]+/confirm)"', preview.text)
-    assert action is not None
-    done = editor.post(action.group(1), data=seen, headers=HTML)
+    store, confirm, seen = _edited_after_preview(editor, {"phone": "01629 533400"})
+    done = editor.post(confirm, data=seen, headers=HTML)
     assert done.status_code == 200 and "Imported: 1 place added or updated." in done.text
     assert store.get("S1").phone == "01629 533400"
