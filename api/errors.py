@@ -62,6 +62,8 @@ STATUS_CODES: dict[type[SafePlacesError], int] = {
     domain.TooManyTries: 429,
     domain.GeocoderUnavailable: 503,
     domain.StorageUnavailable: 503,
+    domain.MailNotSetUp: 503,
+    domain.MailFailed: 503,
 }
 
 

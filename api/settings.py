@@ -77,6 +77,21 @@ class ServerSettings(BaseModel):
     # The reverse proxies (addresses or networks) whose X-Forwarded-Proto and X-Forwarded-For
     # are believed: from anyone else they could fake HTTPS, or the address a request came from.
     trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1"])
+    # The address people reach the service at (e.g. https://safeplaces.derbyshire.gov.uk),
+    # for the links in emails. Without it a link uses the address the request came to.
+    public_url: str | None = None
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{value!r} is not an address like https://safeplaces.example.org")
+        if parts.query or parts.fragment or parts.username:
+            raise ValueError(f"{value!r} must be an address without ?, # or a login")
+        return value.strip().rstrip("/")
 
     @field_validator("trusted_proxies")
     @classmethod

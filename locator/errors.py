@@ -208,5 +208,33 @@ class StorageUnavailable(SafePlacesError):
         )
 
 
+class MailNotSetUp(SafePlacesError):
+    """No mail server is configured (``SAFEPLACES_MAIL__HOST``), so nothing can be sent."""
+
+    slug = "mail-not-set-up"
+    title = "Email is not set up"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This service can't send email yet: ask council IT to set up its mail server.",
+            log_message="no mail host configured (SAFEPLACES_MAIL__HOST)",
+        )
+
+
+class MailFailed(SafePlacesError):
+    """The mail server could not be reached, or refused the message; `reason` says which
+    in plain words (it never holds the message or a password)."""
+
+    slug = "mail-failed"
+    title = "We couldn't send the email"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            f"We couldn't send the email: {reason} Please try again later, or ask council IT.",
+            log_message=f"mail not sent: {reason}",
+        )
+        self.reason = reason
+
+
 class DataError(Exception):
     """Data that cannot be loaded at all (missing file, wrong CRS, no usable rows)."""

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, Field, HttpUrl, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    HttpUrl,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The checkout that holds this package (for an editable install); `../shared/data` sits beside it.
@@ -165,6 +174,43 @@ class LoginSettings(BaseModel):
         return self
 
 
+class MailSettings(BaseModel):
+    """The council's mail server, for password links, invitations and reminders.
+
+    e.g. ``SAFEPLACES_MAIL__HOST=smtp.council.gov.uk``, ``SAFEPLACES_MAIL__FROM_ADDRESS=...``.
+    With no host nothing is sent (`locator.errors.MailNotSetUp`).
+    """
+
+    host: str | None = None
+    port: int = Field(default=587, ge=1, le=65535)
+    # starttls: connect plainly, then upgrade (port 587); ssl: TLS from the start (port 465);
+    # none: no encryption, only for a relay on the same machine or network.
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    # Optional: many council relays accept mail from known servers without a login.
+    username: str | None = None
+    password: SecretStr | None = None
+    from_address: str = ""
+    from_name: str = "Safe Places Locator"
+    timeout_seconds: float = Field(default=20.0, gt=0)
+
+    @field_validator("host", "username")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @model_validator(mode="after")
+    def _complete(self) -> MailSettings:
+        if self.host and "@" not in self.from_address:
+            raise ValueError("with a mail host, from_address must be an email address")
+        if self.password is not None and not self.username:
+            raise ValueError("a mail password needs a username")
+        return self
+
+    @property
+    def set_up(self) -> bool:
+        return self.host is not None
+
+
 class ServiceSettings(BaseSettings):
     """What the domain and the data need, e.g. ``SAFEPLACES_DATA_DIR``.
 
@@ -182,6 +228,7 @@ class ServiceSettings(BaseSettings):
     geocoder: GeocoderSettings = Field(default_factory=GeocoderSettings)
     imports: ImportSettings = Field(default_factory=ImportSettings)
     login: LoginSettings = Field(default_factory=LoginSettings)
+    mail: MailSettings = Field(default_factory=MailSettings)
     # Flat aliases for the settings people set most.
     data_dir: Path | None = None
     cache_dir: Path | None = None

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from postgres import PostgresServer, PostgresUnavailable
+from smtp import Mailbox, SmtpServer
 from synthetic import write_national_postcodes, write_synthetic_data
 from verify_budget import register_profiles
 
@@ -108,3 +109,24 @@ def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
         yield url
     finally:
         postgres_server.drop_database(name)
+
+
+# -- email: a real SMTP server on the loopback (tests/smtp.py) -----------------------------
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SmtpServer]:
+    """One SMTP server for the whole run; each test's `mailbox` starts empty."""
+    server = SmtpServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server: SmtpServer) -> Mailbox:
+    """What the test SMTP server has been sent: `.settings` (MailSettings pointing at it),
+    `.messages`, `.wait_for(to, timeout=...)`; `smtp.link_in(message)` finds a link."""
+    smtp_server.mailbox.clear()
+    return smtp_server.mailbox
