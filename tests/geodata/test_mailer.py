@@ -132,4 +132,3 @@ def test_mail_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch
     assert mail.password is not None and mail.password.get_secret_value() == "relay-password"
     with pytest.raises(ValidationError, match="from_address"):
         MailSettings(host="smtp.council.gov.uk")
-
