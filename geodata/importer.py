@@ -1,4 +1,4 @@
-"""Bulk import of places from CSV, GeoJSON or GeoPackage: preview first, then all or nothing.
+"""Bulk import of places from CSV, Excel, GeoJSON or GeoPackage: preview first, then all or nothing.
 
 Rows match existing places on their external reference, so importing the same file again
 changes nothing. Every row is checked like a staff edit; any bad row stops the whole import,
@@ -8,9 +8,7 @@ with its row number and reason.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
-import re
 import sqlite3
 from collections.abc import Callable, Iterable
 from contextlib import closing
@@ -22,6 +20,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geodata.rows import PlaceRow
+from geodata.sheets import csv_rows, xlsx_rows
 from geodata.spreadsheet import restore
 from geodata.store import PlaceStore
 from geodata.validation import PlaceChecker
@@ -97,7 +96,7 @@ class ImportPlan:
 
 
 def read_table(path: Path, limits: ImportSettings | None = None) -> list[dict[str, Any]]:
-    """Rows of a CSV, GeoJSON or GeoPackage file as plain dicts (WGS84 coordinates).
+    """Rows of a CSV, .xlsx, GeoJSON or GeoPackage file as plain dicts (WGS84 coordinates).
 
     A file that can't be read, or is over the limits, raises `DataError` saying why in plain
     words; no more than ``limits.max_rows + 1`` rows are ever read.
@@ -106,16 +105,29 @@ def read_table(path: Path, limits: ImportSettings | None = None) -> list[dict[st
     if not path.is_file():
         raise DataError(f"There is no file at {path}.")
     suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise DataError(
+            "This is an older Excel file (.xls). In Excel choose Save As, and pick "
+            "Excel Workbook (.xlsx) or CSV UTF-8."
+        )
     if suffix not in _KINDS:
-        raise DataError("Import a .csv, .geojson or .gpkg file.")
+        raise DataError("Import a .csv, .xlsx, .geojson or .gpkg file.")
     kind = _KINDS[suffix]
     size = path.stat().st_size
     if size > limits.max_bytes:
         raise DataError(f"The file is too big (at most {limits.size_words}).")
     if size == 0:
-        raise DataError(f"This file is not a {kind} we can read: it is empty.")
-    if suffix == ".csv":
-        rows = _csv_rows(path, limits.max_rows)
+        article = "an" if kind[0] in "AEIOU" else "a"
+        raise DataError(f"This file is not {article} {kind} we can read: it is empty.")
+    if suffix in (".csv", ".xlsx"):
+        if suffix == ".csv":
+            headings, records = csv_rows(path, limits.max_rows)
+        else:
+            headings, records = xlsx_rows(path, limits.max_rows, limits.max_bytes)
+        _check_row_count(len(records), limits.max_rows)
+        _check_columns(headings, kind)
+        # A CSV this service wrote has formula-like text neutralised: take that off again.
+        rows = [_clean(r, restore) for r in records]
     else:
         if suffix == ".gpkg":
             _check_geopackage(path)
@@ -134,8 +146,8 @@ def _check_row_count(count: int, max_rows: int) -> None:
         )
 
 
-_KINDS = {".csv": "CSV file", ".geojson": "GeoJSON file", ".json": "GeoJSON file",
-          ".gpkg": "GeoPackage"}  # fmt: skip
+_KINDS = {".csv": "CSV file", ".xlsx": "Excel file", ".geojson": "GeoJSON file",
+          ".json": "GeoJSON file", ".gpkg": "GeoPackage"}  # fmt: skip
 _KNOWN_COLUMNS = frozenset((*REF_COLUMNS, *FIELDS, *_TYPE_ALIASES, "outside_area_override"))
 
 
@@ -144,48 +156,14 @@ def _check_columns(columns: Iterable[object], kind: str) -> None:
     names = {_TYPE_ALIASES.get(str(c).strip().lower(), str(c).strip().lower()) for c in columns}
     if _KNOWN_COLUMNS.intersection(names):
         return
-    if kind == "CSV file":
+    if kind in ("CSV file", "Excel file"):
         raise DataError(
-            "This CSV file has no header row: its first line must name the columns, "
+            f"This {kind} has no header row: its first line must name the columns, "
             "like external_ref,name,category,postcode."
         )
     raise DataError(
         f"This {kind} has none of the columns we need (external_ref, name, category, postcode)."
     )
-
-
-def _csv_rows(path: Path, max_rows: int) -> list[dict[str, Any]]:
-    data = path.read_bytes()
-    not_csv = "This file is not a CSV file we can read: "
-    if b"\x00" in data:
-        raise DataError(not_csv + "it is not text (save it from Excel as CSV UTF-8).")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel's plain "CSV (Comma delimited)" is Windows-1252, not UTF-8 ("Café").
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise DataError(not_csv + "it is not text (save it as CSV UTF-8).") from None
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, nrows=max_rows + 1)
-    except pd.errors.EmptyDataError:
-        raise DataError(not_csv + "it has no rows.") from None
-    except pd.errors.ParserError as exc:
-        raise DataError(not_csv + _csv_problem(str(exc))) from None
-    _check_row_count(len(frame), max_rows)
-    _check_columns(frame.columns, "CSV file")
-    # A CSV this service wrote has formula-like text neutralised: take that off again.
-    return [_clean(r, restore) for r in frame.to_dict(orient="records")]
-
-
-def _csv_problem(message: str) -> str:
-    """pandas' tokenizer error, in words (it names the line and the number of cells)."""
-    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
-    if found:
-        wanted, line, saw = found.groups()
-        return f"line {line} has {saw} cells but the header has {wanted}."
-    return "its rows are not comma-separated cells (is it a spreadsheet file?)."
 
 
 def _check_geojson(path: Path) -> None:

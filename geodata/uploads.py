@@ -19,9 +19,9 @@ from geodata.importer import ImportPlan, PlannedRow, RowError, read_table
 from locator.accounts import StaffUser
 from locator.settings import ImportSettings
 
-SUFFIXES = (".csv", ".geojson", ".json", ".gpkg")
+SUFFIXES = (".csv", ".xlsx", ".geojson", ".json", ".gpkg")
 # What `_new_id` makes, and nothing else: an id from a form never names another file.
-_UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}\.(csv|geojson|json|gpkg)$")
+_UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}\.(csv|xlsx|geojson|json|gpkg)$")
 
 
 # How many rows of each kind (and rows with errors) a preview lists: a whole-county file

@@ -41,11 +41,13 @@ def login(client: TestClient, password: str = PASSWORD):  # type: ignore[no-unty
     )
 
 
-def upload(client: TestClient, text: str, name: str = "venues.csv"):  # type: ignore[no-untyped-def]
+def upload(client: TestClient, text: str | bytes, name: str = "venues.csv"):  # type: ignore[no-untyped-def]
+    """Upload a file on the import page: text (sent as UTF-8) or the bytes of a file."""
     page = client.get("/staff/import", headers=HTML)
+    content = text.encode() if isinstance(text, str) else text
     return client.post(
         "/staff/import",
         data={"csrf_token": csrf(page.text)},
-        files={"file": (name, text.encode(), "text/csv")},
+        files={"file": (name, content, "application/octet-stream")},
         headers=HTML,
     )

@@ -60,7 +60,9 @@ def _add_file_commands(sub: Any) -> None:
     tokens.add_argument("--name", default="script", help="what the token is for")
     tokens.add_argument("--id", type=int, default=0, help="the token to revoke (see list)")
     tokens.set_defaults(run=_tokens)
-    imp = sub.add_parser("import", help="import places from a CSV, GeoJSON or GeoPackage file")
+    imp = sub.add_parser(
+        "import", help="import places from a CSV, Excel (.xlsx), GeoJSON or GeoPackage file"
+    )
     imp.add_argument("file")
     imp.add_argument("--dry-run", action="store_true", help="only show what would change")
     imp.add_argument("--yes", action="store_true", help="apply without asking")

@@ -1,4 +1,4 @@
-"""The staff import page: upload a CSV, GeoJSON or GeoPackage file, see every place it would
+"""The staff import page: upload a CSV, Excel, GeoJSON or GeoPackage file, see every place it would
 add or change (and every bad row) first, then confirm. Checking and applying are the place
 editor's (`geodata.editor`), as for the command line's `safeplaces import`; the file waits
 between preview and confirm in `geodata.uploads`. Reading, checking and writing run off the
@@ -101,8 +101,14 @@ async def import_upload(
         if not isinstance(upload, UploadFile) or not upload.filename:
             return _import_page(request, staff, 422, error="Choose a file to import.")
         suffix = Path(upload.filename).suffix.lower()
+        if suffix == ".xls":
+            error = (
+                "This is an older Excel file (.xls). In Excel choose Save As, and pick "
+                "Excel Workbook (.xlsx) or CSV UTF-8."
+            )
+            return _import_page(request, staff, 422, error=error)
         if suffix not in SUFFIXES:
-            error = "Choose a .csv, .geojson or .gpkg file."
+            error = "Choose a .csv, .xlsx, .geojson or .gpkg file."
             return _import_page(request, staff, 422, error=error)
         content = await upload.read()
     finally:
