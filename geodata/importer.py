@@ -282,7 +282,7 @@ def plan_import(
             fields = checker.check(data, partial=current is not None)
         except PlaceInvalid as exc:
             reasons = "; ".join(
-                f"{k.replace('_', ' ')}: {v}" for k, v in sorted(exc.field_errors.items())
+                _reason(k, v, raw.get(k)) for k, v in sorted(exc.field_errors.items())
             )
             plan.errors.append(RowError(number, ref, reasons))
             continue
@@ -311,6 +311,21 @@ def plan_import(
             )  # fmt: skip
         )
     return plan
+
+
+def _reason(field: str, message: str, cell: object) -> str:
+    """A field's problem, quoting the cell when the message doesn't already."""
+    name = field.replace("_", " ")
+    text = "" if cell is None else str(cell).strip()
+    # A cell too long to read at a glance is not quoted (the message says what is wrong).
+    if not text or len(text) > 60 or f'"{text[:40]}' in message:
+        return f"{name}: {message}"
+    if field == "phone" and text.isdigit() and len(text) in (9, 10) and text[0] != "0":
+        message += (
+            " Excel takes the 0 off the start of a number: type it with a space "
+            "(01629 533400), or format the column as Text."
+        )
+    return f'{name} "{text}": {message}'
 
 
 _LOCATION = ("latitude", "longitude", "location_precision", "local_authority_code")

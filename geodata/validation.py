@@ -10,10 +10,11 @@ from typing import Any
 
 from geodata.gazetteer import Gazetteer
 from geodata.postcodes import parse_postcode
+from geodata.synonyms import categories_in_words, category_of, kind_of
 from locator.area import ServiceArea
 from locator.errors import InvalidPostcode, PlaceInvalid
 from locator.hours import InvalidOpeningHours, OpeningHours
-from locator.venues import Category, Kind, LocationPrecision
+from locator.venues import LocationPrecision
 
 # UK numbers: 0 and 9 or 10 more digits, or +44 and 9 or 10; plus the short service numbers.
 _UK_PHONE = re.compile(r"^(?:0\d{9,10}|\+44\d{9,10}|999|101|111|112|18001\d{10,11})$")
@@ -126,20 +127,25 @@ def _texts(data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) ->
 
 def _category(data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
     if data.get("category") and "category" not in errors:
-        try:
-            out["category"] = Category(str(data["category"])).value
-        except ValueError:
+        # As typed in a spreadsheet: "Library", "GP surgery", "Chemist" (geodata.synonyms).
+        category = category_of(str(data["category"]))
+        if category is None:
             shown = str(data["category"]).strip()[:40]
-            names = ", ".join(f"{c.value} ({c.label.lower()})" for c in Category)
-            errors["category"] = f'"{shown}" is not a category we know. Use one of: {names}.'
+            errors["category"] = (
+                f'"{shown}" is not a kind of place we know. Use one of: {categories_in_words()}.'
+            )
+        else:
+            out["category"] = category.value
 
 
 def _kind(data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
     if data.get("kind"):
-        try:
-            out["kind"] = Kind(str(data["kind"])).value
-        except ValueError:
-            errors["kind"] = "Choose safe_place or police_enquiry_office."
+        kind = kind_of(str(data["kind"]))
+        if kind is None:
+            shown = str(data["kind"]).strip()[:40]
+            errors["kind"] = f'"{shown}" is neither "Safe Place" nor "Police enquiry office".'
+        else:
+            out["kind"] = kind.value
 
 
 def _coordinates(data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> bool:

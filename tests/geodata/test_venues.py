@@ -41,7 +41,7 @@ def test_bad_rows_are_reported_with_row_and_reason(tmp_path: Path) -> None:
         VENUES[0],
         "B1,Swapped,library,,,,-1.5,53.1,building_centroid,,,,,x,,",
         "B2,Bad postcode,library,,,NOT A PC,53.1,-1.5,building_centroid,,,,,x,,",
-        "B3,Bad hours,library,,,,53.1,-1.5,building_centroid,,,Mon 9-5pm,,x,,",
+        "B3,Bad hours,library,,,,53.1,-1.5,building_centroid,,,Mon 9-5 maybe,,x,,",
         ",No id,library,,,,53.1,-1.5,building_centroid,,,,,x,,",
     ]
     path = tmp_path / "v.csv"
@@ -50,7 +50,7 @@ def test_bad_rows_are_reported_with_row_and_reason(tmp_path: Path) -> None:
     reasons = {(p.row, p.fatal): p.reason for p in ds.problems}
     assert "not in Great Britain" in reasons[(2, True)]
     assert "not a postcode" in reasons[(3, True)]
-    assert "Mon 9-5pm" in reasons[(4, False)]  # kept, hours shown as not known
+    assert "Mon 9-5 maybe" in reasons[(4, False)]  # kept, hours shown as not known
     assert "venue_id is missing" in reasons[(5, True)]
     assert sorted(v.id for v in ds.venues) == ["B3", "S1"]
 

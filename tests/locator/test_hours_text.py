@@ -204,7 +204,6 @@ def test_duplicates_collapse_and_order_is_canonical() -> None:
 @pytest.mark.parametrize(
     ("text", "quoted"),
     [
-        ("Mon 9-5pm", '"Mon 9-5pm"'),
         ("Funday 09:00-17:00", '"Funday"'),
         ("Mon 25:00-26:00", '"25:00"'),
         ("Mon 09:60-17:00", '"09:60"'),
@@ -212,15 +211,15 @@ def test_duplicates_collapse_and_order_is_canonical() -> None:
         ("Mon 24:30-10:00", '"Mon 24:30-10:00"'),
         ("Mon 09:00-24:01", '"Mon 09:00-24:01"'),
         ("Mon 09:00-09:00", '"09:00-09:00"'),
-        ("09:00-17:00", '"09:00-17:00"'),
         ("Mon", '"Mon"'),
         ("Mon 09:00-17:00, 18:00", '"Mon 09:00-17:00, 18:00"'),
         ("Mon 0900-1700", '"Mon 0900-1700"'),
-        ("Mon 9am-5pm", '"Mon 9am-5pm"'),
         ("Mon Tue 09:00-17:00", '"Mon Tue 09:00-17:00"'),
         ("Mon-Wed-Fri 09:00-17:00", '"Mon-Wed-Fri"'),
         ("Mon 09:00-17:00 closed", '"Mon 09:00-17:00 closed"'),
-        ("Mon 09:00-17:00, Tue 09:00-17:00", '"Mon 09:00-17:00, Tue 09:00-17:00"'),
+        ("Mon 13pm-14pm", '"13pm"'),
+        ("Mon 9-5 maybe", '"Mon 9-5 maybe"'),
+        ("Closed", '"Closed"'),
         ("open all hours", '"open all hours"'),
     ],
 )
@@ -232,16 +231,70 @@ def test_invalid_text_raises_with_bad_part_quoted(text: str, quoted: str) -> Non
     assert quoted in message
     assert f'"{text}"' in message
     assert "Sat 10:00-12:00" not in message
-    assert message.endswith('a form like "Mon 09:00-17:00".')
+    assert message.endswith('a form like "Mon-Fri 9am-5pm, Sat 10am-1pm".')
     assert caught.value.part == text
 
 
 def test_invalid_message_matches_documented_example() -> None:
     with pytest.raises(InvalidOpeningHours) as caught:
-        OpeningHours.parse("Mon 9-5pm")
+        OpeningHours.parse("Mon 9-5 maybe")
     assert str(caught.value) == (
-        'We could not read "Mon 9-5pm" as opening hours: use a form like "Mon 09:00-17:00".'
+        'We could not read "Mon 9-5 maybe" as opening hours: use a form like '
+        '"Mon-Fri 9am-5pm, Sat 10am-1pm".'
     )
+
+
+def test_the_example_in_every_message_reads() -> None:
+    assert hours("Mon-Fri 9am-5pm, Sat 10am-1pm").to_text().endswith("Sat 10:00-13:00")
+
+
+WEEKDAYS_9_TO_5 = "; ".join(f"{d} 09:00-17:00" for d in ("Mon", "Tue", "Wed", "Thu", "Fri"))
+EVERY_DAY = "; ".join(f"{d} {{0}}" for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Mon-Fri 9am-6pm", WEEKDAYS_9_TO_5.replace("17:00", "18:00")),
+        ("Mon-Fri 9-5", WEEKDAYS_9_TO_5),
+        ("Mon-Fri 9am-5pm", WEEKDAYS_9_TO_5),
+        ("Mon-Fri 9-5pm", WEEKDAYS_9_TO_5),
+        ("Mon to Fri 9 till 5", WEEKDAYS_9_TO_5),
+        ("Monday - Friday: 9.00am - 5.00pm", WEEKDAYS_9_TO_5),
+        ("Weekdays 9 until 5", WEEKDAYS_9_TO_5),
+        ("Mon-Fri 9 a.m. to 5 p.m.", WEEKDAYS_9_TO_5),
+        ("9-5", EVERY_DAY.format("09:00-17:00")),  # no days named: every day
+        ("Open 9am to 5.30pm", EVERY_DAY.format("09:00-17:30")),
+        ("Daily 8-8", EVERY_DAY.format("08:00-20:00")),
+        ("Open 24 hours", EVERY_DAY.format("00:00-24:00")),
+        ("Sat 10-4; Sun closed", "Sat 10:00-16:00"),
+        (
+            "Mon-Sun 9-5; Closed Sunday",
+            EVERY_DAY.format("09:00-17:00").replace("; Sun 09:00-17:00", ""),
+        ),
+        (
+            "Mon-Sun 9-5, closed on Sundays",
+            EVERY_DAY.format("09:00-17:00").replace("; Sun 09:00-17:00", ""),
+        ),
+        (
+            "Mon-Fri 9am-6pm, Sat 10-4",
+            WEEKDAYS_9_TO_5.replace("17:00", "18:00") + "; Sat 10:00-16:00",
+        ),
+        ("Sat & Sun 10-4", "Sat 10:00-16:00; Sun 10:00-16:00"),
+        ("Weekends 10am-noon", "Sat 10:00-12:00; Sun 10:00-12:00"),
+        ("Mon 9-12, 1-5", "Mon 09:00-12:00,13:00-17:00"),  # a lunch break
+        ("Mon 12-2", "Mon 12:00-14:00"),
+        ("Mon 8.30-5.30", "Mon 08:30-17:30"),
+        ("Fri 7pm-2am", "Fri 19:00-02:00"),
+        ("Fri 6pm-midnight", "Fri 18:00-24:00"),
+        # The 24-hour clock is read as written: this one runs past midnight.
+        ("Fri 22:00-02:00", "Fri 22:00-02:00"),
+        ("Fri 20-2", "Fri 20:00-02:00"),
+    ],
+)
+def test_hours_as_people_type_them_are_read_and_stored_in_one_form(typed: str, stored: str) -> None:
+    assert hours(typed).to_text() == stored
+    assert hours(stored).to_text() == stored  # and the stored form reads back the same
 
 
 def test_invalid_is_a_value_error() -> None:
