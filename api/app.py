@@ -36,6 +36,7 @@ from api.routes import (
     staff,
     staff_accounts,
     staff_import,
+    staff_list,
     staff_login,
     staff_places,
 )
@@ -196,6 +197,7 @@ def _include_routers(app: FastAPI) -> None:
         health,
         staff,
         staff_login,
+        staff_list,
         staff_places,
         staff_import,
         staff_accounts,

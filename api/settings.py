@@ -29,6 +29,8 @@ class PagesSettings(TileSettings):
     )
     # OpenMoji's `color/svg` folder (npm); default: node_modules/ in the checkout.
     pictures_dir: Path | None = None
+    # Places on one page of the staff list (its print view and export have them all).
+    staff_list_page_size: int = Field(default=100, ge=5, le=2000)
 
     @field_validator("contacts_file")
     @classmethod

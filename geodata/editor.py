@@ -9,17 +9,17 @@ in how they read the change and show the answer. The command line acts as
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from geodata.importer import ImportPlan, RowError, plan_import
+from geodata.place_list import PlaceList, PlaceQuery, select
 from geodata.rows import PlaceRow
 from geodata.store import PlaceStore
 from geodata.validation import PlaceChecker
 from locator.accounts import Role, StaffUser
 from locator.errors import Forbidden
-from locator.venues import Status, check_overdue
+from locator.venues import Status
 
 
 def require_edit(user: StaffUser, local_authority_code: str | None) -> None:
@@ -39,26 +39,6 @@ def require_import(user: StaffUser) -> None:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class PlaceQuery:
-    """The staff list's filters; None (or False) means any."""
-
-    q: str | None = None  # part of the name, any case
-    status: Status | None = None
-    area: str | None = None  # a local authority code
-    kind: str | None = None
-    overdue_only: bool = False
-
-    def matches(self, row: PlaceRow, today: date) -> bool:
-        return (
-            (not self.q or self.q.lower() in row.name.lower())
-            and (self.status is None or row.status == self.status.value)
-            and (not self.area or row.local_authority_code == self.area)
-            and (not self.kind or row.kind == self.kind)
-            and (not self.overdue_only or check_overdue(row.last_checked, today))
-        )
-
-
 class PlaceEditor:
     """Create, change, suspend, remove and restore places, and import files of them."""
 
@@ -72,6 +52,10 @@ class PlaceEditor:
         """Every place in any state that the filters let through, by id."""
         today = today or date.today()
         return [row for row in self.store.rows() if query.matches(row, today)]
+
+    def list_places(self, query: PlaceQuery, today: date | None = None) -> PlaceList:
+        """The staff list: the places the filters let through, by name, counted by status."""
+        return select(self.store.rows(), query, today or date.today())
 
     # -- one place ------------------------------------------------------------------------
 

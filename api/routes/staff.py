@@ -17,7 +17,7 @@ from api.auth import STAFF_API_PATH, CurrentStaff, current_staff
 from api.deps import EditorDep, StoreDep
 from api.openapi import problems
 from api.staff_schemas import ChangeOut, PlaceIn, PlacePatch, StaffPlaceOut
-from geodata.editor import PlaceQuery
+from geodata.place_list import PlaceQuery
 from geodata.rows import PlaceRow
 from locator.errors import InvalidParameter, PreconditionRequired
 from locator.venues import Status
@@ -61,10 +61,17 @@ def list_places(
     overdue_only: Annotated[bool, Query(alias="overdue")] = False,
     area: Annotated[str | None, Query(max_length=16)] = None,
     kind: Annotated[str | None, Query(max_length=32)] = None,
-    q: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="Part of a name, address, postcode, phone number or reference",
+        ),
+    ] = None,
 ) -> list[StaffPlaceOut]:
     """Every place in any state, with filters for the yearly checks."""
-    query = PlaceQuery(q=q, status=status, area=area, kind=kind, overdue_only=overdue_only)
+    statuses = frozenset({status}) if status else frozenset()
+    query = PlaceQuery(q=q, statuses=statuses, area=area, kind=kind, overdue_only=overdue_only)
     today = date.today()
     return [StaffPlaceOut.of(row, today) for row in editor.select(query, today)]
 

@@ -1,5 +1,5 @@
-"""Staff pages for places: the list with its filters, the form to add or change a place (with
-a map preview of the pin), suspend / remove / restore, and the history with "restore version".
+"""Staff pages for one place: the form to add or change it (with a map preview of the pin),
+suspend / remove / restore, and the history with "restore version".
 
 Every change goes through the place editor (`geodata.editor`), as the staff API's do.
 """
@@ -13,17 +13,15 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.auth import STAFF_PATH, StaffPage, posted_form
-from api.deps import DatasetsDep, EditorDep
+from api.deps import EditorDep
 from api.errors import status_of
 from api.html import render
 from api.staff_schemas import StaffPlaceOut
 from api.staff_views import (
     DONE,
     FORM_FIELDS,
-    KIND_WORDS,
     PREVIEWED,
     STATUS_ACTIONS,
-    STATUS_WORDS,
     changed_fields,
     clash,
     form_values,
@@ -32,7 +30,7 @@ from api.staff_views import (
     preview_venue,
     row_values,
 )
-from geodata.editor import PlaceEditor, PlaceQuery
+from geodata.editor import PlaceEditor
 from geodata.rows import PlaceRow
 from geodata.users import StaffSession
 from locator.errors import (
@@ -42,57 +40,10 @@ from locator.errors import (
     StaleEdit,
     StorageUnavailable,
 )
-from locator.venues import Category, Kind, Status, Venue
+from locator.venues import Venue
 from maps.render import place_map
 
 router = APIRouter(prefix=STAFF_PATH, include_in_schema=False)
-
-
-@router.get("/places", response_class=HTMLResponse)
-def places(
-    request: Request,
-    staff: StaffPage,
-    editor: EditorDep,
-    datasets: DatasetsDep,
-    q: Annotated[str | None, Query(max_length=100)] = None,
-    status: Annotated[Status | None, Query()] = None,
-    area: Annotated[str | None, Query(max_length=100)] = None,
-    kind: Annotated[Kind | None, Query()] = None,
-    overdue: Annotated[bool, Query()] = False,
-) -> HTMLResponse:
-    message = None
-    if area:
-        # A name ("Amber Valley") or a code in any case; one we don't know is said, not hidden.
-        try:
-            area = next(
-                iter(datasets.areas.parse([area], datasets.gazetteer.local_authority_codes())), None
-            )
-        except ValueError as exc:
-            message, area = str(exc), None
-    query = PlaceQuery(q, status, area, kind.value if kind else None, overdue)
-    today = date.today()
-    filters = {
-        "q": q,
-        "status": status.value if status else None,
-        "area": area,
-        "kind": kind.value if kind else None,
-        "overdue": overdue,
-    }
-    return render(
-        request,
-        "staff/places.html",
-        {
-            "staff": staff,
-            "places": [StaffPlaceOut.of(r, today) for r in editor.select(query, today)],
-            "filters": filters,
-            "statuses": [(s.value, STATUS_WORDS[s]) for s in Status],
-            "kinds": [(k.value, KIND_WORDS[k]) for k in Kind],
-            "area_choices": datasets.staff_areas(),
-            "area_label": datasets.areas.label,
-            "categories": {c.value: c.label for c in Category},
-            "message": message,
-        },
-    )
 
 
 def _form_page(

@@ -8,7 +8,8 @@ import pytest
 
 from api.settings import Settings
 from geodata.datasets import load_datasets
-from geodata.editor import PlaceEditor, PlaceQuery
+from geodata.editor import PlaceEditor
+from geodata.place_list import PlaceQuery
 from geodata.validation import PlaceChecker
 from locator.accounts import Role, StaffUser, operator
 from locator.errors import Forbidden, PlaceInvalid, StaleEdit
@@ -99,4 +100,4 @@ def test_the_staff_list_filters(editor: PlaceEditor) -> None:
     # The synthetic places were never checked: all of them are overdue.
     assert len(editor.select(PlaceQuery(overdue_only=True))) == len(editor.store.rows())
     editor.set_status(ADMIN, "S1", Status.REMOVED)
-    assert [r.id for r in editor.select(PlaceQuery(status=Status.REMOVED))] == ["S1"]
+    assert [r.id for r in editor.select(PlaceQuery(statuses=frozenset({Status.REMOVED})))] == ["S1"]

@@ -74,9 +74,9 @@ def test_wrong_passwords_then_a_wait(client: TestClient) -> None:
 def test_place_list_filters(client: TestClient) -> None:
     login(client)
     html = client.get("/staff/places", params={"kind": "police_enquiry_office"}, headers=HTML).text
-    assert "2 places." in html and "Chesterfield Police Station" in html
+    assert "2 places match" in html and "Chesterfield Police Station" in html
     bad = client.get("/staff/places", params={"status": "nonsense"}, headers=HTML)
-    assert bad.status_code == 422
+    assert bad.status_code == 422 and "We don&#39;t know the status chosen" in bad.text
 
 
 def test_edit_a_place_then_see_its_history(editor: TestClient) -> None:

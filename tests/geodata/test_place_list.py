@@ -1,0 +1,155 @@
+"""The staff place list without HTTP: every filter's "any", one search box over name, address,
+postcode, phone and reference, the yearly check's states, and counts by status."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from geodata.place_list import Check, Missing, PlaceQuery, check_due, check_state, select
+from geodata.rows import PlaceRow
+from locator.errors import InvalidParameter
+from locator.venues import Status
+
+TODAY = date(2026, 12, 2)
+DALES, AMBER = "E07000035", "E07000032"
+
+
+def place(ref: str, name: str, **fields: object) -> PlaceRow:
+    values: dict[str, object] = {
+        "id": f"SP{ref}", "external_ref": ref, "name": name, "kind": "safe_place",
+        "category": "library", "address": "", "postcode": None, "latitude": 53.1,
+        "longitude": -1.5, "location_precision": "postcode", "status": "active",
+        "local_authority_code": DALES, "last_checked": TODAY - timedelta(days=10),
+        "phone": "01629 000000", "opening_hours": "Mon 09:00-17:00",
+        "accessibility_notes": "Step-free", "version": 1,
+        "updated_at": datetime(2026, 1, 1, tzinfo=UTC),
+    }  # fmt: skip
+    return PlaceRow(**(values | fields))
+
+
+ROWS = [
+    place("MAT-001", "Matlock Library", address="Steep Turnpike, Matlock", postcode="DE4 3AG",
+          phone="01629 533 400", last_checked=TODAY - timedelta(days=400)),
+    place("MAT-002", "Corner Café", address="Dale Road, Matlock", postcode="DE4 3AH",
+          status="suspended", phone=None, last_checked=None),
+    place("ALF-001", "Alfreton Library", address="Severn Square, Alfreton", postcode="DE55 7BQ",
+          local_authority_code=AMBER, opening_hours=None,
+          last_checked=TODAY - timedelta(days=350)),
+    place("POL-001", "Chesterfield Police Station", kind="police_enquiry_office",
+          category="police_station", phone="101", status="removed", accessibility_notes="",
+          local_authority_code="E07000034", updated_at=datetime.now(UTC)),
+    place("MAT-003", "Matlock Bath Pharmacy", postcode="DE4 3PG", status="draft"),
+]  # fmt: skip
+
+
+def names(query: PlaceQuery) -> list[str]:
+    return [r.name for r in select(ROWS, query, TODAY).places]
+
+
+def parsed(**params: str) -> list[str]:
+    return names(PlaceQuery.from_params(params))
+
+
+FILTERS = {
+    "status": "suspended", "area": AMBER, "kind": "police_enquiry_office", "check": "overdue",
+    "missing": "phone", "changed": "7",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("key", [*FILTERS, "q"])
+def test_an_empty_filter_means_any(key: str) -> None:
+    everyone = sorted(r.name for r in ROWS)
+    assert parsed(**{key: ""}) == everyone
+    assert parsed(**{key: "  "}) == everyone
+
+
+@pytest.mark.parametrize("chosen", [k for n in (1, 2) for k in itertools.combinations(FILTERS, n)])
+def test_any_in_every_other_filter_leaves_the_chosen_ones(chosen: tuple[str, ...]) -> None:
+    """One or two filters set, every other one "Any" (empty): the same as only those set."""
+    params = {k: (FILTERS[k] if k in chosen else "") for k in FILTERS} | {"q": ""}
+    only = {k: FILTERS[k] for k in chosen}
+    assert parsed(**params) == parsed(**only)
+    query = PlaceQuery.from_params(params)
+    assert all(query.matches(r, TODAY) for r in select(ROWS, query, TODAY).places)
+
+
+def test_each_filter() -> None:
+    assert parsed(status="suspended") == ["Corner Café"]
+    assert parsed(status="current") == [
+        "Alfreton Library", "Corner Café", "Matlock Bath Pharmacy", "Matlock Library"]  # fmt: skip
+    assert parsed(area=AMBER) == ["Alfreton Library"]
+    assert parsed(kind="police_enquiry_office") == ["Chesterfield Police Station"]
+    assert parsed(check="overdue") == ["Corner Café", "Matlock Library"]
+    assert parsed(overdue="true") == ["Corner Café", "Matlock Library"]
+    assert parsed(check="due") == ["Alfreton Library"]
+    assert parsed(missing="phone") == ["Corner Café"]
+    assert parsed(missing="opening_hours") == ["Alfreton Library"]
+    assert parsed(missing="accessibility_notes") == ["Chesterfield Police Station"]
+    assert parsed(changed="7") == ["Chesterfield Police Station"]
+    assert parsed(status="current", check="overdue", area=DALES) == [
+        "Corner Café", "Matlock Library"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        ("matlock", ["Corner Café", "Matlock Bath Pharmacy", "Matlock Library"]),
+        ("MATLOCK LIB", ["Matlock Library"]),
+        ("steep turnpike", ["Matlock Library"]),
+        ("de4 3ag", ["Matlock Library"]),
+        ("DE43AG", ["Matlock Library"]),
+        ("de4  3ag ", ["Matlock Library"]),
+        ("DE4", ["Corner Café", "Matlock Bath Pharmacy", "Matlock Library"]),
+        ("01629 533 400", ["Matlock Library"]),
+        ("01629533400", ["Matlock Library"]),
+        ("+44 1629 533400", ["Matlock Library"]),
+        ("533400", ["Matlock Library"]),
+        ("alf-001", ["Alfreton Library"]),
+        ("POL", ["Chesterfield Police Station"]),
+        ("café", ["Corner Café"]),
+        ("nowhere at all", []),
+    ],
+)
+def test_one_search_box(q: str, found: list[str]) -> None:
+    assert names(PlaceQuery(q=q)) == found
+
+
+def test_a_postcode_is_not_read_as_a_phone_number() -> None:
+    """DE4 3AG has the digits 4 and 3: no phone number containing "43" is found by it."""
+    rows = [*ROWS, place("X-1", "Somewhere", phone="01629 43 43 43")]
+    assert [r.name for r in select(rows, PlaceQuery(q="DE4 3AG"), TODAY).places] == [
+        "Matlock Library"
+    ]
+
+
+def test_counts_by_status_are_of_the_places_found() -> None:
+    found = select(ROWS, PlaceQuery(q="matlock"), TODAY)
+    assert len(found) == 3
+    assert found.by_status == {Status.DRAFT: 1, Status.ACTIVE: 1, Status.SUSPENDED: 1}
+
+
+def test_the_yearly_check() -> None:
+    assert check_due(date(2025, 12, 2)) == date(2026, 12, 2)
+    assert check_state(None, TODAY) is Check.OVERDUE
+    assert check_state(TODAY - timedelta(days=366), TODAY) is Check.OVERDUE
+    assert check_state(TODAY - timedelta(days=365), TODAY) is Check.DUE_SOON  # due today
+    assert check_state(TODAY - timedelta(days=335), TODAY) is Check.DUE_SOON
+    assert check_state(TODAY - timedelta(days=334), TODAY) is None
+
+
+def test_filters_as_text_and_back() -> None:
+    query = PlaceQuery.from_params(FILTERS | {"q": "Matlock"})
+    assert query.params() == FILTERS | {"q": "Matlock"}
+    assert PlaceQuery.from_params(query.params()) == query
+    assert PlaceQuery(missing=Missing.PHONE).params() == {"missing": "phone"}
+
+
+def test_an_unknown_choice_is_said_in_words() -> None:
+    with pytest.raises(InvalidParameter) as bad:
+        PlaceQuery.from_params({"status": "nonsense", "kind": "zoo"})
+    assert bad.value.user_message == (
+        "We don't know the status or the kind of place chosen. Choose again from the lists."
+    )
