@@ -142,7 +142,9 @@ async def get_store(request: Request) -> PlaceStore:
 async def get_editor(request: Request) -> PlaceEditor:
     """The place editor over the live store, checked against the gazetteer and the area."""
     datasets: Datasets = request.app.state.datasets
-    return PlaceEditor(datasets.store, PlaceChecker(datasets.gazetteer, datasets.area))
+    return PlaceEditor(
+        datasets.store, PlaceChecker(datasets.gazetteer, datasets.area), datasets.areas
+    )
 
 
 async def get_accounts(request: Request) -> AccountService:

@@ -66,6 +66,7 @@ class ChangeOut(BaseModel):
     at: UtcDatetime = Field(description="When the change was made (UTC)")
     action: str
     fields: dict[str, list[Any]] = Field(description="field: [before, after]")
+    note: str | None = Field(None, description="Why (a suspension's or removal's reason)")
 
     @classmethod
     def of(cls, change: Change) -> ChangeOut:
@@ -75,7 +76,18 @@ class ChangeOut(BaseModel):
             at=change.at,
             action=change.action,
             fields={k: [v[0], v[1]] for k, v in change.fields.items()},
+            note=change.note,
         )
+
+
+class StatusIn(BaseModel):
+    """Why a place is suspended, removed or restored (needed to suspend or remove)."""
+
+    model_config = {"extra": "forbid"}
+
+    reason: str | None = Field(
+        None, max_length=2000, examples=["Venue closed for refurbishment until March"]
+    )
 
 
 class PlaceFields(BaseModel):

@@ -38,6 +38,13 @@ class Areas:
         name = self.names.get(code)
         return f"{name} ({code})" if name else code
 
+    def name(self, code: str | None) -> str:
+        """ "Derbyshire Dales": the name alone, where staff read an area in a sentence (the
+        code only when it has no name)."""
+        if not code:
+            return "an area we don't know"
+        return self.names.get(code) or code
+
     def choices(self, codes: Iterable[str]) -> list[tuple[str, str]]:
         """(code, label) for each code, by name."""
         return sorted(((c, self.label(c)) for c in set(codes)), key=lambda pair: pair[1].lower())

@@ -8,27 +8,70 @@ in how they read the change and show the answer. The command line acts as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from geodata.areas import Areas
 from geodata.importer import ImportPlan, RowError, plan_import
 from geodata.place_list import PlaceList, PlaceQuery, select
 from geodata.rows import PlaceRow
 from geodata.store import PlaceStore
-from geodata.validation import PlaceChecker
+from geodata.validation import PlaceChecker, check_reason
 from locator.accounts import Role, StaffUser
-from locator.errors import Forbidden
+from locator.errors import Forbidden, PlaceNotFound
 from locator.venues import Status
 
+# Hiding a place from the public needs a reason in the history; showing it again does not.
+NEEDS_REASON = frozenset({Status.SUSPENDED, Status.REMOVED})
 
-def require_edit(user: StaffUser, local_authority_code: str | None) -> None:
-    """Refuse a change this account's role or areas don't allow."""
-    if not user.can_edit_place(local_authority_code):
-        raise Forbidden(
-            "Your account can't change places in this area.",
-            log_message="edit outside the account's role or areas",
-        )
+
+def refusal(
+    user: StaffUser, code: str | None, areas: Areas | None = None, doing: str = "change"
+) -> str | None:
+    """Why this account may not `doing` ("change", "add") a place in the area `code`, in
+    words that name the areas; None if it may."""
+    areas = areas or Areas()
+    if user.can_edit_place(code):
+        return None
+    if user.role is Role.VIEWER:
+        return f"Your account can look at places but not {doing} them."
+    if not user.areas:
+        return f"Your account has no area to {doing} places in. Ask an administrator for one."
+    mine = " and ".join(sorted(areas.name(a) for a in user.areas))
+    what = "this postcode" if doing == "add" else "this place"
+    return f"You can {doing} places in {mine} only; {what} is in {areas.name(code)}."
+
+
+def require_edit(
+    user: StaffUser,
+    local_authority_code: str | None,
+    areas: Areas | None = None,
+    doing: str = "change",
+) -> None:
+    """Refuse a change this account's role or areas don't allow, saying which areas."""
+    refused = refusal(user, local_authority_code, areas, doing)
+    if refused is not None:
+        raise Forbidden(refused, log_message="edit outside the account's role or areas")
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """A place a change to many places left alone, and why (in words for the officer)."""
+
+    place_id: str
+    name: str | None  # None: no such place
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ManyDone:
+    """What a change to many places did: `done` are the places now as asked (changed, or
+    already so), `refused` those left alone, each with its reason. Nothing else happened."""
+
+    done: list[PlaceRow] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
 
 
 def require_import(user: StaffUser) -> None:
@@ -42,9 +85,12 @@ def require_import(user: StaffUser) -> None:
 class PlaceEditor:
     """Create, change, suspend, remove and restore places, and import files of them."""
 
-    def __init__(self, store: PlaceStore, checker: PlaceChecker) -> None:
+    def __init__(
+        self, store: PlaceStore, checker: PlaceChecker, areas: Areas | None = None
+    ) -> None:
         self.store = store
         self.checker = checker
+        self.areas = areas or Areas()  # to name areas in refusals
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -62,14 +108,14 @@ class PlaceEditor:
     def may_change(self, user: StaffUser, place_id: str) -> PlaceRow:
         """The place, if this account may change it (else `Forbidden`)."""
         row = self.store.get(place_id)
-        require_edit(user, row.local_authority_code)
+        require_edit(user, row.local_authority_code, self.areas)
         return row
 
     def check_new(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
         """A new place's fields, checked and allowed (or `PlaceInvalid` / `Forbidden`),
         ready for `create` or a preview: nothing is written."""
         fields = self.checker.check(data)
-        require_edit(user, fields.get("local_authority_code"))
+        require_edit(user, fields.get("local_authority_code"), self.areas, "add")
         fields.setdefault("address", "")
         if data.get("external_ref"):
             fields["external_ref"] = str(data["external_ref"]).strip()
@@ -88,7 +134,7 @@ class PlaceEditor:
         row = self.may_change(user, place_id)
         fields = self.checker.check(changes, partial=True)
         if "local_authority_code" in fields:
-            require_edit(user, fields["local_authority_code"])
+            require_edit(user, fields["local_authority_code"], self.areas)
         # Every place keeps a reference (an export imports back onto it): empty keeps it.
         ref = str(changes.get("external_ref") or "").strip()
         if ref and ref != row.external_ref:
@@ -103,10 +149,60 @@ class PlaceEditor:
         _, fields = self.check_changes(user, place_id, changes)
         return self.store.update(place_id, fields, user.email, expected_version)
 
-    def set_status(self, user: StaffUser, place_id: str, status: Status) -> PlaceRow:
-        """Suspend, remove or restore (show again) a place."""
+    def set_status(
+        self, user: StaffUser, place_id: str, status: Status, reason: str | None = None
+    ) -> PlaceRow:
+        """Suspend, remove or restore (show again) a place. Suspending and removing need a
+        `reason` (else `PlaceInvalid`), kept in the history with who did it."""
         self.may_change(user, place_id)
-        return self.store.set_status(place_id, status, user.email)
+        note = check_reason(reason, required=status in NEEDS_REASON)
+        return self.store.set_status(place_id, status, user.email, note)
+
+    def set_status_many(
+        self, user: StaffUser, place_ids: Sequence[str], status: Status, reason: str | None = None
+    ) -> ManyDone:
+        """`set_status` for many places: the ones this account may change, in one transaction;
+        the others are `refused`, each with its reason. A missing reason refuses them all
+        (`PlaceInvalid`), before anything is written."""
+        note = check_reason(reason, required=status in NEEDS_REASON)
+        allowed, refused = self._sort_out(user, place_ids)
+        done = self.store.set_statuses(allowed, status, user.email, note) if allowed else []
+        return ManyDone(done, refused)
+
+    def mark_checked(self, user: StaffUser, place_id: str, today: date | None = None) -> PlaceRow:
+        """The yearly check is done today: the last-checked date becomes `today`, recorded in
+        the history as a check, with who did it."""
+        self.may_change(user, place_id)
+        return self.store.mark_checked([place_id], today or date.today(), user.email)[0]
+
+    def mark_checked_many(
+        self, user: StaffUser, place_ids: Sequence[str], today: date | None = None
+    ) -> ManyDone:
+        """`mark_checked` for many places: the ones this account may change, in one
+        transaction; the others are `refused`, each with its reason."""
+        allowed, refused = self._sort_out(user, place_ids)
+        day = today or date.today()
+        done = self.store.mark_checked(allowed, day, user.email) if allowed else []
+        return ManyDone(done, refused)
+
+    def _sort_out(
+        self, user: StaffUser, place_ids: Sequence[str]
+    ) -> tuple[list[str], list[Refused]]:
+        """The ids (each once, in order) this account may change, and the rest with why."""
+        allowed: list[str] = []
+        refused: list[Refused] = []
+        for place_id in dict.fromkeys(place_ids):
+            try:
+                row = self.store.get(place_id)
+            except PlaceNotFound as exc:
+                refused.append(Refused(place_id, None, exc.user_message))
+                continue
+            why = refusal(user, row.local_authority_code, self.areas)
+            if why is None:
+                allowed.append(place_id)
+            else:
+                refused.append(Refused(place_id, row.name, why))
+        return allowed, refused
 
     def restore_version(self, user: StaffUser, place_id: str, version: int) -> PlaceRow:
         """Put a place back as it was at `version` (itself a recorded change)."""

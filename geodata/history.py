@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from geodata.rows import ChangeRow
+from geodata.rows import ChangeRow, PlaceRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,12 +18,33 @@ class Change:
     at: datetime
     action: str
     fields: dict[str, tuple[Any, Any]]
+    note: str | None = None  # why (a suspension's or removal's reason)
 
 
 def change_of(row: ChangeRow) -> Change:
     """A stored change as a `Change`."""
     fields = {k: (v[0], v[1]) for k, v in json.loads(row.changes).items()}
-    return Change(row.version, row.actor, row.at, row.action, fields)
+    return Change(row.version, row.actor, row.at, row.action, fields, row.note)
+
+
+def record(
+    row: PlaceRow, actor: str, action: str, diff: dict[str, Any], note: str | None = None
+) -> ChangeRow:
+    """The stored record of one change to `row`, at the version it has now."""
+    return ChangeRow(
+        place_id=row.id,
+        version=row.version,
+        actor=actor,
+        at=datetime.now(UTC),
+        action=action,
+        changes=json.dumps({k: [v[0], v[1]] for k, v in diff.items()}),
+        note=note,
+    )
+
+
+def created(row: PlaceRow, editable: Iterable[str]) -> dict[str, tuple[None, Any]]:
+    """A new place's fields (and status) as changes from nothing."""
+    return {f: (None, json_safe(getattr(row, f))) for f in sorted({*editable, "status"})}
 
 
 def differences(row: object, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:

@@ -145,6 +145,8 @@ class ChangeRow(Base):
     action: Mapped[str] = mapped_column(String(32))
     # {"field": [before, after], ...} in JSON-safe values (dates as ISO text).
     changes: Mapped[str] = mapped_column(Text)
+    # Why, in the words of whoever made it (a suspension's reason); None for most changes.
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class MetaRow(Base):

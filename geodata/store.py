@@ -12,7 +12,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, Integer, Text, cast, func, select, update
@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from geodata.engine import make_engine, migrate
-from geodata.history import Change, change_of, differences, json_safe, undo_after
+from geodata.history import Change, change_of, created, differences, record, undo_after
 from geodata.references import Claim, clash_after, refuse_taken
 from geodata.rows import VENUE_COLUMNS, ChangeRow, MetaRow, PlaceRow, venue_of
 from geodata.venues import VenueDataset
@@ -173,7 +173,7 @@ class PlaceStore:
         session.add_all(rows)
         # The places must exist before the records that point at them.
         session.flush()
-        session.add_all(_record(r, actor, "create", _all_fields(r, before=None)) for r in rows)
+        session.add_all(record(r, actor, "create", created(r, EDITABLE)) for r in rows)
 
     def create(
         self, fields: Mapping[str, Any], actor: str, status: Status = Status.ACTIVE
@@ -190,7 +190,7 @@ class PlaceStore:
             refuse_taken(session, row.external_ref, row.id)
             session.add(row)
             session.flush()
-            session.add(_record(row, actor, "create", _all_fields(row, before=None)))
+            session.add(record(row, actor, "create", created(row, EDITABLE)))
         return row
 
     def update(
@@ -221,18 +221,46 @@ class PlaceStore:
             self._touch(session, row, actor, "update", diff)
             return row
 
-    def set_status(self, place_id: str, status: Status, actor: str = "system") -> PlaceRow:
-        """Move a place through its lifecycle (activate, suspend, remove, restore)."""
+    def set_status(
+        self, place_id: str, status: Status, actor: str = "system", note: str | None = None
+    ) -> PlaceRow:
+        """Move a place through its lifecycle (activate, suspend, remove, restore); `note`:
+        why, kept with the change."""
+        return self.set_statuses([place_id], status, actor, note)[0]
+
+    def set_statuses(
+        self, place_ids: Sequence[str], status: Status, actor: str, note: str | None = None
+    ) -> list[PlaceRow]:
+        """`set_status` for several places in one transaction: all of them or (if one has
+        gone) none. A place already in that state is left as it is."""
+        return self._set_each(place_ids, {"status": status.value}, actor, _ACTIONS[status], note)
+
+    def mark_checked(self, place_ids: Sequence[str], day: date, actor: str) -> list[PlaceRow]:
+        """The yearly check done on `day`, for each place in one transaction (all of them or,
+        if one has gone, none). A place already checked that day is left as it is."""
+        return self._set_each(place_ids, {"last_checked": day}, actor, "check")
+
+    def _set_each(
+        self,
+        ids: Sequence[str],
+        values: Mapping[str, Any],
+        actor: str,
+        action: str,
+        note: Any = None,
+    ) -> list[PlaceRow]:
+        rows = []
         with self._write() as session:
-            row = session.get(PlaceRow, place_id, with_for_update=True)
-            if row is None:
-                raise _missing()
-            if row.status == status.value:
-                return row
-            diff = {"status": (row.status, status.value)}
-            row.status = status.value
-            self._touch(session, row, actor, _ACTIONS[status], diff)
-            return row
+            for place_id in ids:
+                row = session.get(PlaceRow, place_id, with_for_update=True)
+                if row is None:
+                    raise _missing()
+                diff = differences(row, values)
+                if diff:
+                    for name, value in values.items():
+                        setattr(row, name, value)
+                    self._touch(session, row, actor, action, diff, note)
+                rows.append(row)
+        return rows
 
     def fields_at(self, place_id: str, version: int) -> dict[str, Any]:
         """Every editable field (and the status) as it was at `version`, from the history."""
@@ -293,7 +321,7 @@ class PlaceStore:
                     refuse_taken(session, row.external_ref, None, where)
                     session.add(row)
                     session.flush()
-                    session.add(_record(row, actor, "import", _all_fields(row, before=None)))
+                    session.add(record(row, actor, "import", created(row, EDITABLE)))
                     applied += 1
                 elif planned.action == "update":
                     current = session.get(PlaceRow, planned.place_id, with_for_update=True)
@@ -308,11 +336,16 @@ class PlaceStore:
 
     @staticmethod
     def _touch(
-        session: Session, row: PlaceRow, actor: str, action: str, diff: dict[str, Any]
+        session: Session,
+        row: PlaceRow,
+        actor: str,
+        action: str,
+        diff: dict[str, Any],
+        note: str | None = None,
     ) -> None:
         row.version += 1
         row.updated_at = datetime.now(UTC)
-        session.add(_record(row, actor, action, diff))
+        session.add(record(row, actor, action, diff, note))
 
 
 _ACTIONS = {
@@ -324,9 +357,11 @@ _ACTIONS = {
 
 
 def _new_row(fields: Mapping[str, Any], status: Status) -> PlaceRow:
-    """A new place with a fresh id (SP + 10 hex digits), version 1."""
+    """A new place with a fresh id (SP + 10 hex digits), version 1; staff look at a place
+    when they add it, so (unless they give a date) it counts as checked that day."""
     now = datetime.now(UTC)
     row = PlaceRow(
+        last_checked=date.today(),
         id="SP" + uuid.uuid4().hex[:10].upper(),
         kind=Kind.SAFE_PLACE.value,
         address="",
@@ -359,21 +394,6 @@ def _check_lengths(fields: Mapping[str, Any], where: str = "") -> None:
             log_message=f"too long: {', '.join(sorted(errors))}",
             field_errors=errors,
         )
-
-
-def _record(row: PlaceRow, actor: str, action: str, diff: dict[str, Any]) -> ChangeRow:
-    return ChangeRow(
-        place_id=row.id,
-        version=row.version,
-        actor=actor,
-        at=datetime.now(UTC),
-        action=action,
-        changes=json.dumps({k: [v[0], v[1]] for k, v in diff.items()}),
-    )
-
-
-def _all_fields(row: PlaceRow, before: None) -> dict[str, Any]:
-    return {f: (before, json_safe(getattr(row, f))) for f in sorted(EDITABLE | {"status"})}
 
 
 def _missing() -> PlaceNotFound:

@@ -253,3 +253,26 @@ _DETAILS: tuple[_FieldCheck, ...] = (
     _last_checked,
     _verified,
 )
+
+
+# A reason is a sentence or two for the history, not a report.
+REASON_LIMIT = 500
+
+
+def check_reason(reason: str | None, *, required: bool) -> str | None:
+    """The reason for a suspension, removal or restore, tidied (or `PlaceInvalid`).
+
+    Suspending or removing a place hides it from the public, so the next officer needs to know
+    why: those need a reason. Restoring may have one.
+    """
+    text = " ".join((reason or "").split())
+    problem = None
+    if required and not text:
+        problem = "Say why, in a few words: for example, venue closed for refurbishment."
+    elif len(text) > REASON_LIMIT:
+        problem = f"The reason is too long: at most {REASON_LIMIT} characters."
+    elif "\x00" in text:
+        problem = "The reason has a hidden character (NUL) that can't be saved. Type it again."
+    if problem:
+        raise PlaceInvalid(problem, log_message="reason refused", field_errors={"reason": problem})
+    return text or None

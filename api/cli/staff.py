@@ -168,7 +168,9 @@ def _import(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         sys.stderr.write(f"{args.file}: {exc} Nothing was imported.\n")
         return EXIT_BAD_INPUT
     datasets = load_datasets(settings)
-    editor = PlaceEditor(datasets.store, PlaceChecker(datasets.gazetteer, datasets.area))
+    editor = PlaceEditor(
+        datasets.store, PlaceChecker(datasets.gazetteer, datasets.area), datasets.areas
+    )
     me = operator(args.actor)
     with tqdm(total=len(rows), unit="row", desc="Checking", disable=args.quiet) as bar:
         plan = editor.plan_import(me, rows, progress=bar.update)

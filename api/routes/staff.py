@@ -16,7 +16,8 @@ from fastapi import APIRouter, Depends, Header, Query, Response
 from api.auth import STAFF_API_PATH, CurrentStaff, current_staff
 from api.deps import EditorDep, StoreDep
 from api.openapi import problems
-from api.staff_schemas import ChangeOut, PlaceIn, PlacePatch, StaffPlaceOut
+from api.staff_schemas import ChangeOut, PlaceIn, PlacePatch, StaffPlaceOut, StatusIn
+from geodata.editor import NEEDS_REASON
 from geodata.place_list import PlaceQuery
 from geodata.rows import PlaceRow
 from locator.errors import InvalidParameter, PreconditionRequired
@@ -110,11 +111,17 @@ def update_place(
 
 def _lifecycle(status: Status) -> Any:
     def change(
-        place_id: str, user: CurrentStaff, editor: EditorDep, response: Response
+        place_id: str,
+        user: CurrentStaff,
+        editor: EditorDep,
+        response: Response,
+        body: StatusIn | None = None,
     ) -> StaffPlaceOut:
-        return _answer(response, editor.set_status(user, place_id, status))
+        reason = body.reason if body is not None else None
+        return _answer(response, editor.set_status(user, place_id, status, reason))
 
-    change.__doc__ = f"Make the place {status.value}."
+    needs = " It needs a reason, kept in the history." if status in NEEDS_REASON else ""
+    change.__doc__ = f"Make the place {status.value}.{needs}"
     return change
 
 
@@ -130,8 +137,16 @@ for _action, _status in (
         methods=["POST"],
         response_model=StaffPlaceOut,
         name=f"{_action}_place",
-        responses=CHANGE,
+        responses=CHANGE | problems(422),
     )
+
+
+@router.post("/places/{place_id}/checked", response_model=StaffPlaceOut, responses=CHANGE)
+def checked_today(
+    place_id: str, user: CurrentStaff, editor: EditorDep, response: Response
+) -> StaffPlaceOut:
+    """The yearly check is done: the last-checked date becomes today (recorded as a check)."""
+    return _answer(response, editor.mark_checked(user, place_id))
 
 
 @router.get("/places/{place_id}/history", response_model=list[ChangeOut], responses=problems(404))

@@ -33,6 +33,7 @@ from api.staff_views import (
 from geodata.editor import PlaceEditor
 from geodata.rows import PlaceRow
 from geodata.users import StaffSession
+from geodata.validation import check_reason
 from locator.errors import (
     DuplicateReference,
     InvalidParameter,
@@ -57,6 +58,7 @@ def _form_page(
     status_code: int = 200,
     preview: Venue | None = None,
     confirm_remove: bool = False,
+    reason: str = "",
 ) -> HTMLResponse:
     settings = request.app.state.settings
     shown = preview or (row.to_venue() if row is not None else None)
@@ -77,6 +79,7 @@ def _form_page(
         "can_edit": row is None or staff.user.can_edit_place(row.local_authority_code),
         "area_label": request.app.state.datasets.areas.label,
         "confirm_remove": confirm_remove,
+        "reason": reason,
         "map": place_map(shown, settings.pages) if shown is not None else None,
     }
     return render(request, "staff/place_form.html", context, status_code=status_code)
@@ -186,11 +189,26 @@ async def change_status(
     action = STATUS_ACTIONS.get(posted.get("action", ""))
     if action is None:
         raise InvalidParameter("Choose suspend, remove or restore.")
-    if posted["action"] == "remove" and posted.get("confirm") != "yes":
-        # Removing is asked twice: the page comes back with a plain question.
-        row = editor.may_change(staff.user, place_id)
-        return _form_page(request, staff, row, confirm_remove=True)
-    editor.set_status(staff.user, place_id, action[0])
+    reason = posted.get("reason", "")
+    try:
+        if posted["action"] == "remove" and posted.get("confirm") != "yes":
+            # Removing is asked twice: the page comes back with a plain question (the
+            # reason checked first, so the question isn't asked for nothing).
+            row = editor.may_change(staff.user, place_id)
+            check_reason(reason, required=True)
+            return _form_page(request, staff, row, confirm_remove=True, reason=reason)
+        editor.set_status(staff.user, place_id, action[0], reason)
+    except (PlaceInvalid, StorageUnavailable) as exc:
+        # The page again, with the reason as typed and what to do about it.
+        return _form_page(
+            request,
+            staff,
+            editor.store.get(place_id),
+            errors=exc.field_errors,
+            message=None if exc.field_errors else exc.user_message,
+            reason=reason,
+            status_code=status_of(exc),
+        )
     done = posted["action"]
     return RedirectResponse(f"{STAFF_PATH}/places/{place_id}?saved={done}", status_code=303)
 

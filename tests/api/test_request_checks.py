@@ -120,7 +120,11 @@ def test_the_staff_api_takes_scripts_that_send_no_origin(
     app: FastAPI, token: dict[str, str], headers: dict[str, str]
 ) -> None:
     client = TestClient(app)
-    r = client.post("/api/v1/admin/places/S1/suspend", headers={**token, **headers})
+    r = client.post(
+        "/api/v1/admin/places/S1/suspend",
+        headers={**token, **headers},
+        json={"reason": "Closed for refurbishment"},
+    )
     assert r.status_code == 200, r.text
     assert client.post("/api/v1/admin/places/S1/restore", headers=token).status_code == 200
 
@@ -175,9 +179,20 @@ def test_behind_a_trusted_https_proxy_our_origin_is_https(
 ) -> None:
     client = _from(proxied, "127.0.0.1")
     path = "/api/v1/admin/places/S1/suspend"
-    refused = client.post(path, headers={**token, "origin": "http://testserver"})
+    refused = client.post(
+        path,
+        headers={**token, "origin": "http://testserver"},
+        json={"reason": "Closed for refurbishment"},
+    )
     assert refused.status_code == 403
-    assert client.post(path, headers={**token, "origin": "https://testserver"}).status_code == 200
+    assert (
+        client.post(
+            path,
+            headers={**token, "origin": "https://testserver"},
+            json={"reason": "Closed for refurbishment"},
+        ).status_code
+        == 200
+    )
     assert client.post("/api/v1/admin/places/S1/restore", headers=token).status_code == 200
 
 

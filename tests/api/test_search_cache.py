@@ -97,7 +97,11 @@ def test_an_edit_through_the_staff_api_is_seen_by_the_next_search(
     assert "S1" in [p["id"] for p in before["places"]]
     assert client.get(NEAREST, params={"postcode": "DE4 3AG"}).json() == before  # cached
     try:
-        suspended = client.post("/api/v1/admin/places/S1/suspend", headers=admin)
+        suspended = client.post(
+            "/api/v1/admin/places/S1/suspend",
+            headers=admin,
+            json={"reason": "Closed for refurbishment"},
+        )
         assert suspended.status_code == 200, suspended.text
         after = client.get(NEAREST, params={"postcode": "DE4 3AG"}).json()
         assert "S1" not in [p["id"] for p in after["places"]]

@@ -104,7 +104,11 @@ def test_a_read_only_database_refuses_every_staff_write_in_words(
                 f"{PLACES}/S1", json={"phone": "01629 533400"}, headers=admin | {"If-Match": tag}
             )
         )
-        _cant_save(client.post(f"{PLACES}/S1/suspend", headers=admin))
+        _cant_save(
+            client.post(
+                f"{PLACES}/S1/suspend", headers=admin, json={"reason": "Closed for refurbishment"}
+            )
+        )
         _cant_save(client.post(f"{PLACES}/S1/history/1/restore", headers=admin))
         # Reading goes on: the staff list, and the public search (which never writes).
         assert client.get(f"{PLACES}/S1", headers=admin).headers["etag"] == tag
@@ -114,7 +118,9 @@ def test_a_read_only_database_refuses_every_staff_write_in_words(
         assert client.get("/api/v1/places/S1").status_code == 200
     assert (store.count(), store.data_version()) == (count, version)
     # Writable again, the same change goes through.
-    r = client.post(f"{PLACES}/S1/suspend", headers=admin)
+    r = client.post(
+        f"{PLACES}/S1/suspend", headers=admin, json={"reason": "Closed for refurbishment"}
+    )
     assert r.status_code == 200 and r.json()["status"] == "suspended"
     assert client.post(f"{PLACES}/S1/activate", headers=admin).status_code == 200
 

@@ -46,14 +46,14 @@ def test_create_checks_places_and_records_who(editor: PlaceEditor) -> None:
 def test_every_change_is_allowed_only_in_the_accounts_areas(editor: PlaceEditor) -> None:
     for change in (
         lambda who: editor.update(who, "S1", {"phone": "01629 533400"}, 1),
-        lambda who: editor.set_status(who, "S1", Status.SUSPENDED),
+        lambda who: editor.set_status(who, "S1", Status.SUSPENDED, "Closed"),
         lambda who: editor.restore_version(who, "S1", 1),
     ):
         for refused in (AMBER_EDITOR, VIEWER):
             with pytest.raises(Forbidden):
                 change(refused)
     assert editor.store.get("S1").version == 1  # nothing was written
-    assert editor.set_status(DALES_EDITOR, "S1", Status.SUSPENDED).status == "suspended"
+    assert editor.set_status(DALES_EDITOR, "S1", Status.SUSPENDED, "Closed").status == "suspended"
 
 
 def test_moving_a_place_needs_both_areas(editor: PlaceEditor) -> None:
@@ -99,5 +99,5 @@ def test_the_staff_list_filters(editor: PlaceEditor) -> None:
     assert all(r.local_authority_code == AMBER for r in editor.select(PlaceQuery(area=AMBER)))
     # The synthetic places were never checked: all of them are overdue.
     assert len(editor.select(PlaceQuery(overdue_only=True))) == len(editor.store.rows())
-    editor.set_status(ADMIN, "S1", Status.REMOVED)
+    editor.set_status(ADMIN, "S1", Status.REMOVED, "Closed for good")
     assert [r.id for r in editor.select(PlaceQuery(statuses=frozenset({Status.REMOVED})))] == ["S1"]

@@ -123,7 +123,7 @@ def test_a_failure_half_way_rolls_everything_back(
     path = tmp_path / "venues.csv"
     path.write_text(GOOD)
     plan = _plan(datasets, path)
-    real = store_module._record
+    real = store_module.record
     calls = {"n": 0}
 
     def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -132,7 +132,7 @@ def test_a_failure_half_way_rolls_everything_back(
             raise RuntimeError("disk full")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(store_module, "_record", failing)
+    monkeypatch.setattr(store_module, "record", failing)
     version = datasets.store.data_version()
     with pytest.raises(RuntimeError):
         datasets.store.apply_import(plan, "ann")
@@ -157,12 +157,12 @@ def test_kill_9_during_an_import_leaves_the_database_valid_and_unchanged(
         ds = load_datasets(settings)
         plan = plan_import(read_table(__import__("pathlib").Path({str(path)!r})), ds.store,
                            PlaceChecker(ds.gazetteer, ds.area))
-        real = s._record
+        real = s.record
         def slow(*a, **k):
             print("writing", flush=True)
             time.sleep(0.05)
             return real(*a, **k)
-        s._record = slow
+        s.record = slow
         ds.store.apply_import(plan, "killed")
         """
     )

@@ -53,7 +53,7 @@ def test_a_read_only_database_refuses_every_write_and_reads_go_on(
     writes = {
         "create": lambda: editor.create(ADMIN, NEW),
         "update": lambda: editor.update(ADMIN, "S1", {"phone": "01629 533400"}, 1),
-        "suspend": lambda: editor.set_status(ADMIN, "S1", Status.SUSPENDED),
+        "suspend": lambda: editor.set_status(ADMIN, "S1", Status.SUSPENDED, "Closed"),
         "restore": lambda: editor.restore_version(ADMIN, "S1", 1),
         "import": lambda: editor.apply_import(ADMIN, plan),
         "add account": lambda: users.create_user("bo@council.gov.uk", "Bo", Role.VIEWER, PASSWORD),

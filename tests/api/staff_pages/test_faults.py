@@ -106,9 +106,9 @@ def test_place_forms_keep_what_was_typed_when_the_database_is_read_only(
         changed = {"csrf_token": csrf(edit.text), "version": "1", "name": "Matlock Library!"}
         r = editor.post("/staff/places/S1", data=changed, headers=HTML)
         assert r.status_code == 503 and 'value="Matlock Library!"' in r.text
-        status = {"csrf_token": csrf(edit.text), "action": "suspend"}
+        status = {"csrf_token": csrf(edit.text), "action": "suspend", "reason": "Flooded"}
         r = editor.post("/staff/places/S1/status", data=status, headers=HTML)
-        assert r.status_code == 503 and CANT_SAVE in r.text
+        assert r.status_code == 503 and CANT_SAVE in r.text and ">Flooded</textarea>" in r.text
         restore = editor.post("/staff/places/S1/history/1/restore", data=status, headers=HTML)
         assert restore.status_code == 503
     place = editor.get("/api/v1/places/S1").json()

@@ -112,7 +112,8 @@ def test_an_editor_outside_the_area_sees_no_forms(editor: TestClient) -> None:
 def test_status_changes_say_what_happened(editor: TestClient) -> None:
     page = editor.get("/staff/places/S1", headers=HTML)
     r = editor.post(
-        "/staff/places/S1/status", data={"csrf_token": csrf(page.text), "action": "suspend"}
+        "/staff/places/S1/status",
+        data={"csrf_token": csrf(page.text), "action": "suspend", "reason": "Closed today"},
     )
     shown = editor.get(r.headers["location"], headers=HTML).text
     assert "Suspended: the public can&#39;t see this place now." in shown
@@ -122,12 +123,16 @@ def test_status_changes_say_what_happened(editor: TestClient) -> None:
 def test_remove_asks_first(editor: TestClient) -> None:
     page = editor.get("/staff/places/S1", headers=HTML)
     token = csrf(page.text)
-    ask = editor.post("/staff/places/S1/status", data={"csrf_token": token, "action": "remove"})
+    reason = "Library has moved to the town hall"
+    ask = editor.post(
+        "/staff/places/S1/status", data={"csrf_token": token, "action": "remove", "reason": reason}
+    )
     assert ask.status_code == 200 and "Remove Matlock Library?" in ask.text
+    assert f'name="reason" value="{reason}"' in ask.text  # carried to the second question
     assert editor.get("/api/v1/places/S1").status_code == 200  # not removed yet
     done = editor.post(
         "/staff/places/S1/status",
-        data={"csrf_token": token, "action": "remove", "confirm": "yes"},
+        data={"csrf_token": token, "action": "remove", "confirm": "yes", "reason": reason},
     )
     assert done.status_code == 303 and editor.get("/api/v1/places/S1").status_code == 404
 

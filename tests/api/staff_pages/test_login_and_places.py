@@ -199,7 +199,8 @@ def test_add_suspend_and_restore_through_pages(editor: TestClient) -> None:
     place = r.headers["location"].split("/")[-1].split("?")[0]
     assert editor.get(f"/api/v1/places/{place}").status_code == 200
     r = editor.post(
-        f"/staff/places/{place}/status", data={"csrf_token": token, "action": "suspend"}
+        f"/staff/places/{place}/status",
+        data={"csrf_token": token, "action": "suspend", "reason": "Closed for a week"},
     )
     assert r.status_code == 303 and editor.get(f"/api/v1/places/{place}").status_code == 404
     history = editor.get(f"/staff/places/{place}/history", headers=HTML).text
