@@ -73,8 +73,8 @@ def staff_session(
 
 StaffPage = Annotated[StaffSession, Depends(staff_session)]
 
-# Where a login goes when it wasn't sent from a page that asked for one.
-AFTER_LOGIN = f"{STAFF_PATH}/places"
+# Where a login goes when it wasn't sent from a page that asked for one: the dashboard.
+AFTER_LOGIN = STAFF_PATH
 
 
 def login_redirect(request: Request) -> RedirectResponse | None:
@@ -90,7 +90,7 @@ def login_redirect(request: Request) -> RedirectResponse | None:
 
 
 def after_login(next_path: str) -> str:
-    """`next_path` if it is one of our own staff pages, else the place list: a login link
+    """`next_path` if it is one of our own staff pages, else the dashboard: a login link
     can't send anyone to another site (an open redirect) or back to the login form."""
     parts = urlsplit(next_path)
     local = (

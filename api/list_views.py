@@ -82,3 +82,15 @@ def one_page(items: list[Any], number: int, size: int, query: PlaceQuery) -> Lis
         url(number - 1) if number > 1 else None,
         url(number + 1),
     )
+
+
+# The dashboard's numbers in words: (heading of its group, what the number counts).
+NUMBER_WORDS = {
+    **{f"status_{s.value}": ("Places", STATUS_WORDS[s]) for s in Status},
+    "check_overdue": ("Yearly checks", "Overdue (or never checked)"),
+    "check_due": ("Yearly checks", "Due in the next 30 days"),
+    "missing_phone": ("Missing details", "No phone number"),
+    "missing_opening_hours": ("Missing details", "No opening times"),
+    "missing_accessibility_notes": ("Missing details", "No access notes"),
+    "changed_recently": ("Changes", "Places changed in the last 7 days"),
+}

@@ -83,7 +83,7 @@ def test_a_strangers_tries_hold_their_address_not_the_officer(app: FastAPI) -> N
     assert "Too many tries from here. Please wait 15 minutes and try again." in held.text
     assert 'name="csrf_token"' in held.text  # the form is there to try again later
     office = _login(_browser(app, OFFICE))
-    assert office.status_code == 303 and office.headers["location"] == "/staff/places"
+    assert office.status_code == 303 and office.headers["location"] == "/staff"
 
 
 def test_the_right_password_from_a_held_address_waits_until_the_time_is_up(app: FastAPI) -> None:

@@ -28,7 +28,7 @@ def test_login_sets_a_strict_httponly_cookie_for_staff_pages_only(client: TestCl
     assert "httponly" in login_cookie and "samesite=strict" in login_cookie
     assert "path=/staff" in login_cookie
     r = login(client)
-    assert r.status_code == 303 and r.headers["location"] == "/staff/places"
+    assert r.status_code == 303 and r.headers["location"] == "/staff"
     cookies = [c.lower() for c in r.headers.get_list("set-cookie")]
     session = next(c for c in cookies if c.startswith("sp_staff="))
     assert "httponly" in session and "samesite=strict" in session and "path=/staff" in session
@@ -263,7 +263,7 @@ def test_a_staff_page_sends_the_browser_to_log_in_and_back(client: TestClient) -
 )
 def test_after_login_only_our_own_staff_pages(client: TestClient, next_path: str) -> None:
     _, r = _log_in_with_next(client, next_path)
-    assert r.status_code == 303 and r.headers["location"] == "/staff/places"
+    assert r.status_code == 303 and r.headers["location"] == "/staff"
 
 
 def test_the_staff_api_still_answers_401_not_a_redirect(client: TestClient) -> None:

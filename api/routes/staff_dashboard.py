@@ -1,0 +1,40 @@
+"""The staff dashboard at /staff, where staff land after logging in: the numbers that say what
+needs doing (each a link to its list) and the latest changes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from api.auth import STAFF_PATH, StaffPage
+from api.deps import StoreDep
+from api.html import render
+from api.list_views import NUMBER_WORDS, list_url
+from api.staff_views import ACTION_WORDS, ACTOR_WORDS, aware_utc
+from geodata.dashboard import dashboard
+from locator.hours import LONDON
+
+router = APIRouter(prefix=STAFF_PATH, include_in_schema=False)
+
+
+@router.get("", response_class=HTMLResponse)
+def staff_home(request: Request, staff: StaffPage, store: StoreDep) -> HTMLResponse:
+    board = dashboard(store, date.today())
+    groups: dict[str, list[tuple[int, str, str]]] = {}
+    for key, number in board.numbers.items():
+        heading, words = NUMBER_WORDS[key]
+        groups.setdefault(heading, []).append((number.count, words, list_url(number.query)))
+    recent = [
+        {
+            "place_id": r.place_id,
+            "name": r.place_name,
+            "actor": ACTOR_WORDS.get(r.change.actor, r.change.actor),
+            "action": ACTION_WORDS.get(r.change.action, r.change.action),
+            "at": aware_utc(r.at).astimezone(LONDON),
+        }
+        for r in board.recent
+    ]
+    context = {"staff": staff, "groups": groups, "recent": recent}
+    return render(request, "staff/dashboard.html", context)
