@@ -3,6 +3,7 @@ to a list with given filters, and one page of a long list."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -94,3 +95,22 @@ NUMBER_WORDS = {
     "missing_accessibility_notes": ("Missing details", "No access notes"),
     "changed_recently": ("Changes", "Places changed in the last 7 days"),
 }
+
+
+def filter_words(query: PlaceQuery, area_label: Callable[[str | None], str]) -> list[str]:
+    """The filters in words, for a printed list's heading: ["Search: Matlock", ...]."""
+    params = query.params()
+    names = {
+        "status": ("Status", dict(STATUS_CHOICES)),
+        "kind": ("Kind", dict(KIND_CHOICES)),
+        "check": ("Yearly check", dict(CHECK_CHOICES)),
+        "missing": ("Missing", dict(MISSING_CHOICES)),
+        "changed": ("Changed", dict(CHANGED_CHOICES)),
+    }
+    said = [f"Search: {params['q']}"] if "q" in params else []
+    if "area" in params:
+        said.append(f"Area: {area_label(params['area'])}")
+    for key, (label, words) in names.items():
+        if key in params:
+            said.append(f"{label}: {words.get(params[key], params[key])}")
+    return said

@@ -3,12 +3,15 @@ their lists, and a long list in pages."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from html import unescape
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from staff_forms import HTML, OWN_ORIGIN, PASSWORD, login
 
 from api.app import create_app
@@ -127,3 +130,52 @@ def _two_pages(client: TestClient) -> None:
 
 def _params(url: str) -> dict[str, str]:
     return dict(parse_qsl(urlsplit(url).query))
+
+
+def in_order(client: TestClient, **params: str) -> list[str]:
+    page = client.get("/staff/places", params=params, headers=HTML).text
+    return [unescape(n) for n in re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', page)]
+
+
+@pytest.mark.parametrize(
+    "filters", [ANY, ANY | {"q": "Matlock"}, {"kind": "police_enquiry_office"}]
+)
+def test_the_export_has_the_places_of_the_list(viewer: TestClient, filters: dict[str, str]) -> None:
+    shown = in_order(viewer, **filters)
+    xlsx = viewer.get("/staff/places/export.xlsx", params=filters, headers=HTML)
+    assert xlsx.status_code == 200
+    assert xlsx.headers["content-disposition"].startswith('attachment; filename="safe-places-')
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert [r[1] for r in rows[1:]] == shown
+    assert rows[0][7] == "Area"
+    areas = {r[1]: r[7] for r in rows[1:]}
+    assert areas.get("Matlock Library", "Derbyshire Dales") == "Derbyshire Dales"  # by name
+    assert areas.get("Chesterfield Police Station") is None  # no area known: left empty
+    csv_file = viewer.get("/staff/places/export.csv", params=filters, headers=HTML)
+    assert csv_file.content.startswith(b"\xef\xbb\xbf")
+    assert csv_file.headers["content-type"] == "text/csv; charset=utf-8"
+    names = [r["Name"] for r in csv.DictReader(io.StringIO(csv_file.content.decode("utf-8-sig")))]
+    assert names == shown
+
+
+def test_the_list_links_to_its_export_and_print_view_with_its_filters(viewer: TestClient) -> None:
+    page = viewer.get("/staff/places", params=ANY | {"q": "de4"}, headers=HTML).text
+    assert 'href="/staff/places/export.xlsx?q=de4"' in page
+    assert 'href="/staff/places/export.csv?q=de4"' in page
+    assert 'href="/staff/places/print?q=de4"' in page
+
+
+def test_the_print_view_has_every_place_and_no_navigation(viewer: TestClient) -> None:
+    page = viewer.get("/staff/places/print", params=ANY | {"q": "Matlock"}, headers=HTML)
+    assert page.status_code == 200
+    assert "Safe Places: 3 places" in page.text and "Search: Matlock." in page.text
+    assert "sp-staff-bar" not in page.text and "Exit this page" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Shop" in page.text  # escaped
+    assert "Derbyshire Dales" in page.text and "E07000035" not in page.text
+
+
+def test_an_export_with_a_filter_we_dont_know_says_so(viewer: TestClient) -> None:
+    r = viewer.get("/staff/places/export.xlsx", params={"status": "closed"}, headers=HTML)
+    assert r.status_code == 422 and "We don&#39;t know the status chosen" in r.text
