@@ -23,7 +23,7 @@ from geodata.boundaries import load_service_area
 from geodata.datasets import open_store
 from geodata.editor import PlaceEditor
 from geodata.gazetteer import Gazetteer
-from geodata.uploads import Confirmed, PendingImports, Preview
+from geodata.uploads import Confirmed, ImportChoices, Matching, PendingImports, Preview
 from geodata.validation import PlaceChecker
 from locator.accounts import StaffUser
 from locator.errors import DataError
@@ -85,14 +85,26 @@ def _child_editor() -> PlaceEditor:
     return _editor
 
 
-def _preview(pending: PendingImports, user: StaffUser, content: bytes, upload_id: str) -> Preview:
-    return pending.preview(_child_editor(), user, content, upload_id)
+def _upload(
+    pending: PendingImports, user: StaffUser, content: bytes, upload_id: str
+) -> Matching | Preview:
+    return pending.upload(_child_editor(), user, content, upload_id)
+
+
+def _preview(
+    pending: PendingImports, user: StaffUser, upload_id: str, choices: ImportChoices
+) -> Matching | Preview | None:
+    return pending.preview(_child_editor(), user, upload_id, choices)
+
+
+def _matching(pending: PendingImports, upload_id: str, choices: ImportChoices) -> Matching | None:
+    return pending.matching(upload_id, choices)
 
 
 def _confirm(
-    pending: PendingImports, user: StaffUser, upload_id: str, seen: str
+    pending: PendingImports, user: StaffUser, upload_id: str, seen: str, choices: ImportChoices
 ) -> Confirmed | None:
-    return pending.confirm(_child_editor(), user, upload_id, seen)
+    return pending.confirm(_child_editor(), user, upload_id, seen, choices)
 
 
 def _ready() -> bool:
@@ -106,8 +118,8 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 class ImportWorker:
-    """`PendingImports.preview` and `confirm`, run in the import process. Each call blocks
-    until the child answers: call it from a thread (the route's import limiter)."""
+    """`PendingImports.upload`, `preview` and `confirm`, run in the import process. Each call
+    blocks until the child answers: call it from a thread (the route's import limiter)."""
 
     def __init__(self, settings: ServiceSettings, pending: PendingImports) -> None:
         self.settings = settings
@@ -116,14 +128,29 @@ class ImportWorker:
         self._lock = threading.Lock()
         self._closed = False
 
-    def preview(self, user: StaffUser, content: bytes, suffix: str) -> Preview:
+    def upload(self, user: StaffUser, content: bytes, suffix: str) -> Matching | Preview:
         upload_id = self.pending.new_id(suffix)
-        result = self._run(upload_id, _preview, user, content, upload_id)
-        assert isinstance(result, Preview)
+        result = self._run(upload_id, _upload, user, content, upload_id)
+        assert isinstance(result, Matching | Preview)
         return result
 
-    def confirm(self, user: StaffUser, upload_id: str, seen: str) -> Confirmed | None:
-        result = self._run(upload_id, _confirm, user, upload_id, seen)
+    def preview(
+        self, user: StaffUser, upload_id: str, choices: ImportChoices
+    ) -> Matching | Preview | None:
+        result = self._run(upload_id, _preview, user, upload_id, choices)
+        assert result is None or isinstance(result, Matching | Preview)
+        return result
+
+    def matching(self, user: StaffUser, upload_id: str, choices: ImportChoices) -> Matching | None:
+        """The matching step again (``user`` may import: the route checked)."""
+        result = self._run(upload_id, _matching, upload_id, choices)
+        assert result is None or isinstance(result, Matching)
+        return result
+
+    def confirm(
+        self, user: StaffUser, upload_id: str, seen: str, choices: ImportChoices
+    ) -> Confirmed | None:
+        result = self._run(upload_id, _confirm, user, upload_id, seen, choices)
         assert result is None or isinstance(result, Confirmed)
         return result
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from geodata.columns import LEAVE_OUT, Column, check_choices, describe, rename, suggest
 from geodata.rows import PlaceRow
 from geodata.sheets import csv_rows, xlsx_rows
 from geodata.spreadsheet import restore
@@ -35,7 +36,6 @@ FIELDS = (
     "email", "website", "opening_hours", "accessibility_notes", "last_checked", "operator",
     "location_precision",
 )  # fmt: skip
-_TYPE_ALIASES = {"venue_type": "category", "type": "category", "hours": "opening_hours"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +79,14 @@ class ImportPlan:
     def ok(self) -> bool:
         return not self.errors
 
-    def digest(self) -> str:
+    def digest(self, choices: str = "") -> str:
         """A fingerprint of what this plan would do: each row's action and its changes, from
-        what we have now to what the file says. A confirm whose plan has a different one would
-        do something the person did not see in the preview. A place's version is left out: an
-        edit to a field the file leaves as it is changes nothing the preview showed."""
+        what we have now to what the file says, and the person's `choices` that made it (the
+        columns matched). A confirm whose plan has a different one would do something the
+        person did not see in the preview. A place's version is left out: an edit to a field
+        the file leaves as it is changes nothing the preview showed."""
         what = [(r.row, r.action, r.place_id, sorted(r.changes.items())) for r in self.rows]
-        text = json.dumps(what, default=str, sort_keys=True)
+        text = json.dumps([choices, what], default=str, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
     def summary(self) -> str:
@@ -95,8 +96,33 @@ class ImportPlan:
         )
 
 
-def read_table(path: Path, limits: ImportSettings | None = None) -> list[dict[str, Any]]:
-    """Rows of a CSV, .xlsx, GeoJSON or GeoPackage file as plain dicts (WGS84 coordinates).
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """A file's columns as they are headed in it, and its rows: cells by heading, blank
+    cells left out (WGS84 coordinates)."""
+
+    headings: list[str]
+    rows: list[dict[str, Any]]
+
+    def columns(self) -> list[Column]:
+        return describe(self.headings, self.rows)
+
+
+def read_table(
+    path: Path,
+    limits: ImportSettings | None = None,
+    columns: Sequence[str | None] | None = None,
+) -> list[dict[str, Any]]:
+    """The rows of a file keyed by the detail each cell fills: the columns as chosen (a detail
+    or `LEAVE_OUT` for each, in file order), or as their headings suggest. A column still to
+    choose, or two filling one detail, raises `UnmatchedColumns`."""
+    sheet = read_sheet(path, limits)
+    chosen = suggest(sheet.headings) if columns is None else columns
+    return rename(sheet.rows, check_choices(sheet.headings, chosen))
+
+
+def read_sheet(path: Path, limits: ImportSettings | None = None) -> Sheet:
+    """A CSV, .xlsx, GeoJSON or GeoPackage file's headings and rows.
 
     A file that can't be read, or is over the limits, raises `DataError` saying why in plain
     words; no more than ``limits.max_rows + 1`` rows are ever read.
@@ -127,14 +153,12 @@ def read_table(path: Path, limits: ImportSettings | None = None) -> list[dict[st
         _check_row_count(len(records), limits.max_rows)
         _check_columns(headings, kind)
         # A CSV this service wrote has formula-like text neutralised: take that off again.
-        rows = [_clean(r, restore) for r in records]
+        return Sheet([h.strip() for h in headings], [_clean(r, restore) for r in records])
+    if suffix == ".gpkg":
+        _check_geopackage(path)
     else:
-        if suffix == ".gpkg":
-            _check_geopackage(path)
-        else:
-            _check_geojson(path)
-        rows = _layer_rows(path, kind, limits.max_rows)
-    return rows
+        _check_geojson(path)
+    return _layer_rows(path, kind, limits.max_rows)
 
 
 def _check_row_count(count: int, max_rows: int) -> None:
@@ -148,22 +172,18 @@ def _check_row_count(count: int, max_rows: int) -> None:
 
 _KINDS = {".csv": "CSV file", ".xlsx": "Excel file", ".geojson": "GeoJSON file",
           ".json": "GeoJSON file", ".gpkg": "GeoPackage"}  # fmt: skip
-_KNOWN_COLUMNS = frozenset((*REF_COLUMNS, *FIELDS, *_TYPE_ALIASES, "outside_area_override"))
 
 
 def _check_columns(columns: Iterable[object], kind: str) -> None:
-    """At least one column we know: else the file's first line is data, not a header."""
-    names = {_TYPE_ALIASES.get(str(c).strip().lower(), str(c).strip().lower()) for c in columns}
-    if _KNOWN_COLUMNS.intersection(names):
+    """At least one heading we know: else the file's first line is data, not headings."""
+    if any(t not in (None, LEAVE_OUT) for t in suggest([str(c).strip() for c in columns])):
         return
     if kind in ("CSV file", "Excel file"):
         raise DataError(
             f"This {kind} has no header row: its first line must name the columns, "
-            "like external_ref,name,category,postcode."
+            "like Reference, Name, Type, Postcode."
         )
-    raise DataError(
-        f"This {kind} has none of the columns we need (external_ref, name, category, postcode)."
-    )
+    raise DataError(f"This {kind} has none of the columns we need (name, type, postcode).")
 
 
 def _check_geojson(path: Path) -> None:
@@ -213,7 +233,7 @@ def _check_geopackage(path: Path) -> None:
         raise DataError(not_ours + "it is damaged.")
 
 
-def _layer_rows(path: Path, kind: str, max_rows: int) -> list[dict[str, Any]]:
+def _layer_rows(path: Path, kind: str, max_rows: int) -> Sheet:
     try:
         layer = gpd.read_file(path, rows=max_rows + 1)
     except (RuntimeError, ValueError, OSError):  # pyogrio's errors are RuntimeErrors
@@ -224,6 +244,9 @@ def _layer_rows(path: Path, kind: str, max_rows: int) -> list[dict[str, Any]]:
     if layer.crs is None:
         raise DataError(f"This {kind} has no coordinate reference system.")
     layer = layer.to_crs(WGS84)
+    headings = [str(c).strip() for c in layer.columns if c != "geometry"]
+    # The points themselves, as the two columns a spreadsheet would have.
+    headings += [c for c in ("longitude", "latitude") if c not in headings]
     rows = []
     for record, geom in zip(
         layer.drop(columns="geometry").to_dict(orient="records"), layer.geometry, strict=True
@@ -233,13 +256,13 @@ def _layer_rows(path: Path, kind: str, max_rows: int) -> list[dict[str, Any]]:
             row.setdefault("longitude", geom.x)
             row.setdefault("latitude", geom.y)
         rows.append(row)
-    return rows
+    return Sheet(headings, rows)
 
 
 def _clean(record: dict[Any, Any], cell: Callable[[Any], Any] = lambda v: v) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in record.items():
-        name = _TYPE_ALIASES.get(str(key).strip().lower(), str(key).strip().lower())
+        name = str(key).strip()
         # Blank cells: None, NaN, or NaT/NA from a GIS file's date and number columns.
         if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
             continue
@@ -263,14 +286,14 @@ def plan_import(
     seen: set[str] = set()
     for number, raw in enumerate(rows, start=1):
         progress(1)
+        # A row with no reference is a new place (its id becomes its reference); one that
+        # looks like a place we have is caught by `geodata.lookalikes`.
         ref = str(next((raw[c] for c in REF_COLUMNS if raw.get(c)), ""))
-        if not ref:
-            plan.errors.append(RowError(number, "", "it has no reference (an external_ref)"))
-            continue
         if ref in seen:
             plan.errors.append(RowError(number, ref, "this reference is used by an earlier row"))
             continue
-        seen.add(ref)
+        if ref:
+            seen.add(ref)
         data = {k: raw[k] for k in FIELDS if k in raw}
         if raw.get("outside_area_override"):
             data["outside_area_override"] = str(raw["outside_area_override"]).lower() in (
@@ -290,9 +313,8 @@ def plan_import(
         if raw.get("operator"):
             fields["operator"] = str(raw["operator"])
         if current is None:
-            plan.rows.append(
-                PlannedRow(number, ref, "add", {**fields, "external_ref": ref}, name=fields["name"])
-            )
+            given = {"external_ref": ref} if ref else {}
+            plan.rows.append(PlannedRow(number, ref, "add", fields | given, name=fields["name"]))
             continue
         fields = _only_given(fields, raw, current)
         changes = _diff(current, fields)

@@ -1,12 +1,18 @@
-"""Files uploaded for an import, kept only between the preview and "Import these changes".
+"""Files uploaded for an import, kept only between the upload and "Import these changes".
 
-A file is stored only when its preview has something to import; it is deleted when that
-preview is confirmed or cancelled, and one left behind (a preview nobody finished) is swept
-away once it is older than `ImportSettings.upload_max_age_s`.
+An upload goes through up to three steps: matching its columns to what they fill (skipped
+for a file whose headings are our own names, like an export), the preview, and the confirm.
+The person's choices (`ImportChoices`) are sent back with each step, and the file is read
+again with them, so the confirm does exactly what the preview showed.
+
+A file is kept while there is something to choose or import; it is deleted when the import
+is confirmed or cancelled, and one left behind (nobody finished) is swept away once it is
+older than `ImportSettings.upload_max_age_s`.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import time
@@ -14,8 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from geodata.columns import Column, UnmatchedColumns, as_named, check_choices, rename, suggest
 from geodata.editor import PlaceEditor
-from geodata.importer import ImportPlan, PlannedRow, RowError, read_table
+from geodata.importer import ImportPlan, PlannedRow, RowError, Sheet, read_sheet
 from locator.accounts import StaffUser
 from locator.settings import ImportSettings
 
@@ -27,6 +34,15 @@ _UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}\.(csv|xlsx|geojson|json|gpkg)$")
 # How many rows of each kind (and rows with errors) a preview lists: a whole-county file
 # stays readable.
 SHOWN_ROWS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class ImportChoices:
+    """What the person chose on the way to the import, sent back with every step."""
+
+    # What each column fills, in file order: a detail, LEAVE_OUT, or None (not chosen yet).
+    # None for the whole: as the headings suggest (a file in our own form).
+    columns: tuple[str | None, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,14 +58,14 @@ class ShownPlan:
     digest: str  # `ImportPlan.digest`: what the person saw, sent back with the confirm
 
     @classmethod
-    def of(cls, plan: ImportPlan, limit: int = SHOWN_ROWS) -> ShownPlan:
+    def of(cls, plan: ImportPlan, limit: int = SHOWN_ROWS, choices: str = "") -> ShownPlan:
         actions = ("add", "update", "unchanged")
         return cls(
             {a: plan.count(a) for a in actions},
             {a: plan.planned(a)[:limit] for a in actions},
             plan.errors[:limit],
             len(plan.errors),
-            plan.digest(),
+            plan.digest(choices),
         )
 
     def count(self, action: str) -> int:
@@ -64,6 +80,25 @@ class ShownPlan:
 class Preview:
     plan: ShownPlan
     upload_id: str | None  # None: nothing to confirm, so nothing was kept
+    columns: tuple[Column, ...] = ()  # the file's columns, and what each fills:
+    chosen: tuple[str | None, ...] = ()  # as chosen, for the next step's form
+
+
+@dataclass(frozen=True, slots=True)
+class Matching:
+    """The step before the preview: what each column of the file will fill."""
+
+    upload_id: str
+    columns: tuple[Column, ...]
+    chosen: tuple[str | None, ...]  # what each column fills now (None: still to choose)
+    problems: dict[int, str]  # by column number: what to do (empty before any choice)
+
+    def summary(self) -> list[tuple[int, str]]:
+        """Each problem once, with the first column it is about (for the error summary)."""
+        first: dict[str, int] = {}
+        for number, problem in self.problems.items():
+            first.setdefault(problem, number)
+        return [(number, problem) for problem, number in first.items()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +108,8 @@ class Confirmed:
     # The places changed since the preview, so the plan did too: the file is kept for the
     # person to read the new preview and confirm that one.
     changed: bool = False
+    columns: tuple[Column, ...] = ()  # as for `Preview`: the new preview's forms need them
+    chosen: tuple[str | None, ...] = ()
 
 
 class PendingImports:
@@ -108,11 +145,12 @@ class PendingImports:
             raise ValueError(f"not an import file suffix: {suffix}")
         return secrets.token_urlsafe(16) + suffix
 
-    def preview(
+    def upload(
         self, editor: PlaceEditor, user: StaffUser, content: bytes, upload_id: str
-    ) -> Preview:
-        """Check a new file, stored as `upload_id` (from `new_id`); keep it only if there is
-        something to confirm. A file that can't be read raises `DataError` (not kept)."""
+    ) -> Matching | Preview:
+        """Read a new file, stored as `upload_id` (from `new_id`): the matching step for its
+        columns, or (headed in our own names) straight to its preview. A file that can't be
+        read raises `DataError` (not kept)."""
         if not _UPLOAD_ID.match(upload_id):
             raise ValueError("not an upload id made by new_id")
         self.sweep()
@@ -120,39 +158,94 @@ class PendingImports:
         path = self.folder / upload_id
         path.write_bytes(content)
         try:
-            plan = editor.plan_import(user, read_table(path, self.limits))
+            sheet = read_sheet(path, self.limits)
+            if not as_named(sheet.headings):
+                columns = tuple(sheet.columns())
+                return Matching(upload_id, columns, tuple(c.suggested for c in columns), {})
+            return self._preview(editor, user, path, sheet, ImportChoices())
         except BaseException:
             path.unlink(missing_ok=True)
             raise
-        if plan.errors or not (plan.count("add") + plan.count("update")):
-            path.unlink(missing_ok=True)
-            return Preview(ShownPlan.of(plan), None)
-        return Preview(ShownPlan.of(plan), upload_id)
+
+    def preview(
+        self, editor: PlaceEditor, user: StaffUser, upload_id: str, choices: ImportChoices
+    ) -> Matching | Preview | None:
+        """The preview of a stored file with these choices (or the matching step again,
+        saying which columns still need a choice); None if the file has gone."""
+        path = self._path(upload_id)
+        if path is None:
+            return None
+        return self._preview(editor, user, path, read_sheet(path, self.limits), choices)
+
+    def _preview(
+        self, editor: PlaceEditor, user: StaffUser, path: Path, sheet: Sheet, choices: ImportChoices
+    ) -> Matching | Preview:
+        chosen = _chosen(sheet, choices)
+        columns = tuple(sheet.columns())
+        try:
+            plan = self._plan(editor, user, sheet, chosen)
+        except UnmatchedColumns as exc:
+            return Matching(path.name, columns, chosen, exc.problems)
+        shown = ShownPlan.of(plan, choices=_fingerprint(chosen))
+        if not plan.errors and not (plan.count("add") + plan.count("update")):
+            path.unlink(missing_ok=True)  # nothing to import: nothing to keep
+            return Preview(shown, None, columns, chosen)
+        return Preview(shown, path.name, columns, chosen)
+
+    def matching(self, upload_id: str, choices: ImportChoices) -> Matching | None:
+        """The matching step again for a stored file, as chosen so far; None if it has gone."""
+        path = self._path(upload_id)
+        if path is None:
+            return None
+        sheet = read_sheet(path, self.limits)
+        return Matching(path.name, tuple(sheet.columns()), _chosen(sheet, choices), {})
 
     def confirm(
-        self, editor: PlaceEditor, user: StaffUser, upload_id: str, seen: str
+        self,
+        editor: PlaceEditor,
+        user: StaffUser,
+        upload_id: str,
+        seen: str,
+        choices: ImportChoices | None = None,
     ) -> Confirmed | None:
         """Check the file again and import it, all or nothing, if it would do what the
-        preview the person saw (`seen`, its digest) said; None if the file had gone.
+        preview the person saw (`seen`, its digest, made with the same choices) said; None
+        if the file had gone.
 
         A place edited since the preview changes the plan: nothing is imported and the file
-        is kept, for the new preview. Otherwise the file is deleted whatever happens.
+        is kept, for the new preview. So are rows with errors, to be fixed or left out.
+        Otherwise the file is deleted whatever happens.
         """
         path = self._path(upload_id)
         if path is None:
             return None
         keep = False
         try:
-            plan = editor.plan_import(user, read_table(path, self.limits))
+            sheet = read_sheet(path, self.limits)
+            chosen = _chosen(sheet, choices or ImportChoices())
+            plan = self._plan(editor, user, sheet, chosen)
+            shown = ShownPlan.of(plan, choices=_fingerprint(chosen))
+            columns = tuple(sheet.columns())
             if plan.errors:
-                return Confirmed(ShownPlan.of(plan), None)
-            if plan.digest() != seen:
                 keep = True
-                return Confirmed(ShownPlan.of(plan), None, changed=True)
-            return Confirmed(ShownPlan.of(plan), editor.apply_import(user, plan))
+                return Confirmed(shown, None, False, columns, chosen)
+            if shown.digest != seen:
+                keep = True
+                return Confirmed(shown, None, True, columns, chosen)
+            return Confirmed(shown, editor.apply_import(user, plan))
+        except UnmatchedColumns:
+            keep = True  # a form that lost its choices: the preview shows them again
+            raise
         finally:
             if not keep:
                 path.unlink(missing_ok=True)
+
+    @staticmethod
+    def _plan(
+        editor: PlaceEditor, user: StaffUser, sheet: Sheet, chosen: tuple[str | None, ...]
+    ) -> ImportPlan:
+        rows = rename(sheet.rows, check_choices(sheet.headings, chosen))
+        return editor.plan_import(user, rows)
 
     def cancel(self, upload_id: str) -> bool:
         """Delete an upload nobody will confirm; False if it had gone already."""
@@ -162,8 +255,24 @@ class PendingImports:
         path.unlink(missing_ok=True)
         return True
 
+    def path(self, upload_id: str) -> Path | None:
+        """The stored file of an upload still waiting, or None."""
+        return self._path(upload_id)
+
     def _path(self, upload_id: str) -> Path | None:
         if not _UPLOAD_ID.match(upload_id):
             return None
         path = self.folder / upload_id
         return path if path.is_file() else None
+
+
+def _chosen(sheet: Sheet, choices: ImportChoices) -> tuple[str | None, ...]:
+    """What each column fills: as chosen, or as its heading suggests."""
+    if choices.columns is None or len(choices.columns) != len(sheet.headings):
+        return tuple(suggest(sheet.headings))
+    return choices.columns
+
+
+def _fingerprint(chosen: tuple[str | None, ...]) -> str:
+    """The choices as they go into the plan's digest: other choices, another plan."""
+    return json.dumps(list(chosen))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 from fastapi.testclient import TestClient
 
@@ -51,3 +52,47 @@ def upload(client: TestClient, text: str | bytes, name: str = "venues.csv"):  # 
         files={"file": (name, content, "application/octet-stream")},
         headers=HTML,
     )
+
+
+class _Form(HTMLParser):
+    """The fields of one form on a page, as a browser would send them unchanged."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action = action
+        self.inside = False
+        self.select: str | None = None
+        self.fields: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.inside = a.get("action", "").endswith(self.action)
+        elif self.inside and tag == "input" and a.get("name"):
+            self.fields[a["name"]] = a.get("value", "")
+        elif self.inside and tag == "select":
+            self.select = a["name"]
+            self.fields.setdefault(self.select, "")
+        elif self.inside and tag == "option" and self.select and "selected" in a:
+            self.fields[self.select] = a.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+
+
+def form_fields(html: str, action: str) -> dict[str, str]:
+    """What the form whose action ends with `action` would send as it is on the page."""
+    parser = _Form(action)
+    parser.feed(html)
+    assert parser.fields, f"no form for {action}"
+    return parser.fields
+
+
+def form_action(html: str, ending: str) -> str:
+    """The address of the form whose action ends with `ending` ("/confirm", "/preview")."""
+    found = re.search(rf'action="(/staff/import/[^"]+{re.escape(ending)})"', html)
+    assert found is not None, f"no {ending} form"
+    return found.group(1)

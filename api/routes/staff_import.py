@@ -1,12 +1,14 @@
-"""The staff import page: upload a CSV, Excel, GeoJSON or GeoPackage file, see every place it would
-add or change (and every bad row) first, then confirm. Checking and applying are the place
-editor's (`geodata.editor`), as for the command line's `safeplaces import`; the file waits
-between preview and confirm in `geodata.uploads`. Reading, checking and writing run off the
-event loop and in a process of their own (`geodata.import_worker`), one import at a time, so
-an import never holds up the public pages."""
+"""The staff import page: upload a CSV, Excel, GeoJSON or GeoPackage file, say what each of
+its columns fills, see every place it would add or change (and every bad row), then confirm.
+Checking and applying are the place editor's (`geodata.editor`), as for the command line's
+`safeplaces import`; the file and the person's choices wait between the steps in
+`geodata.uploads`. Reading, checking and writing run off the event loop and in a process of
+their own (`geodata.import_worker`), one import at a time, so an import never holds up the
+public pages."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -27,8 +29,9 @@ from api.settings import Settings
 from api.staff_views import FIELD_LABELS, FORM_FIELDS, shown
 from api.uploads import TooBig, declared_too_big, read_form
 from api.views import places_words
+from geodata.columns import LEAVE_OUT, TARGETS
 from geodata.editor import require_import
-from geodata.uploads import SUFFIXES
+from geodata.uploads import SUFFIXES, ImportChoices, Matching, Preview
 from geodata.users import StaffSession
 from locator.errors import DataError
 from locator.venues import Category
@@ -59,10 +62,51 @@ def _import_page(
             "categories": {c.value: c.label for c in Category},
             "shown": shown,
             "limits": settings.imports,
+            "targets": TARGETS,
             **context,
         },
         status_code,
     )
+
+
+def _columns_page(
+    request: Request, staff: StaffSession, matching: Matching, status_code: int = 200
+) -> HTMLResponse:
+    """The matching step: each column of the file, a few of its cells, and what it fills."""
+    return render(
+        request,
+        "staff/import_columns.html",
+        {"staff": staff, "matching": matching, "targets": TARGETS, "leave_out": LEAVE_OUT},
+        422 if matching.problems else status_code,
+    )
+
+
+def _step_page(
+    request: Request, staff: StaffSession, step: Matching | Preview | None
+) -> HTMLResponse:
+    """The page for where the import has got to: the matching step or the preview."""
+    if step is None:
+        return _import_page(request, staff, 404, error=_GONE)
+    if isinstance(step, Matching):
+        return _columns_page(request, staff, step)
+    status = 422 if step.plan.error_count else 200
+    return _import_page(
+        request, staff, status, preview=step, plan=step.plan, upload_id=step.upload_id
+    )
+
+
+_GONE = "That upload has gone. Upload it again."
+_COLUMN = re.compile(r"^column-(\d{1,3})$")
+
+
+def _choices(form: dict[str, str]) -> ImportChoices:
+    """The choices sent back with a step's form: what each column fills (``column-0``, …;
+    blank: not chosen yet). No column fields at all: as the headings suggest."""
+    found = {int(m[1]): v for k, v in form.items() if (m := _COLUMN.match(k))}
+    if not found:
+        return ImportChoices()
+    columns = tuple(found.get(i) or None for i in range(max(found) + 1))
+    return ImportChoices(columns=columns)
 
 
 def _too_big(request: Request, staff: StaffSession, settings: Settings) -> HTMLResponse:
@@ -114,11 +158,40 @@ async def import_upload(
     finally:
         await form.close()
     try:
-        preview = await _off_the_loop(request, partial(worker.preview, staff.user, content, suffix))
+        step = await _off_the_loop(request, partial(worker.upload, staff.user, content, suffix))
     except DataError as exc:
         return _import_page(request, staff, 422, error=str(exc))
-    status = 422 if preview.plan.error_count else 200
-    return _import_page(request, staff, status, plan=preview.plan, upload_id=preview.upload_id)
+    return _step_page(request, staff, step)
+
+
+@router.post("/import/{upload_id}/preview", response_class=HTMLResponse)
+async def import_preview(
+    request: Request, upload_id: str, staff: StaffPage, worker: WorkerDep
+) -> Response:
+    """The columns as chosen on the matching step: the preview, or the step again."""
+    require_import(staff.user)
+    choices = _choices(await posted_form(request, staff))
+    try:
+        step = await _off_the_loop(request, partial(worker.preview, staff.user, upload_id, choices))
+    except DataError as exc:
+        return _import_page(request, staff, 422, error=str(exc))
+    return _step_page(request, staff, step)
+
+
+@router.post("/import/{upload_id}/columns", response_class=HTMLResponse)
+async def import_columns(
+    request: Request, upload_id: str, staff: StaffPage, worker: WorkerDep
+) -> Response:
+    """Back from the preview to the matching step, with the columns as they were chosen."""
+    require_import(staff.user)
+    choices = _choices(await posted_form(request, staff))
+    try:
+        step = await _off_the_loop(
+            request, partial(worker.matching, staff.user, upload_id, choices)
+        )
+    except DataError as exc:
+        return _import_page(request, staff, 422, error=str(exc))
+    return _step_page(request, staff, step)
 
 
 @router.post("/import/{upload_id}/confirm", response_class=HTMLResponse)
@@ -128,17 +201,22 @@ async def import_confirm(
     require_import(staff.user)
     form = await posted_form(request, staff)
     seen = form.get("plan_digest", "")
-    done = await _off_the_loop(request, partial(worker.confirm, staff.user, upload_id, seen))
+    job = partial(worker.confirm, staff.user, upload_id, seen, _choices(form))
+    try:
+        done = await _off_the_loop(request, job)
+    except DataError as exc:
+        return _import_page(request, staff, 422, error=str(exc))
     if done is None:
-        return _import_page(request, staff, 404, error="That upload has gone. Upload it again.")
+        return _import_page(request, staff, 404, error=_GONE)
+    kept = {"plan": done.plan, "upload_id": upload_id, "preview": done}
     if done.changed:
         error = (
             "Some places have changed since you looked at this file, so nothing was imported. "
             "Check what it would do now, below, and import again."
         )
-        return _import_page(request, staff, 409, plan=done.plan, upload_id=upload_id, error=error)
+        return _import_page(request, staff, 409, error=error, **kept)
     if done.applied is None:
-        return _import_page(request, staff, 422, plan=done.plan)
+        return _import_page(request, staff, 422, **kept)
     message = f"Imported: {places_words(done.applied)} added or updated."
     return _import_page(request, staff, message=message)
 

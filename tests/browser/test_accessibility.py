@@ -135,7 +135,32 @@ def test_staff_pages_have_no_axe_violations(web: Browsing, synthetic_server: Liv
     web.page.wait_for_load_state("load")
     assert "Nothing can be imported" in web.page.content()
     assert_no_violations(web, "staff import preview with errors")
+    _import_steps_have_no_violations(web, synthetic_server)
     _account_pages_have_no_violations(web, synthetic_server)
+
+
+def _import_steps_have_no_violations(web: Browsing, synthetic_server: LiveServer) -> None:
+    """The matching step for a file with headings in everyday words, before and after a
+    column is left without a choice; then its preview."""
+    web.goto(synthetic_server, "/staff/import")
+    web.page.set_input_files(
+        "#file",
+        files=[{"name": "v.csv", "mimeType": "text/csv",
+                "buffer": b"Venue name,Type,Post code,Notes\nAxe Shop,Shop,DE4 3AG,x\n"}],
+    )  # fmt: skip
+    web.page.click("text=Check this file")
+    web.page.wait_for_load_state("load")
+    assert "What is in each column?" in web.page.content()
+    assert_no_violations(web, "staff import, matching the columns")
+    web.page.click("text=Check the places in this file")
+    web.page.wait_for_load_state("load")
+    assert "There is a problem" in web.page.content()
+    assert_no_violations(web, "staff import, a column still to choose")
+    web.page.select_option("#column-3", label="Leave this column out")
+    web.page.click("text=Check the places in this file")
+    web.page.wait_for_load_state("load")
+    assert "1 place to add" in web.page.content()
+    assert_no_violations(web, "staff import preview after matching")
 
 
 def _account_pages_have_no_violations(web: Browsing, synthetic_server: LiveServer) -> None:

@@ -49,7 +49,10 @@ def test_import_preview_names_each_place_and_field_that_would_change(editor: Tes
     page = upload(editor, changed)
     assert page.status_code == 200, re.findall(r"<li>Row[^<]*", page.text)
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.text))
-    assert "Row Reference Name Type Postcode 1 IMP-9 New Chemist Pharmacy DE4 3AG" in text
+    assert (
+        "Row Reference Name Type Postcode Phone number Opening hours "
+        "1 IMP-9 New Chemist Pharmacy DE4 3AG — —"
+    ) in text
     assert "Row 2: Matlock Library (S1)" in text
     assert "Phone number 01629 000000 01629 533400" in text  # the field, now, after the import
     # Fields the file gives but doesn't change are not listed.

@@ -100,11 +100,16 @@ def test_an_upload_is_kept_only_until_it_is_confirmed_or_cancelled(editor: TestC
     )
     assert "Imported: 1 place added or updated." in done.text
     assert _left(folder) == []
-    # Nothing to change, or rows with errors: no confirm button, and nothing kept.
+    # Nothing to change: no confirm button, and nothing kept.
     same = upload(editor, GOOD)
     assert "1 place unchanged" in same.text and "Cancel this import" not in same.text
+    assert _left(folder) == []
+    # Rows with errors: no confirm button; the file waits (to match its columns again) until
+    # it is cancelled.
     bad = upload(editor, GOOD + "IMP-2,Far Away Shop,shop,ZZ9 9ZZ\n")
     assert bad.status_code == 422 and "Row 2 (line 3 of the file, IMP-2)" in bad.text
+    assert "Import these changes" not in bad.text and len(_left(folder)) == 1
+    editor.post(_form_action(bad.text, "cancel"), data={"csrf_token": csrf(bad.text)})
     assert _left(folder) == []
 
 
