@@ -50,6 +50,9 @@ class StaffPlaceOut(BaseModel):
     verified: bool
     verification_note: str | None
     operator: str | None
+    contact_name: str | None = Field(description="The person at the venue (staff only)")
+    contact_email: str | None
+    contact_phone: str | None
     version: int
     created_at: UtcDatetime
     updated_at: UtcDatetime
@@ -110,6 +113,10 @@ class PlaceFields(BaseModel):
     last_checked: date | None = None
     verified: bool | None = None
     operator: str | None = None
+    # The venue's contact for the yearly check: staff only, never in anything public.
+    contact_name: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
     outside_area_override: bool = False
 
 

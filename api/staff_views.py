@@ -66,6 +66,14 @@ FORM_FIELDS = (
         hint="Your own reference for this place, as in your spreadsheets (for example "
         "MAT-001): an import matches places on it. Leave it empty and we make one.",
     ),
+    FormField(
+        "contact_name",
+        "Contact person at the venue",
+        hint="Who answers the yearly check. Only staff see the contact's details: the public "
+        "never do.",
+    ),
+    FormField("contact_email", "Contact's email address", "email"),
+    FormField("contact_phone", "Contact's phone number", "tel", hint="For example, 01629 533400."),
 )
 STATUS_ACTIONS = {
     "suspend": (Status.SUSPENDED, "Suspend (hide from the public for now)"),

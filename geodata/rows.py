@@ -86,6 +86,11 @@ class PlaceRow(Base):
     verified: Mapped[bool] = mapped_column(Boolean, default=True)
     verification_note: Mapped[str | None] = mapped_column(Text)
     operator: Mapped[str | None] = mapped_column(String(200))
+    # The person at the venue who answers the yearly check: for staff only, never public
+    # (not part of a Venue, so nothing public can carry it).
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(100))
     # ONS local authority (from the postcode): which editors may change the place.
     local_authority_code: Mapped[str | None] = mapped_column(String(16), index=True)
     # Bumped on every change to this place: its ETag.

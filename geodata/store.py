@@ -39,7 +39,7 @@ EDITABLE = frozenset(
         "name", "kind", "category", "address", "postcode", "latitude", "longitude",
         "location_precision", "phone", "email", "website", "opening_hours",
         "accessibility_notes", "last_checked", "verified", "verification_note", "operator",
-        "external_ref", "local_authority_code",
+        "external_ref", "local_authority_code", "contact_name", "contact_email", "contact_phone",
     }
 )  # fmt: skip
 

@@ -19,8 +19,12 @@ from locator.venues import LocationPrecision
 # UK numbers: 0 and 9 or 10 more digits, or +44 and 9 or 10; plus the short service numbers.
 _UK_PHONE = re.compile(r"^(?:0\d{9,10}|\+44\d{9,10}|999|101|111|112|18001\d{10,11})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_TEXT_LIMITS = {"name": 200, "address": 500, "accessibility_notes": 2000, "operator": 200}
-_CONTACT_LIMITS = {"phone": 100, "email": 200, "website": 500}
+_TEXT_LIMITS = {
+    "name": 200, "address": 500, "accessibility_notes": 2000, "operator": 200,
+}  # fmt: skip
+_CONTACT_LIMITS = {
+    "phone": 100, "email": 200, "website": 500, "contact_phone": 100, "contact_email": 200,
+}  # fmt: skip
 _REQUIRED = {
     "name": "Type the name of the place.",
     "category": "Choose what kind of place it is.",
@@ -173,21 +177,33 @@ def _coordinates(data: dict[str, Any], out: dict[str, Any], errors: dict[str, st
 
 
 def _phone(data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
-    if "phone" in data:
-        phone = (data["phone"] or "").strip()
-        # Several numbers may be given, each with a label: "101 (non-emergency) / 999".
-        numbers = [re.sub(r"\(.*?\)|[\s-]", "", part) for part in phone.split("/")]
-        if phone and not all(_UK_PHONE.match(n) for n in numbers):
-            errors["phone"] = "Type a UK phone number, like 01629 533400."
-        out["phone"] = phone or None
+    # The venue's number (for the public), and its contact person's (for staff only).
+    for field in ("phone", "contact_phone"):
+        if field in data:
+            phone = (data[field] or "").strip()
+            # Several numbers may be given, each with a label: "101 (non-emergency) / 999".
+            numbers = [re.sub(r"\(.*?\)|[\s-]", "", part) for part in phone.split("/")]
+            if phone and not all(_UK_PHONE.match(n) for n in numbers):
+                errors[field] = "Type a UK phone number, like 01629 533400."
+            out[field] = phone or None
 
 
 def _email(data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
-    if "email" in data:
-        email = (data["email"] or "").strip()
-        if email and not _EMAIL.match(email):
-            errors["email"] = "Type an email address, like library@derbyshire.gov.uk."
-        out["email"] = email or None
+    for field in ("email", "contact_email"):
+        if field in data:
+            email = (data[field] or "").strip()
+            if email and not _EMAIL.match(email):
+                errors[field] = "Type an email address, like library@derbyshire.gov.uk."
+            out[field] = email or None
+
+
+def _contact_name(data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
+    # Emptied, it is gone (None), so a form that clears the box clears the name.
+    if "contact_name" in data:
+        name = " ".join(str(data["contact_name"] or "").split())
+        if len(name) > 200:
+            errors["contact_name"] = "This is too long: at most 200 characters."
+        out["contact_name"] = name or None
 
 
 def _website(data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
@@ -248,6 +264,7 @@ _FieldCheck = Callable[[dict[str, Any], dict[str, Any], dict[str, str]], None]
 _DETAILS: tuple[_FieldCheck, ...] = (
     _phone,
     _email,
+    _contact_name,
     _website,
     _opening_hours,
     _last_checked,

@@ -1,0 +1,56 @@
+"""The venue's contact person (who answers the yearly check): checked, stored, recorded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from api.settings import Settings
+from geodata.datasets import load_datasets
+from geodata.editor import PlaceEditor
+from geodata.validation import PlaceChecker
+from locator.accounts import operator
+from locator.errors import PlaceInvalid
+
+ME = operator("ann@council.gov.uk")
+
+
+@pytest.fixture
+def editor(synthetic_settings: Settings, tmp_path: Path) -> PlaceEditor:
+    settings = synthetic_settings.model_copy(
+        update={"database_url": f"sqlite:///{tmp_path / 'places.db'}"}
+    )
+    datasets = load_datasets(settings)
+    return PlaceEditor(datasets.store, PlaceChecker(datasets.gazetteer, datasets.area))
+
+
+def test_a_contact_is_checked_kept_and_recorded(editor: PlaceEditor) -> None:
+    contact = {
+        "contact_name": "  Jo   Bloggs ",
+        "contact_email": "jo.bloggs@matlock-library.example",
+        "contact_phone": "01629 533400",
+    }
+    row = editor.update(ME, "S1", contact, 1)
+    assert (row.contact_name, row.contact_email, row.contact_phone) == (
+        "Jo Bloggs",
+        "jo.bloggs@matlock-library.example",
+        "01629 533400",
+    )
+    assert editor.store.history("S1")[-1].fields["contact_name"] == (None, "Jo Bloggs")
+    assert row.to_venue() == editor.store.get("S1").to_venue()  # a Venue has no contact
+    # Emptied, each is gone.
+    cleared = editor.update(ME, "S1", dict.fromkeys(contact, ""), 2)
+    assert (cleared.contact_name, cleared.contact_email, cleared.contact_phone) == (None,) * 3
+
+
+def test_a_bad_contact_email_or_phone_is_said_plainly(editor: PlaceEditor) -> None:
+    bad = {"contact_email": "jo at library", "contact_phone": "12345", "contact_name": "x" * 201}
+    with pytest.raises(PlaceInvalid) as refused:
+        editor.update(ME, "S1", bad, 1)
+    assert refused.value.field_errors == {
+        "contact_email": "Type an email address, like library@derbyshire.gov.uk.",
+        "contact_phone": "Type a UK phone number, like 01629 533400.",
+        "contact_name": "This is too long: at most 200 characters.",
+    }
+    assert editor.store.get("S1").version == 1
