@@ -165,7 +165,7 @@ class PlaceEditor:
         the others are `refused`, each with its reason. A missing reason refuses them all
         (`PlaceInvalid`), before anything is written."""
         note = check_reason(reason, required=status in NEEDS_REASON)
-        allowed, refused = self._sort_out(user, place_ids)
+        allowed, refused = self.sort_out(user, place_ids)
         done = self.store.set_statuses(allowed, status, user.email, note) if allowed else []
         return ManyDone(done, refused)
 
@@ -180,15 +180,16 @@ class PlaceEditor:
     ) -> ManyDone:
         """`mark_checked` for many places: the ones this account may change, in one
         transaction; the others are `refused`, each with its reason."""
-        allowed, refused = self._sort_out(user, place_ids)
+        allowed, refused = self.sort_out(user, place_ids)
         day = today or date.today()
         done = self.store.mark_checked(allowed, day, user.email) if allowed else []
         return ManyDone(done, refused)
 
-    def _sort_out(
+    def sort_out(
         self, user: StaffUser, place_ids: Sequence[str]
     ) -> tuple[list[str], list[Refused]]:
-        """The ids (each once, in order) this account may change, and the rest with why."""
+        """The ids (each once, in order) this account may change, and the rest with why:
+        what a change to many places would do, asked before it is made."""
         allowed: list[str] = []
         refused: list[Refused] = []
         for place_id in dict.fromkeys(place_ids):

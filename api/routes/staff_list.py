@@ -32,6 +32,7 @@ from api.staff_schemas import StaffPlaceOut
 from api.staff_views import VALUE_WORDS, shown
 from geodata.list_export import export_table, to_csv, to_xlsx
 from geodata.place_list import check_due
+from locator.accounts import Role
 from locator.errors import InvalidParameter
 from locator.venues import Category
 
@@ -67,6 +68,9 @@ def places(
             "changed": CHANGED_CHOICES,
             "area": datasets.staff_areas(),
         },
+        # A viewer changes nothing: no boxes to tick. An editor's are checked place by place.
+        "can_bulk": staff.user.role is not Role.VIEWER,
+        "back": list_url(filters.query, page=shown.number if shown.number > 1 else 0),
         "print_url": list_url(filters.query, "/places/print"),
         "csv_url": list_url(filters.query, "/places/export.csv"),
         "xlsx_url": list_url(filters.query, "/places/export.xlsx"),
