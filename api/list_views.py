@@ -26,6 +26,7 @@ MISSING_CHOICES = [
     (Missing.PHONE.value, "No phone number"),
     (Missing.OPENING_HOURS.value, "No opening times"),
     (Missing.ACCESSIBILITY_NOTES.value, "No access notes"),
+    (Missing.CONTACT_EMAIL.value, "No contact email at the venue"),
 ]
 CHANGED_CHOICES = [
     ("1", "Today or yesterday"),
@@ -93,6 +94,7 @@ NUMBER_WORDS = {
     "missing_phone": ("Missing details", "No phone number"),
     "missing_opening_hours": ("Missing details", "No opening times"),
     "missing_accessibility_notes": ("Missing details", "No access notes"),
+    "missing_contact_email": ("Missing details", "No contact email at the venue"),
     "changed_recently": ("Changes", "Places changed in the last 7 days"),
 }
 

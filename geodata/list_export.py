@@ -42,6 +42,10 @@ COLUMNS = (
     Column("Website", "website", 28),
     Column("Opening times", "opening_hours", 36),
     Column("Access notes", "accessibility_notes", 36),
+    # The person at the venue the yearly check letter goes to (staff only, never public).
+    Column("Contact name", "contact_name", 24),
+    Column("Contact email", "contact_email", 28),
+    Column("Contact phone", "contact_phone", 16),
     Column("Last checked", "last_checked", 12),
     Column("Next check due", "check_due", 12),
     Column("Check overdue", "check_overdue", 10),

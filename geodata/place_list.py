@@ -40,6 +40,7 @@ class Missing(StrEnum):
     PHONE = "phone"
     OPENING_HOURS = "opening_hours"
     ACCESSIBILITY_NOTES = "accessibility_notes"
+    CONTACT_EMAIL = "contact_email"  # the venue contact the yearly check is sent to
 
 
 def check_due(last_checked: date | None) -> date | None:

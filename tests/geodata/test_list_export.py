@@ -32,6 +32,7 @@ def test_the_csv_opens_in_excel_with_accents_right() -> None:
     assert cafe["Name"] == "Corner Café" and cafe["Status"] == "Suspended"
     assert cafe["Area"] == "Derbyshire Dales" and cafe["What kind of place"] == "Library"
     assert cafe["Last checked"] == "" and cafe["Check overdue"] == "yes"
+    assert cafe["Contact name"] == "Jo Bloggs" and cafe["Contact email"] == "jo@cafe.example"
     library = next(r for r in rows if r["Reference"] == "MAT-001")
     assert library["Last checked"] == "2025-10-28" and library["Next check due"] == "2026-10-28"
 

@@ -57,6 +57,8 @@ def test_each_filter() -> None:
     assert parsed(missing="phone") == ["Corner Café"]
     assert parsed(missing="opening_hours") == ["Alfreton Library"]
     assert parsed(missing="accessibility_notes") == ["Chesterfield Police Station"]
+    assert "Corner Café" not in parsed(missing="contact_email")
+    assert len(parsed(missing="contact_email")) == len(ROWS) - 1
     assert parsed(changed="7") == ["Chesterfield Police Station"]
     assert parsed(status="current", check="overdue", area=DALES) == [
         "Corner Café", "Matlock Library"]  # fmt: skip

@@ -150,6 +150,7 @@ def test_the_export_has_the_places_of_the_list(viewer: TestClient, filters: dict
     rows = list(sheet.iter_rows(values_only=True))
     assert [r[1] for r in rows[1:]] == shown
     assert rows[0][7] == "Area"
+    assert {"Contact name", "Contact email", "Contact phone"} <= set(rows[0])
     areas = {r[1]: r[7] for r in rows[1:]}
     assert areas.get("Matlock Library", "Derbyshire Dales") == "Derbyshire Dales"  # by name
     assert areas.get("Chesterfield Police Station") is None  # no area known: left empty
