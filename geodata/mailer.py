@@ -30,13 +30,22 @@ class Mailer:
     def __init__(self, settings: MailSettings) -> None:
         self.settings = settings
 
-    def message(self, to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
+    def message(
+        self,
+        to: str,
+        subject: str,
+        text: str,
+        html: str | None = None,
+        reply_to: str | None = None,
+    ) -> EmailMessage:
         """The message as it will be sent: plain text first, with an HTML part if given."""
         mail = self.settings
         message = EmailMessage()
         message["From"] = formataddr((mail.from_name, mail.from_address))
         message["To"] = to
         message["Subject"] = subject
+        if reply_to:
+            message["Reply-To"] = reply_to
         domain = mail.from_address.rpartition("@")[2] or None
         message["Message-ID"] = make_msgid(domain=domain)
         message.set_content(text)
@@ -44,7 +53,14 @@ class Mailer:
             message.add_alternative(html, subtype="html")
         return message
 
-    def send(self, to: str, subject: str, text: str, html: str | None = None) -> None:
+    def send(
+        self,
+        to: str,
+        subject: str,
+        text: str,
+        html: str | None = None,
+        reply_to: str | None = None,
+    ) -> None:
         """Send one message to `to`, waiting until the server has accepted it.
 
         Parameters
@@ -52,13 +68,14 @@ class Mailer:
         to : an email address; a header-breaking one (a newline) is refused.
         subject, text : the subject line and the plain-text body (every client shows it).
         html : an optional HTML body, shown instead by clients that can.
+        reply_to : where replies go, when not to the sender (e.g. the scheme's mailbox).
         """
         mail = self.settings
         if mail.host is None:
             raise MailNotSetUp()
         if not _plain_address(to):
             raise MailFailed(f"{to!r} is not an email address we can send to.")
-        message = self.message(to, subject, text, html)
+        message = self.message(to, subject, text, html, reply_to)
         try:
             with self._connect(mail.host) as server:
                 if mail.username:

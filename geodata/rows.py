@@ -226,6 +226,21 @@ class DeviceRow(Base):
     last_login: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class ReminderRow(Base):
+    """A yearly-check reminder that has been sent: one per place, stage and due date, so a
+    daily run never sends the same one twice."""
+
+    __tablename__ = "check_reminders"
+    __table_args__ = (Index("ix_check_reminders_place", "place_id", "stage", "due_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    place_id: Mapped[str] = mapped_column(ForeignKey("places.id"))
+    stage: Mapped[str] = mapped_column(String(16))  # "due" or "overdue"
+    due_on: Mapped[date] = mapped_column(Date)
+    sent_to: Mapped[str] = mapped_column(String(200))
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 def venue_of(row: Any) -> Venue:
     """A place row (a `PlaceRow`, or a plain row of `VENUE_COLUMNS`) as a `Venue`."""
     try:

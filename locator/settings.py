@@ -211,6 +211,19 @@ class MailSettings(BaseModel):
         return self.host is not None
 
 
+class RemindersSettings(BaseModel):
+    """The yearly check's reminder emails (`safeplaces reminders send`, run daily from cron)."""
+
+    # A "due soon" email goes this many days before a check falls due.
+    due_within_days: int = Field(default=30, ge=1, le=180)
+    # The scheme's name as the emails sign it.
+    scheme_name: str = Field(default="Derbyshire Safe Places", min_length=1, max_length=100)
+    # How a venue arranges its check, finishing "To arrange it, please …".
+    how_to_arrange: str = Field(default="reply to this email", min_length=1, max_length=300)
+    # Where venues' replies go (Reply-To), e.g. the scheme's shared mailbox; None: the sender.
+    reply_to: str | None = Field(default=None, max_length=200)
+
+
 class ServiceSettings(BaseSettings):
     """What the domain and the data need, e.g. ``SAFEPLACES_DATA_DIR``.
 
@@ -229,6 +242,8 @@ class ServiceSettings(BaseSettings):
     imports: ImportSettings = Field(default_factory=ImportSettings)
     login: LoginSettings = Field(default_factory=LoginSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
+
+    reminders: RemindersSettings = Field(default_factory=RemindersSettings)
     # Flat aliases for the settings people set most.
     data_dir: Path | None = None
     cache_dir: Path | None = None

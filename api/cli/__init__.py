@@ -11,7 +11,7 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from api.cli import data, lookup, staff
+from api.cli import data, lookup, reminders, staff
 from api.cli.common import EXIT_BAD_INPUT, EXIT_DATA
 from api.settings import Settings
 from geodata.placenames import PlaceName
@@ -25,7 +25,7 @@ __all__ = ["EXIT_BAD_INPUT", "EXIT_DATA", "build_parser", "main"]
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="safeplaces", description="Safe Places Locator")
     sub = parser.add_subparsers(dest="command", required=True)
-    for group in (lookup, staff, data):
+    for group in (lookup, staff, data, reminders):
         group.add_commands(sub)
     return parser
 
