@@ -17,23 +17,15 @@ from enum import StrEnum
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from geodata.place_list import check_due
 from geodata.rows import PlaceRow, ReminderRow
 from locator.accounts import Role, StaffUser
-from locator.venues import CHECK_EVERY_DAYS, Kind, Status
+from locator.venues import Kind, Status
 
 
 class Stage(StrEnum):
     DUE = "due"  # the check falls within the next `due_within_days`
     OVERDUE = "overdue"  # the check's date has passed
-
-
-def check_due_on(last_checked: date | None, added_on: date) -> date:
-    """The day a place's yearly check falls due: a year after its last check. A place never
-    checked is due from the day it was added, as the place list counts it overdue (a new
-    place counts as checked on the day it is added, so only older records have no date)."""
-    if last_checked is None:
-        return added_on
-    return last_checked + timedelta(days=CHECK_EVERY_DAYS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +162,9 @@ class Reminders:
             }
         found = []
         for row in rows:
-            due_on = check_due_on(row.last_checked, row.created_at.date())
+            # Never checked: due since it was added, as the place list counts it overdue (a
+            # new place counts as checked on the day it is added: only older ones lack a date).
+            due_on = check_due(row.last_checked) or row.created_at.date()
             if due_on < today:
                 stage = Stage.OVERDUE
             elif due_on - today <= self._window:

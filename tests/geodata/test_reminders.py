@@ -10,7 +10,7 @@ import pytest
 from api.settings import Settings
 from geodata.datasets import load_datasets
 from geodata.editor import PlaceEditor
-from geodata.reminders import Email, Letters, Reminders, Stage, check_due_on, officers_for
+from geodata.reminders import Email, Letters, Reminders, Stage, officers_for
 from geodata.validation import PlaceChecker
 from locator.accounts import Role, StaffUser
 from locator.venues import Status
@@ -46,11 +46,6 @@ def _set(editor: PlaceEditor, place_id: str, **fields: object) -> None:
 
 def _reminders(editor: PlaceEditor, days: int = 30) -> Reminders:
     return Reminders(editor.store.engine, editor.store.writer, due_within_days=days)
-
-
-def test_a_check_falls_due_a_year_after_the_last_and_never_checked_is_due_now() -> None:
-    assert check_due_on(date(2026, 3, 1), date(2020, 1, 1)) == date(2027, 3, 1)
-    assert check_due_on(None, date(2026, 12, 2)) == date(2026, 12, 2)
 
 
 def test_due_soon_and_overdue_live_safe_places_only(editor: PlaceEditor) -> None:
