@@ -178,6 +178,21 @@ def synthetic_server(
     yield from _serve(_app(settings, tile_stub))
 
 
+@pytest.fixture
+def changing_server(
+    tmp_path_factory: pytest.TempPathFactory, tile_stub: TileStub
+) -> Iterator[LiveServer]:
+    """The app on its own synthetic data and database, for a test that changes places (the
+    shared `synthetic_server` stays as the other tests expect it)."""
+    root = tmp_path_factory.mktemp("browser-changing")
+    data = write_synthetic_data(root / "data")
+    settings = Settings(
+        data=DataSettings(dir=data, cache_dir=root / "cache"),
+        database_url=f"sqlite:///{root / 'places.db'}",
+    )
+    yield from _serve(_app(settings, tile_stub))
+
+
 @dataclass
 class PartnerSite:
     """A stand-in partner website on its own origin: `/?src=…&width=…` frames that URL."""

@@ -108,12 +108,7 @@ def test_staff_pages_have_no_axe_violations(web: Browsing, synthetic_server: Liv
     web.page.click("button[type=submit]")
     web.page.wait_for_url("**/staff")
     assert_no_violations(web, "staff dashboard")
-    web.goto(synthetic_server, "/staff/places")
-    assert_no_violations(web, "staff place list")
-    web.goto(synthetic_server, "/staff/places?q=Matlock&status=&kind=zoo")
-    assert_no_violations(web, "staff place list, a filter it doesn't know")
-    web.goto(synthetic_server, "/staff/places?q=nowhere+at+all")
-    assert_no_violations(web, "staff place list, nothing matches")
+    _list_pages_have_no_violations(web, synthetic_server)
     web.goto(synthetic_server, "/staff/places/S1")
     assert_no_violations(web, "staff edit form with map")
     web.page.fill("#f-phone", "12")
@@ -161,6 +156,34 @@ def _import_steps_have_no_violations(web: Browsing, synthetic_server: LiveServer
     web.page.wait_for_load_state("load")
     assert "1 place to add" in web.page.content()
     assert_no_violations(web, "staff import preview after matching")
+
+
+def _list_pages_have_no_violations(web: Browsing, synthetic_server: LiveServer) -> None:
+    """The place list (with bulk changes), a filter it doesn't know, no match; asking before
+    a bulk change, and a suspension without its reason; the print view. Nothing is changed."""
+    web.goto(synthetic_server, "/staff/places")
+    assert_no_violations(web, "staff place list")
+    web.goto(synthetic_server, "/staff/places?q=Matlock&status=&kind=zoo")
+    assert_no_violations(web, "staff place list, a filter it doesn't know")
+    web.goto(synthetic_server, "/staff/places?q=nowhere+at+all")
+    assert_no_violations(web, "staff place list, nothing matches")
+    web.goto(synthetic_server, "/staff/places?q=de4")
+    web.page.check("#pick-all")
+    assert_no_violations(web, "staff place list, all on the page ticked")
+    web.page.click("button[value=checked]")
+    web.page.wait_for_load_state("load")
+    assert "Mark 3 places as checked today?" in web.page.content()
+    assert_no_violations(web, "staff bulk change, asking first")
+    web.goto(synthetic_server, "/staff/places?q=de4")
+    web.page.check("#pick-all")
+    web.page.click("button[value=suspend]")
+    web.page.wait_for_load_state("load")
+    web.page.click("text=Yes, suspend them")  # without a reason
+    web.page.wait_for_load_state("load")
+    assert "There is a problem" in web.page.content()
+    assert_no_violations(web, "staff bulk suspend without a reason")
+    web.goto(synthetic_server, "/staff/places/print?status=current")
+    assert_no_violations(web, "staff print view")
 
 
 def _account_pages_have_no_violations(web: Browsing, synthetic_server: LiveServer) -> None:
