@@ -40,6 +40,7 @@ from api.routes import (
     staff_import,
     staff_list,
     staff_login,
+    staff_place_status,
     staff_places,
 )
 from api.security import DocsPolicy, SameOriginChanges
@@ -203,6 +204,7 @@ def _include_routers(app: FastAPI) -> None:
         staff_list,
         staff_bulk,
         staff_places,
+        staff_place_status,
         staff_import,
         staff_accounts,
         embed,

@@ -6,8 +6,9 @@ Plain functions of domain objects and form text: the routers only call them.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from geodata.history import Change
@@ -80,8 +81,40 @@ STATUS_ACTIONS = {
     "remove": (Status.REMOVED, "Remove"),
     "restore": (Status.ACTIVE, "Restore (show to the public again)"),
 }
+
+
+@dataclass(frozen=True, slots=True)
+class StatusQuestion:
+    """The page that asks before hiding a place, and for the reason."""
+
+    title: str  # with {name}
+    explain: str
+    label: str
+    button: str
+
+
+STATUS_QUESTIONS = {
+    "suspend": StatusQuestion(
+        "Suspend {name}?",
+        "The public won't see this place until someone restores it. Use this when it is "
+        "closed for a while, or you are waiting to hear from the venue.",
+        "Why are you suspending it?",
+        "Suspend this place",
+    ),
+    "remove": StatusQuestion(
+        "Remove {name}?",
+        "The public will not see this place any more. You can restore it later from its page.",
+        "Why are you removing it?",
+        "Yes, remove it",
+    ),
+}
+REASON_HINT = (
+    "For example: venue closed for refurbishment until March. It is kept in the place's "
+    "history, with your name."
+)
 DONE = {
     "1": "Saved.",
+    "checked": "Checked today: the yearly check is recorded in the history, with your name.",
     "suspend": "Suspended: the public can't see this place now.",
     "remove": "Removed: the public can't see this place. You can restore it.",
     "restore": "Restored: the public can see this place again.",
@@ -184,6 +217,7 @@ ACTION_WORDS = {
     "remove": "removed",
     "make draft": "made a draft",
     "import": "imported",
+    "check": "checked",
 }
 
 
@@ -192,19 +226,85 @@ def aware_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def history_rows(history: list[Change]) -> list[dict[str, Any]]:
-    """A place's changes, newest first, each field in the form's order and in words."""
+def who(actor: str, names: Mapping[str, str]) -> str:
+    """The person behind a recorded change: their account's name, else what was recorded (an
+    email address, once the account has gone)."""
+    return ACTOR_WORDS.get(actor) or names.get(actor) or actor
+
+
+# What a lifecycle change says, before its reason.
+ACTION_SENTENCES = {
+    "suspend": "Suspended",
+    "remove": "Removed",
+    "activate": "Restored: the public can see it again",
+    "make draft": "Made a draft",
+    "check": "Yearly check done",
+}
+
+
+def said(
+    change: Change, labels: Mapping[str, str], area_name: Callable[[str | None], str]
+) -> list[str]:
+    """A change in sentences: "Suspended: venue closed for refurbishment.", "Phone number
+    changed from 01629 000000 to 01629 533400." A new place's fields are listed, not said."""
+    if change.action in ("create", "import") and all(b is None for b, _ in change.fields.values()):
+        return []
+    sentences = []
+    opening = ACTION_SENTENCES.get(change.action)
+    if opening is not None:
+        sentences.append(f"{opening}: {change.note}." if change.note else f"{opening}.")
+    elif change.action.startswith("restore to version"):
+        sentences.append(f"Put back as it was in {change.action.removeprefix('restore to ')}.")
+    for field, (before, after) in change.fields.items():
+        if field == "status" or (change.action == "check" and field == "last_checked"):
+            continue  # the opening says it
+        label = labels.get(field, field)
+        old, new = (_said_value(field, v, area_name) for v in (before, after))
+        if before is None:
+            sentences.append(f"{label} added: {new}.")
+        elif after is None:
+            sentences.append(f"{label} taken out (it was {old}).")
+        else:
+            sentences.append(f"{label} changed from {old} to {new}.")
+    return sentences
+
+
+def _said_value(field: str, value: Any, area_name: Callable[[str | None], str]) -> str:
+    if field == "local_authority_code" and isinstance(value, str):
+        return area_name(value)
+    if field == "last_checked" and isinstance(value, str):
+        return long_date(date.fromisoformat(value))
+    return str(shown(field, value))
+
+
+def long_date(day: date) -> str:
+    """ "2 December 2026", as people write a date."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def history_rows(
+    history: list[Change],
+    names: Mapping[str, str] | None = None,
+    area_name: Callable[[str | None], str] = lambda code: code or "not known",
+) -> list[dict[str, Any]]:
+    """A place's changes, newest first: who (by name, from `names`: email to name), when,
+    what in sentences, and each field (in the form's order) in words."""
     labels = {f.name: f.label for f in FORM_FIELDS} | FIELD_LABELS
     order = {name: i for i, name in enumerate([f.name for f in FORM_FIELDS] + list(FIELD_LABELS))}
+
+    def value(field: str, raw: Any) -> Any:
+        return area_name(raw) if field == "local_authority_code" and raw else shown(field, raw)
+
     return [
         {
             "version": c.version,
-            "actor": ACTOR_WORDS.get(c.actor, c.actor),
+            "actor": who(c.actor, names or {}),
             "at": aware_utc(c.at).astimezone(LONDON),
             "action": ACTION_WORDS.get(c.action, c.action),
+            "said": said(c, labels, area_name),
             # In the form's order, so a new place's long list reads like the form.
             "fields": [
-                (labels.get(k, k), shown(k, v[0]), shown(k, v[1]))
+                (labels.get(k, k), value(k, v[0]), value(k, v[1]))
                 for k, v in sorted(c.fields.items(), key=lambda kv: order.get(kv[0], 99))
             ],
         }

@@ -28,10 +28,15 @@ NEEDS_REASON = frozenset({Status.SUSPENDED, Status.REMOVED})
 
 
 def refusal(
-    user: StaffUser, code: str | None, areas: Areas | None = None, doing: str = "change"
+    user: StaffUser,
+    code: str | None,
+    areas: Areas | None = None,
+    doing: str = "change",
+    what: str = "this place",
 ) -> str | None:
     """Why this account may not `doing` ("change", "add") a place in the area `code`, in
-    words that name the areas; None if it may."""
+    words that name the areas (`what` is there: "this place", "this postcode"); None if it
+    may."""
     areas = areas or Areas()
     if user.can_edit_place(code):
         return None
@@ -40,7 +45,6 @@ def refusal(
     if not user.areas:
         return f"Your account has no area to {doing} places in. Ask an administrator for one."
     mine = " and ".join(sorted(areas.name(a) for a in user.areas))
-    what = "this postcode" if doing == "add" else "this place"
     return f"You can {doing} places in {mine} only; {what} is in {areas.name(code)}."
 
 
@@ -49,9 +53,10 @@ def require_edit(
     local_authority_code: str | None,
     areas: Areas | None = None,
     doing: str = "change",
+    what: str = "this place",
 ) -> None:
     """Refuse a change this account's role or areas don't allow, saying which areas."""
-    refused = refusal(user, local_authority_code, areas, doing)
+    refused = refusal(user, local_authority_code, areas, doing, what)
     if refused is not None:
         raise Forbidden(refused, log_message="edit outside the account's role or areas")
 
@@ -115,7 +120,7 @@ class PlaceEditor:
         """A new place's fields, checked and allowed (or `PlaceInvalid` / `Forbidden`),
         ready for `create` or a preview: nothing is written."""
         fields = self.checker.check(data)
-        require_edit(user, fields.get("local_authority_code"), self.areas, "add")
+        require_edit(user, fields.get("local_authority_code"), self.areas, "add", "this postcode")
         fields.setdefault("address", "")
         if data.get("external_ref"):
             fields["external_ref"] = str(data["external_ref"]).strip()
@@ -134,7 +139,8 @@ class PlaceEditor:
         row = self.may_change(user, place_id)
         fields = self.checker.check(changes, partial=True)
         if "local_authority_code" in fields:
-            require_edit(user, fields["local_authority_code"], self.areas)
+            # Moved by its new postcode: allowed where it goes, too.
+            require_edit(user, fields["local_authority_code"], self.areas, what="this postcode")
         # Every place keeps a reference (an export imports back onto it): empty keeps it.
         ref = str(changes.get("external_ref") or "").strip()
         if ref and ref != row.external_ref:

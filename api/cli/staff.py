@@ -101,7 +101,8 @@ def _users(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     accounts = _accounts(settings)
     if args.action == "list":
         for user in accounts.users.users():
-            shown_areas = f"  areas: {', '.join(sorted(user.areas))}" if user.areas else ""
+            named = ", ".join(sorted(accounts.areas.name(a) for a in user.areas))
+            shown_areas = f"  areas: {named}" if user.areas else ""
             disabled = "  (disabled)" if not user.active else ""
             out.write(f"{user.email}  {user.role.value}  {user.name}{shown_areas}{disabled}\n")
         return 0
@@ -122,7 +123,8 @@ def _users(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         out.write(f"New password set for {found.email}. {ended}\n")
     elif args.action == "update":
         user = accounts.update(me, found.id, args.role, args.area or None)
-        shown = f" for {', '.join(sorted(user.areas))}" if user.areas else ""
+        named = ", ".join(sorted(accounts.areas.name(a) for a in user.areas))
+        shown = f" for {named}" if user.areas else ""
         out.write(f"{user.email} is now {user.role.value}{shown}.\n")
     elif args.action in ("disable", "enable"):
         accounts.set_active(me, found.id, args.action == "enable")

@@ -1,5 +1,6 @@
 """Staff pages for one place: the form to add or change it (with a map preview of the pin),
-suspend / remove / restore, and the history with "restore version".
+where it stands (the public's view of it, its area, its yearly check) and its status actions
+(they and the history are in `api.routes.staff_place_status`).
 
 Every change goes through the place editor (`geodata.editor`), as the staff API's do.
 """
@@ -22,10 +23,11 @@ from api.staff_views import (
     FORM_FIELDS,
     PREVIEWED,
     STATUS_ACTIONS,
+    STATUS_WORDS,
     changed_fields,
     clash,
     form_values,
-    history_rows,
+    long_date,
     new_place_data,
     preview_venue,
     row_values,
@@ -33,15 +35,16 @@ from api.staff_views import (
 from geodata.editor import PlaceEditor
 from geodata.rows import PlaceRow
 from geodata.users import StaffSession
-from geodata.validation import check_reason
+from locator.accounts import Role
 from locator.errors import (
     DuplicateReference,
+    Forbidden,
     InvalidParameter,
     PlaceInvalid,
     StaleEdit,
     StorageUnavailable,
 )
-from locator.venues import Venue
+from locator.venues import Status, Venue
 from maps.render import place_map
 
 router = APIRouter(prefix=STAFF_PATH, include_in_schema=False)
@@ -57,8 +60,6 @@ def _form_page(
     message: str | None = None,
     status_code: int = 200,
     preview: Venue | None = None,
-    confirm_remove: bool = False,
-    reason: str = "",
 ) -> HTMLResponse:
     settings = request.app.state.settings
     shown = preview or (row.to_venue() if row is not None else None)
@@ -77,9 +78,9 @@ def _form_page(
         ],
         # An editor outside the place's area sees it, but not forms that can't work.
         "can_edit": row is None or staff.user.can_edit_place(row.local_authority_code),
-        "area_label": request.app.state.datasets.areas.label,
-        "confirm_remove": confirm_remove,
-        "reason": reason,
+        "area_name": request.app.state.datasets.areas.name,
+        "long_date": long_date,
+        "status_words": STATUS_WORDS[Status(row.status)] if row is not None else "",
         "map": place_map(shown, settings.pages) if shown is not None else None,
     }
     return render(request, "staff/place_form.html", context, status_code=status_code)
@@ -95,7 +96,7 @@ async def new_place(request: Request, staff: StaffPage, editor: EditorDep) -> Re
     posted = await posted_form(request, staff)
     try:
         fields = editor.check_new(staff.user, new_place_data(posted))
-    except PlaceInvalid as exc:
+    except (PlaceInvalid, Forbidden) as exc:
         return _kept(request, staff, None, posted, exc)
     if posted.get("preview"):
         pin = preview_venue(None, fields)
@@ -134,7 +135,7 @@ async def edit(request: Request, place_id: str, staff: StaffPage, editor: Editor
             pin = preview_venue(row, fields)
             return _form_page(request, staff, row, values=posted, message=PREVIEWED, preview=pin)
         editor.update(staff.user, place_id, changed, version)
-    except (PlaceInvalid, DuplicateReference, StorageUnavailable) as exc:
+    except (PlaceInvalid, DuplicateReference, StorageUnavailable, Forbidden) as exc:
         return _kept(request, staff, row, posted, exc)
     except StaleEdit:
         now = editor.store.get(place_id)
@@ -150,18 +151,20 @@ def _kept(
     staff: StaffSession,
     row: PlaceRow | None,
     posted: dict[str, str],
-    exc: PlaceInvalid | DuplicateReference | StorageUnavailable,
+    exc: PlaceInvalid | DuplicateReference | StorageUnavailable | Forbidden,
 ) -> HTMLResponse:
     """The form again with everything typed kept, and what stopped the save: beside the
     field it is about, or at the top when it is about no field (a database that can't save)."""
-    message = None if exc.field_errors else exc.user_message
+    errors = exc.field_errors
+    if isinstance(exc, Forbidden) and staff.user.role is Role.EDITOR:
+        errors = {"postcode": exc.user_message}  # the postcode is in another area
     return _form_page(
         request,
         staff,
         row,
         values=posted,
-        errors=exc.field_errors,
-        message=message,
+        errors=errors,
+        message=None if errors else exc.user_message,
         status_code=status_of(exc),
     )
 
@@ -179,53 +182,3 @@ def _loaded(editor: PlaceEditor, row: PlaceRow, version: int) -> dict[str, str]:
     if version != row.version and 0 < version < row.version:
         return form_values(editor.store.fields_at(row.id, version))
     return row_values(row)
-
-
-@router.post("/places/{place_id}/status")
-async def change_status(
-    request: Request, place_id: str, staff: StaffPage, editor: EditorDep
-) -> Response:
-    posted = await posted_form(request, staff)
-    action = STATUS_ACTIONS.get(posted.get("action", ""))
-    if action is None:
-        raise InvalidParameter("Choose suspend, remove or restore.")
-    reason = posted.get("reason", "")
-    try:
-        if posted["action"] == "remove" and posted.get("confirm") != "yes":
-            # Removing is asked twice: the page comes back with a plain question (the
-            # reason checked first, so the question isn't asked for nothing).
-            row = editor.may_change(staff.user, place_id)
-            check_reason(reason, required=True)
-            return _form_page(request, staff, row, confirm_remove=True, reason=reason)
-        editor.set_status(staff.user, place_id, action[0], reason)
-    except (PlaceInvalid, StorageUnavailable) as exc:
-        # The page again, with the reason as typed and what to do about it.
-        return _form_page(
-            request,
-            staff,
-            editor.store.get(place_id),
-            errors=exc.field_errors,
-            message=None if exc.field_errors else exc.user_message,
-            reason=reason,
-            status_code=status_of(exc),
-        )
-    done = posted["action"]
-    return RedirectResponse(f"{STAFF_PATH}/places/{place_id}?saved={done}", status_code=303)
-
-
-@router.get("/places/{place_id}/history", response_class=HTMLResponse)
-def history_page(
-    request: Request, place_id: str, staff: StaffPage, editor: EditorDep
-) -> HTMLResponse:
-    row = editor.store.get(place_id)
-    changes = history_rows(editor.store.history(place_id))
-    return render(request, "staff/history.html", {"staff": staff, "place": row, "changes": changes})
-
-
-@router.post("/places/{place_id}/history/{version}/restore")
-async def restore_page(
-    request: Request, place_id: str, version: int, staff: StaffPage, editor: EditorDep
-) -> Response:
-    await posted_form(request, staff)
-    editor.restore_version(staff.user, place_id, version)
-    return RedirectResponse(f"{STAFF_PATH}/places/{place_id}/history", status_code=303)

@@ -149,9 +149,10 @@ def test_cli_manages_accounts(
     )
     code, said = _cli(["users", "update", "--email", "ann@x.uk", "--role", "editor",
                        "--area", "e07000035"])  # fmt: skip
-    assert (code, said) == (0, "ann@x.uk is now editor for E07000035.\n")
+    assert (code, said) == (0, "ann@x.uk is now editor for Derbyshire Dales.\n")  # by name
     assert _cli(["users", "disable", "--email", "ann@x.uk"]) == (0, "ann@x.uk is disabled.\n")
-    assert "ann@x.uk  editor  ann@x.uk  areas: E07000035  (disabled)" in _cli(["users", "list"])[1]
+    listed = _cli(["users", "list"])[1]
+    assert "ann@x.uk  editor  ann@x.uk  areas: Derbyshire Dales  (disabled)" in listed
     assert _cli(["users", "enable", "--email", "ann@x.uk"]) == (0, "ann@x.uk is enabled.\n")
     # Delete asks first; anything but yes changes nothing.
     code, said = _cli(["users", "delete", "--email", "ann@x.uk"], "no\n")

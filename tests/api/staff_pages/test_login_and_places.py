@@ -100,10 +100,12 @@ def test_edit_a_place_then_see_its_history(editor: TestClient) -> None:
     assert "Saved." in saved and 'value="01629 533400"' in saved
     assert editor.get("/api/v1/places/S1").json()["phone"] == "01629 533400"
     history = editor.get("/staff/places/S1/history", headers=HTML).text
-    assert "Version 2: changed" in history and "By ed@council.gov.uk" in history
-    assert '<th scope="row">Phone number</th>' in history and "(UK time)" in history
+    # By the account's name, in sentences.
+    assert "Changed by Ed</h2>" in history and "ed@council.gov.uk" not in history
+    assert "Phone number changed from 01629 000000 to 01629 533400." in history
+    assert "Version 2." in history and "(UK time)" in history
     # In words: the first version came from the open data; values are labels, not codes.
-    assert "By the open data, on first start" in history
+    assert "Added by the open data, on first start" in history
     assert "<td>Library</td>" in history and "<td>Safe Place</td>" in history
     assert ">library<" not in history and ">safe_place<" not in history
     # The same form again is stale now: it says so and shows the place as it is.

@@ -28,3 +28,46 @@ def test_the_venue_contact_is_on_the_form_checked_and_kept(editor: TestClient) -
     assert good.status_code == 303
     shown = editor.get("/staff/places/S1", headers=HTML).text
     assert 'value="Jo Bloggs"' in shown and 'value="01629 533400"' in shown
+
+
+def test_checked_today_then_suspend_with_a_reason_reads_in_the_history(editor: TestClient) -> None:
+    page = editor.get("/staff/places/S1", headers=HTML).text
+    assert "Last yearly check: never." in page and "The yearly check is overdue." in page
+    assert "Area: Derbyshire Dales." in page and "E07000035" not in page
+    assert '<a href="/places/S1">See this place as the public does</a>' in page
+    done = editor.post("/staff/places/S1/checked", data={"csrf_token": csrf(page)})
+    assert done.status_code == 303 and done.headers["location"].endswith("?saved=checked")
+    page = editor.get(done.headers["location"], headers=HTML).text
+    assert "Checked today: the yearly check is recorded" in page and "overdue" not in page
+    # Suspending asks why; an empty reason is refused in words, keeping what was typed.
+    ask = editor.get("/staff/places/S1/status?action=suspend", headers=HTML)
+    assert "Suspend Matlock Library?" in ask.text and "Why are you suspending it?" in ask.text
+    form = {"csrf_token": csrf(ask.text), "action": "suspend", "confirm": "yes", "reason": " "}
+    empty = editor.post("/staff/places/S1/status", data=form, headers=HTML)
+    assert empty.status_code == 422 and "Say why, in a few words" in empty.text
+    form["reason"] = "Venue closed for refurbishment"
+    assert editor.post("/staff/places/S1/status", data=form).status_code == 303
+    page = editor.get("/staff/places/S1", headers=HTML).text
+    assert "The public can't see this place now." in unescape(page)
+    assert 'href="/places/S1"' not in page
+    history = editor.get("/staff/places/S1/history", headers=HTML).text
+    assert "Suspended by Ed</h2>" in history and "Checked by Ed</h2>" in history
+    assert "Suspended: Venue closed for refurbishment." in history
+    assert "Yearly check done." in history
+
+
+def test_an_editors_refused_add_keeps_what_was_typed_and_names_the_areas(
+    editor: TestClient,
+) -> None:
+    page = editor.get("/staff/places/new", headers=HTML)
+    form = {"csrf_token": csrf(page.text), "name": "Chesterfield Corner Shop",
+            "category": "shop", "postcode": "S40 1AA", "phone": "01246 345345"}  # fmt: skip
+    r = editor.post("/staff/places/new", data=form, headers=HTML)
+    assert r.status_code == 403
+    assert (
+        "You can add places in Derbyshire Dales only; this postcode is in Chesterfield."
+        in unescape(r.text)
+    )
+    for typed in ("Chesterfield Corner Shop", "S40 1AA", "01246 345345"):
+        assert f'value="{typed}"' in r.text
+    assert '<option value="shop" selected>' in r.text
