@@ -38,10 +38,12 @@ from api.routes import (
     staff_bulk,
     staff_dashboard,
     staff_import,
+    staff_links,
     staff_list,
     staff_login,
     staff_place_status,
     staff_places,
+    staff_two_factor,
 )
 from api.security import DocsPolicy, SameOriginChanges
 from api.settings import Settings
@@ -49,10 +51,11 @@ from api.static import LEAFLET_DIR, STATIC_DIR, CachedStatic, HeadAsGet, PublicC
 from geodata.datasets import load_datasets
 from geodata.import_worker import ImportWorker
 from geodata.opendata import DatasetInfo, OpenDataCache
+from geodata.passwords import verify_password
 from geodata.startup import start_up_problem
 from geodata.store import PlaceStore
 from geodata.uploads import PendingImports
-from geodata.users import UserStore, verify_password
+from geodata.users import UserStore
 from locator.registry import LocatorRegistry
 from locator.settings import setting_problem
 
@@ -203,6 +206,8 @@ def _include_routers(app: FastAPI) -> None:
         staff_dashboard,
         staff_list,
         staff_bulk,
+        staff_links,
+        staff_two_factor,
         staff_places,
         staff_place_status,
         staff_import,

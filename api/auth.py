@@ -12,8 +12,9 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from geodata.users import StaffSession, UserStore
-from locator.accounts import StaffUser
-from locator.errors import Forbidden, NotAuthenticated
+from locator.accounts import Role, StaffUser
+from locator.errors import Forbidden, NotAuthenticated, TwoFactorNeeded
+from locator.settings import StaffSettings
 
 SESSION_COOKIE = "sp_staff"
 LOGIN_COOKIE = "sp_login"
@@ -60,13 +61,26 @@ CurrentStaff = Annotated[StaffUser, Depends(current_staff)]
 # -- people: the staff pages' session ---------------------------------------------------------
 
 
+# Where an admin who must turn on two-factor login may still go (`admins_need_two_factor`).
+TWO_FACTOR_PATH = f"{STAFF_PATH}/two-factor"
+_BEFORE_TWO_FACTOR = (TWO_FACTOR_PATH, f"{STAFF_PATH}/logout")
+
+
 def staff_session(
-    users: UsersDep, sp_staff: Annotated[str | None, Cookie()] = None
+    request: Request, users: UsersDep, sp_staff: Annotated[str | None, Cookie()] = None
 ) -> StaffSession:
     session = users.session_for(sp_staff or "")
     if session is None:
         raise NotAuthenticated(
             "Please log in to see the staff pages.", log_message="staff page without a session"
+        )
+    user = session.user
+    staff: StaffSettings = request.app.state.settings.staff
+    needs = staff.admins_need_two_factor and user.role is Role.ADMIN and not user.two_factor
+    if needs and request.url.path not in _BEFORE_TWO_FACTOR:
+        raise TwoFactorNeeded(
+            "Admins must use two-factor login. Turn it on first, on the two-factor login page.",
+            log_message="admin without two-factor login",
         )
     return session
 
@@ -75,6 +89,13 @@ StaffPage = Annotated[StaffSession, Depends(staff_session)]
 
 # Where a login goes when it wasn't sent from a page that asked for one: the dashboard.
 AFTER_LOGIN = STAFF_PATH
+
+
+def two_factor_redirect(request: Request) -> RedirectResponse | None:
+    """An admin who must turn on two-factor login, opening a page: sent to set it up."""
+    if request.method != "GET" or "text/html" not in request.headers.get("accept", ""):
+        return None
+    return RedirectResponse(TWO_FACTOR_PATH, status_code=303)
 
 
 def login_redirect(request: Request) -> RedirectResponse | None:

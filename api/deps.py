@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from api import heap
 from api.cache import ResponseCache
 from api.settings import Settings
+from geodata.account_links import AccountLinks
 from geodata.account_service import AccountService
 from geodata.datasets import Datasets
 from geodata.editor import PlaceEditor
@@ -20,6 +21,7 @@ from geodata.import_worker import ImportWorker
 from geodata.resolver import LocationResolver
 from geodata.rows import MetaRow
 from geodata.store import PlaceStore
+from geodata.two_factor import TwoFactor
 from geodata.uploads import PendingImports
 from geodata.users import UserStore
 from geodata.validation import PlaceChecker
@@ -150,12 +152,26 @@ async def get_editor(request: Request) -> PlaceEditor:
 async def get_accounts(request: Request) -> AccountService:
     datasets: Datasets = request.app.state.datasets
     users: UserStore = request.app.state.users
-    return AccountService(users, datasets.areas, datasets.gazetteer.local_authority_codes)
+    settings: Settings = request.app.state.settings
+    return AccountService(
+        users,
+        datasets.areas,
+        datasets.gazetteer.local_authority_codes,
+        staff=settings.staff,
+        mail=settings.mail,
+    )
+
+
+async def get_two_factor(request: Request) -> TwoFactor:
+    users: UserStore = request.app.state.users
+    settings: Settings = request.app.state.settings
+    return TwoFactor(users, AccountLinks(users, settings.staff))
 
 
 StoreDep = Annotated[PlaceStore, Depends(get_store)]
 EditorDep = Annotated[PlaceEditor, Depends(get_editor)]
 AccountsDep = Annotated[AccountService, Depends(get_accounts)]
+TwoFactorDep = Annotated[TwoFactor, Depends(get_two_factor)]
 
 
 # -- imports: the pending uploads and the import process (geodata.import_worker) ----------

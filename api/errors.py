@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.auth import login_redirect
+from api.auth import login_redirect, two_factor_redirect
 from api.html import error_page, wants_html
 from api.schemas import ChoiceOut
 from geodata.engine import storage_error
@@ -24,6 +24,7 @@ from locator.errors import (
     StaleEdit,
     StorageUnavailable,
     TooManyTries,
+    TwoFactorNeeded,
 )
 
 log = logging.getLogger("safeplaces.errors")
@@ -86,6 +87,8 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     log.info("%s: %s", exc.slug, exc.log_message)
     status = status_of(exc)
     if isinstance(exc, NotAuthenticated) and (redirect := login_redirect(request)):
+        return redirect
+    if isinstance(exc, TwoFactorNeeded) and (redirect := two_factor_redirect(request)):
         return redirect
     if wants_html(request):
         page = error_page(request, status, exc.title, exc.user_message)

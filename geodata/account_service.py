@@ -1,17 +1,29 @@
 """Managing staff accounts, in one place: who may, what is allowed, then the change.
 
 The account pages and the `safeplaces users` command both call `AccountService`; the command
-line acts as `locator.accounts.operator`. Storage (hashing, sessions, tokens) is `UserStore`.
+line acts as `locator.accounts.operator`. Storage (hashing, sessions, tokens) is `UserStore`;
+the emailed links (a forgotten password, an invitation) are `AccountLinks`, sent by `Mailer`.
+Sending waits on the mail server: a web route calls those methods from a thread.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 
+from geodata.account_links import AccountLinks, Purpose
+from geodata.account_mail import Email, invitation_email, reset_email
 from geodata.areas import Areas
+from geodata.mailer import Mailer
 from geodata.users import UserStore
 from locator.accounts import Role, StaffUser
-from locator.errors import AccountInvalid, AccountNotFound, Forbidden
+from locator.errors import AccountInvalid, AccountNotFound, Forbidden, SafePlacesError
+from locator.settings import MailSettings, StaffSettings
+
+log = logging.getLogger(__name__)
+
+# The link an email carries, from the link's purpose and token (the web app knows its address).
+Linker = Callable[[Purpose, str], str]
 
 
 def _invalid(field: str, message: str) -> AccountInvalid:
@@ -32,12 +44,20 @@ class AccountService:
     """Add, change, disable, enable and delete accounts; set and change passwords."""
 
     def __init__(
-        self, users: UserStore, areas: Areas, known_areas: Callable[[], Iterable[str]]
+        self,
+        users: UserStore,
+        areas: Areas,
+        known_areas: Callable[[], Iterable[str]],
+        staff: StaffSettings | None = None,
+        mail: MailSettings | None = None,
     ) -> None:
         self.users = users
         self.areas = areas
         # Asked for only when areas are given (the command line loads the postcodes for it).
         self.known_areas = known_areas
+        self.staff = staff or StaffSettings()
+        self.links = AccountLinks(users, self.staff)
+        self.mailer = Mailer(mail or MailSettings())
 
     # -- reading what staff chose ---------------------------------------------------------
 
@@ -133,6 +153,85 @@ class AccountService:
             return self.users.delete_user(user_id)
         except ValueError as exc:
             raise _invalid("active", str(exc)) from None
+
+    # -- invitations and password links (emailed) -----------------------------------------
+
+    def invite(
+        self,
+        by: StaffUser,
+        email: str,
+        name: str,
+        role: str,
+        areas: Iterable[str],
+        link: Linker,
+    ) -> StaffUser:
+        """Make an account without a password and email its person a link to choose one.
+
+        The account stays if the email can't go (`MailFailed`, `MailNotSetUp`): send the
+        invitation again with `resend_invitation` once mail works."""
+        require_admin(by)
+        chosen = self.parse_role(role)
+        codes = self.parse_areas(areas)
+        try:
+            user = self.users.create_user(email, name, chosen, None, codes)
+        except ValueError as exc:
+            raise _invalid(_field_of(str(exc), "email"), str(exc)) from None
+        self._send_invitation(by, user, link)
+        return user
+
+    def resend_invitation(self, by: StaffUser, user_id: int, link: Linker) -> StaffUser:
+        """A new invitation link (the old one stops working)."""
+        require_admin(by)
+        user = self._invited(user_id)
+        self._send_invitation(by, user, link)
+        return user
+
+    def cancel_invitation(self, by: StaffUser, user_id: int) -> StaffUser:
+        """Delete an invited account that has not set its password yet."""
+        require_admin(by)
+        self._invited(user_id)
+        return self.users.delete_user(user_id)
+
+    def send_reset(self, by: StaffUser, user_id: int, link: Linker) -> StaffUser:
+        """An admin sends someone a link to set a new password (nobody else sees it)."""
+        require_admin(by)
+        user = self.account(user_id)
+        if user.invited:
+            return self.resend_invitation(by, user_id, link)
+        if not user.active:
+            raise _invalid("active", "This account is disabled. Enable it first.")
+        self._send(self._reset_email(user, link))
+        return user
+
+    def forgot_password(self, email: str, link: Linker) -> None:
+        """ "Forgot your password?": email a link if there is an active account for `email`.
+
+        Says nothing either way (nobody learns who has an account): the page answers the same
+        before this runs, and a failure to send is only logged."""
+        user = self.users.find(email)
+        if user is None or not user.active:
+            return
+        try:
+            self._send(self._reset_email(user, link))
+        except SafePlacesError as exc:
+            log.warning("password link not sent: %s", exc.log_message)
+
+    def _invited(self, user_id: int) -> StaffUser:
+        user = self.account(user_id)
+        if not user.invited:
+            raise _invalid("active", "This colleague has already set a password.")
+        return user
+
+    def _send_invitation(self, by: StaffUser, user: StaffUser, link: Linker) -> None:
+        url = link(Purpose.INVITE, self.links.issue(user.id, Purpose.INVITE))
+        self._send(invitation_email(user, by, url, self.staff.invitation_days))
+
+    def _reset_email(self, user: StaffUser, link: Linker) -> Email:
+        url = link(Purpose.RESET, self.links.issue(user.id, Purpose.RESET))
+        return reset_email(user, url, self.staff.reset_link_minutes)
+
+    def _send(self, email: Email) -> None:
+        self.mailer.send(email.to, email.subject, email.text)
 
     # -- your own password ----------------------------------------------------------------
 

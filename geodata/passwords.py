@@ -10,7 +10,9 @@ NIST advises against both.
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from pwdlib import PasswordHash
 from zxcvbn import zxcvbn
 
 MIN_PASSWORD = 12
@@ -20,6 +22,29 @@ MIN_SCORE = 3
 # password is judged by its start, which is plenty.
 _ESTIMATE_CHARS = 72
 _SEPARATORS = re.compile(r"[\s@._+-]+")
+
+_HASHER = PasswordHash.recommended()
+# The stored hash of an account whose person hasn't chosen a password yet (an invitation):
+# no password matches it, and it is never handed to argon2.
+NO_PASSWORD = ""
+
+
+def hash_password(password: str) -> str:
+    return _HASHER.hash(password)
+
+
+def verify_password(password: str, hashed: str) -> bool:
+    """The argon2 check itself (the app runs it in threads of its own: api.password_checks)."""
+    if hashed == NO_PASSWORD:
+        return False
+    return _HASHER.verify(password, hashed)
+
+
+@cache
+def dummy_hash() -> str:
+    """Checked against when the email is unknown, so a wrong email takes as long as a wrong
+    password. Made on first use: an argon2 hash takes about 0.1 s, at every worker's start."""
+    return _HASHER.hash("not a real password, only for timing")
 
 
 def password_problem(password: str, email: str = "", name: str = "") -> str | None:

@@ -178,10 +178,24 @@ class UserRow(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Two-factor login (geodata.two_factor): the authenticator key (base32) once confirmed,
+    # and the last 30-second step a code was accepted for, so a code works only once.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     def to_user(self) -> StaffUser:
         areas = frozenset(a for a in self.areas.split(",") if a)
-        return StaffUser(self.id, self.email, self.name, Role(self.role), areas, self.active)
+        return StaffUser(
+            self.id,
+            self.email,
+            self.name,
+            Role(self.role),
+            areas,
+            self.active,
+            # No password yet: invited, and the link not yet used (geodata.passwords).
+            invited=self.password_hash == "",
+            two_factor=self.totp_secret is not None,
+        )
 
 
 class TokenRow(Base):
@@ -239,6 +253,29 @@ class ReminderRow(Base):
     due_on: Mapped[date] = mapped_column(Date)
     sent_to: Mapped[str] = mapped_column(String(200))
     sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class AccountLinkRow(Base):
+    """A single-use link sent by email (geodata.account_links): only its SHA-256 is kept."""
+
+    __tablename__ = "account_links"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))  # geodata.account_links.Purpose
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class RecoveryCodeRow(Base):
+    """A two-factor recovery code, stored hashed; each works once."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 def venue_of(row: Any) -> Venue:

@@ -11,14 +11,18 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache
 
-from pwdlib import PasswordHash
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from geodata.passwords import password_problem
-from geodata.rows import SessionRow, TokenRow, UserRow
+from geodata.passwords import (
+    NO_PASSWORD,
+    dummy_hash,
+    hash_password,
+    password_problem,
+    verify_password,
+)
+from geodata.rows import AccountLinkRow, RecoveryCodeRow, SessionRow, TokenRow, UserRow
 from geodata.throttle import LoginThrottle, LoginTry
 from locator.accounts import Role, StaffUser
 from locator.errors import AccountDisabled, NotAuthenticated
@@ -26,20 +30,6 @@ from locator.settings import LoginSettings
 
 MAX_TEXT = 200  # the email and name columns' size
 TOKEN_PREFIX = "sp_"
-
-_HASHER = PasswordHash.recommended()
-
-
-@cache
-def _dummy_hash() -> str:
-    """Checked against when the email is unknown, so a wrong email takes as long as a wrong
-    password. Made on first use: an argon2 hash takes about 0.1 s, at every worker's start."""
-    return _HASHER.hash("not a real password, only for timing")
-
-
-def verify_password(password: str, hashed: str) -> bool:
-    """The argon2 check itself (the app runs it in threads of its own: api.password_checks)."""
-    return _HASHER.verify(password, hashed)
 
 
 def _token_hash(token: str) -> str:
@@ -83,7 +73,7 @@ class UserStore:
         verify: Callable[[str, str], bool] = verify_password,
     ) -> None:
         self.sessions = sessionmaker(engine, expire_on_commit=False)
-        self._writes = sessionmaker(writer or engine, expire_on_commit=False)
+        self.writes = sessionmaker(writer or engine, expire_on_commit=False)
         self.clock = clock
         self.throttle = LoginThrottle(limits or LoginSettings())
         self.verify = verify  # for logins: the app gives it threads of its own
@@ -95,9 +85,10 @@ class UserStore:
         email: str,
         name: str,
         role: Role,
-        password: str,
+        password: str | None,
         areas: frozenset[str] = frozenset(),
     ) -> StaffUser:
+        """A new account; with no `password`, an invited one (it sets its own by email)."""
         email = email.strip().lower()
         if "@" not in email:
             raise ValueError("The email address needs an @.")
@@ -105,10 +96,11 @@ class UserStore:
             raise ValueError("The email address and name can't have hidden control characters.")
         if len(email) > MAX_TEXT or len(name.strip()) > MAX_TEXT:
             raise ValueError(f"The email address and name must be at most {MAX_TEXT} characters.")
-        self._check_password(password, email=email, name=name)
+        if password is not None:
+            self._check_password(password, email=email, name=name)
         if role is Role.EDITOR and not areas:
             raise ValueError("An editor needs at least one area (a local authority code).")
-        with self._writes.begin() as session:
+        with self.writes.begin() as session:
             if session.scalar(select(UserRow.id).where(UserRow.email == email)) is not None:
                 raise ValueError(f"There is already an account for {email}.")
             row = UserRow(
@@ -116,7 +108,7 @@ class UserStore:
                 name=name.strip() or email,
                 role=role.value,
                 areas=",".join(sorted(areas)),
-                password_hash=_HASHER.hash(password),
+                password_hash=NO_PASSWORD if password is None else hash_password(password),
                 active=True,
                 failed_logins=0,
                 created_at=self.clock(),
@@ -147,6 +139,7 @@ class UserStore:
             select(func.count())
             .select_from(UserRow)
             .where(UserRow.role == Role.ADMIN.value, UserRow.active, UserRow.id != row.id)
+            .where(UserRow.password_hash != NO_PASSWORD)  # an invited admin can't log in yet
         )
         if row.role == Role.ADMIN.value and row.active and not others:
             raise ValueError(
@@ -155,7 +148,9 @@ class UserStore:
             )
 
     def _end_sessions(self, session: Session, user_id: int) -> None:
+        """Its sessions end, and the links emailed to it (geodata.account_links)."""
         session.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
+        session.execute(delete(AccountLinkRow).where(AccountLinkRow.user_id == user_id))
 
     def _end_access(self, session: Session, user_id: int) -> None:
         """Every way in ends: the sessions, the known devices, and the API tokens (revoked,
@@ -187,9 +182,9 @@ class UserStore:
         """A new password (an admin's reset): the account's wrong-try count starts again, and
         its sessions and API tokens end (the old password may have been used to make them)."""
         self._check_password(password, user_id)
-        with self._writes.begin() as session:
+        with self.writes.begin() as session:
             row = self._row(session, user_id)
-            row.password_hash = _HASHER.hash(password)
+            row.password_hash = hash_password(password)
             self.throttle.forget_account(session, row.email)
             self._end_access(session, user_id)
             return row.to_user()
@@ -203,13 +198,14 @@ class UserStore:
         session they did it from (`keep_session`, a cookie value) stays.
         """
         self._check_password(new, user_id)
-        with self._writes.begin() as session:
+        with self.writes.begin() as session:
             row = self._row(session, user_id)
-            if not _HASHER.verify(current, row.password_hash):
+            if not verify_password(current, row.password_hash):
                 raise ValueError("Your current password is not right. Nothing was changed.")
             if current == new:
                 raise ValueError("The new password is the same as the current one. Choose another.")
-            row.password_hash = _HASHER.hash(new)
+            row.password_hash = hash_password(new)
+            session.execute(delete(AccountLinkRow).where(AccountLinkRow.user_id == user_id))
             session.execute(
                 delete(SessionRow).where(
                     SessionRow.user_id == user_id, SessionRow.id_hash != _token_hash(keep_session)
@@ -218,7 +214,7 @@ class UserStore:
 
     def set_active(self, user_id: int, active: bool) -> StaffUser:
         """Disable (can't log in; sessions end, tokens stop working) or enable an account."""
-        with self._writes.begin() as session:
+        with self.writes.begin() as session:
             row = self._row(session, user_id)
             if not active:
                 self._keep_an_admin(session, row)
@@ -232,7 +228,7 @@ class UserStore:
         """Change an account's role and areas."""
         if role is Role.EDITOR and not areas:
             raise ValueError("An editor needs at least one area (a local authority code).")
-        with self._writes.begin() as session:
+        with self.writes.begin() as session:
             row = self._row(session, user_id)
             if role is not Role.ADMIN:
                 self._keep_an_admin(session, row)
@@ -245,13 +241,14 @@ class UserStore:
 
         Place histories keep the email address that made each change, so nothing is lost.
         """
-        with self._writes.begin() as session:
+        with self.writes.begin() as session:
             row = self._row(session, user_id)
             self._keep_an_admin(session, row)
             user = row.to_user()
             self._end_sessions(session, user_id)
             self.throttle.forget_devices(session, user_id)
             session.execute(delete(TokenRow).where(TokenRow.user_id == user_id))
+            session.execute(delete(RecoveryCodeRow).where(RecoveryCodeRow.user_id == user_id))
             session.delete(row)
             return user
 
@@ -279,18 +276,22 @@ class UserStore:
         try:
             user = self._verify(attempt.email, password)
         except NotAuthenticated:
-            with self._writes.begin() as session:
+            with self.writes.begin() as session:
                 self.throttle.failed(session, keys, now)
             raise
-        with self._writes.begin() as session:
+        with self.writes.begin() as session:
             self.throttle.passed(session, attempt)
         return user
 
     def log_in(self, email: str, password: str, source: str, device: str = "") -> LoggedIn:
         """A person logging in to the staff pages: checked as `authenticate`, then a new
         session, and the browser remembered as a known device for the account."""
-        user = self.authenticate(email, password, source, device)
-        with self._writes.begin() as session:
+        return self.admit(self.authenticate(email, password, source, device), device)
+
+    def admit(self, user: StaffUser, device: str = "") -> LoggedIn:
+        """A session for someone who has shown who they are (a password, and its code if
+        the account has two-factor login on), the browser remembered as a known device."""
+        with self.writes.begin() as session:
             device = self.throttle.remember(session, user.id, device, self.clock())
         return LoggedIn(user, self.start_session(user), device)
 
@@ -302,8 +303,8 @@ class UserStore:
             # No address has a NUL, and PostgreSQL refuses one in a query (a 500).
             found = select(UserRow).where(UserRow.email == email)
             row = None if "\x00" in email else session.scalar(found)
-        if row is None:
-            self.verify(password, _dummy_hash())
+        if row is None or row.password_hash == NO_PASSWORD:  # unknown, or invited only
+            self.verify(password, dummy_hash())
             raise wrong
         if not self.verify(password, row.password_hash):
             raise wrong
@@ -320,7 +321,7 @@ class UserStore:
     def create_token(self, user_id: int, name: str) -> str:
         """A new API token for a script; the plain token is returned once and never stored."""
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        with self._writes.begin() as session:
+        with self.writes.begin() as session:
             session.add(
                 TokenRow(
                     user_id=user_id,
@@ -343,7 +344,7 @@ class UserStore:
             return row.to_user() if row is not None and row.active else None
 
     def revoke_token(self, token_id: int) -> None:
-        with self._writes.begin() as session:
+        with self.writes.begin() as session:
             row = session.get(TokenRow, token_id)
             if row is not None and row.revoked_at is None:
                 row.revoked_at = self.clock()
@@ -354,7 +355,7 @@ class UserStore:
         """A new session for a logged-in user; returns the cookie value (stored hashed)."""
         session_id = secrets.token_urlsafe(32)
         now = self.clock()
-        with self._writes.begin() as session:
+        with self.writes.begin() as session:
             session.add(
                 SessionRow(
                     id_hash=_token_hash(session_id),
@@ -380,7 +381,7 @@ class UserStore:
             return StaffSession(user.to_user(), row.csrf_token)
 
     def end_session(self, session_id: str) -> None:
-        with self._writes.begin() as session:
+        with self.writes.begin() as session:
             row = session.get(SessionRow, _token_hash(session_id))
             if row is not None:
                 session.delete(row)

@@ -22,6 +22,10 @@ class StaffUser:
     areas: frozenset[str] = frozenset()
     # A disabled account can't log in and its sessions and tokens stop working.
     active: bool = True
+    # Invited by email and not yet set a password (so can't log in yet).
+    invited: bool = False
+    # Logs in with a code from an authenticator app as well as the password.
+    two_factor: bool = False
 
     def can_edit_place(self, local_authority_code: str | None) -> bool:
         """Admins edit anything; editors only inside their areas; viewers nothing."""

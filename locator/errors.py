@@ -172,6 +172,14 @@ class ForeignOrigin(Forbidden):
     title = "This was sent from another website"
 
 
+class TwoFactorNeeded(Forbidden):
+    """An admin without two-factor login where the service requires it: a page sends them to
+    set it up; anything else is refused until they have."""
+
+    slug = "two-factor-needed"
+    title = "Turn on two-factor login first"
+
+
 class TooManyTries(SafePlacesError):
     """Too many wrong passwords lately from this address (or, from a browser new to the
     account, for this account): the try is refused unchecked until `retry_after_s` passes."""

@@ -224,6 +224,22 @@ class RemindersSettings(BaseModel):
     reply_to: str | None = Field(default=None, max_length=200)
 
 
+class StaffSettings(BaseModel):
+    """Staff accounts: how long emailed links last, and two-factor login.
+
+    e.g. ``SAFEPLACES_STAFF__ADMINS_NEED_TWO_FACTOR=true``.
+    """
+
+    # A "forgot your password" link works once, for this long.
+    reset_link_minutes: int = Field(default=60, ge=5, le=24 * 60)
+    # An invitation's link works once, for this many days.
+    invitation_days: int = Field(default=7, ge=1, le=60)
+    # Between a right password and its two-factor code: how long the code page waits.
+    code_minutes: int = Field(default=10, ge=1, le=60)
+    # Admins must turn on two-factor login; one without it sets it up before anything else.
+    admins_need_two_factor: bool = False
+
+
 class ServiceSettings(BaseSettings):
     """What the domain and the data need, e.g. ``SAFEPLACES_DATA_DIR``.
 
@@ -242,8 +258,8 @@ class ServiceSettings(BaseSettings):
     imports: ImportSettings = Field(default_factory=ImportSettings)
     login: LoginSettings = Field(default_factory=LoginSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
-
     reminders: RemindersSettings = Field(default_factory=RemindersSettings)
+    staff: StaffSettings = Field(default_factory=StaffSettings)
     # Flat aliases for the settings people set most.
     data_dir: Path | None = None
     cache_dir: Path | None = None

@@ -1,10 +1,14 @@
-"""Staff account pages: admins add, change, disable, delete accounts and reset passwords;
-everyone may change their own password. Every form carries the session's CSRF token."""
+"""Staff account pages: admins invite colleagues by email, change, disable and delete accounts,
+and send a link to set a new password (no admin sets or sees anyone's password); everyone may
+change their own password. Every form carries the session's CSRF token. Anything that sends
+email waits for the mail server in a thread, never on the event loop."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
+import anyio
 from fastapi import APIRouter, Cookie, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -12,11 +16,20 @@ from api.auth import STAFF_PATH, StaffPage, posted_form
 from api.deps import AccountsDep
 from api.errors import status_of
 from api.html import render
+from api.links import account_linker
+from geodata.account_links import AccountLinks
 from geodata.account_service import require_admin
 from geodata.passwords import MIN_PASSWORD
 from geodata.users import StaffSession
 from locator.accounts import Role, StaffUser
-from locator.errors import AccountInvalid, Forbidden, InvalidParameter, StorageUnavailable
+from locator.errors import (
+    AccountInvalid,
+    Forbidden,
+    InvalidParameter,
+    MailFailed,
+    MailNotSetUp,
+    StorageUnavailable,
+)
 
 router = APIRouter(prefix=STAFF_PATH, include_in_schema=False)
 
@@ -24,7 +37,9 @@ router = APIRouter(prefix=STAFF_PATH, include_in_schema=False)
 ROLES = [Role.VIEWER.value, Role.EDITOR.value, Role.ADMIN.value]
 DONE = {
     "role": "Saved the role and areas.",
-    "password": "Set the new password. Any sessions and API tokens on that account have ended.",
+    "password": "Sent a link to set a new password to the account's email address. Nobody "
+    "else sees the new password. Once it is set, the account is logged out everywhere else.",
+    "invited": "Sent the invitation again. The earlier link no longer works.",
     "disable": "Disabled the account. It can't log in, and its API tokens are cancelled.",
     "enable": "Enabled the account. It can log in again.",
 }
@@ -46,12 +61,17 @@ def _area_context(request: Request) -> dict[str, Any]:
 def _users_page(
     request: Request, staff: StaffSession, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
+    accounts = request.app.state.users.users()
+    links = AccountLinks(request.app.state.users, request.app.state.settings.staff)
+    live = {u.id for u in accounts if u.invited and links.pending(u.id)}
     return render(
         request,
         "staff/users.html",
         {
             "staff": staff,
-            "users": request.app.state.users.users(),
+            "users": accounts,
+            "live_invitations": live,
+            "invitation_days": links.settings.invitation_days,
             "roles": ROLES,
             "values": {},
             "ticked": [],
@@ -66,26 +86,38 @@ def _users_page(
 @router.get("/users", response_class=HTMLResponse)
 def users_page(request: Request, staff: StaffPage) -> HTMLResponse:
     require_admin(staff.user)
-    deleted = request.query_params.get("deleted") == "1"
-    message = "Deleted the account. Place histories still name it." if deleted else None
-    return _users_page(request, staff, message=message)
+    done = request.query_params.get("done", "")
+    return _users_page(request, staff, message=LIST_DONE.get(done))
+
+
+LIST_DONE = {
+    "deleted": "Deleted the account. Place histories still name it.",
+    "cancelled": "Cancelled the invitation. Its link no longer works.",
+    "resent": DONE["invited"],
+}
 
 
 @router.post("/users", response_class=HTMLResponse)
-async def add_user(request: Request, staff: StaffPage, accounts: AccountsDep) -> HTMLResponse:
+async def invite(request: Request, staff: StaffPage, accounts: AccountsDep) -> HTMLResponse:
+    """An admin invites a colleague: the account is made, and its person emailed a link."""
     posted = await posted_form(request, staff)
     ticked = await _ticked(request)
+    email = posted.get("email", "")
+    job = partial(
+        accounts.invite,
+        staff.user,
+        email,
+        posted.get("name", ""),
+        posted.get("role", "viewer"),
+        ticked,
+        account_linker(request),
+    )
     try:
-        user = accounts.create(
-            staff.user,
-            posted.get("email", ""),
-            posted.get("name", ""),
-            posted.get("role", "viewer"),
-            posted.get("password", ""),
-            ticked,
-        )
+        user = await anyio.to_thread.run_sync(job)
+    except (MailFailed, MailNotSetUp) as exc:
+        kept = f"{exc.user_message} The invitation for {email} is saved: choose Send again below."
+        return _users_page(request, staff, status_of(exc), errors=kept, error_field="list")
     except (AccountInvalid, StorageUnavailable) as exc:
-        values = {k: v for k, v in posted.items() if k != "password"}
         field = next(iter(exc.field_errors), "email")
         return _users_page(
             request,
@@ -93,10 +125,40 @@ async def add_user(request: Request, staff: StaffPage, accounts: AccountsDep) ->
             status_of(exc),
             errors=exc.user_message,
             error_field=field,
-            values=values,
+            values=posted,
             ticked=ticked,
         )
-    return _users_page(request, staff, message=f"Added {user.role.value} account {user.email}.")
+    days = accounts.staff.invitation_days
+    message = (
+        f"Invited {user.email} as {user.role.value}. We've emailed them a link to choose their "
+        f"password: it works for {days} days."
+    )
+    return _users_page(request, staff, message=message)
+
+
+@router.post("/users/{user_id}/invitation", response_class=HTMLResponse)
+async def invitation(
+    request: Request, user_id: int, staff: StaffPage, accounts: AccountsDep
+) -> Response:
+    """Send an invitation again (a new link), or cancel it (the account goes)."""
+    posted = await posted_form(request, staff)
+    action = posted.get("action", "")
+    try:
+        if action == "resend":
+            resend = partial(
+                accounts.resend_invitation, staff.user, user_id, account_linker(request)
+            )
+            await anyio.to_thread.run_sync(resend)
+        elif action == "cancel":
+            accounts.cancel_invitation(staff.user, user_id)
+        else:
+            raise InvalidParameter("Choose Send again or Cancel the invitation.")
+    except (MailFailed, MailNotSetUp, AccountInvalid) as exc:
+        return _users_page(
+            request, staff, status_of(exc), errors=exc.user_message, error_field="list"
+        )
+    done = "resent" if action == "resend" else "cancelled"
+    return RedirectResponse(f"{STAFF_PATH}/users?done={done}", status_code=303)
 
 
 # -- one account ----------------------------------------------------------------------------
@@ -162,13 +224,15 @@ async def update_account(
 async def reset_password(
     request: Request, user_id: int, staff: StaffPage, accounts: AccountsDep
 ) -> Response:
-    """An admin sets a new password for someone who forgot theirs (and unlocks them)."""
-    posted = await posted_form(request, staff)
+    """An admin sends someone who forgot their password a link to set a new one."""
+    await posted_form(request, staff)
+    job = partial(accounts.send_reset, staff.user, user_id, account_linker(request))
     try:
-        accounts.reset_password(staff.user, user_id, posted.get("password", ""))
-    except AccountInvalid as exc:
+        await anyio.to_thread.run_sync(job)
+    except (AccountInvalid, MailFailed, MailNotSetUp) as exc:
         account = accounts.account(user_id)
-        return _account_page(request, staff, account, 422, errors=exc.field_errors)
+        errors = exc.field_errors or {"password": exc.user_message}
+        return _account_page(request, staff, account, status_of(exc), errors=errors)
     return _saved(user_id, "password")
 
 
@@ -205,7 +269,7 @@ async def delete_account(
     except AccountInvalid as exc:
         account = accounts.account(user_id)
         return _account_page(request, staff, account, 422, errors=exc.field_errors)
-    return RedirectResponse(f"{STAFF_PATH}/users?deleted=1", status_code=303)
+    return RedirectResponse(f"{STAFF_PATH}/users?done=deleted", status_code=303)
 
 
 # -- your own password ----------------------------------------------------------------------

@@ -121,8 +121,9 @@ def test_a_browser_that_has_logged_in_before_is_not_held_by_strangers(app: FastA
 
 
 def test_the_staff_api_has_no_way_to_log_in_with_a_password() -> None:
-    """Scripts use API tokens made on the command line: no route but the login page's could
-    take a password and hand back a way in, so nothing goes round the throttle."""
+    """Scripts use API tokens made on the command line: no route but the login pages' could
+    take a password (or its two-factor code) and hand back a way in, so nothing goes round
+    the throttle."""
     routes = [
         route
         for info in pkgutil.iter_modules(api.routes.__path__)
@@ -134,7 +135,13 @@ def test_the_staff_api_has_no_way_to_log_in_with_a_password() -> None:
         if isinstance(route, APIRoute) and re.search(r"log-?in|token|auth|session", route.path)
         for method in route.methods
     }
-    assert ways_in == {("/staff/login", "GET"), ("/staff/login", "POST")}
+    # The emailed links' pages log in only with the link's token (256 random bits, single use).
+    links = ("/staff/reset/{token}", "/staff/welcome/{token}")
+    assert ways_in == {
+        (path, method)
+        for path in ("/staff/login", "/staff/login/code", *links)
+        for method in ("GET", "POST")
+    }
 
 
 # -- a flood of logins against a real server ----------------------------------------------------

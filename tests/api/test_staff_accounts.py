@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from smtp import Mailbox, link_in
 from staff_forms import OWN_ORIGIN, sent_to_login
 
 from api.app import create_app
@@ -21,10 +22,14 @@ HTML = {"accept": "text/html"}
 
 
 @pytest.fixture
-def app(synthetic_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+def app(
+    synthetic_settings: Settings, tmp_path_factory: pytest.TempPathFactory, mailbox: Mailbox
+) -> Iterator[object]:
     db = tmp_path_factory.mktemp("accounts") / "staff.db"
     application = create_app(
-        synthetic_settings.model_copy(update={"database_url": f"sqlite:///{db}"})
+        synthetic_settings.model_copy(
+            update={"database_url": f"sqlite:///{db}", "mail": mailbox.settings}
+        )
     )
     with TestClient(application):
         users: UserStore = application.state.users
@@ -77,16 +82,30 @@ def test_the_account_list_links_to_each_account(app: object) -> None:
     assert boss.get("/staff/users/999", headers=HTML).status_code == 404
 
 
-def test_an_admin_resets_a_forgotten_password(app: object) -> None:
+def test_an_admin_sends_a_link_to_set_a_forgotten_password(app: object, mailbox: Mailbox) -> None:
     ann_before = _login(app, "ann@council.gov.uk")
     boss = _login(app, "boss@council.gov.uk")
     ann = _ann(app)
-    short = _post(boss, f"/staff/users/{ann.id}/password", password="short")
-    assert short.status_code == 422 and "at least 12 characters" in short.text
-    r = _post(boss, f"/staff/users/{ann.id}/password", password=NEW)
+    r = _post(boss, f"/staff/users/{ann.id}/password")
     assert r.status_code == 303
     done = boss.get(r.headers["location"], headers=HTML)
-    assert "Set the new password" in done.text
+    assert "Sent a link to set a new password" in done.text
+    assert 'type="password"' not in done.text  # the admin never types or sees it
+    path = link_in(mailbox.wait_for("ann@council.gov.uk")).removeprefix("http://testserver")
+    # Until Ann uses the link nothing changes: her session and her password still work.
+    assert ann_before.get("/staff/places", headers=HTML).status_code == 200
+    browser = TestClient(app, follow_redirects=False, headers=OWN_ORIGIN)  # type: ignore[arg-type]
+    form = browser.get(path, headers=HTML)
+    assert "Choose a new password" in form.text and "ann@council.gov.uk" in form.text
+    chosen = {
+        "csrf_token": _csrf(form.text),
+        "new_password": "short",
+        "new_password_again": "short",
+    }
+    short = browser.post(path, data=chosen, headers=HTML)
+    assert short.status_code == 422 and "at least 12 characters" in short.text
+    chosen = {"csrf_token": _csrf(short.text), "new_password": NEW, "new_password_again": NEW}
+    assert browser.post(path, data=chosen, headers=HTML).status_code == 303
     # Ann's old session has ended; the new password works, the old one doesn't.
     assert sent_to_login(ann_before.get("/staff/places", headers=HTML))
     _login(app, "ann@council.gov.uk", NEW)
@@ -127,7 +146,7 @@ def test_delete_asks_first_and_admins_cannot_remove_themselves(app: object) -> N
     assert asked.status_code == 200 and "Delete the account ann@council.gov.uk?" in asked.text
     assert _users(app).find(ann.email) is not None
     done = _post(boss, f"/staff/users/{ann.id}/delete", confirm="yes")
-    assert done.status_code == 303 and done.headers["location"] == "/staff/users?deleted=1"
+    assert done.status_code == 303 and done.headers["location"] == "/staff/users?done=deleted"
     assert _users(app).find(ann.email) is None
     me = _users(app).find("boss@council.gov.uk")
     assert me is not None

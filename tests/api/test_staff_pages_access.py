@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
+from smtp import SmtpServer
 from staff_forms import OWN_ORIGIN, sent_to_login
 
 from api.app import create_app
@@ -28,10 +29,11 @@ WHO = {
 
 @pytest.fixture(scope="module")
 def app_settings(
-    synthetic_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+    synthetic_settings: Settings, tmp_path_factory: pytest.TempPathFactory, smtp_server: SmtpServer
 ) -> Settings:
     db = tmp_path_factory.mktemp("matrix") / "staff.db"
-    return synthetic_settings.model_copy(update={"database_url": f"sqlite:///{db}"})
+    mail = smtp_server.mailbox.settings
+    return synthetic_settings.model_copy(update={"database_url": f"sqlite:///{db}", "mail": mail})
 
 
 @pytest.fixture(scope="module")
@@ -124,13 +126,17 @@ ROUTES: dict[str, tuple[Callable[[TestClient], Response], str]] = {
         "import",
     ),
     "accounts": (_get("/staff/users"), "admin"),
-    "add account": (_post("/staff/users", {"email": "z@x.uk", "password": "x"}), "admin"),
+    "invite": (_post("/staff/users", {"email": "z@x.uk", "role": "editor"}), "admin"),
+    "invitation": (_on_target("/invitation", {"action": "resend"}), "admin"),
     "account": (lambda c: c.get(_target(c), headers=HTML), "admin"),
     "change role": (_on_target("", {"role": "viewer", "areas": ""}), "admin"),
-    "reset password": (_on_target("/password", {"password": "short"}), "admin"),
+    "send reset link": (_on_target("/password", {}), "admin"),
     "enable account": (_on_target("/active", {"action": "enable"}), "admin"),
     "delete account": (_on_target("/delete", {}), "admin"),  # asks first, deletes nothing
     "own password form": (_get("/staff/password"), "all"),
+    "two-factor": (_get("/staff/two-factor"), "all"),
+    "two-factor on": (_post("/staff/two-factor", {"key": "x", "code": "1"}), "all"),
+    "two-factor off": (_post("/staff/two-factor/off", {"password": "wrong"}), "all"),
     "own password": (_post("/staff/password", {"current_password": "wrong"}), "all"),
     "logout": (_post("/staff/logout", {}), "all"),
 }

@@ -36,6 +36,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 from playwright.sync_api import Error as PlaywrightError
+from smtp import SmtpServer
 from synthetic import write_national_postcodes, write_synthetic_data
 
 from api.app import create_app
@@ -168,13 +169,16 @@ def _app(settings: Settings, stub: TileStub) -> FastAPI:
 
 @pytest.fixture(scope="session")
 def synthetic_server(
-    tmp_path_factory: pytest.TempPathFactory, tile_stub: TileStub
+    tmp_path_factory: pytest.TempPathFactory, tile_stub: TileStub, smtp_server: SmtpServer
 ) -> Iterator[LiveServer]:
-    """The app on the tiny synthetic data (tests/synthetic.py)."""
+    """The app on the tiny synthetic data (tests/synthetic.py), its mail going to the test
+    SMTP server (read it with the `mailbox` fixture)."""
     root = tmp_path_factory.mktemp("browser-synthetic")
     # With the tiny national table: a postcode beyond the area is known too.
     data = write_national_postcodes(write_synthetic_data(root / "data"))
-    settings = Settings(data=DataSettings(dir=data, cache_dir=root / "cache"))
+    settings = Settings(
+        data=DataSettings(dir=data, cache_dir=root / "cache"), mail=smtp_server.mailbox.settings
+    )
     yield from _serve(_app(settings, tile_stub))
 
 

@@ -32,7 +32,7 @@ def test_migrations_create_the_schema_on_an_empty_database(tmp_path: Path) -> No
     migrate(engine)  # running them again changes nothing
     tables = set(inspect(engine).get_table_names())
     assert {"places", "meta", "place_changes", "users", "api_tokens", "alembic_version"} <= tables
-    assert {"login_failures", "known_devices"} <= tables
+    assert {"login_failures", "known_devices", "account_links", "recovery_codes"} <= tables
     assert "note" in {c["name"] for c in inspect(engine).get_columns("place_changes")}
     with engine.connect() as c:
         assert c.execute(text("PRAGMA journal_mode")).scalar() == "wal"

@@ -1,5 +1,5 @@
-"""The staff pages' app (a fresh database each test), a viewer account, and an editor
-logged in for Derbyshire Dales."""
+"""The staff pages' app (a fresh database each test, its mail going to the test SMTP server),
+a viewer account, and an editor logged in for Derbyshire Dales."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from smtp import Mailbox
 from staff_forms import HTML, OWN_ORIGIN, PASSWORD, csrf
 
 from api.app import create_app
@@ -17,10 +18,12 @@ from locator.accounts import Role
 
 @pytest.fixture
 def client(
-    synthetic_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+    synthetic_settings: Settings, tmp_path_factory: pytest.TempPathFactory, mailbox: Mailbox
 ) -> Iterator[TestClient]:
     db = tmp_path_factory.mktemp("pages") / "staff.db"
-    settings = synthetic_settings.model_copy(update={"database_url": f"sqlite:///{db}"})
+    settings = synthetic_settings.model_copy(
+        update={"database_url": f"sqlite:///{db}", "mail": mailbox.settings}
+    )
     app = create_app(settings)
     with TestClient(app, follow_redirects=False, headers=OWN_ORIGIN) as c:
         users: UserStore = app.state.users

@@ -6,6 +6,7 @@ import re
 from html import unescape
 
 from fastapi.testclient import TestClient
+from smtp import Mailbox, link_in
 from staff_forms import HTML, PASSWORD, confirm_form, csrf, login, upload
 
 from geodata.store import PlaceStore
@@ -73,7 +74,9 @@ def test_viewers_cannot_import_and_only_admins_manage_accounts(client: TestClien
     assert client.get("/staff/users", headers=HTML).status_code == 403
 
 
-def test_admin_adds_an_account(client: TestClient) -> None:
+def test_admin_invites_a_colleague_who_sets_their_own_password(
+    client: TestClient, mailbox: Mailbox
+) -> None:
     users: UserStore = client.app.state.users  # type: ignore[attr-defined]
     users.create_user("boss@council.gov.uk", "Boss", Role.ADMIN, PASSWORD)
     form = client.get("/staff/login", headers=HTML)
@@ -84,14 +87,34 @@ def test_admin_adds_an_account(client: TestClient) -> None:
     )
     page = client.get("/staff/users", headers=HTML)
     assert page.status_code == 200 and "ann@council.gov.uk" in page.text
+    assert 'name="password"' not in page.text  # no admin sets a colleague's password
     new = {"csrf_token": csrf(page.text), "email": "cy@council.gov.uk", "name": "Cy",
-           "role": "editor", "areas": "e07000035", "password": PASSWORD}  # fmt: skip
+           "role": "editor", "areas": "e07000035"}  # fmt: skip
     r = client.post("/staff/users", data=new, headers=HTML)
-    assert r.status_code == 200 and "Added editor account cy@council.gov.uk." in r.text
-    assert next(u for u in users.users() if u.email == "cy@council.gov.uk").areas == {"E07000035"}
-    short = client.post("/staff/users", data={**new, "email": "dy@x.uk", "password": "x"})
-    assert short.status_code == 422 and "at least 12 characters" in short.text
-    assert 'value="dy@x.uk"' in short.text and PASSWORD not in short.text
+    assert r.status_code == 200 and "Invited cy@council.gov.uk as editor." in r.text
+    assert "Invited, not yet accepted" in r.text
+    cy = next(u for u in users.users() if u.email == "cy@council.gov.uk")
+    assert cy.areas == {"E07000035"} and cy.invited
+    message = mailbox.wait_for("cy@council.gov.uk")
+    assert "Boss has made you a staff account" in message.get_content()
+    link = link_in(message)
+    assert link.startswith("http://testserver/staff/welcome/")
+    no_area = client.post("/staff/users", data={**new, "email": "dy@x.uk", "role": "editor",
+                                                "areas": ""})  # fmt: skip
+    assert no_area.status_code == 422 and "needs at least one area" in no_area.text
+    assert 'value="dy@x.uk"' in no_area.text  # what was typed stays
+
+    client.cookies.clear()  # Cy, in their own browser
+    welcome = client.get(link.removeprefix("http://testserver"), headers=HTML)
+    assert welcome.status_code == 200 and "Choose your password" in welcome.text
+    chosen = {"csrf_token": csrf(welcome.text), "new_password": "cy's own long passphrase",
+              "new_password_again": "cy's own long passphrase"}  # fmt: skip
+    done = client.post(link.removeprefix("http://testserver"), data=chosen, headers=HTML)
+    assert done.status_code == 303 and done.headers["location"] == "/staff/places"
+    assert "Cy (editor)" in client.get("/staff/places", headers=HTML).text
+    assert not users.find("cy@council.gov.uk").invited  # type: ignore[union-attr]
+    again = client.get(link.removeprefix("http://testserver"), headers=HTML)
+    assert again.status_code == 410 and "This link has stopped working" in again.text
 
 
 def test_preview_puts_the_pin_at_the_postcode_without_saving(editor: TestClient) -> None:
