@@ -14,7 +14,7 @@ import anyio
 from fastapi import APIRouter, BackgroundTasks, Cookie, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.auth import STAFF_PATH, check_csrf
+from api.auth import AFTER_LOGIN, STAFF_PATH, check_csrf
 from api.deps import AccountsDep, SettingsDep
 from api.errors import status_of
 from api.links import LINK_PATHS, account_linker
@@ -108,7 +108,7 @@ async def _choose_password(
         return RedirectResponse(f"{STAFF_PATH}/login?done=password", status_code=303)
     device = request.cookies.get("sp_device", "")[:64]
     done = await anyio.to_thread.run_sync(accounts.users.admit, user, device)
-    return logged_in(request, done, f"{STAFF_PATH}/places", settings.login.device_days)
+    return logged_in(request, done, AFTER_LOGIN, settings.login.device_days)
 
 
 @router.get("/reset/{token}", response_class=HTMLResponse)

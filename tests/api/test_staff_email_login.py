@@ -95,7 +95,7 @@ def test_forgot_password_answers_the_same_and_emails_a_link_that_works_once(
     assert differ.status_code == 422 and "The two passwords are not the same" in differ.text
     typed = {"csrf_token": csrf(differ.text), "new_password": NEW, "new_password_again": NEW}
     done = client.post(path, data=typed, headers=HTML)
-    assert done.status_code == 303 and done.headers["location"] == "/staff/places"
+    assert done.status_code == 303 and done.headers["location"] == "/staff"
     assert "Logged in as Ann" in client.get("/staff/places", headers=HTML).text
     # The other session has ended, the link is spent, the new password is the one.
     assert old_session.get("/staff/places", headers=HTML).status_code == 303
@@ -182,7 +182,7 @@ def test_two_factor_login(client: TestClient) -> None:
     right = client.post(
         "/staff/login/code", data={"csrf_token": csrf(wrong.text), "code": code}, headers=HTML
     )
-    assert right.status_code == 303 and right.headers["location"] == "/staff/places"
+    assert right.status_code == 303 and right.headers["location"] == "/staff"
     assert client.get("/staff/places", headers=HTML).status_code == 200
     # Without the password first, the code page sends back to log in.
     fresh = TestClient(client.app, follow_redirects=False, headers=OWN_ORIGIN)
