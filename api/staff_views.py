@@ -13,6 +13,7 @@ from typing import Any
 
 from geodata.history import Change
 from geodata.rows import PlaceRow
+from geodata.uploads import ShownPlan
 from locator.hours import LONDON, OpeningHours
 from locator.venues import Category, Kind, LocationPrecision, Status, Venue
 
@@ -359,3 +360,14 @@ def clash(
             "theirs is in the history."
         )
     return Clash(current | mine, message)
+
+
+def error_rows_words(plan: ShownPlan) -> str:
+    """The rows with errors as Excel numbers them (the headings are row 1): "row 4",
+    "rows 4 and 9", "rows 4, 5 and 9"; many are "the 12 rows with errors"."""
+    if plan.error_count > 10 or plan.error_count > len(plan.errors):
+        return f"the {plan.error_count} rows with errors"
+    rows = [str(e.row + 1) for e in plan.errors]
+    if len(rows) == 1:
+        return f"row {rows[0]}"
+    return f"rows {', '.join(rows[:-1])} and {rows[-1]}"

@@ -8,13 +8,14 @@ in how they read the change and show the answer. The command line acts as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from geodata.areas import Areas
 from geodata.importer import ImportPlan, RowError, plan_import
+from geodata.lookalikes import Decision
 from geodata.place_list import PlaceList, PlaceQuery, select
 from geodata.rows import PlaceRow
 from geodata.store import PlaceStore
@@ -223,11 +224,13 @@ class PlaceEditor:
         user: StaffUser,
         rows: Iterable[dict[str, Any]],
         progress: Callable[[int], object] = lambda n: None,
+        decisions: Mapping[int, Decision] | None = None,
     ) -> ImportPlan:
-        """What importing these rows would do. Rows this account may not change (an editor's
-        rows outside their areas) are row errors, like any other bad row."""
+        """What importing these rows would do, with rows that look like a place we have done
+        as `decisions` says (see `plan_import`). Rows this account may not change (an
+        editor's rows outside their areas) are row errors, like any other bad row."""
         require_import(user)
-        plan = plan_import(rows, self.store, self.checker, progress)
+        plan = plan_import(rows, self.store, self.checker, progress, decisions)
         kept = []
         for planned in plan.rows:
             # An update must be allowed where the place is now and where the file moves it.

@@ -1,33 +1,26 @@
-"""Bulk import of places from CSV, Excel, GeoJSON or GeoPackage: preview first, then all or nothing.
+"""Bulk import of places: preview first, then all or nothing (the file is read by
+`geodata.import_files`).
 
 Rows match existing places on their external reference, so importing the same file again
-changes nothing. Every row is checked like a staff edit; any bad row stops the whole import,
-with its row number and reason.
+changes nothing; a row without one that looks like a place we have waits for the person to
+say what it is (`geodata.lookalikes`). Every row is checked like a staff edit; a bad row
+stops the import, with its row number and reason, unless the person leaves the bad rows out.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import closing
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
-import pandas as pd
-
-from geodata.columns import LEAVE_OUT, Column, check_choices, describe, rename, suggest
+from geodata.lookalikes import Decision, Lookalike, LookalikeFinder, lookalike
 from geodata.rows import PlaceRow
-from geodata.sheets import csv_rows, xlsx_rows
-from geodata.spreadsheet import restore
 from geodata.store import PlaceStore
 from geodata.validation import PlaceChecker
-from locator.errors import DataError, PlaceInvalid
-from locator.geo import WGS84
-from locator.settings import ImportSettings
+from locator.errors import PlaceInvalid
+from locator.venues import Status
 
 # Column names we accept for the external reference, best first.
 REF_COLUMNS = ("external_ref", "ref", "venue_id", "id")
@@ -67,6 +60,9 @@ class ImportPlan:
 
     rows: list[PlannedRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    # New rows that look like a place we have (or an earlier row), each as decided: one
+    # updating a place is in `rows` as an update, one added as an add, the others left out.
+    lookalikes: list[Lookalike] = field(default_factory=list)
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -78,6 +74,19 @@ class ImportPlan:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def undecided(self) -> list[Lookalike]:
+        """Lookalikes the person has not decided on yet (left out until they do)."""
+        return [k for k in self.lookalikes if k.decision is Decision.UNDECIDED]
+
+    def errors_digest(self) -> str:
+        """Which rows have errors: "import the good rows" leaves out exactly these."""
+        rows = json.dumps(sorted(e.row for e in self.errors))
+        return hashlib.sha256(rows.encode()).hexdigest()[:32]
+
+    def without_errors(self) -> ImportPlan:
+        """The good rows only, to import with the bad ones left out."""
+        return ImportPlan(list(self.rows), [], list(self.lookalikes))
 
     def digest(self, choices: str = "") -> str:
         """A fingerprint of what this plan would do: each row's action and its changes, from
@@ -96,192 +105,22 @@ class ImportPlan:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Sheet:
-    """A file's columns as they are headed in it, and its rows: cells by heading, blank
-    cells left out (WGS84 coordinates)."""
-
-    headings: list[str]
-    rows: list[dict[str, Any]]
-
-    def columns(self) -> list[Column]:
-        return describe(self.headings, self.rows)
-
-
-def read_table(
-    path: Path,
-    limits: ImportSettings | None = None,
-    columns: Sequence[str | None] | None = None,
-) -> list[dict[str, Any]]:
-    """The rows of a file keyed by the detail each cell fills: the columns as chosen (a detail
-    or `LEAVE_OUT` for each, in file order), or as their headings suggest. A column still to
-    choose, or two filling one detail, raises `UnmatchedColumns`."""
-    sheet = read_sheet(path, limits)
-    chosen = suggest(sheet.headings) if columns is None else columns
-    return rename(sheet.rows, check_choices(sheet.headings, chosen))
-
-
-def read_sheet(path: Path, limits: ImportSettings | None = None) -> Sheet:
-    """A CSV, .xlsx, GeoJSON or GeoPackage file's headings and rows.
-
-    A file that can't be read, or is over the limits, raises `DataError` saying why in plain
-    words; no more than ``limits.max_rows + 1`` rows are ever read.
-    """
-    limits = limits or ImportSettings()
-    if not path.is_file():
-        raise DataError(f"There is no file at {path}.")
-    suffix = path.suffix.lower()
-    if suffix == ".xls":
-        raise DataError(
-            "This is an older Excel file (.xls). In Excel choose Save As, and pick "
-            "Excel Workbook (.xlsx) or CSV UTF-8."
-        )
-    if suffix not in _KINDS:
-        raise DataError("Import a .csv, .xlsx, .geojson or .gpkg file.")
-    kind = _KINDS[suffix]
-    size = path.stat().st_size
-    if size > limits.max_bytes:
-        raise DataError(f"The file is too big (at most {limits.size_words}).")
-    if size == 0:
-        article = "an" if kind[0] in "AEIOU" else "a"
-        raise DataError(f"This file is not {article} {kind} we can read: it is empty.")
-    if suffix in (".csv", ".xlsx"):
-        if suffix == ".csv":
-            headings, records = csv_rows(path, limits.max_rows)
-        else:
-            headings, records = xlsx_rows(path, limits.max_rows, limits.max_bytes)
-        _check_row_count(len(records), limits.max_rows)
-        _check_columns(headings, kind)
-        # A CSV this service wrote has formula-like text neutralised: take that off again.
-        return Sheet([h.strip() for h in headings], [_clean(r, restore) for r in records])
-    if suffix == ".gpkg":
-        _check_geopackage(path)
-    else:
-        _check_geojson(path)
-    return _layer_rows(path, kind, limits.max_rows)
-
-
-def _check_row_count(count: int, max_rows: int) -> None:
-    """Called with what was read of at most ``max_rows + 1`` rows, before any is converted."""
-    if count > max_rows:
-        raise DataError(
-            f"This file has more than {max_rows:,} rows: import at most "
-            f"{max_rows:,} places at a time (split the file into smaller ones)."
-        )
-
-
-_KINDS = {".csv": "CSV file", ".xlsx": "Excel file", ".geojson": "GeoJSON file",
-          ".json": "GeoJSON file", ".gpkg": "GeoPackage"}  # fmt: skip
-
-
-def _check_columns(columns: Iterable[object], kind: str) -> None:
-    """At least one heading we know: else the file's first line is data, not headings."""
-    if any(t not in (None, LEAVE_OUT) for t in suggest([str(c).strip() for c in columns])):
-        return
-    if kind in ("CSV file", "Excel file"):
-        raise DataError(
-            f"This {kind} has no header row: its first line must name the columns, "
-            "like Reference, Name, Type, Postcode."
-        )
-    raise DataError(f"This {kind} has none of the columns we need (name, type, postcode).")
-
-
-def _check_geojson(path: Path) -> None:
-    """A FeatureCollection, readable by Python's own JSON parser (GDAL's is less careful)."""
-    not_ours = "This file is not a GeoJSON file we can read: "
-    try:
-        document = json.loads(path.read_bytes())
-    except RecursionError:
-        raise DataError(not_ours + "it is nested too deeply.") from None
-    except ValueError as exc:  # also bad UTF-8
-        where = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
-        raise DataError(not_ours + f"it is not valid JSON{where}.") from None
-    kind = document.get("type") if isinstance(document, dict) else None
-    if kind != "FeatureCollection":
-        shown = f"a {kind}, not" if isinstance(kind, str) and kind.isalnum() else "not"
-        raise DataError(not_ours + f"it is {shown} a FeatureCollection of places.")
-    if not isinstance(document.get("features"), list):
-        raise DataError(not_ours + "its features are not a list.")
-
-
-_SQLITE_MAGIC = b"SQLite format 3\x00"
-_GPKG_IDS = (b"GPKG", b"GP10", b"GP11")
-
-
-def _check_geopackage(path: Path) -> None:
-    """An SQLite file, whole, marked as a GeoPackage: GDAL is never given anything else."""
-    not_ours = "This file is not a GeoPackage we can read: "
-    with path.open("rb") as file:
-        header = file.read(100)
-    if not header.startswith(_SQLITE_MAGIC):
-        raise DataError(not_ours + "it is not an SQLite database (a GeoPackage is one).")
-    if len(header) < 100 or header[68:72] not in _GPKG_IDS:
-        raise DataError(not_ours + "it is an SQLite database but not a GeoPackage.")
-    page_size = int.from_bytes(header[16:18], "big")
-    pages = int.from_bytes(header[28:32], "big")
-    if path.stat().st_size < (65536 if page_size == 1 else page_size) * pages:
-        raise DataError(not_ours + "it is cut short (copy the whole file again).")
-    try:
-        # Read-only and immutable: nothing is written and no journal is looked for.
-        with closing(
-            sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-        ) as db:
-            ok = db.execute("PRAGMA quick_check").fetchone()
-    except sqlite3.Error:
-        ok = None
-    if not ok or ok[0] != "ok":
-        raise DataError(not_ours + "it is damaged.")
-
-
-def _layer_rows(path: Path, kind: str, max_rows: int) -> Sheet:
-    try:
-        layer = gpd.read_file(path, rows=max_rows + 1)
-    except (RuntimeError, ValueError, OSError):  # pyogrio's errors are RuntimeErrors
-        raise DataError(f"This file is not a {kind} we can read: it could not be opened.") from None
-    _check_row_count(len(layer), max_rows)
-    if len(layer):
-        _check_columns(layer.columns.drop("geometry"), kind)
-    if layer.crs is None:
-        raise DataError(f"This {kind} has no coordinate reference system.")
-    layer = layer.to_crs(WGS84)
-    headings = [str(c).strip() for c in layer.columns if c != "geometry"]
-    # The points themselves, as the two columns a spreadsheet would have.
-    headings += [c for c in ("longitude", "latitude") if c not in headings]
-    rows = []
-    for record, geom in zip(
-        layer.drop(columns="geometry").to_dict(orient="records"), layer.geometry, strict=True
-    ):
-        row = _clean(record)
-        if geom is not None and not geom.is_empty and geom.geom_type == "Point":
-            row.setdefault("longitude", geom.x)
-            row.setdefault("latitude", geom.y)
-        rows.append(row)
-    return Sheet(headings, rows)
-
-
-def _clean(record: dict[Any, Any], cell: Callable[[Any], Any] = lambda v: v) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in record.items():
-        name = str(key).strip()
-        # Blank cells: None, NaN, or NaT/NA from a GIS file's date and number columns.
-        if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
-            continue
-        if isinstance(value, pd.Timestamp):
-            value = value.date()
-        text = cell(value.strip()) if isinstance(value, str) else value
-        if text != "":
-            out.setdefault(name, text)
-    return out
-
-
 def plan_import(
     rows: Iterable[dict[str, Any]],
     store: PlaceStore,
     checker: PlaceChecker,
     progress: Callable[[int], object] = lambda n: None,
+    decisions: Mapping[int, Decision] | None = None,
 ) -> ImportPlan:
-    """Check every row and work out what importing it would do."""
-    existing = {r.external_ref: r for r in store.rows() if r.external_ref}
+    """Check every row and work out what importing it would do.
+
+    A new row that looks like a place we have, or like an earlier row (`geodata.lookalikes`),
+    is done as `decisions` (by row) says, and left out until it says."""
+    decisions = decisions or {}
+    places = store.rows()
+    existing = {r.external_ref: r for r in places if r.external_ref}
+    by_id = {r.id: r for r in places}
+    finder = LookalikeFinder(r for r in places if r.status != Status.REMOVED.value)
     plan = ImportPlan()
     seen: set[str] = set()
     for number, raw in enumerate(rows, start=1):
@@ -294,45 +133,58 @@ def plan_import(
             continue
         if ref:
             seen.add(ref)
-        data = {k: raw[k] for k in FIELDS if k in raw}
-        if raw.get("outside_area_override"):
-            data["outside_area_override"] = str(raw["outside_area_override"]).lower() in (
-                "true", "yes", "1",
-            )  # fmt: skip
         current = existing.get(ref)
         try:
-            # A place we already have needs only the columns the file gives to be right.
-            fields = checker.check(data, partial=current is not None)
+            fields = _checked(raw, checker, partial=current is not None)
         except PlaceInvalid as exc:
             reasons = "; ".join(
                 _reason(k, v, raw.get(k)) for k, v in sorted(exc.field_errors.items())
             )
             plan.errors.append(RowError(number, ref, reasons))
             continue
-        fields.setdefault("address", str(raw.get("address", "")))
-        if raw.get("operator"):
-            fields["operator"] = str(raw["operator"])
+        if current is None:
+            found = finder.check(
+                number, fields["name"], fields.get("postcode"),
+                fields.get("longitude"), fields.get("latitude"),
+            )  # fmt: skip
+            if found is not None:
+                decided = decisions.get(number, Decision.UNDECIDED)
+                look = lookalike(number, fields["name"], fields.get("postcode"), found, decided)
+                plan.lookalikes.append(look)
+                if look.decision is Decision.UPDATE and look.place_id in by_id:
+                    current = by_id[look.place_id]
+                elif look.decision is not Decision.ADD:
+                    continue  # left out, as chosen or until chosen
         if current is None:
             given = {"external_ref": ref} if ref else {}
             plan.rows.append(PlannedRow(number, ref, "add", fields | given, name=fields["name"]))
-            continue
-        fields = _only_given(fields, raw, current)
-        changes = _diff(current, fields)
-        action = "update" if changes else "unchanged"
-        plan.rows.append(
-            PlannedRow(
-                number,
-                ref,
-                action,
-                fields,
-                current.id,
-                current.version,
-                changes,
-                current.name,
-                current.local_authority_code,
-            )  # fmt: skip
-        )
+        else:
+            plan.rows.append(_update(number, ref, _only_given(fields, raw, current), current))
     return plan
+
+
+def _checked(raw: dict[str, Any], checker: PlaceChecker, *, partial: bool) -> dict[str, Any]:
+    """A row's values checked like a staff edit (`PlaceInvalid` if any is wrong). A place we
+    already have (`partial`) needs only the columns the file gives to be right."""
+    data = {k: raw[k] for k in FIELDS if k in raw}
+    if raw.get("outside_area_override"):
+        data["outside_area_override"] = str(raw["outside_area_override"]).lower() in (
+            "true", "yes", "1",
+        )  # fmt: skip
+    fields = checker.check(data, partial=partial)
+    fields.setdefault("address", str(raw.get("address", "")))
+    if raw.get("operator"):
+        fields["operator"] = str(raw["operator"])
+    return fields
+
+
+def _update(number: int, ref: str, fields: dict[str, Any], current: PlaceRow) -> PlannedRow:
+    changes = _diff(current, fields)
+    action = "update" if changes else "unchanged"
+    return PlannedRow(
+        number, ref, action, fields, current.id, current.version, changes, current.name,
+        current.local_authority_code,
+    )  # fmt: skip
 
 
 def _reason(field: str, message: str, cell: object) -> str:

@@ -17,12 +17,14 @@ import re
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from geodata.columns import Column, UnmatchedColumns, as_named, check_choices, rename, suggest
 from geodata.editor import PlaceEditor
-from geodata.importer import ImportPlan, PlannedRow, RowError, Sheet, read_sheet
+from geodata.import_files import Sheet, read_sheet
+from geodata.importer import ImportPlan, PlannedRow, RowError
+from geodata.lookalikes import Decision, Lookalike
 from locator.accounts import StaffUser
 from locator.settings import ImportSettings
 
@@ -43,6 +45,16 @@ class ImportChoices:
     # What each column fills, in file order: a detail, LEAVE_OUT, or None (not chosen yet).
     # None for the whole: as the headings suggest (a file in our own form).
     columns: tuple[str | None, ...] | None = None
+    # Rows that look like a place we have (or an earlier row): what to do with each, by row.
+    lookalikes: tuple[tuple[int, Decision], ...] = ()
+    # "Import the good rows": the rows with errors the person saw (`ImportPlan.errors_digest`),
+    # to leave out. Empty: rows with errors stop the import.
+    leave_out_errors: str = ""
+
+    def fingerprint(self, chosen: tuple[str | None, ...]) -> str:
+        """The choices as they go into the plan's digest: other choices, another plan."""
+        decided = [(row, d.value) for row, d in sorted(self.lookalikes)]
+        return json.dumps([list(chosen), decided])
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +68,11 @@ class ShownPlan:
     errors: list[RowError]
     error_count: int
     digest: str  # `ImportPlan.digest`: what the person saw, sent back with the confirm
+    errors_digest: str = (
+        ""  # `ImportPlan.errors_digest`: the rows "import the good rows" leaves out
+    )
+    lookalikes: list[Lookalike] = field(default_factory=list)
+    lookalike_count: int = 0
 
     @classmethod
     def of(cls, plan: ImportPlan, limit: int = SHOWN_ROWS, choices: str = "") -> ShownPlan:
@@ -66,7 +83,14 @@ class ShownPlan:
             plan.errors[:limit],
             len(plan.errors),
             plan.digest(choices),
+            plan.errors_digest(),
+            plan.lookalikes[:limit],
+            len(plan.lookalikes),
         )
+
+    @property
+    def undecided(self) -> int:
+        return sum(1 for k in self.lookalikes if k.decision is Decision.UNDECIDED)
 
     def count(self, action: str) -> int:
         return self.counts.get(action, 0)
@@ -183,11 +207,15 @@ class PendingImports:
         chosen = _chosen(sheet, choices)
         columns = tuple(sheet.columns())
         try:
-            plan = self._plan(editor, user, sheet, chosen)
+            plan = self._plan(editor, user, sheet, chosen, choices)
         except UnmatchedColumns as exc:
             return Matching(path.name, columns, chosen, exc.problems)
-        shown = ShownPlan.of(plan, choices=_fingerprint(chosen))
-        if not plan.errors and not (plan.count("add") + plan.count("update")):
+        shown = ShownPlan.of(plan, choices=choices.fingerprint(chosen))
+        if (
+            not plan.errors
+            and not plan.lookalikes
+            and not (plan.count("add") + plan.count("update"))
+        ):
             path.unlink(missing_ok=True)  # nothing to import: nothing to keep
             return Preview(shown, None, columns, chosen)
         return Preview(shown, path.name, columns, chosen)
@@ -222,13 +250,17 @@ class PendingImports:
         keep = False
         try:
             sheet = read_sheet(path, self.limits)
-            chosen = _chosen(sheet, choices or ImportChoices())
-            plan = self._plan(editor, user, sheet, chosen)
-            shown = ShownPlan.of(plan, choices=_fingerprint(chosen))
+            choices = choices or ImportChoices()
+            chosen = _chosen(sheet, choices)
+            plan = self._plan(editor, user, sheet, chosen, choices)
+            shown = ShownPlan.of(plan, choices=choices.fingerprint(chosen))
             columns = tuple(sheet.columns())
             if plan.errors:
-                keep = True
-                return Confirmed(shown, None, False, columns, chosen)
+                # The good rows only, if the person chose so for exactly these bad rows.
+                if not choices.leave_out_errors or choices.leave_out_errors != plan.errors_digest():
+                    keep = True
+                    return Confirmed(shown, None, False, columns, chosen)
+                plan = plan.without_errors()
             if shown.digest != seen:
                 keep = True
                 return Confirmed(shown, None, True, columns, chosen)
@@ -242,10 +274,14 @@ class PendingImports:
 
     @staticmethod
     def _plan(
-        editor: PlaceEditor, user: StaffUser, sheet: Sheet, chosen: tuple[str | None, ...]
+        editor: PlaceEditor,
+        user: StaffUser,
+        sheet: Sheet,
+        chosen: tuple[str | None, ...],
+        choices: ImportChoices,
     ) -> ImportPlan:
         rows = rename(sheet.rows, check_choices(sheet.headings, chosen))
-        return editor.plan_import(user, rows)
+        return editor.plan_import(user, rows, decisions=dict(choices.lookalikes))
 
     def cancel(self, upload_id: str) -> bool:
         """Delete an upload nobody will confirm; False if it had gone already."""
@@ -271,8 +307,3 @@ def _chosen(sheet: Sheet, choices: ImportChoices) -> tuple[str | None, ...]:
     if choices.columns is None or len(choices.columns) != len(sheet.headings):
         return tuple(suggest(sheet.headings))
     return choices.columns
-
-
-def _fingerprint(chosen: tuple[str | None, ...]) -> str:
-    """The choices as they go into the plan's digest: other choices, another plan."""
-    return json.dumps(list(chosen))

@@ -21,7 +21,8 @@ from geodata.datasets import load_datasets, open_store, open_users
 from geodata.editor import PlaceEditor
 from geodata.export import export_places
 from geodata.gazetteer import Gazetteer
-from geodata.importer import ImportPlan, read_table
+from geodata.import_files import read_table
+from geodata.importer import ImportPlan
 from geodata.validation import PlaceChecker
 from locator.accounts import Role, operator
 from locator.errors import DataError, SafePlacesError

@@ -26,11 +26,12 @@ from api.auth import STAFF_PATH, StaffPage, check_csrf, posted_form
 from api.deps import PendingDep, SettingsDep, WorkerDep
 from api.html import render
 from api.settings import Settings
-from api.staff_views import FIELD_LABELS, FORM_FIELDS, shown
+from api.staff_views import FIELD_LABELS, FORM_FIELDS, error_rows_words, shown
 from api.uploads import TooBig, declared_too_big, read_form
 from api.views import places_words
 from geodata.columns import LEAVE_OUT, TARGETS
 from geodata.editor import require_import
+from geodata.lookalikes import Decision
 from geodata.uploads import SUFFIXES, ImportChoices, Matching, Preview
 from geodata.users import StaffSession
 from locator.errors import DataError
@@ -63,6 +64,7 @@ def _import_page(
             "shown": shown,
             "limits": settings.imports,
             "targets": TARGETS,
+            "row_words": error_rows_words,
             **context,
         },
         status_code,
@@ -97,16 +99,22 @@ def _step_page(
 
 _GONE = "That upload has gone. Upload it again."
 _COLUMN = re.compile(r"^column-(\d{1,3})$")
+_ROW = re.compile(r"^row-(\d{1,6})$")
+_DECISIONS = {d.value: d for d in Decision}
 
 
 def _choices(form: dict[str, str]) -> ImportChoices:
     """The choices sent back with a step's form: what each column fills (``column-0``, …;
-    blank: not chosen yet). No column fields at all: as the headings suggest."""
+    blank: not chosen yet; none at all: as the headings suggest), what to do with each row
+    that looks like a place (``row-12``), and whether to leave out the rows with errors."""
     found = {int(m[1]): v for k, v in form.items() if (m := _COLUMN.match(k))}
-    if not found:
-        return ImportChoices()
-    columns = tuple(found.get(i) or None for i in range(max(found) + 1))
-    return ImportChoices(columns=columns)
+    columns = tuple(found.get(i) or None for i in range(max(found) + 1)) if found else None
+    rows = tuple(
+        (int(m[1]), _DECISIONS[v])
+        for k, v in form.items()
+        if (m := _ROW.match(k)) and v in _DECISIONS
+    )
+    return ImportChoices(columns, rows, form.get("leave_out_errors", ""))
 
 
 def _too_big(request: Request, staff: StaffSession, settings: Settings) -> HTMLResponse:

@@ -21,7 +21,8 @@ from api.cli import main
 from api.settings import Settings
 from geodata.datasets import Datasets, load_datasets
 from geodata.export import export_places
-from geodata.importer import ImportPlan, plan_import, read_table
+from geodata.import_files import read_table
+from geodata.importer import ImportPlan, plan_import
 from geodata.validation import PlaceChecker
 from locator.errors import PlaceInvalid
 from locator.venues import Status
@@ -150,7 +151,8 @@ def test_kill_9_during_an_import_leaves_the_database_valid_and_unchanged(
         import sys, time
         import geodata.store as s
         from geodata.datasets import load_datasets
-        from geodata.importer import plan_import, read_table
+        from geodata.import_files import read_table
+        from geodata.importer import plan_import
         from geodata.validation import PlaceChecker
         from api.settings import Settings
         settings = Settings.model_validate_json({settings.model_dump_json()!r})

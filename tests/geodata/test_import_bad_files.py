@@ -15,7 +15,7 @@ from shapely.geometry import Point
 
 from api.cli import EXIT_BAD_INPUT, main
 from api.settings import Settings
-from geodata.importer import read_table
+from geodata.import_files import read_table
 from locator.errors import DataError
 from locator.settings import ImportSettings
 

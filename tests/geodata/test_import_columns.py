@@ -15,7 +15,7 @@ from geodata.columns import (
     suggest,
     target_named,
 )
-from geodata.importer import read_sheet, read_table
+from geodata.import_files import read_sheet, read_table
 
 NATURAL = ["Venue name", "Post code", "Telephone", "Opening times", "Type"]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from geodata.importer import read_table
+from geodata.import_files import read_table
 from locator.errors import DataError
 from locator.settings import ImportSettings
 

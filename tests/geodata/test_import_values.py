@@ -9,7 +9,8 @@ import pytest
 
 from api.settings import Settings
 from geodata.datasets import Datasets, load_datasets
-from geodata.importer import plan_import, read_table
+from geodata.import_files import read_table
+from geodata.importer import plan_import
 from geodata.synonyms import category_of
 from geodata.validation import PlaceChecker
 from locator.venues import Category

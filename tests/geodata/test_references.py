@@ -12,7 +12,8 @@ import geodata.store
 from api.settings import Settings
 from geodata.datasets import Datasets, load_datasets
 from geodata.editor import PlaceEditor
-from geodata.importer import plan_import, read_table
+from geodata.import_files import read_table
+from geodata.importer import plan_import
 from geodata.validation import PlaceChecker
 from locator.accounts import Role, StaffUser
 from locator.errors import DuplicateReference

@@ -11,7 +11,8 @@ import pytest
 from api.settings import Settings
 from geodata.datasets import load_datasets
 from geodata.export import export_places
-from geodata.importer import plan_import, read_table
+from geodata.import_files import read_table
+from geodata.importer import plan_import
 from geodata.opendata import to_csv
 from geodata.spreadsheet import neutralise, restore, safe_frame
 from geodata.validation import PlaceChecker
