@@ -27,7 +27,7 @@ REF_COLUMNS = ("external_ref", "ref", "venue_id", "id")
 FIELDS = (
     "name", "kind", "category", "address", "postcode", "latitude", "longitude", "phone",
     "email", "website", "opening_hours", "accessibility_notes", "last_checked", "operator",
-    "location_precision",
+    "location_precision", "contact_name", "contact_email", "contact_phone",
 )  # fmt: skip
 
 
@@ -194,7 +194,8 @@ def _reason(field: str, message: str, cell: object) -> str:
     # A cell too long to read at a glance is not quoted (the message says what is wrong).
     if not text or len(text) > 60 or f'"{text[:40]}' in message:
         return f"{name}: {message}"
-    if field == "phone" and text.isdigit() and len(text) in (9, 10) and text[0] != "0":
+    lost_zero = text.isdigit() and len(text) in (9, 10) and text[0] != "0"
+    if field in ("phone", "contact_phone") and lost_zero:
         message += (
             " Excel takes the 0 off the start of a number: type it with a space "
             "(01629 533400), or format the column as Text."

@@ -89,3 +89,17 @@ def test_the_matching_step_shows_a_few_cells_of_each_column(tmp_path: Path) -> N
 )  # fmt: skip
 def test_a_detail_can_be_named_in_words(words: str, target: str | None) -> None:
     assert target_named(words) == target
+
+
+def test_the_venue_contact_is_filled_from_its_own_columns(tmp_path: Path) -> None:
+    headings = ["Venue name", "Telephone", "Contact name", "Contact email", "Contact phone"]
+    assert suggest(headings) == ["name", "phone", "contact_name", "contact_email", "contact_phone"]
+    assert suggest(["Manager", "Manager's email", "Mobile"]) == [
+        "contact_name", "contact_email", "contact_phone",
+    ]  # fmt: skip
+    path = tmp_path / "v.csv"
+    path.write_text(
+        ",".join(headings) + "\nDale Cafe,01629 111111,Jo Bloggs,jo@dalecafe.uk,07700 900123\n"
+    )
+    [row] = read_table(path)
+    assert row["contact_name"] == "Jo Bloggs" and row["contact_phone"] == "07700 900123"

@@ -98,3 +98,27 @@ def test_a_bad_value_is_quoted_with_what_would_work(datasets: Datasets, tmp_path
         'phone "1629533400": Type a UK phone number, like 01629 533400. '
         "Excel takes the 0 off the start of a number"
     )
+
+
+def test_the_venue_contact_imports_checked_like_the_venues_own_details(
+    datasets: Datasets, tmp_path: Path
+) -> None:
+    path = tmp_path / "venues.csv"
+    path.write_text(
+        "Ref,Venue name,Type,Post code,Contact name,Contact email,Contact phone\n"
+        "N1,Dale Road Chemist,Chemist,DE4 3AG,Jo Bloggs,jo@chemist.uk,07700 900123\n"
+        "N2,Hall Leys Surgery,GP surgery,DE4 3AG,Sam,not an email,7700900123\n"
+    )
+    plan = _plan(datasets, path)
+    [row] = plan.rows
+    assert (row.fields["contact_name"], row.fields["contact_email"]) == (
+        "Jo Bloggs",
+        "jo@chemist.uk",
+    )
+    assert row.fields["contact_phone"] == "07700 900123"
+    [error] = plan.errors
+    assert 'contact email "not an email"' in error.reason
+    assert 'contact phone "7700900123"' in error.reason and "Excel takes the 0 off" in error.reason
+    assert datasets.store.apply_import(plan.without_errors(), "ann") == 1
+    added = next(r for r in datasets.store.rows() if r.external_ref == "N1")
+    assert added.contact_email == "jo@chemist.uk"
