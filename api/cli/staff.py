@@ -1,4 +1,5 @@
-"""`safeplaces users`, `tokens`, `import` and `export`: the staff's work from a terminal.
+"""`safeplaces users`, `tokens`, `import` (`api.cli.imports`) and `export`: the staff's work
+from a terminal.
 
 Account and place changes go through the same services as the staff pages
 (`geodata.account_service`, `geodata.editor`), acting as the operator.
@@ -12,20 +13,16 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from api.cli.common import EXIT_BAD_INPUT, sure
+from api.cli import imports
+from api.cli.common import sure
 from api.settings import Settings
-from api.views import places_words
 from geodata.account_service import AccountService
 from geodata.areas import Areas, load_area_names
-from geodata.datasets import load_datasets, open_store, open_users
-from geodata.editor import PlaceEditor
+from geodata.datasets import open_store, open_users
 from geodata.export import export_places
 from geodata.gazetteer import Gazetteer
-from geodata.import_files import read_table
-from geodata.importer import ImportPlan
-from geodata.validation import PlaceChecker
 from locator.accounts import Role, operator
-from locator.errors import DataError, SafePlacesError
+from locator.errors import SafePlacesError
 
 
 def add_commands(sub: Any) -> None:
@@ -61,15 +58,7 @@ def _add_file_commands(sub: Any) -> None:
     tokens.add_argument("--name", default="script", help="what the token is for")
     tokens.add_argument("--id", type=int, default=0, help="the token to revoke (see list)")
     tokens.set_defaults(run=_tokens)
-    imp = sub.add_parser(
-        "import", help="import places from a CSV, Excel (.xlsx), GeoJSON or GeoPackage file"
-    )
-    imp.add_argument("file")
-    imp.add_argument("--dry-run", action="store_true", help="only show what would change")
-    imp.add_argument("--yes", action="store_true", help="apply without asking")
-    imp.add_argument("--quiet", action="store_true", help="no progress bar")
-    imp.add_argument("--actor", default="command line", help="who to record in the history")
-    imp.set_defaults(run=_import)
+    imports.add_command(sub)
     exp = sub.add_parser("export", help="export every place to .csv, .geojson or .gpkg")
     exp.add_argument("file")
     exp.set_defaults(run=_export)
@@ -158,48 +147,6 @@ def _tokens(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     token = users.create_token(user.id, args.name)
     out.write(f"{token}\nKeep this token secret. It is shown only now.\n")
     return 0
-
-
-def _import(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    """Preview an import, then (with --yes, or a yes at the prompt) apply it, all or nothing."""
-    from tqdm import tqdm
-
-    try:
-        rows = read_table(Path(args.file), settings.imports)
-    except DataError as exc:
-        # A bad file is the person's input, not the service's data: one line, and exit 2.
-        sys.stderr.write(f"{args.file}: {exc} Nothing was imported.\n")
-        return EXIT_BAD_INPUT
-    datasets = load_datasets(settings)
-    editor = PlaceEditor(
-        datasets.store, PlaceChecker(datasets.gazetteer, datasets.area), datasets.areas
-    )
-    me = operator(args.actor)
-    with tqdm(total=len(rows), unit="row", desc="Checking", disable=args.quiet) as bar:
-        plan = editor.plan_import(me, rows, progress=bar.update)
-    _write_plan(args.file, plan, out)
-    if not plan.ok:
-        out.write("Nothing was imported. Fix these rows and import the file again.\n")
-        return EXIT_BAD_INPUT
-    if args.dry_run or (plan.count("add") + plan.count("update")) == 0:
-        return 0
-    if not sure(args, out, "Apply these changes? Type yes: "):
-        out.write("Nothing was imported.\n")
-        return 0
-    applied = editor.apply_import(me, plan)
-    out.write(f"Imported: {places_words(applied)} added or updated.\n")
-    return 0
-
-
-def _write_plan(file: str, plan: ImportPlan, out: TextIO) -> None:
-    out.write(f"{file}: {plan.summary()}.\n")
-    for planned in plan.planned("add"):
-        out.write(f"  add     row {planned.row} ({planned.ref}): {planned.name}\n")
-    for planned in plan.planned("update"):
-        changes = "; ".join(f"{k} {a!s} -> {b!s}" for k, (a, b) in planned.changes.items())
-        out.write(f"  update  row {planned.row} ({planned.ref}): {planned.name}: {changes}\n")
-    for error in plan.errors:
-        out.write(f"  {error}\n")
 
 
 def _export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:

@@ -220,15 +220,15 @@ def test_cli_import(settings: Settings, tmp_path: Path, monkeypatch: pytest.Monk
     bad.write_text(ONE_BAD)
     out = io.StringIO()
     assert main(["import", str(bad), "--yes", "--quiet"], out=out) == 2
-    assert "row 4 (NEW-3)" in out.getvalue() and "Nothing was imported" in out.getvalue()
+    assert "row 5 (NEW-3)" in out.getvalue() and "Nothing was imported" in out.getvalue()
     good = tmp_path / "good.csv"
     good.write_text(GOOD)
     out = io.StringIO()
     assert main(["import", str(good), "--dry-run", "--quiet"], out=out) == 0
     assert "2 to add, 1 to update, 0 unchanged, 0 with errors" in out.getvalue()
     # Which places, and for an update which fields from what to what.
-    assert "  add     row 1 (NEW-1): Dale Road Pharmacy\n" in out.getvalue()
-    assert "  update  row 3 (S1): Matlock Library: phone 01629 000000 -> 01629 533400" in (
+    assert "  add     row 2 (NEW-1): Dale Road Pharmacy\n" in out.getvalue()
+    assert "  update  row 4 (S1): Matlock Library: phone 01629 000000 -> 01629 533400" in (
         out.getvalue()
     )
     out = io.StringIO()
