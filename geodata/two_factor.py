@@ -195,6 +195,15 @@ class TwoFactor:
             )
         return codes
 
+    def reset(self, user_id: int) -> None:
+        """Two-factor login off without the password: for the server's operator, when
+        someone has lost both their phone and their recovery codes."""
+        with self.users.writes.begin() as session:
+            row = session.get(UserRow, user_id, with_for_update=True)
+            if row is not None:
+                row.totp_secret, row.totp_last_step = None, None
+            session.execute(delete(RecoveryCodeRow).where(RecoveryCodeRow.user_id == user_id))
+
     def turn_off(self, user_id: int, password: str) -> None:
         """Two-factor login off, once the account's password shows it is its person."""
         with self.users.writes.begin() as session:

@@ -21,6 +21,7 @@ from geodata.areas import Areas, load_area_names
 from geodata.datasets import open_store, open_users
 from geodata.export import export_places
 from geodata.gazetteer import Gazetteer
+from geodata.two_factor import TwoFactor
 from locator.accounts import Role, operator
 from locator.errors import SafePlacesError
 
@@ -29,8 +30,18 @@ def add_commands(sub: Any) -> None:
     users = sub.add_parser("users", help="staff accounts")
     users.add_argument(
         "action",
-        choices=["create", "list", "update", "set-password", "disable", "enable", "delete"],
-        help="set-password resets a forgotten password; disable stops an account logging in",
+        choices=[
+            "create",
+            "list",
+            "update",
+            "set-password",
+            "two-factor-off",
+            "disable",
+            "enable",
+            "delete",
+        ],
+        help="set-password resets a forgotten password; two-factor-off is for a lost phone "
+        "and lost recovery codes; disable stops an account logging in",
     )
     users.add_argument("--email")
     users.add_argument("--name")
@@ -84,7 +95,9 @@ def _accounts(settings: Settings) -> AccountService:
         ).local_authority_codes()
 
     areas = Areas(load_area_names(data.path(data.places_file)))
-    return AccountService(open_users(settings), areas, known)
+    return AccountService(
+        open_users(settings), areas, known, staff=settings.staff, mail=settings.mail
+    )
 
 
 def _users(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
@@ -94,6 +107,8 @@ def _users(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
             named = ", ".join(sorted(accounts.areas.name(a) for a in user.areas))
             shown_areas = f"  areas: {named}" if user.areas else ""
             disabled = "  (disabled)" if not user.active else ""
+            disabled += "  (invited)" if user.invited else ""
+            disabled += "  (two-factor login)" if user.two_factor else ""
             out.write(f"{user.email}  {user.role.value}  {user.name}{shown_areas}{disabled}\n")
         return 0
     if not args.email:
@@ -111,6 +126,9 @@ def _users(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         accounts.reset_password(me, found.id, _password(args))
         ended = "Their sessions and API tokens have ended."
         out.write(f"New password set for {found.email}. {ended}\n")
+    elif args.action == "two-factor-off":
+        TwoFactor(accounts.users, accounts.links).reset(found.id)
+        out.write(f"Two-factor login is off for {found.email}. They can turn it on again.\n")
     elif args.action == "update":
         user = accounts.update(me, found.id, args.role, args.area or None)
         named = ", ".join(sorted(accounts.areas.name(a) for a in user.areas))

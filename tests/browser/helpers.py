@@ -128,6 +128,15 @@ def describe_violations(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def assert_no_violations(web: Browsing, state: str, within: str | None = None) -> None:
+    """axe finds nothing on the page (or within a selector); `state` names it in a failure."""
+    violations = axe_violations(web.page, within)
+    assert not violations, (
+        f"{state}: {len(violations)} accessibility rule(s) fail:\n"
+        + describe_violations(violations)
+    )
+
+
 # --- Keyboard focus --------------------------------------------------------------------------
 
 

@@ -10,9 +10,8 @@ from browser.helpers import (
     SHOW_CARD,
     Browsing,
     LiveServer,
-    axe_violations,
+    assert_no_violations,
     card_dialog,
-    describe_violations,
     fill_card,
     needs_card,
 )
@@ -20,14 +19,6 @@ from browser.helpers import (
 from locator.accounts import Role
 
 pytestmark = pytest.mark.browser
-
-
-def assert_no_violations(web: Browsing, state: str, within: str | None = None) -> None:
-    violations = axe_violations(web.page, within)
-    assert not violations, (
-        f"{state}: {len(violations)} accessibility rule(s) fail:\n"
-        + describe_violations(violations)
-    )
 
 
 @pytest.mark.parametrize(("state", "path"), PAGES, ids=[state for state, _ in PAGES])

@@ -54,7 +54,8 @@ def test_no_sideways_scrolling_at_320px(
 @pytest.mark.parametrize(
     "path",
     ["/staff", "/staff/places", "/staff/places/S1", "/staff/users", "/staff/users/1",
-     "/staff/import", "/staff/password", "/partners/embed"],
+     "/staff/import", "/staff/password", "/staff/two-factor", "/staff/forgot",
+     "/partners/embed"],
 )  # fmt: skip
 def test_staff_and_partner_pages_fit_320px(
     open_browsing: BrowsingFactory, synthetic_server: LiveServer, path: str

@@ -6,14 +6,17 @@ import io
 import sys
 from pathlib import Path
 
+import pyotp
 import pytest
 
 from api.cli import main
+from geodata.account_links import AccountLinks
 from geodata.store import PlaceStore
+from geodata.two_factor import TwoFactor, new_key
 from geodata.users import UserStore
 from locator.accounts import Role
 from locator.errors import AccountDisabled, NotAuthenticated, TooManyTries
-from locator.settings import LoginSettings
+from locator.settings import LoginSettings, StaffSettings
 
 PASSWORD = "correct horse battery"
 NEW = "a brand new passphrase"
@@ -147,6 +150,20 @@ def test_cli_manages_accounts(
         0,
         "New password set for ann@x.uk. Their sessions and API tokens have ended.\n",
     )
+    # A lost phone and lost recovery codes: the operator turns two-factor login off.
+    users = UserStore(PlaceStore.open(f"sqlite:///{tmp_path / 'cli.db'}").engine)
+    ann = users.find("ann@x.uk")
+    assert ann is not None
+    key = new_key()
+    TwoFactor(users, AccountLinks(users, StaffSettings())).turn_on(
+        ann.id, key, pyotp.TOTP(key).now()
+    )
+    assert "ann@x.uk  viewer  ann@x.uk  (two-factor login)" in _cli(["users", "list"])[1]
+    assert _cli(["users", "two-factor-off", "--email", "ann@x.uk"]) == (
+        0,
+        "Two-factor login is off for ann@x.uk. They can turn it on again.\n",
+    )
+    assert not users.find("ann@x.uk").two_factor  # type: ignore[union-attr]
     code, said = _cli(["users", "update", "--email", "ann@x.uk", "--role", "editor",
                        "--area", "e07000035"])  # fmt: skip
     assert (code, said) == (0, "ann@x.uk is now editor for Derbyshire Dales.\n")  # by name
