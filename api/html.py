@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from api.auth import STAFF_PATH
 from api.contacts import DEFAULT_CONTACTS, ContactBook, load_contact_book
 from api.pictures import picture
 from api.settings import PagesSettings, Settings
@@ -47,6 +48,10 @@ def contact_book(pages: PagesSettings) -> ContactBook:
     return load_contact_book(pages.contacts_file or DEFAULT_CONTACTS)
 
 
+def is_staff_path(path: str) -> bool:
+    return path == STAFF_PATH or path.startswith(STAFF_PATH + "/")
+
+
 def render(
     request: Request,
     name: str,
@@ -68,6 +73,8 @@ def render(
         "contacts": contact_book(pages).contacts,
         "nonce": nonce,
         "referrer_policy": referrer_policy(request.url.path),
+        # Staff pages are for council officers at work: no quick exit, no "help now" panel.
+        "staff_page": is_staff_path(request.url.path),
     }
     response = templates.TemplateResponse(
         request, name, {**base, **context}, status_code=status_code

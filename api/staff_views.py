@@ -164,10 +164,15 @@ def row_values(row: PlaceRow | None) -> dict[str, str]:
 
 def form_values(fields: dict[str, Any]) -> dict[str, str]:
     """Stored values as the form shows them (text; hours as grouped lines)."""
-    return {
-        f.name: "" if fields.get(f.name) is None else str(shown(f.name, fields[f.name], "\n"))
-        for f in FORM_FIELDS
-    }
+    return {f.name: _form_value(f, fields.get(f.name)) for f in FORM_FIELDS}
+
+
+def _form_value(field: FormField, value: Any) -> str:
+    if value is None:
+        return ""
+    if field.kind == "select":
+        return str(value)  # the option's value ("library"), so the place's own is chosen
+    return str(shown(field.name, value, "\n"))
 
 
 PREVIEWED = "The map below shows where the pin would go. Nothing is saved yet."

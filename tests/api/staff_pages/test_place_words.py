@@ -71,3 +71,19 @@ def test_an_editors_refused_add_keeps_what_was_typed_and_names_the_areas(
     for typed in ("Chesterfield Corner Shop", "S40 1AA", "01246 345345"):
         assert f'value="{typed}"' in r.text
     assert '<option value="shop" selected>' in r.text
+
+
+def test_staff_pages_leave_out_the_quick_exit_and_the_help_panel(editor: TestClient) -> None:
+    for path in ("/staff", "/staff/login", "/staff/places", "/staff/places/S1",
+                 "/staff/places/S1/history", "/staff/places/S1/status?action=remove"):  # fmt: skip
+        page = editor.get(path, headers=HTML)
+        assert page.status_code == 200, path
+        assert "Exit this page" not in page.text and "I need help now" not in page.text, path
+    # The public pages keep both.
+    public = editor.get("/places/S1", headers=HTML).text
+    assert "Exit this page" in public and "I need help now" in public
+
+
+def test_the_form_shows_the_places_own_kind_chosen(editor: TestClient) -> None:
+    page = editor.get("/staff/places/S1", headers=HTML).text
+    assert '<option value="library" selected>Library</option>' in page
