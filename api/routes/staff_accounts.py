@@ -17,8 +17,7 @@ from api.deps import AccountsDep
 from api.errors import status_of
 from api.html import render
 from api.links import account_linker
-from geodata.account_links import AccountLinks
-from geodata.account_service import require_admin
+from geodata.account_service import AccountService, require_admin
 from geodata.passwords import MIN_PASSWORD
 from geodata.users import StaffSession
 from locator.accounts import Role, StaffUser
@@ -59,19 +58,22 @@ def _area_context(request: Request) -> dict[str, Any]:
 
 
 def _users_page(
-    request: Request, staff: StaffSession, status_code: int = 200, **context: Any
+    request: Request,
+    staff: StaffSession,
+    accounts: AccountService,
+    status_code: int = 200,
+    **context: Any,
 ) -> HTMLResponse:
-    accounts = request.app.state.users.users()
-    links = AccountLinks(request.app.state.users, request.app.state.settings.staff)
-    live = {u.id for u in accounts if u.invited and links.pending(u.id)}
+    everyone = accounts.users.users()
+    live = {u.id for u in everyone if u.invited and accounts.links.pending(u.id)}
     return render(
         request,
         "staff/users.html",
         {
             "staff": staff,
-            "users": accounts,
+            "users": everyone,
             "live_invitations": live,
-            "invitation_days": links.settings.invitation_days,
+            "invitation_days": accounts.staff.invitation_days,
             "roles": ROLES,
             "values": {},
             "ticked": [],
@@ -84,10 +86,10 @@ def _users_page(
 
 
 @router.get("/users", response_class=HTMLResponse)
-def users_page(request: Request, staff: StaffPage) -> HTMLResponse:
+def users_page(request: Request, staff: StaffPage, accounts: AccountsDep) -> HTMLResponse:
     require_admin(staff.user)
     done = request.query_params.get("done", "")
-    return _users_page(request, staff, message=LIST_DONE.get(done))
+    return _users_page(request, staff, accounts, message=LIST_DONE.get(done))
 
 
 LIST_DONE = {
@@ -116,12 +118,15 @@ async def invite(request: Request, staff: StaffPage, accounts: AccountsDep) -> H
         user = await anyio.to_thread.run_sync(job)
     except (MailFailed, MailNotSetUp) as exc:
         kept = f"{exc.user_message} The invitation for {email} is saved: choose Send again below."
-        return _users_page(request, staff, status_of(exc), errors=kept, error_field="list")
+        return _users_page(
+            request, staff, accounts, status_of(exc), errors=kept, error_field="list"
+        )
     except (AccountInvalid, StorageUnavailable) as exc:
         field = next(iter(exc.field_errors), "email")
         return _users_page(
             request,
             staff,
+            accounts,
             status_of(exc),
             errors=exc.user_message,
             error_field=field,
@@ -133,7 +138,7 @@ async def invite(request: Request, staff: StaffPage, accounts: AccountsDep) -> H
         f"Invited {user.email} as {user.role.value}. We've emailed them a link to choose their "
         f"password: it works for {days} days."
     )
-    return _users_page(request, staff, message=message)
+    return _users_page(request, staff, accounts, message=message)
 
 
 @router.post("/users/{user_id}/invitation", response_class=HTMLResponse)
@@ -155,7 +160,7 @@ async def invitation(
             raise InvalidParameter("Choose Send again or Cancel the invitation.")
     except (MailFailed, MailNotSetUp, AccountInvalid) as exc:
         return _users_page(
-            request, staff, status_of(exc), errors=exc.user_message, error_field="list"
+            request, staff, accounts, status_of(exc), errors=exc.user_message, error_field="list"
         )
     done = "resent" if action == "resend" else "cancelled"
     return RedirectResponse(f"{STAFF_PATH}/users?done={done}", status_code=303)

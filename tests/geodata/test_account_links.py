@@ -19,7 +19,14 @@ from geodata.rows import AccountLinkRow
 from geodata.store import PlaceStore
 from geodata.users import UserStore
 from locator.accounts import Role, StaffUser, operator
-from locator.errors import AccountInvalid, Forbidden, MailNotSetUp, SafePlacesError, TooManyTries
+from locator.errors import (
+    AccountInvalid,
+    Forbidden,
+    MailNotSetUp,
+    NotAuthenticated,
+    SafePlacesError,
+    TooManyTries,
+)
 from locator.settings import LoginSettings, StaffSettings
 
 PASSWORD = "correct horse battery"
@@ -209,3 +216,16 @@ def test_only_admins_invite_or_send_links(
         with says(Forbidden, "Only admins"):
             call()
     assert mailbox.messages == []
+
+
+def test_an_invitation_waits_until_its_link_expires(
+    users: UserStore, links: AccountLinks, clock: Clock
+) -> None:
+    cy = users.create_user("cy@council.gov.uk", "Cy", Role.VIEWER, None)
+    assert cy.invited and not links.pending(cy.id)  # no link sent yet
+    links.issue(cy.id, Purpose.INVITE)
+    assert links.pending(cy.id)
+    clock.now += timedelta(days=7, minutes=1)
+    assert not links.pending(cy.id)  # the list says the link has expired
+    with says(NotAuthenticated, "not right"):  # and the account still can't log in
+        users.authenticate("cy@council.gov.uk", "")
