@@ -4,7 +4,8 @@ own, so the list it links to has exactly that many places."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import select as sql_select
@@ -49,19 +50,33 @@ class RecentChange:
         return self.change.at
 
 
+# An editor's own areas: the checks they are responsible for.
+AREA_KEYS = ("check_overdue", "check_due")
+
+
 @dataclass(frozen=True, slots=True)
 class Dashboard:
     numbers: dict[str, Number]
     recent: list[RecentChange]
+    by_area: dict[str, dict[str, Number]]  # an area's code: its own numbers
 
 
-def dashboard(store: PlaceStore, today: date, recent: int = 10) -> Dashboard:
-    """Every number (counted as the place list counts), and the latest `recent` changes."""
+def dashboard(
+    store: PlaceStore, today: date, recent: int = 10, areas: Iterable[str] = ()
+) -> Dashboard:
+    """Every number (counted as the place list counts), the same for each of `areas` (an
+    editor's), and the latest `recent` changes."""
     rows = store.rows()
-    numbers = {
-        key: Number(key, len(select(rows, query, today)), query) for key, query in QUERIES.items()
+
+    def number(key: str, query: PlaceQuery) -> Number:
+        return Number(key, len(select(rows, query, today)), query)
+
+    by_area = {
+        code: {key: number(key, replace(QUERIES[key], area=code)) for key in AREA_KEYS}
+        for code in sorted(areas)
     }
-    return Dashboard(numbers, recent_changes(store, recent))
+    numbers = {key: number(key, query) for key, query in QUERIES.items()}
+    return Dashboard(numbers, recent_changes(store, recent), by_area)
 
 
 def recent_changes(store: PlaceStore, limit: int) -> list[RecentChange]:

@@ -1,12 +1,15 @@
-"""Export every place, in any state, as CSV, GeoJSON or GeoPackage (opens in QGIS)."""
+"""Export places, in any state, as CSV, GeoJSON or GeoPackage (opens in QGIS): every place, or
+those a place list query lets through (`geodata.place_list`, as the staff list filters)."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
+from geodata.place_list import PlaceQuery
 from geodata.spreadsheet import safe_frame
 from geodata.store import PlaceStore
 from locator.errors import InvalidParameter
@@ -20,22 +23,25 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def places_frame(store: PlaceStore) -> gpd.GeoDataFrame:
-    rows = [{c: getattr(r, c) for c in COLUMNS} for r in store.rows()]
+def places_frame(store: PlaceStore, query: PlaceQuery | None = None) -> gpd.GeoDataFrame:
+    """The places (all, or those `query` lets through), by id, in columns an import reads."""
+    today = date.today()
+    chosen = [r for r in store.rows() if query is None or query.matches(r, today)]
+    rows = [{c: getattr(r, c) for c in COLUMNS} for r in chosen]
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     frame["last_checked"] = frame["last_checked"].astype("string")
     geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs=WGS84)
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)
 
 
-def export_places(store: PlaceStore, path: Path) -> int:
+def export_places(store: PlaceStore, path: Path, query: PlaceQuery | None = None) -> int:
     """Write the file (format from its suffix); returns how many places were written."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".geojson", ".json", ".gpkg"):
         raise InvalidParameter("Export to a file ending .csv, .geojson or .gpkg.")
     if not path.parent.is_dir():
         raise InvalidParameter(f"There is no folder {path.parent}. Make it first.")
-    frame = places_frame(store)
+    frame = places_frame(store, query)
     if suffix == ".csv":
         safe_frame(pd.DataFrame(frame.drop(columns="geometry"))).to_csv(path, index=False)
     elif suffix in (".geojson", ".json"):

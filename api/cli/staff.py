@@ -21,6 +21,7 @@ from geodata.areas import Areas, load_area_names
 from geodata.datasets import open_store, open_users
 from geodata.export import export_places
 from geodata.gazetteer import Gazetteer
+from geodata.place_list import PlaceQuery
 from geodata.two_factor import TwoFactor
 from locator.accounts import Role, operator
 from locator.errors import SafePlacesError
@@ -70,8 +71,13 @@ def _add_file_commands(sub: Any) -> None:
     tokens.add_argument("--id", type=int, default=0, help="the token to revoke (see list)")
     tokens.set_defaults(run=_tokens)
     imports.add_command(sub)
-    exp = sub.add_parser("export", help="export every place to .csv, .geojson or .gpkg")
-    exp.add_argument("file")
+    exp = sub.add_parser(
+        "export", help="export places (every one, or those the filters choose) to a file"
+    )
+    exp.add_argument("file", help="ending .csv, .geojson or .gpkg")
+    # The staff list's filters, with the same values as its links (empty: any).
+    for name, words in EXPORT_FILTERS.items():
+        exp.add_argument(f"--{name}", default="", help=words)
     exp.set_defaults(run=_export)
 
 
@@ -167,7 +173,20 @@ def _tokens(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     return 0
 
 
+EXPORT_FILTERS = {
+    "q": "part of a name, address, postcode, phone number or reference",
+    "status": "draft, active, suspended, removed, or current (any but removed)",
+    "area": "a local authority code, e.g. E07000035",
+    "kind": "safe_place or police_enquiry_office",
+    "check": "overdue, or due (in the next 30 days)",
+    "missing": "phone, opening_hours, accessibility_notes or contact_email",
+    "changed": "changed in the last this many days",
+}
+
+
 def _export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    count = export_places(open_store(settings), Path(args.file))
+    filters = {name: getattr(args, name) for name in EXPORT_FILTERS}
+    query = PlaceQuery.from_params(filters) if any(filters.values()) else None
+    count = export_places(open_store(settings), Path(args.file), query)
     out.write(f"Wrote {count} places to {args.file}.\n")
     return 0

@@ -74,7 +74,7 @@ def places(
         "print_url": list_url(filters.query, "/places/print"),
         "csv_url": list_url(filters.query, "/places/export.csv"),
         "xlsx_url": list_url(filters.query, "/places/export.xlsx"),
-        "area_label": datasets.areas.label,
+        "area_name": datasets.areas.name,
         "categories": {c.value: c.label for c in Category},
     }
     return render(request, "staff/places.html", context, 422 if filters.message else 200)

@@ -49,7 +49,11 @@ def test_an_officers_morning(open_browsing: BrowsingFactory, changing_server: Li
     shot(page, "dashboard")
 
     # The overdue number, then its list: the same number of places.
-    tile = page.locator(".sp-tile", has_text="Overdue (or never checked)")
+    # An editor sees their own area's checks first, then every area's.
+    own = page.get_by_role("region", name="Yearly checks in Derbyshire Dales")
+    assert own.locator(".sp-tile-number").first.inner_text() == "3"
+    everywhere = page.get_by_role("region", name="Yearly checks in every area")
+    tile = everywhere.locator(".sp-tile", has_text="Overdue (or never checked)")
     overdue = int(tile.locator(".sp-tile-number").inner_text())
     tile.click()
     page.wait_for_load_state("load")

@@ -240,6 +240,13 @@ def test_cli_import(settings: Settings, tmp_path: Path, monkeypatch: pytest.Monk
     out = io.StringIO()
     assert main(["export", str(tmp_path / "all.gpkg")], out=out) == 0
     assert out.getvalue().startswith("Wrote 8 places")
+    # The staff list's filters choose which (an empty one means any).
+    police = tmp_path / "police.csv"
+    out = io.StringIO()
+    args = ["export", str(police), "--kind", "police_enquiry_office", "--status", ""]
+    assert main(args, out=out) == 0
+    assert out.getvalue().startswith("Wrote 2 places")
+    assert police.read_text().count("Police Station") == 2
 
 
 def test_an_update_changes_only_what_the_file_gives(datasets: Datasets, tmp_path: Path) -> None:

@@ -45,7 +45,7 @@ def test_places_outside_an_editors_area_are_named_and_left_alone(editor: TestCli
     store = editor.app.state.datasets.store  # type: ignore[attr-defined]
     asked = text(post(editor, "checked", ["S1", "S3"]).text)
     assert "Mark 1 place as checked today?" in asked
-    assert "You can't change 1 place of these" in asked
+    assert "You can't change 1 of these" in asked
     assert "Alfreton Library: You can change places in Derbyshire Dales only" in asked
     done = text(post(editor, "checked", ["S1", "S3"], confirm="yes").text)
     assert "1 place marked as checked today." in done

@@ -69,3 +69,13 @@ def test_a_viewer_sees_the_dashboard_too(client: TestClient) -> None:
 def test_the_dashboard_needs_a_login(client: TestClient) -> None:
     r = client.get("/staff", headers=HTML)
     assert r.status_code == 303 and r.headers["location"] == "/staff/login?next=%2Fstaff"
+
+
+def test_an_editor_sees_their_own_areas_checks(editor: TestClient) -> None:
+    page = editor.get("/staff", headers=HTML).text  # Ed, for Derbyshire Dales
+    assert "Yearly checks in Derbyshire Dales" in page
+    assert "Yearly checks in every area" in page
+    ours = page.split("Yearly checks in Derbyshire Dales")[1].split("</section>")[0]
+    [(url, n, words), *_] = numbers(ours)
+    assert "area=E07000035" in url and words == "Overdue (or never checked)"
+    assert n == 3 == list_count(editor, url)  # S1, S2 and S4
