@@ -136,12 +136,14 @@ def test_staff_pages_have_no_axe_violations(web: Browsing, synthetic_server: Liv
 
 def _import_steps_have_no_violations(web: Browsing, synthetic_server: LiveServer) -> None:
     """The matching step for a file with headings in everyday words, before and after a
-    column is left without a choice; then its preview."""
+    column is left without a choice; then its preview, with a row that looks like a place
+    we have and a bad row (nothing is imported: the shared server stays as it was)."""
     web.goto(synthetic_server, "/staff/import")
     web.page.set_input_files(
         "#file",
         files=[{"name": "v.csv", "mimeType": "text/csv",
-                "buffer": b"Venue name,Type,Post code,Notes\nAxe Shop,Shop,DE4 3AG,x\n"}],
+                "buffer": b"Venue name,Type,Post code,Notes\nAxe Shop,Shop,DE4 3AG,x\n"
+                          b"Matlock Library,Library,DE4 3AH,y\nFar Shop,Shop,ZZ9 9ZZ,z\n"}],
     )  # fmt: skip
     web.page.click("text=Check this file")
     web.page.wait_for_load_state("load")
@@ -154,8 +156,10 @@ def _import_steps_have_no_violations(web: Browsing, synthetic_server: LiveServer
     web.page.select_option("#column-3", label="Leave this column out")
     web.page.click("text=Check the places in this file")
     web.page.wait_for_load_state("load")
-    assert "1 place to add" in web.page.content()
-    assert_no_violations(web, "staff import preview after matching")
+    content = web.page.content()
+    assert "1 place to add" in content and "this looks like Matlock Library" in content
+    assert "Import the good rows, leave out row 4" in content
+    assert_no_violations(web, "staff import preview with a lookalike and a bad row")
 
 
 def _list_pages_have_no_violations(web: Browsing, synthetic_server: LiveServer) -> None:
