@@ -54,7 +54,7 @@ _HEADINGS: dict[str, tuple[str, ...]] = {
     ),
     "category": (
         "type", "venue type", "place type", "kind of place", "type of place", "type of venue",
-        "business type", "categories",
+        "business type", "categories", "what kind of place",
     ),
     "address": ("street address", "full address", "address line 1", "street", "location"),
     "postcode": ("post code", "postal code", "zip", "zip code"),
@@ -97,11 +97,12 @@ _HEADINGS: dict[str, tuple[str, ...]] = {
     "outside_area_override": ("outside area", "outside the area"),
 }  # fmt: skip
 
-# Columns of the service's own export that an import can't set: left out unless chosen.
+# Columns of the service's own exports (the data export, and the place list's for Excel)
+# that an import can't set: left out unless chosen.
 SERVICE_COLUMNS = frozenset(
     squash(c)
     for c in ("id", "status", "local_authority_code", "verified", "version", "created_at",
-              "updated_at")
+              "updated_at", "area", "next check due", "check due", "check overdue")
 )  # fmt: skip
 
 _EXACT = frozenset(squash(t) for t in TARGETS)
