@@ -187,6 +187,7 @@ EXPORT_FILTERS = {
 def _export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     filters = {name: getattr(args, name) for name in EXPORT_FILTERS}
     query = PlaceQuery.from_params(filters) if any(filters.values()) else None
-    count = export_places(open_store(settings), Path(args.file), query)
+    areas = Areas(load_area_names(settings.data.path(settings.data.places_file)))
+    count = export_places(open_store(settings), Path(args.file), query, areas)
     out.write(f"Wrote {count} places to {args.file}.\n")
     return 0

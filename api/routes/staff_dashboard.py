@@ -12,8 +12,9 @@ from api.auth import STAFF_PATH, StaffPage
 from api.deps import DatasetsDep, StoreDep
 from api.html import render
 from api.list_views import NUMBER_WORDS, list_url
-from api.staff_views import ACTION_WORDS, ACTOR_WORDS, aware_utc
+from api.staff_views import ACTION_WORDS, aware_utc, who
 from geodata.dashboard import dashboard
+from geodata.users import UserStore
 from locator.accounts import Role
 from locator.hours import LONDON
 
@@ -38,11 +39,13 @@ def staff_home(
         if board.by_area and heading == "Yearly checks":
             heading = "Yearly checks in every area"
         groups.setdefault(heading, []).append((number.count, words, list_url(number.query)))
+    users: UserStore = request.app.state.users
+    names = {user.email: user.name for user in users.users()}  # the history says who by name
     recent = [
         {
             "place_id": r.place_id,
             "name": r.place_name,
-            "actor": ACTOR_WORDS.get(r.change.actor, r.change.actor),
+            "actor": who(r.change.actor, names),
             "action": ACTION_WORDS.get(r.change.action, r.change.action),
             "at": aware_utc(r.at).astimezone(LONDON),
         }

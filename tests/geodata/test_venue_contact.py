@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from api.settings import Settings
 from geodata.datasets import load_datasets
 from geodata.editor import PlaceEditor
+from geodata.export import export_places
 from geodata.validation import PlaceChecker
 from locator.accounts import operator
 from locator.errors import PlaceInvalid
@@ -54,3 +56,15 @@ def test_a_bad_contact_email_or_phone_is_said_plainly(editor: PlaceEditor) -> No
         "contact_name": "This is too long: at most 200 characters.",
     }
     assert editor.store.get("S1").version == 1
+
+
+def test_the_staff_export_carries_the_contact_and_the_area_by_name(
+    editor: PlaceEditor, synthetic_settings: Settings, tmp_path: Path
+) -> None:
+    editor.update(ME, "S1", {"contact_name": "Jo Bloggs", "contact_phone": "01629 533400"}, 1)
+    areas = load_datasets(synthetic_settings).areas
+    path = tmp_path / "all.csv"
+    export_places(editor.store, path, areas=areas)
+    rows = {r["id"]: r for r in csv.DictReader(path.open(encoding="utf-8"))}
+    assert rows["S1"]["area"] == "Derbyshire Dales" and rows["S1"]["contact_name"] == "Jo Bloggs"
+    assert rows["S1"]["local_authority_code"] == "E07000035"  # the code too, for an import

@@ -87,3 +87,10 @@ def test_staff_pages_leave_out_the_quick_exit_and_the_help_panel(editor: TestCli
 def test_the_form_shows_the_places_own_kind_chosen(editor: TestClient) -> None:
     page = editor.get("/staff/places/S1", headers=HTML).text
     assert '<option value="library" selected>Library</option>' in page
+
+
+def test_the_dashboards_latest_changes_say_who_by_name(editor: TestClient) -> None:
+    page = editor.get("/staff/places/S1", headers=HTML)
+    editor.post("/staff/places/S1/checked", data={"csrf_token": csrf(page.text)})
+    board = editor.get("/staff", headers=HTML).text
+    assert ">Matlock Library</a>: checked by Ed," in board and "ed@council.gov.uk" not in board
