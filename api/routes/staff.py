@@ -18,7 +18,7 @@ from api.deps import EditorDep, StoreDep
 from api.openapi import problems
 from api.staff_schemas import ChangeOut, PlaceIn, PlacePatch, StaffPlaceOut, StatusIn
 from geodata.editor import NEEDS_REASON
-from geodata.place_list import PlaceQuery
+from geodata.place_list import Check, Missing, PlaceQuery
 from geodata.rows import PlaceRow
 from locator.errors import InvalidParameter, PreconditionRequired
 from locator.venues import Status
@@ -69,10 +69,24 @@ def list_places(
             description="Part of a name, address, postcode, phone number or reference",
         ),
     ] = None,
+    check: Annotated[Check | None, Query(description="Where the yearly check stands")] = None,
+    missing: Annotated[Missing | None, Query(description="A detail the place lacks")] = None,
+    changed: Annotated[
+        int | None, Query(ge=1, le=3660, description="Changed in the last this many days")
+    ] = None,
 ) -> list[StaffPlaceOut]:
-    """Every place in any state, with filters for the yearly checks."""
+    """Every place in any state, with the staff list's filters (as its page's links)."""
     statuses = frozenset({status}) if status else frozenset()
-    query = PlaceQuery(q=q, statuses=statuses, area=area, kind=kind, overdue_only=overdue_only)
+    query = PlaceQuery(
+        q=q,
+        statuses=statuses,
+        area=area,
+        kind=kind,
+        overdue_only=overdue_only,
+        check=check,
+        missing=missing,
+        changed_within_days=changed,
+    )
     today = date.today()
     return [StaffPlaceOut.of(row, today) for row in editor.select(query, today)]
 

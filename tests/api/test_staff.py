@@ -213,6 +213,13 @@ def test_filters(client: TestClient, tokens: dict[str, dict[str, str]]) -> None:
     assert {p["id"] for p in police} == {"P1", "P2"}
     r = client.get("/api/v1/admin/places", params={"status": "nonsense"}, headers=viewer)
     assert r.status_code == 422
+    # The staff list's other filters, as its page has them.
+    overdue = client.get("/api/v1/admin/places", params={"check": "overdue"}, headers=viewer)
+    assert {p["id"] for p in overdue.json()} == {p["id"] for p in seeded}
+    no_phone = client.get("/api/v1/admin/places", params={"missing": "phone"}, headers=viewer)
+    assert no_phone.json() and not any(p["phone"] for p in no_phone.json())
+    week = client.get("/api/v1/admin/places", params={"changed": 7}, headers=viewer).json()
+    assert len(week) == len(all_places)
 
 
 def test_suspend_needs_a_reason_and_the_history_keeps_it(
