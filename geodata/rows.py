@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -27,6 +28,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from locator.accounts import Role, StaffUser
+from locator.errors import PlaceInvalid
 from locator.hours import InvalidOpeningHours, OpeningHours
 from locator.venues import Category, Kind, LocationPrecision, Status, Venue
 
@@ -276,6 +278,26 @@ class RecoveryCodeRow(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+def check_lengths(fields: Mapping[str, Any], where: str = "") -> None:
+    """Refuse text longer than its column, on every backend.
+
+    PostgreSQL enforces VARCHAR lengths (a DataError, a 500) where SQLite ignores them:
+    checking before a write makes both refuse the same values, in words, before anything is written.
+    """
+    errors = {}
+    columns = PlaceRow.__table__.c
+    for name, value in fields.items():
+        limit = getattr(columns[name].type, "length", None) if name in columns else None
+        if isinstance(value, str) and limit is not None and len(value) > limit:
+            errors[name] = f"This is too long: at most {limit} characters."
+    if errors:
+        raise PlaceInvalid(
+            f"{where}Some details are too long: {', '.join(sorted(errors))}.",
+            log_message=f"too long: {', '.join(sorted(errors))}",
+            field_errors=errors,
+        )
 
 
 def venue_of(row: Any) -> Venue:

@@ -22,12 +22,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from geodata.engine import make_engine, migrate
 from geodata.history import Change, change_of, created, differences, record, undo_after
 from geodata.references import Claim, clash_after, refuse_taken
-from geodata.rows import VENUE_COLUMNS, ChangeRow, MetaRow, PlaceRow, venue_of
+from geodata.rows import VENUE_COLUMNS, ChangeRow, MetaRow, PlaceRow, check_lengths, venue_of
 from geodata.venues import VenueDataset
 
 if TYPE_CHECKING:
     from geodata.importer import ImportPlan
-from locator.errors import PlaceInvalid, PlaceNotFound, StaleEdit
+from locator.errors import PlaceNotFound, StaleEdit
 from locator.venues import Kind, Status, Venue
 
 log = logging.getLogger(__name__)
@@ -182,7 +182,7 @@ class PlaceStore:
         unknown = set(fields) - EDITABLE
         if unknown:
             raise ValueError(f"these fields can't be set: {', '.join(sorted(unknown))}")
-        _check_lengths(fields)
+        check_lengths(fields)
         row = _new_row(fields, status)
         # Every place has a reference, so an export of the database imports back onto it.
         row.external_ref = row.external_ref or row.id
@@ -204,7 +204,7 @@ class PlaceStore:
         unknown = set(changes) - EDITABLE
         if unknown:
             raise ValueError(f"these fields can't be edited: {', '.join(sorted(unknown))}")
-        _check_lengths(changes)
+        check_lengths(changes)
         claims = [(changes.get("external_ref"), place_id, "")]
         with self._write(claims) as session:
             row = session.get(PlaceRow, place_id, with_for_update=True)
@@ -308,7 +308,7 @@ class PlaceStore:
         if plan.errors:
             raise ValueError("an import with errors can't be applied")
         for planned in plan.rows:
-            _check_lengths(planned.fields, f"Row {planned.row} ({planned.ref}): ")
+            check_lengths(planned.fields, f"Row {planned.row} ({planned.ref}): ")
         applied = 0
         claims = [(p.ref, None, f"Row {p.row} ({p.ref}): ") for p in plan.planned("add")]
         with self._write(claims) as session:
@@ -374,26 +374,6 @@ def _new_row(fields: Mapping[str, Any], status: Status) -> PlaceRow:
     for name, value in fields.items():
         setattr(row, name, value)
     return row
-
-
-def _check_lengths(fields: Mapping[str, Any], where: str = "") -> None:
-    """Refuse text longer than its column, on every backend.
-
-    PostgreSQL enforces VARCHAR lengths (a DataError, a 500) where SQLite ignores them:
-    checking here makes both refuse the same values, in words, before anything is written.
-    """
-    errors = {}
-    columns = PlaceRow.__table__.c
-    for name, value in fields.items():
-        limit = getattr(columns[name].type, "length", None) if name in columns else None
-        if isinstance(value, str) and limit is not None and len(value) > limit:
-            errors[name] = f"This is too long: at most {limit} characters."
-    if errors:
-        raise PlaceInvalid(
-            f"{where}Some details are too long: {', '.join(sorted(errors))}.",
-            log_message=f"too long: {', '.join(sorted(errors))}",
-            field_errors=errors,
-        )
 
 
 def _missing() -> PlaceNotFound:
