@@ -165,3 +165,32 @@ def test_the_matching_step_on_a_phone(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page is {width} px wide"
     assert not web.errors, "\n".join(web.errors)
+
+
+def test_the_choices_work_from_the_keyboard(
+    open_browsing: BrowsingFactory, changing_server: LiveServer
+) -> None:
+    web = open_browsing(LAPTOP)
+    page = web.page
+    _log_in(page, changing_server)
+    _upload(page, changing_server, "venues.csv", WINDOWS_CSV)
+    # A select: focused, then typing its first letters picks "Leave this column out".
+    page.get_by_label('What the column "Notes" fills in').focus()
+    page.keyboard.type("Leave")
+    assert page.get_by_label('What the column "Notes" fills in').input_value() == "leave_out"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # "Check the places in this file"
+    page.wait_for_load_state("load")
+    # The lookalike's choices are one radio group: arrows move between them.
+    page.get_by_label("Update Matlock Library with this row").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowRight")
+    assert page.get_by_label("Add it as a new place").is_checked()
+    page.keyboard.press("ArrowLeft")
+    assert page.get_by_label("Update Matlock Library with this row").is_checked()
+    page.keyboard.press("Tab")  # out of the group (one stop), to its button
+    assert page.evaluate("document.activeElement.textContent") == "Show what these choices would do"
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("load")
+    assert "1 place to update" in page.inner_text("main")
+    assert not web.errors, "\n".join(web.errors)
