@@ -65,17 +65,19 @@ class StaffPlaceOut(BaseModel):
 
 class ChangeOut(BaseModel):
     version: int
-    actor: str
+    actor: str = Field(description="Who, as recorded: an account's email, or what made it")
+    actor_name: str = Field(description="Who, in words: the account's name while it exists")
     at: UtcDatetime = Field(description="When the change was made (UTC)")
     action: str
     fields: dict[str, list[Any]] = Field(description="field: [before, after]")
     note: str | None = Field(None, description="Why (a suspension's or removal's reason)")
 
     @classmethod
-    def of(cls, change: Change) -> ChangeOut:
+    def of(cls, change: Change, actor_name: str) -> ChangeOut:
         return cls(
             version=change.version,
             actor=change.actor,
+            actor_name=actor_name,
             at=change.at,
             action=change.action,
             fields={k: [v[0], v[1]] for k, v in change.fields.items()},

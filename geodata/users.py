@@ -256,6 +256,10 @@ class UserStore:
         with self.sessions() as session:
             return [r.to_user() for r in session.scalars(select(UserRow).order_by(UserRow.email))]
 
+    def names(self) -> dict[str, str]:
+        """Each account's name by its email: histories record who by email; staff read names."""
+        return {user.email: user.name for user in self.users()}
+
     def get(self, user_id: int) -> StaffUser | None:
         with self.sessions() as session:
             row = session.get(UserRow, user_id)

@@ -11,15 +11,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from api.auth import STAFF_API_PATH, CurrentStaff, current_staff
 from api.deps import EditorDep, StoreDep
 from api.openapi import problems
 from api.staff_schemas import ChangeOut, PlaceIn, PlacePatch, StaffPlaceOut, StatusIn
+from api.staff_views import who
 from geodata.editor import NEEDS_REASON
 from geodata.place_list import Check, Missing, PlaceQuery
 from geodata.rows import PlaceRow
+from geodata.users import UserStore
 from locator.errors import InvalidParameter, PreconditionRequired
 from locator.venues import Status
 
@@ -164,10 +166,12 @@ def checked_today(
 
 
 @router.get("/places/{place_id}/history", response_model=list[ChangeOut], responses=problems(404))
-def history(place_id: str, store: StoreDep) -> list[ChangeOut]:
-    """Every change: who, when, and each field's before and after."""
+def history(place_id: str, store: StoreDep, request: Request) -> list[ChangeOut]:
+    """Every change: who (by email and by name), when, and each field's before and after."""
     store.get(place_id)  # 404 for an unknown place
-    return [ChangeOut.of(c) for c in store.history(place_id)]
+    users: UserStore = request.app.state.users
+    names = users.names()
+    return [ChangeOut.of(c, who(c.actor, names)) for c in store.history(place_id)]
 
 
 @router.post(

@@ -40,7 +40,7 @@ def staff_home(
             heading = "Yearly checks in every area"
         groups.setdefault(heading, []).append((number.count, words, list_url(number.query)))
     users: UserStore = request.app.state.users
-    names = {user.email: user.name for user in users.users()}  # the history says who by name
+    names = users.names()  # the history says who by name
     recent = [
         {
             "place_id": r.place_id,

@@ -98,8 +98,7 @@ def history_page(
 ) -> HTMLResponse:
     row = editor.store.get(place_id)
     users: UserStore = request.app.state.users
-    names = {user.email: user.name for user in users.users()}
-    changes = history_rows(editor.store.history(place_id), names, datasets.areas.name)
+    changes = history_rows(editor.store.history(place_id), users.names(), datasets.areas.name)
     return render(request, "staff/history.html", {"staff": staff, "place": row, "changes": changes})
 
 

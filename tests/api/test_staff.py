@@ -190,6 +190,8 @@ def test_history_and_restore(client: TestClient, tokens: dict[str, dict[str, str
     assert [h["action"] for h in history] == ["create", "update"]
     assert history[1]["fields"]["name"] == ["<script>alert(1)</script> Shop", "Renamed Shop"]
     assert history[1]["actor"] == "admin@council.gov.uk"
+    assert history[1]["actor_name"] == "admin"  # the account's name, as the pages say it
+    assert history[0]["actor_name"] != ""
     back = client.post("/api/v1/admin/places/S4/history/1/restore", headers=admin).json()
     assert back["name"] == "<script>alert(1)</script> Shop"
     assert client.get("/api/v1/admin/places/S4/history", headers=admin).json()[-1]["action"] == (
