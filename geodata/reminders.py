@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from geodata.place_list import check_due
 from geodata.rows import PlaceRow, ReminderRow
 from locator.accounts import Role, StaffUser
-from locator.venues import Kind, Status
+from locator.venues import Kind, Status, check_overdue
 
 
 class Stage(StrEnum):
@@ -39,6 +39,7 @@ class DuePlace:
     area_code: str | None
     due_on: date
     stage: Stage
+    last_checked: date | None  # None: never checked
     contact_name: str | None
     contact_email: str | None
 
@@ -69,6 +70,10 @@ class Letters:
             subject = f"{self.scheme}: {place.name} is due its yearly check by {when}"
             opening = f"It is nearly a year since {place.name} was last checked as a Safe Place."
             ask = f"Its yearly check is due by {when}."
+        elif place.last_checked is None:
+            subject = f"{self.scheme}: {place.name}'s yearly check is overdue"
+            opening = f"We have no record of a Safe Place check for {place.name} yet."
+            ask = "Please could we arrange one soon?"
         else:
             subject = f"{self.scheme}: {place.name}'s yearly check is overdue"
             opening = f"The yearly Safe Place check for {place.name} was due on {when}."
@@ -112,11 +117,13 @@ class Letters:
 
     def _line(self, place: DuePlace) -> str:
         where = ", ".join(part for part in (place.address, place.postcode) if part)
-        verb = "was due" if place.stage is Stage.OVERDUE else "due by"
-        return (
-            f"- {place.name} ({where}; {self.area_label(place.area_code)}): "
-            f"{verb} {_day(place.due_on)}"
-        )
+        if place.last_checked is None:
+            when = "never checked"
+        elif place.stage is Stage.OVERDUE:
+            when = f"was due {_day(place.due_on)}"
+        else:
+            when = f"due by {_day(place.due_on)}"
+        return f"- {place.name} ({where}; {self.area_label(place.area_code)}): {when}"
 
 
 def _day(day: date) -> str:
@@ -162,10 +169,10 @@ class Reminders:
             }
         found = []
         for row in rows:
-            # Never checked: due since it was added, as the place list counts it overdue (a
-            # new place counts as checked on the day it is added: only older ones lack a date).
+            # Never checked: overdue since it was added, as the place list counts it (a new
+            # place counts as checked on the day it is added: only older ones lack a date).
             due_on = check_due(row.last_checked) or row.created_at.date()
-            if due_on < today:
+            if check_overdue(row.last_checked, today):
                 stage = Stage.OVERDUE
             elif due_on - today <= self._window:
                 stage = Stage.DUE
@@ -182,6 +189,7 @@ class Reminders:
                     area_code=row.local_authority_code,
                     due_on=due_on,
                     stage=stage,
+                    last_checked=row.last_checked,
                     contact_name=row.contact_name,
                     contact_email=row.contact_email,
                 )

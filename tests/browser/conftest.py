@@ -184,15 +184,16 @@ def synthetic_server(
 
 @pytest.fixture
 def changing_server(
-    tmp_path_factory: pytest.TempPathFactory, tile_stub: TileStub
+    tmp_path_factory: pytest.TempPathFactory, tile_stub: TileStub, smtp_server: SmtpServer
 ) -> Iterator[LiveServer]:
     """The app on its own synthetic data and database, for a test that changes places (the
-    shared `synthetic_server` stays as the other tests expect it)."""
+    shared `synthetic_server` stays as the other tests expect it); mail to the test server."""
     root = tmp_path_factory.mktemp("browser-changing")
     data = write_synthetic_data(root / "data")
     settings = Settings(
         data=DataSettings(dir=data, cache_dir=root / "cache"),
         database_url=f"sqlite:///{root / 'places.db'}",
+        mail=smtp_server.mailbox.settings,
     )
     yield from _serve(_app(settings, tile_stub))
 

@@ -179,8 +179,9 @@ def test_the_choices_work_from_the_keyboard(
     page.keyboard.type("Leave")
     assert page.get_by_label('What the column "Notes" fills in').input_value() == "leave_out"
     page.keyboard.press("Tab")
-    page.keyboard.press("Enter")  # "Check the places in this file"
-    page.wait_for_load_state("load")
+    # A key press starts the navigation later: wait for it, not for the page already here.
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # "Check the places in this file"
     # The lookalike's choices are one radio group: arrows move between them.
     page.get_by_label("Update Matlock Library with this row").focus()
     page.keyboard.press("Space")
@@ -190,7 +191,7 @@ def test_the_choices_work_from_the_keyboard(
     assert page.get_by_label("Update Matlock Library with this row").is_checked()
     page.keyboard.press("Tab")  # out of the group (one stop), to its button
     assert page.evaluate("document.activeElement.textContent") == "Show what these choices would do"
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "1 place to update" in page.inner_text("main")
     assert not web.errors, "\n".join(web.errors)

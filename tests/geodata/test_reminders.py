@@ -147,3 +147,16 @@ def test_a_new_place_is_first_due_a_year_after_it_was_added(editor: PlaceEditor)
     later = {p.place_id: p for p in reminders.due(TODAY + timedelta(days=340))}
     assert later[row.id].stage is Stage.DUE
     assert later[row.id].due_on == TODAY + timedelta(days=365)
+
+
+def test_a_place_never_checked_is_overdue_and_the_email_says_so() -> None:
+    from geodata.reminders import DuePlace
+
+    never = DuePlace(
+        "S9", "Old Mill Café", "Dale Road", "DE4 3AG", DALES, TODAY, Stage.OVERDUE, None,
+        None, "owner@mill.test",
+    )  # fmt: skip
+    email = LETTERS.to_venue(never)
+    assert email.subject.endswith("Old Mill Café's yearly check is overdue")
+    assert "no record of a Safe Place check for Old Mill Café yet" in email.text
+    assert "never checked" in LETTERS.to_officer(DALES_EDITOR, [never]).text
