@@ -5,6 +5,8 @@ Rows match existing places on their external reference, so importing the same fi
 changes nothing; a row without one that looks like a place we have waits for the person to
 say what it is (`geodata.lookalikes`). Every row is checked like a staff edit; a bad row
 stops the import, with its row number and reason, unless the person leaves the bad rows out.
+At most one row may be a given place: two rows that would both change it stop the import too
+(`Clash`), as one would undo the other.
 """
 
 from __future__ import annotations
@@ -42,6 +44,30 @@ class RowError:
 
 
 @dataclass(frozen=True, slots=True)
+class Clash:
+    """Rows of a file that would all change one place (a lookalike chosen "update" for a
+    place another row updates, by its reference or as a lookalike too)."""
+
+    rows: tuple[int, ...]  # 1-based data rows, as `RowError.row`
+    place_id: str
+    name: str  # the place's name as we have it now
+
+    def __str__(self) -> str:
+        # As Excel numbers the rows: the headings are row 1.
+        shown = [str(r + 1) for r in self.rows]
+        listed = f"{', '.join(shown[:-1])} and {shown[-1]}"
+        if len(shown) == 2:
+            return (
+                f"Rows {listed} would both update {self.name}: choose one of them, "
+                "or add one as a new place"
+            )
+        return (
+            f"Rows {listed} would all update {self.name}: choose one of them, "
+            "or add the others as new places"
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class PlannedRow:
     row: int
     ref: str
@@ -74,6 +100,19 @@ class ImportPlan:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def clashes(self) -> list[Clash]:
+        """Places more than one row would update (or keep as it is), in file order: such a
+        plan can't be imported until the person chooses which row is the place."""
+        by_place: dict[str, list[PlannedRow]] = {}
+        for planned in self.rows:
+            if planned.place_id is not None:
+                by_place.setdefault(planned.place_id, []).append(planned)
+        return [
+            Clash(tuple(r.row for r in rows), place_id, rows[0].name)
+            for place_id, rows in by_place.items()
+            if len(rows) > 1
+        ]
 
     def undecided(self) -> list[Lookalike]:
         """Lookalikes the person has not decided on yet (left out until they do)."""

@@ -307,6 +307,8 @@ class PlaceStore:
         """
         if plan.errors:
             raise ValueError("an import with errors can't be applied")
+        if plan.clashes():
+            raise ValueError("an import with two rows for one place can't be applied")
         for planned in plan.rows:
             check_lengths(planned.fields, f"Row {planned.row} ({planned.ref}): ")
         applied = 0

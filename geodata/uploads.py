@@ -23,7 +23,7 @@ from pathlib import Path
 from geodata.columns import Column, UnmatchedColumns, as_named, check_choices, rename, suggest
 from geodata.editor import PlaceEditor
 from geodata.import_files import Sheet, read_sheet
-from geodata.importer import ImportPlan, PlannedRow, RowError
+from geodata.importer import Clash, ImportPlan, PlannedRow, RowError
 from geodata.lookalikes import Decision, Lookalike
 from locator.accounts import StaffUser
 from locator.settings import ImportSettings
@@ -73,6 +73,9 @@ class ShownPlan:
     )
     lookalikes: list[Lookalike] = field(default_factory=list)
     lookalike_count: int = 0
+    # Places more than one row would update: nothing can be imported until the person
+    # chooses which row is the place.
+    clashes: list[Clash] = field(default_factory=list)
 
     @classmethod
     def of(cls, plan: ImportPlan, limit: int = SHOWN_ROWS, choices: str = "") -> ShownPlan:
@@ -86,6 +89,7 @@ class ShownPlan:
             plan.errors_digest(),
             plan.lookalikes[:limit],
             len(plan.lookalikes),
+            plan.clashes(),
         )
 
     @property
@@ -241,7 +245,8 @@ class PendingImports:
         if the file had gone.
 
         A place edited since the preview changes the plan: nothing is imported and the file
-        is kept, for the new preview. So are rows with errors, to be fixed or left out.
+        is kept, for the new preview. So are rows with errors, to be fixed or left out, and
+        rows that would update one place, to choose between.
         Otherwise the file is deleted whatever happens.
         """
         path = self._path(upload_id)
@@ -255,6 +260,9 @@ class PendingImports:
             plan = self._plan(editor, user, sheet, chosen, choices)
             shown = ShownPlan.of(plan, choices=choices.fingerprint(chosen))
             columns = tuple(sheet.columns())
+            if plan.clashes():
+                keep = True  # the preview again, saying which rows to choose between
+                return Confirmed(shown, None, False, columns, chosen)
             if plan.errors:
                 # The good rows only, if the person chose so for exactly these bad rows.
                 if not choices.leave_out_errors or choices.leave_out_errors != plan.errors_digest():

@@ -69,7 +69,9 @@ class _Form(HTMLParser):
         if tag == "form":
             self.inside = a.get("action", "").endswith(self.action)
         elif self.inside and tag == "input" and a.get("name"):
-            self.fields[a["name"]] = a.get("value", "")
+            # A radio button or a tick box is sent only when it is chosen.
+            if a.get("type") not in ("radio", "checkbox") or "checked" in a:
+                self.fields[a["name"]] = a.get("value", "")
         elif self.inside and tag == "select":
             self.select = a["name"]
             self.fields.setdefault(self.select, "")

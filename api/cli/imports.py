@@ -98,6 +98,14 @@ def _import(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     plan = _plan(editor, me, rows, args, rows_decided)
     _write_columns(sheet, chosen, out)
     _write_plan(args.file, plan, out)
+    if clashes := plan.clashes():
+        for clash in clashes:
+            out.write(f"{clash}.\n")
+        out.write(
+            "Nothing was imported. Say which row is the place with --row ROW=add "
+            "(or leave-out) for the others.\n"
+        )
+        return EXIT_BAD_INPUT
     if not plan.ok:
         if not args.leave_out_bad_rows:
             out.write(

@@ -91,7 +91,7 @@ def _step_page(
         return _import_page(request, staff, 404, error=_GONE)
     if isinstance(step, Matching):
         return _columns_page(request, staff, step)
-    status = 422 if step.plan.error_count else 200
+    status = 422 if step.plan.error_count or step.plan.clashes else 200
     return _import_page(
         request, staff, status, preview=step, plan=step.plan, upload_id=step.upload_id
     )

@@ -104,3 +104,22 @@ def test_a_lookalike_updates_the_place_when_told_to(settings: Settings, workbook
                      "--lookalikes", "add", "--dry-run")  # fmt: skip
     assert code == 0 and "Dale Road Chemist looks like Dale Road Chemist" in out
     assert "added as new" in out
+
+
+def test_two_rows_for_one_place_are_refused_naming_them(settings: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "twice.csv"
+    path.write_text(
+        "name,category,postcode,phone\n"
+        "Matlock Library,Library,DE4 3AH,01629 533400\n"
+        "Matlock Library,Library,DE4 3AH,01629 533401\n"
+    )
+    code, out = _run(str(path), "--lookalikes", "update", "--yes")
+    assert code == EXIT_BAD_INPUT
+    assert (
+        "Rows 2 and 3 would both update Matlock Library: choose one of them, or add one as a "
+        "new place.\nNothing was imported." in out
+    )
+    assert load_datasets(settings).store.get("S1").phone == "01629 000000"
+    code, out = _run(str(path), "--lookalikes", "update", "--row", "3=add", "--yes")
+    assert code == 0 and "Imported: 2 places added or updated." in out
+    assert load_datasets(settings).store.get("S1").phone == "01629 533400"

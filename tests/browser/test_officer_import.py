@@ -9,9 +9,16 @@ from __future__ import annotations
 import io
 
 import pytest
-from browser.helpers import LAPTOP, PHONE, SCREENSHOTS, BrowsingFactory, LiveServer
+from browser.helpers import (
+    LAPTOP,
+    PHONE,
+    SCREENSHOTS,
+    BrowsingFactory,
+    LiveServer,
+    assert_no_violations,
+)
 from openpyxl import Workbook
-from playwright.sync_api import Page
+from playwright.sync_api import Page, ViewportSize
 
 from geodata.store import PlaceStore
 from locator.accounts import Role
@@ -194,4 +201,45 @@ def test_the_choices_work_from_the_keyboard(
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "1 place to update" in page.inner_text("main")
+    assert not web.errors, "\n".join(web.errors)
+
+
+# Matlock Library twice, both headed as our own names (no matching step).
+TWICE = (
+    b"name,category,postcode,phone\n"
+    b"Matlock Library,Library,DE4 3AH,01629 533400\n"
+    b"Matlock Library,Library,DE4 3AH,01629 533401\n"
+)
+
+
+@pytest.mark.parametrize("size", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_two_rows_chosen_for_one_place_are_named_before_the_import(
+    open_browsing: BrowsingFactory, changing_server: LiveServer, size: ViewportSize
+) -> None:
+    web = open_browsing(size)
+    page = web.page
+    store: PlaceStore = changing_server.app.state.datasets.store
+    _log_in(page, changing_server)
+    _upload(page, changing_server, "twice.csv", TWICE)
+    for group in page.locator("fieldset").all():
+        group.get_by_label("Update Matlock Library with this row").check()
+    page.click("text=Show what these choices would do")
+    page.wait_for_load_state("load")
+    summary = page.locator(".sp-error-summary").inner_text()
+    assert (
+        "Rows 2 and 3 would both update Matlock Library: choose one of them, or add one as a "
+        "new place."
+    ) in summary
+    assert page.locator("form[action$='/confirm']").count() == 0
+    assert_no_violations(web, "two rows for one place")
+    shot(page, f"clash-{size['width']}")
+    page.locator("fieldset").nth(1).get_by_label("Add it as a new place").check()
+    page.click("text=Show what these choices would do")
+    page.wait_for_load_state("load")
+    assert page.locator(".sp-error-summary").count() == 0
+    page.click("text=Import these changes")
+    page.wait_for_load_state("load")
+    assert "Imported: 2 places added or updated." in page.inner_text("main")
+    assert store.get("S1").phone == "01629 533400"
+    assert [r.name for r in store.rows()].count("Matlock Library") == 2
     assert not web.errors, "\n".join(web.errors)

@@ -123,3 +123,45 @@ def test_names_that_differ_in_their_numbers_are_other_places(
     text = "name,category,postcode\n" + "".join(f"Shop {i},Shop,DE4 3AG\n" for i in range(12))
     plan = _plan(datasets, tmp_path, text)
     assert plan.lookalikes == [] and len(plan.rows) == 12
+
+
+# Matlock Library twice with no reference: both rows look like it (S1).
+TWICE = SAME + "Matlock Library,Library,DE4 3AH,01629 533401\n"
+
+
+def test_two_rows_chosen_to_update_one_place_say_so_and_cannot_be_applied(
+    datasets: Datasets, tmp_path: Path
+) -> None:
+    plan = _plan(datasets, tmp_path, TWICE, row1=Decision.UPDATE, row2=Decision.UPDATE)
+    [clash] = plan.clashes()
+    assert (clash.rows, clash.place_id, clash.name) == ((1, 2), "S1", "Matlock Library")
+    assert str(clash) == (
+        "Rows 2 and 3 would both update Matlock Library: choose one of them, "
+        "or add one as a new place"
+    )
+    assert [look.decision for look in plan.lookalikes] == [Decision.UPDATE] * 2  # kept
+    with pytest.raises(ValueError, match="two rows for one place"):
+        datasets.store.apply_import(plan, "ann")
+    assert datasets.store.get("S1").phone == "01629 000000" and datasets.store.count() == 6
+
+
+def test_a_lookalike_chosen_to_update_a_place_another_row_updates_by_reference_clashes(
+    datasets: Datasets, tmp_path: Path
+) -> None:
+    text = (
+        "external_ref,name,category,postcode,phone\n"
+        ",Matlock Library,Library,DE4 3AH,01629 533400\n"
+        "S1,Matlock Library,Library,DE4 3AH,01629 533401\n"
+    )
+    plan = _plan(datasets, tmp_path, text, row1=Decision.UPDATE)
+    assert [(c.rows, c.place_id) for c in plan.clashes()] == [((1, 2), "S1")]
+    # Left out until chosen, the lookalike changes nothing: no clash.
+    assert _plan(datasets, tmp_path, text).clashes() == []
+
+
+def test_choosing_another_row_for_the_place_imports(datasets: Datasets, tmp_path: Path) -> None:
+    plan = _plan(datasets, tmp_path, TWICE, row1=Decision.UPDATE, row2=Decision.ADD)
+    assert plan.clashes() == []
+    assert [(r.row, r.action) for r in plan.rows] == [(1, "update"), (2, "add")]
+    assert datasets.store.apply_import(plan, "ann") == 2
+    assert datasets.store.get("S1").phone == "01629 533400" and datasets.store.count() == 7

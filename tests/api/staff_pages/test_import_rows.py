@@ -106,3 +106,61 @@ def test_leaving_out_other_rows_than_the_page_showed_imports_nothing(
     del fields["leave_out_errors"]
     stopped = editor.post(form_action(page.text, "/confirm"), data=fields, headers=HTML)
     assert stopped.status_code == 422 and _store(editor).count() == 6
+
+
+# Matlock Library twice more, with no reference: rows 3 and 4 both look like S1.
+TWICE = FILE + "Matlock Library,Library,DE4 3AH,01629 533401\n"
+CLASH = (
+    "Rows 3 and 4 would both update Matlock Library: choose one of them, or add one as a new place."
+)
+
+
+def test_two_rows_chosen_to_update_one_place_are_named_and_no_import_is_offered(
+    editor: TestClient,
+) -> None:
+    page = upload(editor, TWICE)
+    both = _post(editor, page.text, "/preview", **{"row-2": "update", "row-3": "update"})
+    assert both.status_code == 422
+    text = _text(both.text)
+    assert "Nothing can be imported until you choose which row is the place" in text
+    assert CLASH in text
+    assert "/confirm" not in both.text and "Import these changes" not in text
+    assert both.text.count('value="update" checked') == 2  # the choices as they were made
+    # A confirm sent anyway (an old page) imports nothing and says the same, not "changed".
+    digest = re.search(r'name="plan_digest" value="([^"]+)"', page.text)
+    assert digest is not None
+    fields = {"row-2": "update", "row-3": "update", "plan_digest": digest[1]}
+    forced = _post(editor, page.text, "/confirm", **fields)
+    assert forced.status_code == 422 and CLASH in _text(forced.text)
+    assert "changed since you looked" not in forced.text
+    assert _store(editor).get("S1").phone == "01629 000000" and _store(editor).count() == 6
+
+
+def test_a_lookalike_chosen_to_update_a_place_updated_by_reference_is_named(
+    editor: TestClient,
+) -> None:
+    text = (
+        "external_ref,name,category,postcode,phone\n"
+        ",Matlock Library,Library,DE4 3AH,01629 533400\n"
+        "S1,Matlock Library,Library,DE4 3AH,01629 533401\n"
+    )
+    page = upload(editor, text)
+    chosen = _post(editor, page.text, "/preview", **{"row-1": "update"})
+    assert chosen.status_code == 422
+    assert (
+        "Rows 2 and 3 would both update Matlock Library: choose one of them, or add one as a "
+        "new place."
+    ) in _text(chosen.text)
+    assert "/confirm" not in chosen.text
+
+
+def test_choosing_differently_after_a_clash_imports(editor: TestClient) -> None:
+    page = upload(editor, TWICE)
+    both = _post(editor, page.text, "/preview", **{"row-2": "update", "row-3": "update"})
+    fixed = _post(editor, both.text, "/preview", **{"row-3": "add"})
+    assert fixed.status_code == 200 and CLASH not in _text(fixed.text)
+    assert 'name="row-2" value="update" checked' in fixed.text
+    done = _post(editor, fixed.text, "/confirm")
+    assert "Imported: 3 places added or updated." in done.text
+    store = _store(editor)
+    assert store.get("S1").phone == "01629 533400" and store.count() == 8
