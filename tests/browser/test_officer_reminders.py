@@ -35,6 +35,15 @@ def _cron(server: LiveServer, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch,
     return main(["reminders", "send", *args], out=out), out.getvalue()
 
 
+def _log_in(page: Page, server: LiveServer) -> None:
+    server.app.state.users.create_user("ann@council.gov.uk", "Ann Officer", Role.ADMIN, PASSWORD)
+    page.goto(server.url("/staff/login"))
+    page.fill("#email", "ann@council.gov.uk")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/staff")
+
+
 def _listed(page: Page) -> list[str]:
     return page.locator("table tbody th[scope=row] a").all_inner_texts()
 
@@ -45,16 +54,9 @@ def test_a_reminder_reaches_the_venue_and_its_link_opens_the_checks_to_do(
     mailbox: Mailbox,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    changing_server.app.state.users.create_user(
-        "ann@council.gov.uk", "Ann Officer", Role.ADMIN, PASSWORD
-    )
     web = open_browsing(LAPTOP)
     page = web.page
-    page.goto(changing_server.url("/staff/login"))
-    page.fill("#email", "ann@council.gov.uk")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staff")
+    _log_in(page, changing_server)
 
     # The officer gives Matlock Library its contact for the yearly check.
     page.goto(changing_server.url("/staff/places/S1"))
