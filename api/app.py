@@ -28,6 +28,7 @@ from api.routes import (
     downloads,
     embed,
     health,
+    offline,
     ogc,
     pages,
     partners,
@@ -214,6 +215,7 @@ def _include_routers(app: FastAPI) -> None:
         staff_accounts,
         embed,
         partners,
+        offline,
         pages,
     ):
         app.include_router(module.router)

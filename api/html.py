@@ -101,6 +101,9 @@ def content_security_policy(
             "style-src 'self' 'unsafe-inline'",
             f"img-src 'self' data: {tile_origin}".strip(),
             "connect-src 'self'",
+            # The installable app: its manifest and its service worker, from this site only.
+            "manifest-src 'self'",
+            "worker-src 'self'",
             "base-uri 'none'",
             "form-action 'self'",
             "frame-ancestors "

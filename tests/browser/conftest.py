@@ -318,12 +318,15 @@ def open_browsing(browser: Browser) -> Iterator[BrowsingFactory]:
     the test."""
     made: list[Browsing] = []
 
-    def make(viewport: ViewportSize = DESKTOP, scripts: bool = True) -> Browsing:
+    def make(
+        viewport: ViewportSize = DESKTOP, scripts: bool = True, workers: bool = False
+    ) -> Browsing:
         context = browser.new_context(
             viewport=viewport,
             locale="en-GB",
             timezone_id="Europe/London",
-            service_workers="block",
+            # The service worker only where a test is about it (working with no signal).
+            service_workers="allow" if workers else "block",
             java_script_enabled=scripts,
         )
         context.set_default_timeout(10_000)

@@ -32,6 +32,8 @@ PAGES: list[tuple[str, str]] = [
     ("ambiguous-name", "/find?q=Newton"),
     ("place", "/places/S1"),
     ("hate-crime", "/hate-crime"),
+    ("card", "/card"),
+    ("no-signal", "/offline"),
     ("privacy", "/privacy"),
     ("about", "/about"),
     ("not-found", "/nowhere"),

@@ -55,6 +55,13 @@
     el.hidden = true;
   });
 
+  // The help pages kept on the phone for when there is no signal (public pages only: they
+  // link the manifest; never inside a partner's frame).
+  if ("serviceWorker" in navigator && document.querySelector("link[rel=manifest]") &&
+      window.top === window.self) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+  }
+
   // After a search that went wrong, start where the page says what to do.
   var first = document.querySelector("[data-first-focus]");
   if (first) { first.focus(); }
