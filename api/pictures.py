@@ -40,6 +40,9 @@ PICTURES = {
     "question": "2753",
     "outside": "1F6D1",  # stop sign
     "home": "1F3E0",
+    "speak": "1F50A",  # speaker, loud
+    "pause": "23F8",
+    "stop": "23F9",
 }
 CATEGORY_PICTURES = {
     Category.LIBRARY: "library",
