@@ -33,6 +33,7 @@ KEPT_FILES = (
     "/static/css/card.css",
     "/static/js/site.js",
     "/static/js/card.js",
+    "/static/js/speech.js",
     "/static/icons/icons.svg",
     "/manifest.webmanifest",
     *(ICON_PATH.format(size=size) for size in ICON_SIZES),

@@ -45,6 +45,7 @@ RECORDER = """
 })();
 """
 LOCAL = [{"name": "On this phone", "lang": "en-GB", "localService": True}]
+PAGES = ["/find?q=DE4%203AG", "/places/S1", "/hate-crime", "/card"]
 REMOTE = [{"name": "Online voice", "lang": "en-GB", "localService": False}]
 
 
@@ -143,7 +144,7 @@ def test_pause_carry_on_and_stop_work_from_the_keyboard(
 
 
 @pytest.mark.parametrize("voices", [REMOTE, []], ids=["online-voices-only", "no-voices"])
-@pytest.mark.parametrize("path", ["/find?q=DE4%203AG", "/places/S1", "/hate-crime"])
+@pytest.mark.parametrize("path", PAGES)
 def test_no_button_without_a_voice_on_the_phone(
     open_browsing: BrowsingFactory,
     synthetic_server: LiveServer,
@@ -177,7 +178,22 @@ def test_a_voice_that_arrives_late_shows_the_button(
     assert rest.startswith("Deaf, or find it hard") and "Is it not an emergency?" in rest, rest
 
 
-@pytest.mark.parametrize("path", ["/find?q=DE4%203AG", "/places/S1", "/hate-crime"])
+def test_the_card_page_reads_its_heading_then_the_card_then_the_help(
+    open_browsing: BrowsingFactory, synthetic_server: LiveServer
+) -> None:
+    web = _speaking(open_browsing, LOCAL)
+    web.goto(synthetic_server, "/card")
+    web.page.locator(READ).click()
+    spoken = [s["text"] for s in _spoken(web)]
+    assert spoken[0] == "Show your card to staff at a Safe Place.", spoken
+    rest = " ".join(spoken[1:])
+    assert "Your Keep Safe Card has your name" in rest, rest
+    assert rest.index("Show it to the staff") < rest.index("I need help now"), rest
+    assert "999" in rest.split("I need help now", 1)[1], "the help numbers were not read"
+    _only_this_machine(web)
+
+
+@pytest.mark.parametrize("path", PAGES)
 def test_read_aloud_passes_axe(
     open_browsing: BrowsingFactory, synthetic_server: LiveServer, path: str
 ) -> None:

@@ -68,7 +68,9 @@
     Array.prototype.forEach.call(main.querySelectorAll(ANSWER), function (el) {
       if (!el.parentElement.closest(ANSWER)) { words(el, first, false); }
     });
-    var rest = words(main, [], true);
+    // Then "I need help now", which sits below the page's main part.
+    var help = document.querySelector(".sp-help");
+    var rest = words(main, [], true).concat(help ? words(help, [], true) : []);
     return first.length ? [first.join(" ")].concat(rest) : rest;
   }
 
