@@ -112,22 +112,34 @@ def _png(size: int, raw: bytes) -> bytes:
     )
 
 
-def app_version(app_release: str, contacts: bytes, folders: Iterable[Path]) -> str:
-    """A short fingerprint of this deployment: its release, its help numbers and every page
-    template, style, script and picture it serves. A change to any of them gives the service
-    worker a new cache, so the phone swaps the old help for the new at the next visit."""
-    digest = hashlib.sha256(app_release.encode() + b"\0" + contacts)
-    for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+def app_version(release: str, contacts: str, files: Iterable[Path]) -> str:
+    """A short fingerprint of this deployment: its release, the help numbers its pages show,
+    and every template, style, script and picture it serves. A change to any of them gives
+    the service worker a new cache, so the phone swaps the old help for the new at the next
+    visit with signal."""
+    digest = hashlib.sha256(release.encode() + b"\0" + contacts.encode())
+    for path in sorted(files):
+        digest.update(b"\0" + str(path).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def service_worker(version: str, pictures: bool) -> str:
-    """The worker's script: its template with this deployment's cache name and kept files."""
+def served_files(folders: Iterable[Path], pictures: Path) -> list[Path]:
+    """The files the fingerprint covers: all of the folders, and the pictures the pages use
+    (not the whole picture library, which is thousands of files)."""
+    found = [p for folder in folders for p in folder.rglob("*") if p.is_file()]
+    return found + [p for p in kept_pictures(pictures) if p.is_file()]
+
+
+def kept_pictures(pictures: Path) -> list[Path]:
+    return sorted({pictures / f"{code}.svg" for code in PICTURES.values()})
+
+
+def service_worker(version: str, pictures: Path | None) -> str:
+    """The worker's script: its template with this deployment's cache name and kept files
+    (with the pictures, when the deployment has them)."""
     kept = [*KEPT_PAGES, *KEPT_FILES]
-    if pictures:
-        kept += sorted({f"{PICTURES_PATH}/{code}.svg" for code in PICTURES.values()})
+    if pictures is not None:
+        kept += [f"{PICTURES_PATH}/{p.name}" for p in kept_pictures(pictures) if p.is_file()]
     return (
         SERVICE_WORKER_TEMPLATE.read_text()
         .replace("__CACHE_NAME__", json.dumps(f"safeplaces-help-{version}"))

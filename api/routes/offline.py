@@ -8,10 +8,16 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from api.contacts import DEFAULT_CONTACTS
 from api.deps import SettingsDep
-from api.html import TEMPLATES_DIR, render
-from api.offline import OFFLINE_PATH, app_version, icon_png, manifest, service_worker
+from api.html import TEMPLATES_DIR, contact_book, render
+from api.offline import (
+    OFFLINE_PATH,
+    app_version,
+    icon_png,
+    manifest,
+    served_files,
+    service_worker,
+)
 from api.pictures import DEFAULT_PICTURES_DIR
 from api.static import STATIC_DIR
 
@@ -36,11 +42,11 @@ def app_icon(size: Literal["192", "512"]) -> Response:
 def worker(request: Request, settings: SettingsDep) -> Response:
     """Never taken from the browser's cache, so a new deployment is seen at the next visit."""
     pictures = settings.pages.pictures_dir or DEFAULT_PICTURES_DIR
-    contacts = (settings.pages.contacts_file or DEFAULT_CONTACTS).read_bytes()
-    folders = [STATIC_DIR, TEMPLATES_DIR, *([pictures] if pictures.is_dir() else [])]
-    version = app_version(request.app.version, contacts, folders)
+    numbers = contact_book(settings.pages).model_dump_json()  # as the pages show them
+    files = served_files([STATIC_DIR, TEMPLATES_DIR], pictures)
+    version = app_version(request.app.version, numbers, files)
     return Response(
-        service_worker(version, pictures.is_dir()),
+        service_worker(version, pictures if pictures.is_dir() else None),
         media_type="text/javascript",
         headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"},
     )

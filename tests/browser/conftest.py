@@ -160,8 +160,8 @@ def _serve(app: FastAPI) -> Iterator[LiveServer]:
         sock.close()
 
 
-def _app(settings: Settings, stub: TileStub) -> FastAPI:
-    pages = PagesSettings(tile_url=stub.tile_url, exit_url=stub.neutral_url)
+def _app(settings: Settings, stub: TileStub, contacts: Path | None = None) -> FastAPI:
+    pages = PagesSettings(tile_url=stub.tile_url, exit_url=stub.neutral_url, contacts_file=contacts)
     app = create_app(settings.model_copy(update={"pages": pages}))
     app.dependency_overrides[get_now] = lambda: NOW
     return app
@@ -196,6 +196,24 @@ def changing_server(
         mail=smtp_server.mailbox.settings,
     )
     yield from _serve(_app(settings, tile_stub))
+
+
+@pytest.fixture
+def numbers_server(
+    tmp_path_factory: pytest.TempPathFactory, tile_stub: TileStub
+) -> Iterator[tuple[LiveServer, Path]]:
+    """The app with a help numbers file of its own, which a test may change as a new
+    deployment would; the file is read at each page, so the change shows at once."""
+    root = tmp_path_factory.mktemp("browser-numbers")
+    data = write_synthetic_data(root / "data")
+    settings = Settings(
+        data=DataSettings(dir=data, cache_dir=root / "cache"),
+        database_url=f"sqlite:///{root / 'places.db'}",
+    )
+    contacts = root / "contacts.toml"
+    contacts.write_text('[[contacts]]\nname = "Emergency"\nnumber = "999"\n')
+    for server in _serve(_app(settings, tile_stub, contacts)):
+        yield server, contacts
 
 
 @dataclass

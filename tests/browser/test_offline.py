@@ -5,6 +5,8 @@ new deployment's worker deletes the old deployment's cache."""
 from __future__ import annotations
 
 import re
+import time
+from pathlib import Path
 
 import pytest
 from browser.helpers import (
@@ -18,6 +20,8 @@ from browser.helpers import (
     fill_card,
 )
 from browser.test_privacy import leaves_this_machine
+
+from api.contacts import load_contact_book
 
 pytestmark = pytest.mark.browser
 
@@ -114,3 +118,33 @@ def test_manifest_is_linked_and_read(web: Browsing, synthetic_server: LiveServer
             icon["src"],
         )
         assert size == icon["sizes"]
+
+
+def kept_help(web: Browsing) -> list[str]:
+    names: list[str] = web.page.evaluate("caches.keys()")
+    return [name for name in names if name.startswith("safeplaces-help-")]
+
+
+def test_new_numbers_replace_the_kept_help_at_the_next_visit(
+    open_browsing: BrowsingFactory, numbers_server: tuple[LiveServer, Path]
+) -> None:
+    """A deployment with a changed numbers file: the next visit with signal fetches the new
+    worker, whose cache has the new numbers, and the old cache is gone."""
+    server, contacts = numbers_server
+    web = open_browsing(PHONE, workers=True)
+    visit_with_worker(web, server)
+    (first,) = kept_help(web)
+    line = '[[contacts]]\nname = "Testshire Help Line"\nnumber = "0800 000 2222"\n'
+    contacts.write_text(contacts.read_text() + line)
+    load_contact_book.cache_clear()  # as the new deployment's app starts, it reads them
+    web.goto(server, "/privacy")  # the next visit, with signal
+    deadline = time.monotonic() + 10
+    # The new worker installs beside the old one, then deletes the old cache as it takes over.
+    while kept_help(web) in ([first], []) or len(kept_help(web)) > 1:
+        assert time.monotonic() < deadline, f"the old help is still kept: {kept_help(web)}"
+        time.sleep(0.1)
+    assert kept_help(web) != [first]
+    web.context.set_offline(True)
+    for path in ("/", SEARCH):
+        web.goto(server, path)
+        assert web.page.locator('a[href="tel:08000002222"]').count() >= 1, path
