@@ -42,7 +42,7 @@ PICTURES = {
     "home": "1F3E0",
     "speak": "1F50A",  # speaker, loud
     "pause": "23F8",
-    "stop": "23F9",
+    "stop": "1F6D1",  # stop sign
 }
 CATEGORY_PICTURES = {
     Category.LIBRARY: "library",

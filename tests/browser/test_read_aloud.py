@@ -28,10 +28,12 @@ RECORDER = """
   let voices = late ? [] : wanted;
   const calls = [];
   const spoken = [];
+  const said = [];
   class Synth extends EventTarget {
     getVoices() { return voices.slice(); }
     speak(u) { spoken.push({text: u.text, voice: u.voice && u.voice.name,
-                            local: u.voice && u.voice.localService}); calls.push("speak"); }
+                            local: u.voice && u.voice.localService});
+               said.push(u); calls.push("speak"); }
     cancel() { calls.push("cancel"); }
     pause() { calls.push("pause"); }
     resume() { calls.push("resume"); }
@@ -40,7 +42,8 @@ RECORDER = """
   const synth = new Synth();
   Object.defineProperty(window, "speechSynthesis", {value: synth, configurable: true});
   Object.defineProperty(window, "SpeechSynthesisUtterance", {value: Utterance, configurable: true});
-  window.__speech = {calls, spoken, arrive() { voices = wanted;
+  window.__speech = {calls, spoken, end() { said.splice(0).forEach(u => u.onend && u.onend()); },
+                     arrive() { voices = wanted;
                                                synth.dispatchEvent(new Event("voiceschanged")); }};
 })();
 """
@@ -107,6 +110,13 @@ def test_results_read_the_answer_first_with_a_voice_on_the_phone(
     assert "Nearest Safe Place open now" not in rest, "the answer was read twice"
     assert "Read this to me" not in " ".join(s["text"] for s in spoken), "the controls were read"
     assert page.locator("[data-speech-status]").inner_text() == "Reading the page to you."
+
+    # When the voice has said every part, Pause and Stop go and the page says so.
+    page.keyboard.press("Tab")
+    page.evaluate("window.__speech.end()")
+    assert page.locator("[data-speech-status]").inner_text() == "Finished reading."
+    assert page.locator(PAUSE).is_hidden() and page.locator(STOP).is_hidden()
+    assert page.evaluate("document.activeElement.hasAttribute('data-speech-read')")
     _only_this_machine(web)
 
 
@@ -202,4 +212,3 @@ def test_read_aloud_passes_axe(
     web.page.locator(READ).click()
     assert web.page.locator(STOP).is_visible()
     assert_no_violations(web, f"{path} while reading")
-    web.page.screenshot(path=f"/tmp/shots/speech/{urlsplit(path).path.strip('/') or 'home'}.png")

@@ -22,6 +22,7 @@
   var voice = null;
   var paused = false;
   var queued = 0;
+  var run = 0;  // each reading's number: a cancelled reading's late "end" events are ignored
 
   // An English voice on the phone itself; never one that sends the words to a server.
   function localVoice() {
@@ -96,6 +97,7 @@
     if (!voice) { return; }
     synth.cancel();
     var texts = parts();
+    var mine = ++run;
     queued = texts.length;
     playing(true);
     say("Reading the page to you.");
@@ -104,9 +106,11 @@
       u.voice = voice;
       u.lang = voice.lang;
       u.onend = function () {
+        if (mine !== run) { return; }
         queued -= 1;
         if (queued === 0) { finish("Finished reading."); }
       };
+      u.onerror = u.onend;  // a part the voice could not say must not leave Stop showing
       synth.speak(u);
     });
   });
@@ -120,6 +124,7 @@
   });
 
   stop.addEventListener("click", function () {
+    run += 1;
     queued = 0;
     synth.cancel();
     finish("Stopped reading.");
