@@ -43,6 +43,13 @@ def visit_with_worker(web: Browsing, server: LiveServer) -> None:
     web.page.wait_for_function("navigator.serviceWorker.controller !== null")
 
 
+def visit_offline(web: Browsing, server: LiveServer, path: str, used: set[str]) -> None:
+    """Open a page with no signal, noting every file of this site that it used."""
+    web.goto(server, path)
+    names = web.page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+    used.update(name.split("#")[0] for name in names if name.startswith(server.url("/")))
+
+
 def test_help_works_with_no_signal(
     open_browsing: BrowsingFactory, synthetic_server: LiveServer
 ) -> None:
@@ -52,18 +59,19 @@ def test_help_works_with_no_signal(
     assert scope == synthetic_server.url("/")
     web.goto(synthetic_server, SEARCH)  # a search with signal: never kept
     web.context.set_offline(True)
+    used: set[str] = set()
 
-    web.goto(synthetic_server, "/")
+    visit_offline(web, synthetic_server, "/", used)
     assert web.page.get_by_role("heading", name="I need help now").is_visible()
     assert web.page.locator('.sp-help a[href="tel:999"]').count() == 1
-    web.goto(synthetic_server, "/hate-crime")
+    visit_offline(web, synthetic_server, "/hate-crime", used)
     assert web.page.get_by_role("heading", level=1, name="Report a hate crime").is_visible()
-    web.goto(synthetic_server, "/card")
+    visit_offline(web, synthetic_server, "/card", used)
     fill_card(web.page)
     web.page.get_by_role("button", name=SHOW_CARD).click()
     assert card_dialog(web.page).is_visible()
 
-    web.goto(synthetic_server, SEARCH)
+    visit_offline(web, synthetic_server, SEARCH, used)
     heading = web.page.get_by_role("heading", level=1)
     assert heading.inner_text() == "There is no signal. Here is how to get help."
     calls = web.page.locator('main a[href^="tel:"]')
@@ -77,6 +85,10 @@ def test_help_works_with_no_signal(
     stored = web.page.evaluate("[localStorage.length, sessionStorage.length]")
     assert stored == [0, 0]
     assert not [r.url for r in web.requests if leaves_this_machine(r)]
+    # Every style, script and picture those pages used is kept (not only in the browser's
+    # own cache, which a phone may empty at any time).
+    missing = used - {url.split(" ", 1)[1] for url in kept}
+    assert not missing, f"not kept for when there is no signal: {missing}"
     assert not web.errors, "\n".join(web.errors)
 
 
