@@ -89,6 +89,9 @@ def test_card_page_holds_the_card_with_no_place(client: TestClient) -> None:
     assert r.status_code == 200
     assert 'id="keep-safe-card"' in r.text and "data-place-name" not in r.text
     assert '<script src="/static/js/card.js"' in r.text
+    # Every public page leads to it, so with no signal it can be found from the home page.
+    footer = client.get("/", headers=HTML).text.split('class="sp-footer"')[1]
+    assert '<a href="/card">My Keep Safe Card</a>' in footer
 
 
 def test_a_new_deployment_gets_a_new_cache(tmp_path: Path) -> None:
