@@ -97,6 +97,18 @@ def _step_page(
     )
 
 
+async def _run_step(
+    request: Request, staff: StaffSession, job: Callable[[], Matching | Preview | None]
+) -> HTMLResponse:
+    """One step of the import in its process, then its page; a file it can't use is said on
+    the import page."""
+    try:
+        step = await _off_the_loop(request, job)
+    except DataError as exc:
+        return _import_page(request, staff, 422, error=str(exc))
+    return _step_page(request, staff, step)
+
+
 _GONE = "That upload has gone. Upload it again."
 _COLUMN = re.compile(r"^column-(\d{1,3})$")
 _ROW = re.compile(r"^row-(\d{1,6})$")
@@ -165,11 +177,7 @@ async def import_upload(
         content = await upload.read()
     finally:
         await form.close()
-    try:
-        step = await _off_the_loop(request, partial(worker.upload, staff.user, content, suffix))
-    except DataError as exc:
-        return _import_page(request, staff, 422, error=str(exc))
-    return _step_page(request, staff, step)
+    return await _run_step(request, staff, partial(worker.upload, staff.user, content, suffix))
 
 
 @router.post("/import/{upload_id}/preview", response_class=HTMLResponse)
@@ -179,11 +187,7 @@ async def import_preview(
     """The columns as chosen on the matching step: the preview, or the step again."""
     require_import(staff.user)
     choices = _choices(await posted_form(request, staff))
-    try:
-        step = await _off_the_loop(request, partial(worker.preview, staff.user, upload_id, choices))
-    except DataError as exc:
-        return _import_page(request, staff, 422, error=str(exc))
-    return _step_page(request, staff, step)
+    return await _run_step(request, staff, partial(worker.preview, staff.user, upload_id, choices))
 
 
 @router.post("/import/{upload_id}/columns", response_class=HTMLResponse)
@@ -193,13 +197,7 @@ async def import_columns(
     """Back from the preview to the matching step, with the columns as they were chosen."""
     require_import(staff.user)
     choices = _choices(await posted_form(request, staff))
-    try:
-        step = await _off_the_loop(
-            request, partial(worker.matching, staff.user, upload_id, choices)
-        )
-    except DataError as exc:
-        return _import_page(request, staff, 422, error=str(exc))
-    return _step_page(request, staff, step)
+    return await _run_step(request, staff, partial(worker.matching, staff.user, upload_id, choices))
 
 
 @router.post("/import/{upload_id}/confirm", response_class=HTMLResponse)
