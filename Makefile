@@ -4,16 +4,27 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench soak install clean browser postgres
+.PHONY: run test lint bench soak install lock clean browser postgres
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall only when the project's dependencies change.
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+# The exact versions in uv.lock (with their hashes), the project itself editable. uv comes
+# from PyPI first (its own version is locked too: the sync puts that one in place).
+UV_VERSION := 0.13.9
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Reinstall only when the project's dependencies or the lock change; `--locked` refuses a
+# lock older than pyproject.toml (run `make lock`).
+$(STAMP): pyproject.toml uv.lock | $(BIN)/python
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet 'uv==$(UV_VERSION)'
+	$(BIN)/uv sync --quiet --locked --extra test --extra bench
 	touch $(STAMP)
+
+# After changing dependencies in pyproject.toml: the lock again, keeping every other version
+# as it was (`$(BIN)/uv lock --upgrade-package NAME` to move one on). Commit uv.lock with it.
+lock: | $(BIN)/python
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet 'uv==$(UV_VERSION)'
+	$(BIN)/uv lock
 
 # The pictures beside the easy-read words (OpenMoji) come from npm; the app serves them.
 NODE_STAMP := node_modules/.installed

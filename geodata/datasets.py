@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from geodata.areas import Areas, load_area_names
 from geodata.boundaries import load_service_area
+from geodata.extras import GEOCODER, require
 from geodata.gazetteer import Gazetteer
-from geodata.geocoder import OnlineGeocoder
 from geodata.national import NationalPostcodes
 from geodata.placenames import PlaceNames
 from geodata.postcodes import parse_postcode
@@ -43,6 +43,9 @@ class Datasets:
     def resolver(self, settings: ServiceSettings) -> LocationResolver:
         geocoder = None
         if settings.geocoder.enabled:
+            require(GEOCODER, "SAFEPLACES_GEOCODER__ENABLED is on")
+            from geodata.geocoder import OnlineGeocoder  # geopy: only with the geocoder on
+
             # Prefer results around the service area: its bounding box as Nominatim's viewbox.
             minx, miny, maxx, maxy = self.area.geometry.bounds
             west, south = bng_to_wgs84(minx, miny)

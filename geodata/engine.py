@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import ExceptionContext
 
+from geodata.extras import POSTGRES, require
 from locator.errors import StorageUnavailable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -44,6 +45,8 @@ def make_engine(url: str, *, writer: bool = False) -> Engine:
         # A server may drop idle connections (restart, timeout): test them before use.
         kwargs["pool_pre_ping"] = True
     if url.startswith("postgresql"):
+        if make_url(url).get_driver_name() == "psycopg":
+            require(POSTGRES, "SAFEPLACES_DATABASE_URL is a PostgreSQL address")
         # Whatever the server's default: each statement after the writer lock must see every
         # commit made before it (REPEATABLE READ would read from before the wait).
         kwargs["isolation_level"] = "READ COMMITTED"

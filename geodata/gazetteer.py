@@ -15,6 +15,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from geodata.arraycache import UNREADABLE, cache_path, map_npz, write_npz
+from geodata.extras import NATIONAL, require
 from geodata.postcodes import Postcode, PostcodeDistrict, PostcodeSector
 from locator.errors import DataError, UnknownPostcode
 from locator.geo import bng_to_wgs84
@@ -306,6 +307,7 @@ def _truthy(column: pd.Series) -> npt.NDArray[np.bool_]:
 def _read_table(path: Path) -> pd.DataFrame:
     name = path.name.lower()
     if name.endswith(".parquet"):
+        require(NATIONAL, f"SAFEPLACES_DATA__POSTCODES_FILE is a Parquet file ({path.name})")
         return pd.read_parquet(path)
     if name.endswith((".csv", ".csv.gz")):
         return pd.read_csv(path, dtype={"postcode": str, "local_authority_code": str})

@@ -20,6 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from geodata.arraycache import UNREADABLE, cache_path, map_npz, write_npz
+from geodata.extras import NATIONAL, require
 from geodata.gazetteer import prefix_range
 from geodata.postcodes import Postcode, PostcodeDistrict, PostcodeSector, TypedPostcode
 from locator.errors import DataError
@@ -182,6 +183,7 @@ class NationalPostcodes:
 def _read(path: Path) -> pd.DataFrame:
     """The columns the table needs (those of them the file has: `from_frame` names any
     missing), without the rest."""
+    require(NATIONAL, f"SAFEPLACES_DATA__NATIONAL_POSTCODES_FILE is a Parquet file ({path.name})")
     import pyarrow.parquet as pq
 
     wanted = ["postcode", "latitude", "longitude", "country_code"]

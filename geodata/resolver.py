@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from geodata.gazetteer import DistrictLocation, Gazetteer, PostcodeLocation, SectorLocation
-from geodata.geocoder import OnlineGeocoder
 from geodata.national import NationalLocation, NationalPostcodes
 from geodata.placenames import PlaceName, PlaceNames
 from geodata.postcodes import (
@@ -19,6 +20,9 @@ from locator.area import ServiceArea
 from locator.errors import InvalidParameter, UnknownPlace, UnknownPostcode
 from locator.geo import check_lat_lon, wgs84_to_bng
 from locator.origin import EMPTY_SEARCH, Choices, Origin, OriginSource, OutsideNote
+
+if TYPE_CHECKING:  # geopy is an extra: imported only when the geocoder is on
+    from geodata.geocoder import OnlineGeocoder
 
 MAX_QUERY_LENGTH = 100
 

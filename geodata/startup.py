@@ -11,6 +11,7 @@ from sqlalchemy import delete, insert, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from geodata.engine import sqlite_file
+from geodata.extras import MissingExtra
 from geodata.rows import MetaRow
 from geodata.store import PlaceStore
 from locator.errors import DataError, StorageUnavailable
@@ -58,6 +59,8 @@ def start_up_problem(exc: BaseException, database_url: str) -> str | None:
     """`exc` as one plain line, if it is a start-up problem we can name; else None (a bug:
     let it show in full)."""
     where = _where(database_url)
+    if isinstance(exc, MissingExtra):
+        return str(exc)
     if isinstance(exc, DataError):
         return f"The data could not be loaded: {_first_line(exc)}"
     if isinstance(exc, StorageUnavailable):
