@@ -25,6 +25,9 @@ ICON_SIZES = (192, 512)
 ICON_PATH = "/icons/app-{size}.png"
 SERVICE_WORKER_TEMPLATE = STATIC_DIR / "js" / "sw.js"
 OFFLINE_PATH = "/offline"
+# A page that takes longer than this on a weak signal gives way to its kept copy (or the
+# no-signal page): long enough for a slow answer, short enough for someone who needs help.
+NETWORK_WAIT_MS = 4000
 
 # The pages a person may need with no signal, and what they show.
 KEPT_PAGES = ("/", "/hate-crime", "/card", OFFLINE_PATH)
@@ -34,6 +37,7 @@ KEPT_FILES = (
     "/static/js/site.js",
     "/static/js/card.js",
     "/static/js/speech.js",
+    "/static/js/kept.js",
     "/static/icons/icons.svg",
     "/manifest.webmanifest",
     *(ICON_PATH.format(size=size) for size in ICON_SIZES),
@@ -146,4 +150,5 @@ def service_worker(version: str, pictures: Path | None) -> str:
         .replace("__PAGES__", json.dumps(list(KEPT_PAGES)))
         .replace("__KEPT__", json.dumps(kept))
         .replace("__OFFLINE__", json.dumps(OFFLINE_PATH))
+        .replace("__WAIT_MS__", json.dumps(NETWORK_WAIT_MS))
     )

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from api.deps import LocatorDep, NowDep, ResolverDep, SettingsDep
 from api.errors import status_of
 from api.html import NoStore, contact_book, render
+from api.kept import kept_words
 from api.params import page_request
 from api.settings import Settings
 from api.views import origin_words, place_view, results_view
@@ -72,6 +73,7 @@ def find(
             "messages": view.messages,
             "places": view.places,
             "police": view.police,
+            "kept": kept_words(view.places, view.police),
             "open_now": view.open_now,
             "outside": not found.in_service_area,
             "area_name": settings.search.area_name,

@@ -3,9 +3,32 @@
 (function () {
   "use strict";
 
+  // What "Exit this page" and "Forget these places" take off the phone: the places kept by
+  // "Keep these places on my phone" (kept.js), and any cache that is not the help every
+  // visitor gets. Everything starts at once and nothing waits for it, so Exit still leaves
+  // at once: localStorage is removed before the next line runs, and the service worker
+  // finishes emptying the caches even after this page has gone. The Keep Safe Card has its
+  // own tick and "Forget my card", and stays.
+  var KEPT_KEY = "safeplaces.kept";
+  var HELP_CACHES = "safeplaces-help-";
+  function forgetKeptPlaces() {
+    try { window.localStorage.removeItem(KEPT_KEY); } catch (err) { /* nothing kept */ }
+    var worker = "serviceWorker" in navigator && navigator.serviceWorker.controller;
+    if (worker) { worker.postMessage("forget"); }
+    if (window.caches) {
+      window.caches.keys().then(function (names) {
+        names.forEach(function (name) {
+          if (name.indexOf(HELP_CACHES) !== 0) { window.caches.delete(name); }
+        });
+      }).catch(function () {});
+    }
+  }
+  window.SafePlaces = { forgetKeptPlaces: forgetKeptPlaces };
+
   // Exit this page: replace (not push) the history entry so Back does not return here.
   var exit = document.querySelector("[data-exit-url]");
   function leave(event) {
+    forgetKeptPlaces();
     var url = exit.getAttribute("data-exit-url");
     if (window.top !== window.self) {
       // The map in a partner's frame: leave the whole partner page, not only the frame.

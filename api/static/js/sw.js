@@ -10,8 +10,11 @@ var CACHE = __CACHE_NAME__;
 var PAGES = __PAGES__;
 var KEPT = __KEPT__;
 var OFFLINE = __OFFLINE__;
-// Caches this worker owns, one per deployment; a cache of kept places would have a name of
-// its own, outside this prefix, so a new deployment's clean-up leaves it alone.
+// How long a page may take on a weak signal before the kept copy (or the no-signal page) is
+// shown instead: a fetch that hangs must not leave a scared person looking at a blank screen.
+var WAIT_MS = __WAIT_MS__;
+// Caches this worker owns, one per deployment. Places a person keeps are in the page's own
+// storage, never in these; any cache outside this prefix is personal, and goes at "forget".
 var PREFIX = "safeplaces-help-";
 
 self.addEventListener("install", function (event) {
@@ -34,6 +37,33 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
+// "Exit this page" and "Forget these places" (site.js): every cache that is not the help
+// every visitor gets. The worker finishes it even when the page that asked has gone.
+self.addEventListener("message", function (event) {
+  if (event.data !== "forget") { return; }
+  event.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (name) {
+      return name.indexOf(PREFIX) !== 0;
+    }).map(function (name) { return caches.delete(name); }));
+  }));
+});
+
+// The network first; after WAIT_MS without an answer, `fallback` answers instead. A kept page
+// (`keep`) that arrives late still replaces its kept copy, ready for the next visit.
+function networkFirst(event, keep, fallback) {
+  var network = fetch(event.request);
+  event.waitUntil(network.then(function (response) {
+    if (keep && response.ok) {
+      var copy = response.clone();
+      return caches.open(CACHE).then(function (cache) { return cache.put(keep, copy); });
+    }
+  }).catch(function () {}));
+  var slow = new Promise(function (resolve, reject) {
+    setTimeout(function () { reject(new Error("no answer in time")); }, WAIT_MS);
+  });
+  event.respondWith(Promise.race([network, slow]).catch(fallback));
+}
+
 function isPrivate(url) {
   return url.search !== "" || url.pathname === "/staff" || url.pathname.indexOf("/staff/") === 0;
 }
@@ -50,17 +80,11 @@ self.addEventListener("fetch", function (event) {
   var kept = !isPrivate(url) && KEPT.indexOf(url.pathname) !== -1;
   if (kept && PAGES.indexOf(url.pathname) !== -1) {
     // Pages: the network first, so with signal the help is always the newest.
-    event.respondWith(fetch(request).then(function (response) {
-      if (response.ok) {
-        var copy = response.clone();
-        caches.open(CACHE).then(function (cache) { cache.put(url.pathname, copy); });
-      }
-      return response;
-    }).catch(function () {
+    networkFirst(event, url.pathname, function () {
       return caches.match(url.pathname, { cacheName: CACHE }).then(function (hit) {
         return hit || noSignal();
       });
-    }));
+    });
   } else if (kept) {
     // Styles, scripts and pictures change only with a deployment, which renames the cache.
     event.respondWith(caches.match(url.pathname, { cacheName: CACHE }).then(function (hit) {
@@ -68,6 +92,6 @@ self.addEventListener("fetch", function (event) {
     }));
   } else if (request.mode === "navigate") {
     // A search (or any other page) with no signal: how to get help, not a browser error.
-    event.respondWith(fetch(request).catch(noSignal));
+    networkFirst(event, null, noSignal);
   }
 });

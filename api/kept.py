@@ -1,0 +1,33 @@
+"""The words of a results list that "Keep these places on my phone" keeps: what a person needs
+to find and phone a place with no signal (no map, no tiles).
+
+The results page carries them as JSON that is never run; the page's script keeps them in the
+browser only when the box is ticked. The server never sees them again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from api.pictures import PICTURES, PICTURES_PATH
+from api.views import PlaceView
+
+
+def kept_words(places: Sequence[PlaceView], police: PlaceView | None) -> list[dict[str, object]]:
+    """The numbered places, then the police station ("P"), as the list on the page reads."""
+    return [_words(p) for p in [*places, *([police] if police else [])]]
+
+
+def _words(p: PlaceView) -> dict[str, object]:
+    distance = f"{p.walk} ({p.miles})" if p.walk and p.miles else (p.walk or p.distance or "")
+    return {
+        "number": p.number,
+        "name": p.name,
+        "what": p.category_label,
+        # The picture of its kind: one of the pictures the phone keeps for no signal.
+        "pic": f"{PICTURES_PATH}/{PICTURES[p.pic]}.svg",
+        "distance": distance,
+        "opening": p.opening,
+        "address": ", ".join(part for part in (p.address, p.postcode) if part),
+        "phones": [{"shown": shown, "tel": tel} for shown, tel in p.phones],
+    }
