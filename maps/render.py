@@ -1,8 +1,12 @@
-"""Accessible folium maps of search results and single places, with only local assets.
+"""Accessible maps of search results and single places, with only local assets.
 
 Every place on a map is a real Leaflet marker (keyboard-focusable, unlike vector shapes),
 numbered to match the list beside it and named for screen readers ("3: Matlock Library").
 Popup content comes from an autoescaping Jinja2 template, so venue text is always text.
+
+The map itself (element, options, tiles) is a frame folium draws once (`maps.frame`); a
+request adds its centre, its markers (all drawn by one call to map.js: a folium Marker
+per place costs about 1 ms each) and its bounds, as JSON.
 """
 
 from __future__ import annotations
@@ -10,11 +14,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
-import folium
-from branca.element import Figure, MacroElement
 from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
 from markupsafe import Markup
 
@@ -24,9 +27,30 @@ from locator.origin import Origin
 from locator.venues import Kind, Venue
 from maps.tiles import TileSettings
 
+if TYPE_CHECKING:
+    from maps.frame import MapFrame
+
 _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
+    # The templates ship with the code: not checked on disk again for every popup.
+    auto_reload=False,
+)
+
+# What a request adds to its frame: the centre, then the markers, the map's name (what a
+# screen reader says for its region: "Map of the Safe Places near DE4 3AG") and the bounds.
+# Every value is JSON made safe for a script (`_js_literal`).
+_SCRIPT = Template(
+    """{{ frame.before_centre }}{{ center }}{{ frame.after_centre }}
+        SafePlaces.addMarkers({{ frame.name }}, {{ markers }});
+        SafePlaces.nameMap({{ frame.name }}, {{ name }});
+{% if bounds %}
+            {{ frame.name }}.fitBounds(
+                {{ bounds }},
+                {{ fit }}
+            );
+{% endif %}""",
+    autoescape=True,
 )
 
 
@@ -42,24 +66,6 @@ def _js_literal(value: object) -> Markup:
     return Markup(text)
 
 
-class LocalMap(folium.Map):
-    """A folium map that loads Leaflet (and our helper script) from this app, nothing else.
-
-    Folium's asset lists are class attributes shared by every map: they are replaced here,
-    on a subclass, so no other map in the process is changed. Bootstrap, jQuery and Font
-    Awesome are dropped: nothing on these maps needs them.
-    """
-
-    default_js = [
-        ("leaflet", "/static/vendor/leaflet/leaflet.js"),
-        ("safeplaces_map", "/static/js/map.js"),
-    ]
-    default_css = [
-        ("leaflet_css", "/static/vendor/leaflet/leaflet.css"),
-        ("safeplaces_map_css", "/static/css/map.css"),
-    ]
-
-
 class Marker(TypedDict):
     """One marker as map.js draws it: position, number, accessible name, popup HTML."""
 
@@ -70,28 +76,12 @@ class Marker(TypedDict):
     popup: str
 
 
-class PlaceMarkers(MacroElement):
-    """All the numbered markers of one map, drawn by one script block, and the map's name.
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """Where a map fits its view: [[south, west], [north, east]], and Leaflet's options."""
 
-    One element for the lot keeps rendering fast (a folium Marker per place costs about
-    1 ms each); each place is still its own Leaflet marker. The name ("Map of the Safe
-    Places near DE4 3AG") is what a screen reader says for the map's region.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        SafePlaces.addMarkers({{ this._parent.get_name() }}, {{ this.data }});
-        SafePlaces.nameMap({{ this._parent.get_name() }}, {{ this.name }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, markers: list[Marker], name: str) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "PlaceMarkers"
-        self.data = _js_literal(markers)
-        self.name = _js_literal(name)
+    corners: list[list[float]]
+    options: dict[str, object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,47 +140,36 @@ def _kind(venue: Venue) -> str:
     return "police" if venue.kind is Kind.POLICE_ENQUIRY_OFFICE else "safe_place"
 
 
-def base_map(
-    center: list[float],
-    zoom: int,
+@lru_cache(maxsize=16)
+def _frame(tile_url: str, attribution: str, max_zoom: int, zoom: int) -> MapFrame:
+    """The frame for these tiles and zoom, drawn at its first use (folium is loaded then)."""
+    from maps.frame import draw_frame
+
+    return draw_frame(
+        TileSettings(tile_url=tile_url, tile_attribution=attribution, tile_max_zoom=max_zoom),
+        zoom,
+    )
+
+
+def _parts(
     pages: TileSettings,
-    map_class: type[folium.Map] = LocalMap,
-    prefer_canvas: bool = False,
-) -> folium.Map:
-    """A map with the house settings and the configured tiles (the one outside request)."""
-    m = map_class(
-        location=center,
-        zoom_start=zoom,
-        tiles=None,
-        # Scrolling the page must not zoom the map by accident; the buttons and keys do.
-        scroll_wheel_zoom=False,
-        # No animations: steadier for people who find motion hard, and for cheap phones.
-        fade_animation=False,
-        zoom_animation=False,
-        marker_zoom_animation=False,
-        prefer_canvas=prefer_canvas,
+    zoom: int,
+    center: list[float],
+    markers: list[Marker],
+    name: str,
+    bounds: Bounds | None = None,
+) -> MapParts:
+    """A page's map: its frame with this centre, its markers, its name and its bounds."""
+    frame = _frame(pages.tile_url, pages.tile_attribution, pages.tile_max_zoom, zoom)
+    script = _SCRIPT.render(
+        frame=frame,
+        center=_js_literal(center),
+        markers=_js_literal(markers),
+        name=_js_literal(name),
+        bounds=_js_literal(bounds.corners) if bounds else None,
+        fit=_js_literal(bounds.options) if bounds else None,
     )
-    folium.TileLayer(
-        tiles=pages.tile_url,
-        attr=pages.tile_attribution,
-        max_zoom=pages.tile_max_zoom,
-        name="Map",
-    ).add_to(m)
-    return m
-
-
-def _parts(m: folium.Map) -> MapParts:
-    figure = m.get_root()
-    assert isinstance(figure, Figure)
-    figure.render()
-    # Only the map's element and script: the page supplies the document, the viewport
-    # (folium's disables pinch zoom) and the styles.
-    return MapParts(
-        html=Markup(figure.html.render()),
-        script=Markup(figure.script.render()),
-        js=tuple(url for _, url in LocalMap.default_js),
-        css=tuple(url for _, url in LocalMap.default_css),
-    )
+    return MapParts(html=frame.html, script=Markup(script), js=frame.js, css=frame.css)
 
 
 def results_map(
@@ -206,7 +185,6 @@ def results_map(
     With ``now``, each popup says whether its place is open then, as the list does.
     """
     center = latlon(origin.longitude, origin.latitude)
-    m = base_map(center, 14, pages)
     markers: list[Marker] = [
         {
             "latlng": center,
@@ -221,10 +199,10 @@ def results_map(
         markers.append(_marker(str(i), match.venue, _kind(match.venue), distance, now))
     if police is not None:
         markers.append(_marker("P", police.venue, "police", now=now))
-    PlaceMarkers(markers, f"Map of the Safe Places near {origin.label}").add_to(m)
     points = [mk["latlng"] for mk in markers]
-    m.fit_bounds(_bounds(points), padding=(30, 30), max_zoom=16)
-    return _parts(m)
+    bounds = Bounds(_bounds(points), {"maxZoom": 16, "padding": [30, 30]})
+    name = f"Map of the Safe Places near {origin.label}"
+    return _parts(pages, 14, center, markers, name, bounds)
 
 
 def area_map(
@@ -236,18 +214,17 @@ def area_map(
     """Numbered places (1, 2, …) in a lon/lat box (min_lon, min_lat, max_lon, max_lat), the
     map fitted to the box; with ``now``, popups say whether each place is open."""
     min_lon, min_lat, max_lon, max_lat = bbox
-    m = base_map(latlon((min_lon + max_lon) / 2, (min_lat + max_lat) / 2), 12, pages)
+    center = latlon((min_lon + max_lon) / 2, (min_lat + max_lat) / 2)
     markers = [_marker(str(i), v, _kind(v), now=now) for i, v in enumerate(places, start=1)]
-    PlaceMarkers(markers, "Map of the Safe Places in this area").add_to(m)
-    m.fit_bounds([latlon(min_lon, min_lat), latlon(max_lon, max_lat)], max_zoom=16)
-    return _parts(m)
+    bounds = Bounds([latlon(min_lon, min_lat), latlon(max_lon, max_lat)], {"maxZoom": 16})
+    return _parts(pages, 12, center, markers, "Map of the Safe Places in this area", bounds)
 
 
 def place_map(venue: Venue, pages: TileSettings, now: datetime | None = None) -> MapParts:
     """A small map of one place; with ``now``, its popup says whether it is open."""
-    m = base_map(latlon(venue.longitude, venue.latitude), 16, pages)
-    PlaceMarkers([_marker("1", venue, _kind(venue), now=now)], f"Map of {venue.name}").add_to(m)
-    return _parts(m)
+    center = latlon(venue.longitude, venue.latitude)
+    markers = [_marker("1", venue, _kind(venue), now=now)]
+    return _parts(pages, 16, center, markers, f"Map of {venue.name}")
 
 
 def _bounds(points: list[list[float]]) -> list[list[float]]:

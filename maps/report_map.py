@@ -31,7 +31,8 @@ from shapely.geometry.base import BaseGeometry
 from locator.coverage import THRESHOLDS_M, bands, distance_grid
 from locator.geo import bng_to_wgs84
 from maps.bands import BAND_COLOURS, band_labels, short_distance
-from maps.render import _js_literal, base_map, latlon
+from maps.frame import base_map
+from maps.render import _js_literal, latlon
 from maps.tiles import TileSettings
 
 _TEMPLATES = Environment(

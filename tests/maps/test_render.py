@@ -9,7 +9,8 @@ from locator.hours import LONDON, OpeningHours, describe_unknown
 from locator.match import VenueMatch
 from locator.origin import Origin, OriginSource
 from locator.venues import Category, Kind, LocationPrecision, Venue
-from maps.render import LocalMap, area_map, latlon, place_map, results_map
+from maps.frame import LocalMap
+from maps.render import area_map, latlon, place_map, results_map
 
 # A Tuesday morning and evening (London time).
 MORNING = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)
