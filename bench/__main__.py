@@ -1,11 +1,13 @@
-"""Run the benchmarks: ``python -m bench [--quick] [--output PATH]``."""
+"""Run the benchmarks: ``python -m bench [--quick] [--only PART,…] [--rounds N] [--output P]``."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench import (
@@ -21,12 +23,14 @@ from bench import (
     postcodes,
     profiling,
     report,
+    startup,
 )
 from bench.findings import findings
 from bench.postgis import PostgisServer, PostgisUnavailable
 from bench.results import Config, Results
 from bench.targets import KNN_TARGET_K, targets_table
 from bench.timing import fmt_s
+from bench.workload import CEILING, HITS, PEER_UNIQUE, UNIQUE, Postcodes
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 SEED = 20251124
@@ -54,8 +58,7 @@ def config(quick: bool, seed: int) -> Config:
             http_seconds=2.0,
             http_warmup=1.0,
             http_rounds=1,
-            http_postcodes=200,
-            http_many=2_000,
+            http_sample=50,
             startup_repeats=1,
             national_places=20_000,
             national_starts=1,
@@ -79,9 +82,8 @@ def config(quick: bool, seed: int) -> Config:
         http_connections=32,
         http_seconds=5.0,
         http_warmup=2.0,
-        http_rounds=2,
-        http_postcodes=1_000,
-        http_many=20_000,
+        http_rounds=3,
+        http_sample=200,
         startup_repeats=3,
         national_places=100_000,
         national_starts=3,
@@ -107,7 +109,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help=f"where to write the Markdown report (default: {DEFAULT_OUTPUT})",
     )
     parser.add_argument("--seed", type=int, default=SEED, help="seed for every random sample")
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--only",
+        type=lambda text: [p.strip() for p in text.split(",") if p.strip()],
+        default=None,
+        help=f"run only these parts, comma-separated ({', '.join(PARTS)}); the report is "
+        "not written unless --output is given",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=None, help="interleaved rounds of HTTP load (3 by default)"
+    )
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.only or ()) - set(PARTS))
+    if unknown:
+        parser.error(f"no such part: {', '.join(unknown)} (the parts: {', '.join(PARTS)})")
+    return args
 
 
 def section(title: str, body: str) -> None:
@@ -121,6 +137,10 @@ def step(started: float, what: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     cfg = config(args.quick, args.seed)
+    if args.rounds is not None:
+        cfg = dataclasses.replace(cfg, http_rounds=max(1, args.rounds))
+    # A whole run has "nearest-unique" in "http".
+    parts = args.only or [p for p in PARTS if p != "nearest-unique"]
     started = time.perf_counter()
     results = Results(cfg, machine.describe())
     print(
@@ -128,23 +148,21 @@ def main(argv: list[str] | None = None) -> int:
         f"{results.machine['CPU']}, {results.machine['Cores']}, data in {data.data_dir()}",
         flush=True,
     )
-    _knn_and_postgis(cfg, results, started)
-    _http(cfg, results, started)
-    _national(cfg, results, started)
-    _pages(cfg, results, started)
-    _postcodes(cfg, results, started)
-    _coverage(cfg, results, started)
+    for part in PARTS:
+        if part in parts:
+            PARTS[part](cfg, results, started)
 
     results.seconds = time.perf_counter() - started
     section("Targets", targets_table(results))
     section("Findings", "\n".join(f"- {n}" for n in findings(results)))
-    output: Path | None = args.output or (None if cfg.quick else DEFAULT_OUTPUT)
+    whole = not cfg.quick and args.only is None
+    output: Path | None = args.output or (DEFAULT_OUTPUT if whole else None)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(report.document(results), encoding="utf-8")
         print(f"\nWrote {output}")
     else:
-        print("\nQuick run: report not written (give --output PATH to write it).")
+        print("\nQuick or partial run: report not written (give --output PATH to write it).")
     print(f"Done in {fmt_s(results.seconds)}.")
     return 1 if _failed(results) else 0
 
@@ -187,20 +205,31 @@ def _knn_and_postgis(cfg: Config, results: Results, started: float) -> None:
             server.stop()
 
 
-def _http(cfg: Config, results: Results, started: float) -> None:
+def _http(
+    cfg: Config, results: Results, started: float, keys: frozenset[str] | None = None
+) -> None:
     step(started, "HTTP load")
     results.http = load.run_http(
-        data.derbyshire_postcodes(cfg.http_postcodes, cfg.seed + 10),
-        data.derbyshire_postcodes(cfg.http_many, cfg.seed + 11),
-        cfg.http_workers,
+        Postcodes.deal(data.walk_postcodes(), cfg.http_sample, cfg.seed + 10),
+        (1,) if keys else cfg.http_workers,
         cfg.http_connections,
         cfg.http_seconds,
         cfg.http_warmup,
         cfg.http_rounds,
-        cfg.startup_repeats,
-        cfg.seed,
+        keys,
     )
     section("HTTP load", report.http_table(results.http))
+
+
+def _nearest_unique(cfg: Config, results: Results, started: float) -> None:
+    """Only the headline: unique postcodes, ping and the peer (and cache hits), 1 worker."""
+    _http(cfg, results, started, frozenset({UNIQUE, CEILING, PEER_UNIQUE, HITS}))
+
+
+def _startup(cfg: Config, results: Results, started: float) -> None:
+    step(started, "Start-up")
+    results.startup = startup.run_startup(cfg.startup_repeats)
+    section("Start-up", report.startup_section(results))
 
 
 def _national(cfg: Config, results: Results, started: float) -> None:
@@ -303,6 +332,18 @@ def _knn(cfg: Config, results: Results, server: PostgisServer | None, started: f
             "Where VenueIndex.nearest spends its time", knn_report.profile_tables(results.profile)
         )
 
+
+# The parts, in the order they run; `--only` picks some.
+PARTS: dict[str, Callable[[Config, Results, float], None]] = {
+    "knn": _knn_and_postgis,
+    "startup": _startup,
+    "http": _http,
+    "nearest-unique": _nearest_unique,
+    "national": _national,
+    "pages": _pages,
+    "postcodes": _postcodes,
+    "coverage": _coverage,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -8,8 +8,10 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import shapely
 
 from api.settings import Settings
+from geodata.boundaries import load_service_area
 from geodata.gazetteer import Gazetteer
 from geodata.venues import load_safe_places
 from locator.geo import bng_to_wgs84
@@ -104,6 +106,22 @@ def derbyshire_postcodes(n: int, seed: int) -> list[str]:
     frame = frame[keep & frame["latitude"].notna()]
     rows = np.random.default_rng(seed).choice(len(frame), size=min(n, len(frame)), replace=False)
     return [str(p) for p in frame["postcode"].to_numpy()[rows]]
+
+
+def walk_postcodes() -> list[str]:
+    """Every live postcode inside the service area (Derbyshire and Derby), as text: the
+    postcodes people in the area type, for the unique-postcode load."""
+    settings = Settings()
+    frame = pd.read_csv(settings.data.path(DERBYSHIRE_POSTCODES))
+    if "in_derbyshire" in frame.columns:
+        frame = frame[frame["in_derbyshire"].astype(bool)]
+    frame = frame[frame["is_live"].astype(bool)]
+    frame = frame.dropna(subset=["easting", "northing"])
+    area = load_service_area(settings.data.path(settings.data.boundaries_file))
+    inside = shapely.intersects_xy(
+        area.geometry, frame["easting"].to_numpy(np.float64), frame["northing"].to_numpy(np.float64)
+    )
+    return [str(p) for p in frame["postcode"].to_numpy()[inside]]
 
 
 def synthetic_venues(frame: pd.DataFrame, n: int, seed: int, jitter_m: float) -> list[Venue]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from bench.knn import KnnResult
 from bench.knn_report import knn_fewer
-from bench.load import CEILING, HttpResult
+from bench.load import HttpResult
 from bench.markdown import fmt_pct, fmt_ratio
 from bench.methods import KDTREE, POSTGIS, VENUE_INDEX
 from bench.profiling import WHOLE, Profile
 from bench.results import Results
 from bench.targets import KNN_TARGET_K, KNN_TARGET_SIZES, knn_case
-from bench.timing import fmt_us, paired_ratio
+from bench.timing import Timing, fmt_us, paired_ratio
+from bench.workload import CEILING, HITS, PEER_UNIQUE, UNIQUE
 
 
 def findings(results: Results) -> list[str]:
@@ -79,18 +80,27 @@ def _agreement(results: Results) -> str:
 
 
 def _http(h: HttpResult) -> list[str]:
-    notes: list[str] = []
-    for n in sorted({r.workers for r in h.runs}):
-        hit, many, ceiling = (
-            h.median("nearest", n),
-            h.median("nearest-many", n),
-            h.median(CEILING, n),
+    unique, ceiling, peer, hits = (h.rate(k, 1) for k in (UNIQUE, CEILING, PEER_UNIQUE, HITS))
+    if unique is None or ceiling is None:
+        return []
+    line = (
+        f"Every request a new postcode, 1 worker: {unique.median:,.0f} req/s, "
+        f"{fmt_ratio(_median(h.ratio(UNIQUE, CEILING, 1)))} of `/api/v1/ping` "
+        f"({ceiling.median:,.0f} req/s)"
+    )
+    if peer is not None:
+        line += (
+            f" and {fmt_ratio(_median(h.ratio(UNIQUE, PEER_UNIQUE, 1)))} of the minimal peer "
+            f"({peer.median:,.0f} req/s)"
         )
-        if hit and many and ceiling:
-            notes.append(
-                f"{n} worker{'s' if n > 1 else ''}: the ceiling answers "
-                f"{ceiling.per_s:,.0f} req/s; repeated postcode searches "
-                f"{hit.per_s:,.0f} ({fmt_ratio(h.ratio('nearest', n))}), searches mostly new "
-                f"to the cache {many.per_s:,.0f} ({fmt_ratio(h.ratio('nearest-many', n))})."
-            )
-    return notes
+    line += "."
+    if hits is not None:
+        line += (
+            f" Cache hits (one postcode again and again): {hits.median:,.0f} req/s "
+            f"({fmt_ratio(_median(h.ratio(HITS, CEILING, 1)))} of ping)."
+        )
+    return [line]
+
+
+def _median(t: Timing | None) -> float:
+    return t.median if t is not None else 0.0

@@ -1,10 +1,15 @@
-"""HTTP load on the running service: a load generator in a second process, on loopback.
+"""HTTP load on the running service and on the minimal peer: a load generator in a second
+process, on loopback.
 
 `safeplaces serve` runs as its own process (bench/service.py) with 1 and then 2 worker
-processes, on a fresh temporary database seeded from the shared data. The load generator is
-wrk (Debian's package, installed with apt-get when missing and possible), else the small
-Python one in bench/loadgen.py: `connections` keep-alive connections, each sending its next
-request as soon as the last answer is in. Every run checks that all answers were 2xx.
+processes, on a fresh temporary database seeded from the shared data; beside the one-worker
+service, the minimal peer (bench/peer.py) on the same database. The load generator is wrk
+(Debian's package, installed with apt-get when missing and possible), else the small Python
+one in bench/loadgen.py: `connections` keep-alive connections, each sending its next request as
+soon as the last answer is in. The endpoints take turns in every round (the order rotates from
+round to round), so drift on the shared machine falls on them alike; every ratio is taken
+within a round and the median over rounds reported, with its spread. Every run checks that all
+answers were 2xx (bench/workload.py says which postcodes are sent).
 """
 
 from __future__ import annotations
@@ -15,34 +20,28 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import urllib.parse
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.service import Service, startup_times
+from bench.agreement_http import Agreement, agree
+from bench.service import Service, peer_command
 from bench.timing import Timing
-
-CEILING = "ceiling"
-
-
-@dataclass(frozen=True, slots=True)
-class Endpoint:
-    key: str
-    label: str  # for the tables
-    paths: tuple[str, ...]
-    note: str = ""
+from bench.workload import LUA, PEER, PRODUCT, Endpoint, Postcodes, endpoints
 
 
 @dataclass
 class LoadRun:
     endpoint: str
     workers: int
+    round: int
     requests: int
     seconds: float
     p50_s: float
     p99_s: float
     failed: int  # socket errors and non-2xx answers
+    repeated: bool = False  # a walk that ran past the end of its postcodes within the run
 
     @property
     def per_s(self) -> float:
@@ -56,56 +55,34 @@ class HttpResult:
     connections: int
     duration_s: float
     rounds: int
-    endpoints: list[Endpoint]
+    pool: int  # postcodes in the walk
+    endpoints: list[Endpoint] = field(default_factory=list)
     runs: list[LoadRun] = field(default_factory=list)
-    first_start_s: float = 0.0
-    startup: Timing | None = None
+    agreement: Agreement | None = None
+
+    def runs_of(self, endpoint: str, workers: int) -> list[LoadRun]:
+        return [r for r in self.runs if r.endpoint == endpoint and r.workers == workers]
 
     def median(self, endpoint: str, workers: int) -> LoadRun | None:
         """The run with the median requests/s of an endpoint's rounds."""
-        runs = sorted(
-            (r for r in self.runs if r.endpoint == endpoint and r.workers == workers),
-            key=lambda r: r.per_s,
-        )
+        runs = sorted(self.runs_of(endpoint, workers), key=lambda r: r.per_s)
         return runs[(len(runs) - 1) // 2] if runs else None
 
-    def ratio(self, endpoint: str, workers: int) -> float:
-        """Median over rounds of the endpoint's requests/s ÷ the ceiling's in the same round."""
-        mine = [r for r in self.runs if r.endpoint == endpoint and r.workers == workers]
-        ceiling = [r for r in self.runs if r.endpoint == CEILING and r.workers == workers]
-        ratios = sorted(a.per_s / b.per_s for a, b in zip(mine, ceiling, strict=False) if b.per_s)
-        if not ratios:
-            return 0.0
-        mid = len(ratios) // 2
-        return ratios[mid] if len(ratios) % 2 else (ratios[mid - 1] + ratios[mid]) / 2
+    def rate(self, endpoint: str, workers: int) -> Timing | None:
+        """Requests/s of each round (median and spread over rounds)."""
+        runs = self.runs_of(endpoint, workers)
+        return Timing(tuple(r.per_s for r in runs)) if runs else None
 
+    def p99(self, endpoint: str, workers: int) -> Timing | None:
+        runs = self.runs_of(endpoint, workers)
+        return Timing(tuple(r.p99_s for r in runs)) if runs else None
 
-def endpoints(postcodes: Sequence[str], many: Sequence[str]) -> list[Endpoint]:
-    def quoted(codes: Sequence[str], path: str) -> tuple[str, ...]:
-        return tuple(f"{path}{urllib.parse.quote(c)}" for c in codes)
-
-    return [
-        Endpoint(CEILING, "`/api/v1/ping` (constant JSON: the ceiling)", ("/api/v1/ping",)),
-        Endpoint(
-            "nearest",
-            "`/api/v1/places/nearest?postcode=…`",
-            quoted(postcodes, "/api/v1/places/nearest?postcode="),
-            f"{len(postcodes):,} postcodes, repeats served from the cache",
-        ),
-        Endpoint(
-            "nearest-many",
-            "`/api/v1/places/nearest?postcode=…`, mostly not cached",
-            quoted(many, "/api/v1/places/nearest?postcode="),
-            f"{len(many):,} postcodes: most searches are new to the cache",
-        ),
-        Endpoint("places", "`/api/v1/places` (GeoJSON, every place)", ("/api/v1/places",)),
-        Endpoint(
-            "find",
-            "`/find?postcode=…` (the results page)",
-            quoted(postcodes, "/find?postcode="),
-            f"{len(postcodes):,} postcodes",
-        ),
-    ]
+    def ratio(self, endpoint: str, other: str, workers: int) -> Timing | None:
+        """Requests/s of `endpoint` ÷ `other`'s, in each round that measured both."""
+        theirs = {r.round: r.per_s for r in self.runs_of(other, workers)}
+        mine = self.runs_of(endpoint, workers)
+        found = tuple(r.per_s / theirs[r.round] for r in mine if theirs.get(r.round))
+        return Timing(found) if found else None
 
 
 def find_wrk(log: list[str]) -> str | None:
@@ -125,105 +102,118 @@ def find_wrk(log: list[str]) -> str | None:
     return found
 
 
-_LUA = """
-local paths = {%s}
-local n = #paths
-math.randomseed(%d)
-request = function()
-  return wrk.format("GET", paths[math.random(n)])
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'RESULT {"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p99_us": %%d, ' ..
-    '"errors": %%d, "non2xx": %%d}\\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    e.connect + e.read + e.write + e.timeout, e.status))
-end
-"""
+@dataclass(frozen=True, slots=True)
+class Generator:
+    """The load generator and how each run is shaped."""
+
+    wrk: str | None
+    connections: int
+    folder: Path
+
+    def run(self, url: str, endpoint: Endpoint, seconds: float, start: int) -> dict[str, float]:
+        """One run of `seconds`; a walk starts at path `start`."""
+        if self.wrk is not None:
+            script = self.folder / f"{endpoint.key}.lua"
+            paths = ",".join(json.dumps(p) for p in endpoint.paths)
+            walk = "true" if endpoint.walk else "false"
+            script.write_text(LUA % (paths, walk, start, start + 1))
+            # wrk counts whole seconds.
+            whole = max(1, round(seconds))
+            command = [self.wrk, "-t1", f"-c{self.connections}", f"-d{whole}s", "--latency"]
+            command += ["-s", str(script), url]
+        else:
+            listed = self.folder / f"{endpoint.key}.txt"
+            listed.write_text("\n".join(endpoint.paths))
+            command = [sys.executable, "-m", "bench.loadgen", url, str(listed)]
+            command += ["--connections", str(self.connections), "--duration", str(seconds)]
+            command += ["--walk", str(start)] if endpoint.walk else []
+        done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
+        for line in done.stdout.splitlines():
+            if line.startswith("RESULT "):
+                found: dict[str, float] = json.loads(line.removeprefix("RESULT "))
+                return found
+        raise RuntimeError(f"no result from the load generator: {done.stdout[-500:]}{done.stderr}")
 
 
-def _load(
-    wrk: str | None,
-    url: str,
-    endpoint: Endpoint,
-    connections: int,
-    duration: float,
-    folder: Path,
-    seed: int,
-) -> dict[str, float]:
-    if wrk is not None:
-        script = folder / f"{endpoint.key}.lua"
-        script.write_text(_LUA % (",".join(json.dumps(p) for p in endpoint.paths), seed))
-        command = [wrk, "-t1", f"-c{connections}", f"-d{duration:g}s", "--latency"]
-        command += ["-s", str(script), url]
-    else:
-        paths = folder / f"{endpoint.key}.txt"
-        paths.write_text("\n".join(endpoint.paths))
-        command = [sys.executable, "-m", "bench.loadgen", url, str(paths)]
-        command += ["--connections", str(connections), "--duration", str(duration)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=duration + 120)
-    for line in done.stdout.splitlines():
-        if line.startswith("RESULT "):
-            found: dict[str, float] = json.loads(line.removeprefix("RESULT "))
-            return found
-    raise RuntimeError(f"no result from the load generator: {done.stdout[-500:]}{done.stderr}")
-
-
-def run_http(
-    postcodes: Sequence[str],
-    many: Sequence[str],
-    workers: Sequence[int],
-    connections: int,
-    duration: float,
-    warmup: float,
-    rounds: int,
-    startup_repeats: int,
-    seed: int,
-) -> HttpResult:
-    log: list[str] = []
+def _tool(log: list[str]) -> tuple[str | None, str, str]:
     wrk = find_wrk(log)
     tool = "wrk" if wrk else "bench/loadgen.py (Python)"
     if wrk:
         version = subprocess.run([wrk, "--version"], capture_output=True, text=True).stdout
         tool = f"{version.split()[0]} {version.split()[1]}" if version.strip() else "wrk"
     note = " ".join(log) or ("" if wrk else "wrk could not be had; the Python fallback ran.")
-    targets = endpoints(postcodes, many)
-    result = HttpResult(tool, note, connections, duration, rounds, targets)
+    return wrk, tool, note
+
+
+def run_http(
+    postcodes: Postcodes,
+    workers: Sequence[int],
+    connections: int,
+    duration: float,
+    warmup: float,
+    rounds: int,
+    keys: frozenset[str] | None = None,
+) -> HttpResult:
+    """Load on the service with each worker count; `keys`: only those endpoints."""
+    wrk, tool, note = _tool([])
+    result = HttpResult(tool, note, connections, duration, rounds, len(postcodes.pool))
     with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:
         folder = Path(tmp)
-        result.first_start_s, result.startup = startup_times(folder, startup_repeats)
-        print(
-            f"  start-up: first {result.first_start_s:.2f} s, then median "
-            f"{result.startup.median:.2f} s",
-            flush=True,
-        )
+        load = Generator(wrk, connections, folder)
         for n in workers:
-            with Service(folder, n) as service:
-                for endpoint in targets:  # every path answers 200 before any timing
-                    for path in dict.fromkeys(endpoint.paths[:3]):
-                        service.get(path)
-                for r in range(rounds):
-                    for i, endpoint in enumerate(targets):
-                        _load(wrk, service.url, endpoint, connections, warmup, folder, seed + i)
-                        got = _load(
-                            wrk, service.url, endpoint, connections, duration, folder, seed + i
-                        )
-                        run = LoadRun(
-                            endpoint.key,
-                            n,
-                            int(got["requests"]),
-                            got["duration_us"] / 1e6,
-                            got["p50_us"] / 1e6,
-                            got["p99_us"] / 1e6,
-                            int(got["errors"] + got["non2xx"]),
-                        )
-                        result.runs.append(run)
-                        print(
-                            f"  {n} worker{'s' if n > 1 else ''}, round {r + 1}, "
-                            f"{endpoint.key}: {run.per_s:,.0f} req/s, p50 "
-                            f"{run.p50_s * 1e3:.1f} ms, p99 {run.p99_s * 1e3:.1f} ms"
-                            + (f", {run.failed} FAILED" if run.failed else ""),
-                            flush=True,
-                        )
+            with ExitStack() as stack:
+                servers = {PRODUCT: stack.enter_context(Service(folder, n))}
+                if n == 1:
+                    peer = Service(folder, 1, command=peer_command())
+                    servers[PEER] = stack.enter_context(peer)
+                    result.agreement = agree(servers[PRODUCT], servers[PEER], postcodes.sample)
+                    print(f"  peer agreement: {result.agreement.summary()}", flush=True)
+                targets = endpoints(postcodes, PEER in servers)
+                targets = [e for e in targets if keys is None or e.key in keys]
+                result.endpoints += [e for e in targets if e not in result.endpoints]
+                _rounds(result, load, servers, targets, n, warmup)
     return result
+
+
+def _rounds(
+    result: HttpResult,
+    load: Generator,
+    servers: dict[str, Service],
+    targets: list[Endpoint],
+    workers: int,
+    warmup: float,
+) -> None:
+    """Every endpoint in turn, `result.rounds` times, each after a warm-up run of its own."""
+    for endpoint in targets:  # every path answers 200 before any timing (none of the walk's)
+        if not endpoint.walk:
+            servers[endpoint.server].get(endpoint.paths[0])
+    cursor = {PRODUCT: 0, PEER: 0}  # where each server's walk has got to
+    for r in range(result.rounds):
+        shift = r % len(targets)
+        for endpoint in targets[shift:] + targets[:shift]:
+            server = servers[endpoint.server]
+            for seconds in (warmup, result.duration_s):
+                start = cursor[endpoint.server] % len(endpoint.paths)
+                got = load.run(server.url, endpoint, seconds, start)
+                if endpoint.walk:  # and the requests still under way when the run ended
+                    cursor[endpoint.server] += int(got["requests"]) + load.connections
+            run = LoadRun(
+                endpoint.key,
+                workers,
+                r,
+                int(got["requests"]),
+                got["duration_us"] / 1e6,
+                got["p50_us"] / 1e6,
+                got["p99_us"] / 1e6,
+                int(got["errors"] + got["non2xx"]),
+                endpoint.walk and got["requests"] + load.connections > len(endpoint.paths),
+            )
+            result.runs.append(run)
+            print(
+                f"  {workers} worker{'s' if workers > 1 else ''}, round {r + 1}, "
+                f"{endpoint.key}: {run.per_s:,.0f} req/s, p50 {run.p50_s * 1e3:.1f} ms, "
+                f"p99 {run.p99_s * 1e3:.1f} ms"
+                + (f", {run.failed} FAILED" if run.failed else "")
+                + (", SOME POSTCODES TWICE" if run.repeated else ""),
+                flush=True,
+            )

@@ -13,15 +13,14 @@ import json
 import random
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
 async def _connection(
     host: str,
     port: int,
-    paths: Sequence[str],
-    rng: random.Random,
+    pick: Callable[[], str],
     until: float,
     latencies: list[float],
     counts: dict[str, int],
@@ -29,7 +28,7 @@ async def _connection(
     reader, writer = await asyncio.open_connection(host, port)
     try:
         while time.perf_counter() < until:
-            path = paths[rng.randrange(len(paths))]
+            path = pick()
             start = time.perf_counter()
             writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
             status_line = await reader.readline()
@@ -62,19 +61,31 @@ async def _connection(
         writer.close()
 
 
+def _picker(paths: Sequence[str], walk: int | None) -> Callable[[], str]:
+    """Paths at random, or (`walk` = where to start) one after another, each once a lap."""
+    if walk is None:
+        rng = random.Random(0)
+        return lambda: paths[rng.randrange(len(paths))]
+    at = [walk]
+
+    def following() -> str:
+        at[0] = (at[0] + 1) % len(paths)
+        return paths[at[0] - 1]
+
+    return following
+
+
 async def _run(
-    url: str, paths: Sequence[str], connections: int, duration: float
+    url: str, paths: Sequence[str], connections: int, duration: float, walk: int | None = None
 ) -> dict[str, float]:
     host, port = url.removeprefix("http://").split(":")
     latencies: list[float] = []
     counts = {"requests": 0, "non2xx": 0, "errors": 0}
     started = time.perf_counter()
     until = started + duration
+    pick = _picker(paths, walk)
     await asyncio.gather(
-        *(
-            _connection(host, int(port), paths, random.Random(i), until, latencies, counts)
-            for i in range(connections)
-        )
+        *(_connection(host, int(port), pick, until, latencies, counts) for _ in range(connections))
     )
     seconds = time.perf_counter() - started
     latencies.sort()
@@ -102,12 +113,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("paths", type=Path, help="a file of paths, one a line")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument(
+        "--walk", type=int, default=None, help="send the paths in order, from this one"
+    )
     args = parser.parse_args(argv)
     if not args.url.startswith(("http://127.", "http://localhost")):
         print("loopback addresses only", file=sys.stderr)
         return 2
     paths = args.paths.read_text().split()
-    result = asyncio.run(_run(args.url, paths, args.connections, args.duration))
+    result = asyncio.run(_run(args.url, paths, args.connections, args.duration, args.walk))
     print("RESULT " + json.dumps(result))
     return 0
 

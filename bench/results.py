@@ -12,6 +12,7 @@ from bench.national_table import NationalTableResult
 from bench.pages import PagesResult
 from bench.postcodes import GazetteerResult, ParseResult
 from bench.profiling import Profile
+from bench.startup import StartupResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +36,7 @@ class Config:
     http_seconds: float
     http_warmup: float
     http_rounds: int
-    http_postcodes: int
-    http_many: int
+    http_sample: int  # postcodes asked of both the service and the peer, to compare
     startup_repeats: int
     national_places: int
     national_starts: int
@@ -56,6 +56,7 @@ class Results:
     coverage: CoverageResult | None = None
     http: HttpResult | None = None
     national: NationalResult | None = None
+    startup: StartupResult | None = None
     national_table: NationalTableResult | None = None
     seconds: float = 0.0
 

@@ -24,6 +24,11 @@ def free_port() -> int:
         return port
 
 
+def peer_command() -> list[str]:
+    """The minimal peer (bench/peer.py), from this virtual environment."""
+    return [sys.executable, "-m", "bench.peer"]
+
+
 def serve_command() -> list[str]:
     """`safeplaces serve` from this virtual environment."""
     script = Path(sys.executable).with_name("safeplaces")
@@ -34,11 +39,20 @@ def serve_command() -> list[str]:
 
 class Service:
     """`safeplaces serve --workers N` in its own process group; stopped (SIGINT, then SIGKILL)
-    on exit. `ready_s` is the time from starting the process to the first 200 from /readyz."""
+    on exit. `ready_s` is the time from starting the process to the first 200 from /readyz.
+    `command`: another server that takes --host and --port (the minimal peer), on the same
+    database and cache."""
 
-    def __init__(self, folder: Path, workers: int, extra_env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        folder: Path,
+        workers: int,
+        extra_env: dict[str, str] | None = None,
+        command: list[str] | None = None,
+    ):
         self.folder = folder
         self.workers = workers
+        self.command = command
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
@@ -52,8 +66,10 @@ class Service:
 
     def __enter__(self) -> Service:
         log = (self.folder / "server.log").open("ab")
-        command = serve_command() + ["--host", "127.0.0.1", "--port", str(self.port)]
-        command += ["--workers", str(self.workers)]
+        command = (self.command or serve_command()) + ["--host", "127.0.0.1"]
+        command += ["--port", str(self.port)]
+        if self.command is None:
+            command += ["--workers", str(self.workers)]
         started = time.perf_counter()
         self.process = subprocess.Popen(
             command,

@@ -74,6 +74,11 @@ def paired_ratio(a: Timing, b: Timing) -> float:
     return statistics.median(x / y for x, y in zip(a.samples, b.samples, strict=True))
 
 
+def ratios(a: Timing, b: Timing) -> Timing:
+    """a/b in each repeat, pairing the samples taken in the same repeat (median and spread)."""
+    return Timing(tuple(x / y for x, y in zip(a.samples, b.samples, strict=True)))
+
+
 def fmt_us(seconds: float) -> str:
     us = seconds * 1e6
     if us >= 100:
