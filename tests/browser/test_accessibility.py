@@ -82,6 +82,23 @@ def test_keep_safe_card_filled_in_and_full_screen(
     assert_no_violations(web, "Keep Safe Card, full screen", within="dialog[open]")
 
 
+def test_kept_places_have_no_axe_violations(web: Browsing, synthetic_server: LiveServer) -> None:
+    """ "Keep these places on my phone" ticked on the results, "Places you kept" on the home
+    page and the no-signal page, and the home page once they are forgotten."""
+    page = web.page
+    web.goto(synthetic_server, "/find?q=DE4%203AG")
+    page.get_by_label("Keep these places on my phone").check()
+    page.locator("[data-keep-status]").wait_for(state="visible")
+    assert_no_violations(web, "results, places kept")
+    for state, path in [("home, places kept", "/"), ("no signal, places kept", "/offline")]:
+        web.goto(synthetic_server, path)
+        page.get_by_role("heading", name="Places you kept").wait_for(state="visible")
+        assert_no_violations(web, state)
+    page.get_by_role("button", name="Forget these places").click()
+    page.locator("[data-kept-status]").wait_for(state="visible")
+    assert_no_violations(web, "no signal, places forgotten")
+
+
 def test_staff_pages_have_no_axe_violations(web: Browsing, synthetic_server: LiveServer) -> None:
     """The staff log-in page (empty and with an error) and the place list, logged in."""
     users = synthetic_server.app.state.users
