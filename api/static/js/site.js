@@ -23,7 +23,8 @@
       }).catch(function () {});
     }
   }
-  window.SafePlaces = { forgetKeptPlaces: forgetKeptPlaces };
+  window.SafePlaces = window.SafePlaces || {};
+  window.SafePlaces.forgetKeptPlaces = forgetKeptPlaces;
 
   // Exit this page: replace (not push) the history entry so Back does not return here.
   var exit = document.querySelector("[data-exit-url]");
