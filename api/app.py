@@ -49,7 +49,8 @@ from api.routes import (
 from api.security import DocsPolicy, SameOriginChanges
 from api.settings import Settings
 from api.static import LEAFLET_DIR, STATIC_DIR, CachedStatic, HeadAsGet, PublicCORS, SecurityHeaders
-from geodata.datasets import load_datasets
+from geodata.changes import ChangeWatcher
+from geodata.datasets import Datasets, load_datasets
 from geodata.import_worker import ImportWorker
 from geodata.opendata import DatasetInfo, OpenDataCache
 from geodata.passwords import verify_password
@@ -104,8 +105,7 @@ def create_app(settings: Settings | None = None, *, exit_on_failure: bool = Fals
         try:
             yield
         finally:
-            app.state.import_worker.close()
-            heap.thaw()
+            _stop(app)
 
     app = FastAPIOffline(
         title="Safe Places Locator",
@@ -149,8 +149,12 @@ def _start(app: FastAPI, settings: Settings) -> None:
     _start_logins(app, settings, datasets.store)
     app.state.resolver = datasets.resolver(settings)
     version = datasets.store.data_version()
-    app.state.registry = LocatorRegistry(datasets.locator(settings), version)
-    app.state.opendata = OpenDataCache(datasets.store, DatasetInfo.of(settings))
+    registry = LocatorRegistry(datasets.locator(settings), version)
+    app.state.registry = registry
+    app.state.watcher = _watcher(settings, datasets, registry)
+    app.state.opendata = OpenDataCache(
+        datasets.store, DatasetInfo.of(settings), lambda: registry.data_version
+    )
     app.state.search_cache = ResponseCache()
     app.state.places_cache = ResponseCache(size=64)  # one answer per filter asked for
     # Imports run one at a time, checked in a process of their own (geodata.import_worker).
@@ -158,13 +162,30 @@ def _start(app: FastAPI, settings: Settings) -> None:
     pending = PendingImports(settings.data.cache_dir.parent / "uploads", settings.imports)
     pending.sweep()  # previews abandoned before a restart
     app.state.pending_imports = pending
-    app.state.import_worker = ImportWorker(settings, pending)
+    app.state.import_worker = ImportWorker(settings, pending, changed=app.state.watcher.check)
+    app.state.watcher.start()
     log.info(
         "ready: %d postcodes, %d active places (data version %d)",
         len(datasets.gazetteer),
         len(app.state.registry.current.index),
         version,
     )
+
+
+def _stop(app: FastAPI) -> None:
+    app.state.watcher.stop()
+    app.state.import_worker.close()
+    heap.thaw()
+
+
+def _watcher(settings: Settings, datasets: Datasets, registry: LocatorRegistry) -> ChangeWatcher:
+    """The process's change watcher: a new index, swapped in whole, for each new version."""
+
+    def reload(version: int) -> None:
+        registry.swap(datasets.locator(settings), version)
+        heap.settle()  # the new index is long-lived, the old one gone (api.heap)
+
+    return ChangeWatcher(datasets.store, reload, registry.data_version, settings.changes)
 
 
 def _could_not_start(exc: Exception, settings: Settings) -> NoReturn:

@@ -5,9 +5,9 @@ each listed place is open, and the words for it ("Closes at 5pm", "Opens tomorro
 when one of them opens or closes and at midnight. So each answer is kept under its search until
 that moment (`valid_until`), for one version of the place data: the first answer for a newer
 version empties the cache. (An "open now" search is keyed by its minute as well: which places
-are open anywhere nearby can change at any of their times.) An edit through any worker moves
-the database's data version, every request reads it (`api.deps.get_locator`), and so the next
-search in every worker sees the edit.
+are open anywhere nearby can change at any of their times.) An edit through any worker swaps
+in a new locator in every worker (`geodata.changes`), and answers are kept per locator, so
+the next search after the swap sees the edit.
 
 Privacy: what people search for is held only here, in this process's memory, for at most
 `size` searches (the least recently used go first), and is never written or logged anywhere.

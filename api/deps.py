@@ -7,19 +7,16 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import Engine
 
-from api import heap
 from api.cache import ResponseCache
 from api.settings import Settings
 from geodata.account_links import AccountLinks
 from geodata.account_service import AccountService
+from geodata.changes import ChangeWatcher
 from geodata.datasets import Datasets
 from geodata.editor import PlaceEditor
 from geodata.import_worker import ImportWorker
 from geodata.resolver import LocationResolver
-from geodata.rows import MetaRow
 from geodata.store import PlaceStore
 from geodata.two_factor import TwoFactor
 from geodata.uploads import PendingImports
@@ -44,56 +41,19 @@ async def get_registry(request: Request) -> LocatorRegistry:
 
 
 async def get_locator(request: Request) -> Locator:
-    """The live locator, rebuilt first if the database has changed (in any worker).
+    """The live locator, which the app's change watcher (`geodata.changes`) keeps current:
+    no database read here, and no request waits for a rebuild.
 
-    Taken once per request: a swap mid-request can't mix two versions of the data. Reading
-    the version from SQLite (a local file) takes microseconds and stays here; a server round
-    trip (PostgreSQL), or a rebuild, goes to the thread pool so other requests carry on.
+    Taken once per request: a swap mid-request can't mix two versions of the data.
     """
-    state = request.app.state
-    datasets: Datasets = state.datasets
-    registry: LocatorRegistry = state.registry
-    engine = datasets.store.engine
-    if engine.dialect.name == "sqlite":
-        version = data_version(engine)
-    else:
-        version = await run_in_threadpool(data_version, engine)
-    if version <= registry.data_version:
-        return registry.current
-    settings: Settings = state.settings
-
-    def rebuild() -> Locator:
-        before = registry.current
-        locator = registry.current_for(version, lambda: datasets.locator(settings))
-        if locator is not before:
-            heap.settle()  # the new index is long-lived, the old one gone (api.heap)
-        return locator
-
-    return await run_in_threadpool(rebuild)
+    registry: LocatorRegistry = request.app.state.registry
+    return registry.current
 
 
-# The version counter `PlaceStore.bump_version` moves with every committed change. Read with
-# the driver directly: it runs on every request, and this way costs a few microseconds where
-# an ORM session costs over a hundred. Both SQLite and PostgreSQL take this text as it is.
-_DATA_VERSION_SQL = f"SELECT value FROM {MetaRow.__tablename__} WHERE key = 'data_version'"
-
-
-def data_version(engine: Engine) -> int:
-    """The database's data version now (0 before the first seed): what
-    `PlaceStore.data_version` returns, through a pooled connection of `engine`."""
-    connection = engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        try:
-            cursor.execute(_DATA_VERSION_SQL)
-            row = cursor.fetchone()
-        finally:
-            cursor.close()
-    finally:
-        # Back to the pool, which rolls back on the way in (SQLAlchemy's default): a read
-        # transaction the driver began ends, so the next read sees every commit since.
-        connection.close()
-    return int(row[0]) if row else 0
+async def get_watcher(request: Request) -> ChangeWatcher:
+    """The process's change watcher: the data version, and whether the database answers."""
+    watcher: ChangeWatcher = request.app.state.watcher
+    return watcher
 
 
 async def get_search_cache(request: Request) -> ResponseCache:
@@ -126,6 +86,7 @@ async def get_now() -> datetime:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 RegistryDep = Annotated[LocatorRegistry, Depends(get_registry)]
 LocatorDep = Annotated[Locator, Depends(get_locator)]
+WatcherDep = Annotated[ChangeWatcher, Depends(get_watcher)]
 ResolverDep = Annotated[LocationResolver, Depends(get_resolver)]
 DatasetsDep = Annotated[Datasets, Depends(get_datasets)]
 NowDep = Annotated[datetime, Depends(get_now)]

@@ -19,6 +19,7 @@ from geodata.engine import storage_error
 from geodata.placenames import PlaceName
 from locator import errors as domain
 from locator.errors import (
+    DatabaseUnreachable,
     NotAuthenticated,
     SafePlacesError,
     StaleEdit,
@@ -63,6 +64,7 @@ STATUS_CODES: dict[type[SafePlacesError], int] = {
     domain.TooManyTries: 429,
     domain.GeocoderUnavailable: 503,
     domain.StorageUnavailable: 503,
+    domain.DatabaseUnreachable: 503,
     domain.MailNotSetUp: 503,
     domain.MailFailed: 503,
 }
@@ -115,6 +117,9 @@ def _retry_later(response: Response, exc: SafePlacesError) -> Response:
     if isinstance(exc, StorageUnavailable):
         # A full or read-only disk needs someone to fix it: not worth retrying at once.
         response.headers["Retry-After"] = "300"
+    if isinstance(exc, DatabaseUnreachable):
+        # A server restart takes a minute or so.
+        response.headers["Retry-After"] = "60"
     return response
 
 

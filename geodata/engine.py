@@ -15,9 +15,10 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.exc import OperationalError
 
 from geodata.extras import POSTGRES, require
-from locator.errors import StorageUnavailable
+from locator.errors import DatabaseUnreachable, StorageUnavailable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -50,6 +51,7 @@ def make_engine(url: str, *, writer: bool = False) -> Engine:
         # Whatever the server's default: each statement after the writer lock must see every
         # commit made before it (REPEATABLE READ would read from before the wait).
         kwargs["isolation_level"] = "READ COMMITTED"
+        kwargs["connect_args"] = server_timeouts(url)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         _sqlite_setup(engine, writer)
@@ -57,7 +59,28 @@ def make_engine(url: str, *, writer: bool = False) -> Engine:
         _postgresql_writer_lock(engine)
     if writer:
         event.listen(engine, "handle_error", _storage_faults)
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "handle_error", _unreachable)
     return engine
+
+
+# A server that doesn't answer (down, or the network to it) fails a connection in seconds,
+# not the minutes the system would wait: a request that needs it gives up, and the others
+# (answered from memory) never queue behind it. Keepalives notice a silent, dead connection.
+SERVER_TIMEOUTS = {
+    "connect_timeout": 3,
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+}
+
+
+def server_timeouts(url: str) -> dict[str, int]:
+    """The connection timeouts for a PostgreSQL URL: `SERVER_TIMEOUTS`, less any the URL sets
+    itself (``?connect_timeout=10``), which win."""
+    given = make_url(url).query
+    return {k: v for k, v in SERVER_TIMEOUTS.items() if k not in given}
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -103,6 +126,25 @@ def _storage_faults(context: ExceptionContext) -> None:
     fault = storage_error(context.original_exception)
     if fault is not None:
         raise fault from context.original_exception
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether `exc` (SQLAlchemy's or the driver's) says the PostgreSQL server can't be
+    reached: no connection could be made, or the one in use was lost (a server shutting
+    down or restarting, SQLSTATE classes 08 and 57P)."""
+    orig = getattr(exc, "orig", None) or exc
+    if type(orig).__name__ != "OperationalError" and not isinstance(exc, OperationalError):
+        return False
+    state = getattr(orig, "sqlstate", None)
+    return state is None or state.startswith(("08", "57P"))
+
+
+def _unreachable(context: ExceptionContext) -> None:
+    # Said as a plain 503 by the app, never a 500; the transaction is rolled back whole.
+    if context.is_disconnect or unreachable(context.original_exception):
+        raise DatabaseUnreachable(
+            f"database unreachable: {type(context.original_exception).__name__}"
+        ) from context.original_exception
 
 
 def _sqlite_setup(engine: Engine, writer: bool) -> None:

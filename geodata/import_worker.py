@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -121,9 +122,16 @@ class ImportWorker:
     """`PendingImports.upload`, `preview` and `confirm`, run in the import process. Each call
     blocks until the child answers: call it from a thread (the route's import limiter)."""
 
-    def __init__(self, settings: ServiceSettings, pending: PendingImports) -> None:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        pending: PendingImports,
+        changed: Callable[[], object] = lambda: None,
+    ) -> None:
         self.settings = settings
         self.pending = pending
+        # Told after an import is applied: the child wrote it, this process serves it.
+        self._changed = changed
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
         self._closed = False
@@ -152,6 +160,8 @@ class ImportWorker:
     ) -> Confirmed | None:
         result = self._run(upload_id, _confirm, user, upload_id, seen, choices)
         assert result is None or isinstance(result, Confirmed)
+        if result is not None:
+            self._changed()
         return result
 
     def warm(self) -> None:

@@ -38,6 +38,7 @@ from sqlalchemy import func, select
 from geodata.rows import MetaRow, PlaceRow
 from geodata.spreadsheet import safe_frame
 from geodata.store import PlaceStore
+from locator.errors import DatabaseUnreachable
 from locator.features import PUBLIC_FIELDS, public_record
 from locator.geo import WGS84
 from locator.settings import ServiceSettings
@@ -307,14 +308,16 @@ class Download:
 class OpenDataCache:
     """The files of the current data version, built on first request and kept until an edit.
 
-    `get` first asks the database for its version (one small read); only a new version reads
-    the places again. Builds run under a lock, so a burst of downloads after an edit builds
-    each file once.
+    `version` says the data version the process serves (kept by `geodata.changes`: no read
+    per download); only a new version reads the places again. Builds run under a lock, so a
+    burst of downloads after an edit builds each file once. With the database unreachable,
+    the files already built go on being served.
     """
 
-    def __init__(self, store: PlaceStore, info: DatasetInfo) -> None:
+    def __init__(self, store: PlaceStore, info: DatasetInfo, version: Callable[[], int]) -> None:
         self.store = store
         self.info = info
+        self._version = version
         self._fingerprint = info.fingerprint()
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
@@ -322,16 +325,14 @@ class OpenDataCache:
 
     def snapshot(self) -> Snapshot:
         """The places at the database's current version (read again only after a change)."""
-        version = self.store.data_version()
         with self._lock:
-            return self._current(version)
+            return self._current(self._version())
 
     def get(self, name: str) -> Download:
         """The file in format `name` (a key of FORMATS) for the current data version."""
         fmt = FORMATS[name]
-        version = self.store.data_version()
         with self._lock:
-            current = self._current(version)
+            current = self._current(self._version())
             found = self._files.get(name)
             if found is None:
                 found = Download(
@@ -352,9 +353,14 @@ class OpenDataCache:
         return f'W/"{name}-{snap.data_version}-{stamp}-{self._fingerprint}-r{LAYOUT_REVISION}"'
 
     def _current(self, version: int) -> Snapshot:
-        if self._snapshot is None or self._snapshot.data_version != version:
+        if self._snapshot is None or self._snapshot.data_version < version:
             # The snapshot may be newer than `version` (an edit in between): it is kept under
             # its own version, so the next request finds it.
-            self._snapshot = snapshot(self.store)
+            try:
+                self._snapshot = snapshot(self.store)
+            except DatabaseUnreachable:
+                if self._snapshot is None:
+                    raise
+                return self._snapshot  # the files already built, until it answers again
             self._files = {}
         return self._snapshot

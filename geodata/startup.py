@@ -14,7 +14,7 @@ from geodata.engine import sqlite_file
 from geodata.extras import MissingExtra
 from geodata.rows import MetaRow
 from geodata.store import PlaceStore
-from locator.errors import DataError, StorageUnavailable
+from locator.errors import DatabaseUnreachable, DataError, StorageUnavailable
 from locator.settings import DataSettings, ServiceSettings
 
 _SET_DATA_DIR = "Set SAFEPLACES_DATA_DIR to the folder with the open data (see the README)."
@@ -61,6 +61,8 @@ def start_up_problem(exc: BaseException, database_url: str) -> str | None:
     where = _where(database_url)
     if isinstance(exc, MissingExtra):
         return str(exc)
+    if isinstance(exc, DatabaseUnreachable) and exc.__cause__ is not None:
+        return f"The database ({where}) can't be reached: {_first_line(exc.__cause__)}"
     if isinstance(exc, DataError):
         return f"The data could not be loaded: {_first_line(exc)}"
     if isinstance(exc, StorageUnavailable):

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, Integer, Text, cast, func, select, update
+from sqlalchemy import Engine, Integer, Text, cast, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,6 +31,8 @@ from locator.errors import PlaceNotFound, StaleEdit
 from locator.venues import Kind, Status, Venue
 
 log = logging.getLogger(__name__)
+# The PostgreSQL channel every committed change is announced on (`geodata.changes` listens).
+CHANNEL = "safeplaces_data"
 
 
 # What staff may change directly; status moves only through the lifecycle methods.
@@ -53,6 +55,12 @@ class PlaceStore:
         self.writer = writer or engine
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self._writes = sessionmaker(self.writer, expire_on_commit=False)
+        self._listeners: list[Callable[[], object]] = []
+
+    def on_change(self, listener: Callable[[], object]) -> None:
+        """Call `listener` after each change committed through this store, in the writing
+        thread: the process that made an edit sees it in its very next request."""
+        self._listeners.append(listener)
 
     @classmethod
     def open(cls, url: str) -> PlaceStore:
@@ -65,18 +73,25 @@ class PlaceStore:
     def _write(self, claims: Sequence[Claim] = ()) -> Iterator[Session]:
         """A writing transaction; `claims`: the references it gives places, so a clash the
         unique index finds (rolled back) is said like one the check finds."""
+        changed = False
         try:
             with self._writes.begin() as session:
                 yield session
                 # Only a transaction that changes something moves the version (and indexes).
                 if session.new or session.dirty or session.deleted:
                     self.bump_version(session)
+                    changed = True
         except IntegrityError as exc:
             with self.sessions() as session:
                 clash = clash_after(session, claims)
             if clash is None:
                 raise
             raise clash from exc
+        for listener in self._listeners if changed else ():
+            try:
+                listener()
+            except Exception:  # the change is saved: the watchers' next check finds it
+                log.exception("a listener to a committed change failed")
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -134,6 +149,9 @@ class PlaceStore:
         )
         if changed.rowcount == 0:  # type: ignore[attr-defined]
             session.add(MetaRow(key="data_version", value="1"))
+        if session.get_bind().dialect.name == "postgresql":
+            # Delivered at commit, and only if it commits, to every replica listening.
+            session.execute(text(f"NOTIFY {CHANNEL}"))
 
     def seed(
         self, dataset: VenueDataset, area_of: Callable[[Venue], str | None] = lambda v: None

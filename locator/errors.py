@@ -216,6 +216,21 @@ class StorageUnavailable(SafePlacesError):
         )
 
 
+class DatabaseUnreachable(SafePlacesError):
+    """The database server can't be reached (stopped, restarting, or the network to it down).
+    Whatever was asked was not done; searches go on answering from the index in memory."""
+
+    slug = "database-unreachable"
+    title = "Database unreachable"
+
+    def __init__(self, log_message: str = "database unreachable") -> None:
+        super().__init__(
+            "The database can't be reached right now. Nothing was changed. "
+            "Try again in a few minutes.",
+            log_message=log_message,
+        )
+
+
 class MailNotSetUp(SafePlacesError):
     """No mail server is configured (``SAFEPLACES_MAIL__HOST``), so nothing can be sent."""
 

@@ -240,6 +240,18 @@ class StaffSettings(BaseModel):
     admins_need_two_factor: bool = False
 
 
+class ChangeSettings(BaseModel):
+    """How each process learns that the place data changed (`geodata.changes`), e.g.
+    ``SAFEPLACES_CHANGES__BACKSTOP_S=60``."""
+
+    # SQLite: how often each worker reads the data version, in a background thread (a local
+    # read of microseconds; requests read nothing). An edit shows everywhere within this.
+    poll_s: float = Field(default=0.2, gt=0, le=5)
+    # PostgreSQL: edits arrive by NOTIFY at once; this slow check only catches one that was
+    # lost with a dropped connection.
+    backstop_s: float = Field(default=30.0, gt=0, le=3600)
+
+
 class ServiceSettings(BaseSettings):
     """What the domain and the data need, e.g. ``SAFEPLACES_DATA_DIR``.
 
@@ -260,6 +272,7 @@ class ServiceSettings(BaseSettings):
     mail: MailSettings = Field(default_factory=MailSettings)
     reminders: RemindersSettings = Field(default_factory=RemindersSettings)
     staff: StaffSettings = Field(default_factory=StaffSettings)
+    changes: ChangeSettings = Field(default_factory=ChangeSettings)
     # Flat aliases for the settings people set most.
     data_dir: Path | None = None
     cache_dir: Path | None = None

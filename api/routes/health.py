@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import DatasetsDep, LocatorDep, RegistryDep, SettingsDep
+from api.deps import DatasetsDep, LocatorDep, RegistryDep, SettingsDep, WatcherDep
 from api.schemas import AboutOut, ReadyOut
+from locator.errors import DatabaseUnreachable
 
 router = APIRouter(tags=["health"])
 
@@ -35,14 +36,24 @@ async def ping() -> dict[str, str]:
 
 
 @router.get("/readyz", response_model=ReadyOut)
-def readyz(datasets: DatasetsDep, locator: LocatorDep, registry: RegistryDep) -> ReadyOut:
-    """The data is loaded; with counts."""
+def readyz(
+    datasets: DatasetsDep, locator: LocatorDep, registry: RegistryDep, watcher: WatcherDep
+) -> ReadyOut:
+    """The data is loaded and the database answers; with counts.
+
+    503 ("Database unreachable") while the database doesn't answer: searches still answer
+    from memory, but no change can be saved. A plain `def`: the quick read runs off the
+    event loop, and a server that is down fails it in seconds at most.
+    """
+    if not watcher.reachable:
+        raise DatabaseUnreachable("not ready: database unreachable")
+    rows_skipped = len(datasets.store.seed_problems())
     return ReadyOut(
         status="ready",
         postcodes=len(datasets.gazetteer),
         postcode_districts=datasets.gazetteer.district_count,
         place_names=len(datasets.places),
         places=locator.index.counts(),
-        rows_skipped=len(datasets.store.seed_problems()),
+        rows_skipped=rows_skipped,
         data_version=registry.data_version,
     )

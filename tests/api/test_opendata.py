@@ -228,7 +228,7 @@ def test_a_staff_edit_changes_the_etag_and_the_files(fresh: TestClient) -> None:
 
 def test_files_are_built_once_per_data_version(fresh: TestClient, settings: Settings) -> None:
     store = _store(fresh)
-    cache = OpenDataCache(store, DatasetInfo.of(settings))
+    cache = OpenDataCache(store, DatasetInfo.of(settings), store.data_version)
     first = cache.get("gpkg")
     assert cache.get("gpkg") is first  # the same bytes, not rebuilt
     store.update("S3", {"phone": "01773 000000"}, "ann@council", store.get("S3").version)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -113,14 +115,23 @@ def test_a_change_is_seen_by_the_next_search(
 def test_every_worker_sees_a_change_made_through_another(
     synthetic_settings: Settings, database_url: str
 ) -> None:
-    """Two app instances on one database stand for two worker processes."""
+    """Two app instances on one database stand for two worker processes (or replicas):
+    the other sees the change within a second (geodata.changes)."""
     settings = _fresh(synthetic_settings, database_url)
     with TestClient(create_app(settings)) as one, TestClient(create_app(settings)) as two:
         assert two.get("/api/v1/places/S3").status_code == 200
         one.app.state.datasets.store.set_status("S3", Status.SUSPENDED)  # type: ignore[attr-defined]
-        assert two.get("/api/v1/places/S3").status_code == 404
+        assert one.get("/api/v1/places/S3").status_code == 404  # at once where it was made
+        _within_a_second(lambda: two.get("/api/v1/places/S3").status_code == 404)
         one.app.state.datasets.store.set_status("S3", Status.ACTIVE)  # type: ignore[attr-defined]
-        assert two.get("/api/v1/places/S3").status_code == 200
+        _within_a_second(lambda: two.get("/api/v1/places/S3").status_code == 200)
+
+
+def _within_a_second(done: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 1.0
+    while not done():
+        assert time.monotonic() < deadline, "not seen within a second"
+        time.sleep(0.02)
 
 
 def test_only_active_places_are_public(synthetic_settings: Settings, database_url: str) -> None:
