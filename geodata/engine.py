@@ -51,7 +51,8 @@ def make_engine(url: str, *, writer: bool = False) -> Engine:
         # Whatever the server's default: each statement after the writer lock must see every
         # commit made before it (REPEATABLE READ would read from before the wait).
         kwargs["isolation_level"] = "READ COMMITTED"
-        kwargs["connect_args"] = server_timeouts(url)
+        if make_url(url).get_driver_name() in ("psycopg", "psycopg2"):  # libpq's settings
+            kwargs["connect_args"] = server_timeouts(url)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         _sqlite_setup(engine, writer)
