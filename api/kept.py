@@ -13,9 +13,22 @@ from api.pictures import PICTURES, PICTURES_PATH
 from api.views import PlaceView
 
 
-def kept_words(places: Sequence[PlaceView], police: PlaceView | None) -> list[dict[str, object]]:
-    """The numbered places, then the police station ("P"), as the list on the page reads."""
-    return [_words(p) for p in [*places, *([police] if police else [])]]
+def kept_words(
+    places: Sequence[PlaceView], police: PlaceView | None, typed: str | None
+) -> dict[str, object]:
+    """Where the list was found, and its numbered places then the police station ("P"), as
+    the list on the page reads.
+
+    Parameters
+    ----------
+    typed
+        The postcode or place name searched for; None for a search from the phone's location,
+        which is kept as "where you were" (never as a position).
+    """
+    return {
+        "where": typed.strip() if typed and typed.strip() else "where you were",
+        "places": [_words(p) for p in [*places, *([police] if police else [])]],
+    }
 
 
 def _words(p: PlaceView) -> dict[str, object]:

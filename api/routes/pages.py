@@ -73,7 +73,7 @@ def find(
             "messages": view.messages,
             "places": view.places,
             "police": view.police,
-            "kept": kept_words(view.places, view.police),
+            "kept": kept_words(view.places, view.police, typed),
             "open_now": view.open_now,
             "outside": not found.in_service_area,
             "area_name": settings.search.area_name,

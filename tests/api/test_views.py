@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from api.kept import kept_words
 from api.settings import PagesSettings, Settings
 from api.staff_views import changed_fields, clash, history_rows, row_values, shown
 from api.views import results_view
@@ -99,3 +100,26 @@ def test_hours_are_shown_as_grouped_lines() -> None:
     stored = "Mon 09:00-17:00; Tue 09:00-17:00; Wed 09:00-17:00; Thu 09:00-17:00; Fri 09:00-17:00"
     assert shown("opening_hours", stored, "\n") == "Mon-Fri 09:00-17:00"
     assert shown("verified", True) == "yes"
+
+
+def test_kept_words_are_the_list_as_it_reads_and_nothing_more(result: SearchResult) -> None:
+    """What "Keep these places on my phone" keeps: the list's words, never a position."""
+    view = results_view(result, PAGES, MONDAY_10AM)
+    kept = kept_words(view.places, view.police, " DE4 3AG ")
+    places = kept["places"]
+    assert kept["where"] == "DE4 3AG" and isinstance(places, list)
+    assert [p["number"] for p in places] == ["1", "2", "3", "P"]
+    library = next(p for p in places if p["name"] == "Matlock Library")
+    assert library == {
+        "number": library["number"],
+        "name": "Matlock Library",
+        "what": "Library",
+        "pic": "/static/pictures/1F4DA.svg",
+        "distance": library["distance"],
+        "opening": "Open now. Closes at 5pm.",
+        "address": "Steep Turnpike, Matlock, DE4 3AH",
+        "phones": [{"shown": "01629 000000", "tel": "tel:01629000000"}],
+    }
+    assert str(library["distance"]).startswith("About ") and "mile" in str(library["distance"])
+    assert not re.search(r"53\.1|-1\.5|\"(lat|lon)", json.dumps(kept)), "a position was kept"
+    assert kept_words(view.places, None, None)["where"] == "where you were"

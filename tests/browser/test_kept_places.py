@@ -241,6 +241,20 @@ def test_a_new_ticked_search_replaces_the_list_and_an_old_one_says_its_day(
     assert "not kept" in page.locator("[data-keep-status]").inner_text()
 
 
+def test_a_search_from_where_you_are_keeps_no_position(
+    web: Browsing, synthetic_server: LiveServer
+) -> None:
+    web.goto(synthetic_server, "/find?lat=53.14234&lon=-1.55140")
+    web.page.get_by_label(KEEP).check()
+    raw = web.page.evaluate("k => localStorage.getItem(k)", KEPT_KEY)
+    assert "53.14" not in raw and "1.55" not in raw, "the phone's position was kept"
+    stored = stored_list(web.page)
+    assert stored is not None and stored["where"] == "where you were"
+    web.goto(synthetic_server, "/")
+    assert web.page.locator("[data-kept-found]").inner_text() == found_words(stored)
+    assert found_words(stored).endswith(" near where you were.")
+
+
 def test_kept_words_are_shown_as_words(web: Browsing, synthetic_server: LiveServer) -> None:
     """Whatever is in storage is set as text: a name with markup stays words, and only digits
     reach a tel: link."""
