@@ -21,6 +21,7 @@ from api.cache import ResponseCache
 from api.errors import register_error_handlers
 from api.html import make_templates
 from api.logging import PrivateAccessLog
+from api.metrics import RequestMetrics
 from api.openapi import document_problems
 from api.password_checks import PasswordChecks
 from api.pictures import DEFAULT_PICTURES_DIR, PICTURES_PATH
@@ -28,6 +29,7 @@ from api.routes import (
     downloads,
     embed,
     health,
+    metrics,
     offline,
     ogc,
     pages,
@@ -47,8 +49,9 @@ from api.routes import (
     staff_two_factor,
 )
 from api.security import DocsPolicy, SameOriginChanges
-from api.settings import Settings
+from api.settings import Settings, load_settings
 from api.static import LEAFLET_DIR, STATIC_DIR, CachedStatic, HeadAsGet, PublicCORS, SecurityHeaders
+from api.version import package_version
 from geodata.changes import ChangeWatcher
 from geodata.datasets import Datasets, load_datasets
 from geodata.import_worker import ImportWorker
@@ -109,7 +112,7 @@ def create_app(settings: Settings | None = None, *, exit_on_failure: bool = Fals
 
     app = FastAPIOffline(
         title="Safe Places Locator",
-        version="0.1.0",
+        version=package_version(),
         description=DESCRIPTION,
         lifespan=lifespan,
         static_url="/static/docs",
@@ -131,7 +134,7 @@ def create_app(settings: Settings | None = None, *, exit_on_failure: bool = Fals
     app.add_middleware(SecurityHeaders)
     # Pages, scripts and JSON compress well on a slow phone connection.
     app.add_middleware(GZipMiddleware, minimum_size=800)
-    app.add_middleware(PrivateAccessLog)
+    app.add_middleware(PrivateAccessLog, metrics=_metrics(app))
     app.add_middleware(HeadAsGet)
     _include_routers(app)
     app.mount("/static/vendor/leaflet", CachedStatic(directory=LEAFLET_DIR), name="leaflet")
@@ -140,6 +143,13 @@ def create_app(settings: Settings | None = None, *, exit_on_failure: bool = Fals
     app.mount(PICTURES_PATH, CachedStatic(directory=pictures, check_dir=False), name="pictures")
     app.mount("/static", CachedStatic(directory=STATIC_DIR), name="static")
     return app
+
+
+def _metrics(app: FastAPI) -> RequestMetrics:
+    """The app's own metrics (for /metrics), counted by the access log's middleware."""
+    metrics = RequestMetrics(app.state, package_version())
+    app.state.metrics = metrics
+    return metrics
 
 
 def _start(app: FastAPI, settings: Settings) -> None:
@@ -223,6 +233,7 @@ def _include_routers(app: FastAPI) -> None:
         downloads,
         ogc,
         health,
+        metrics,
         staff,
         staff_login,
         staff_dashboard,
@@ -245,7 +256,7 @@ def _include_routers(app: FastAPI) -> None:
 def create_app_from_env() -> FastAPI:
     """Factory for uvicorn's `--factory` (each worker process reads the environment)."""
     try:
-        settings = Settings()
+        settings = load_settings()
     except ValidationError as exc:
         _exit(setting_problem(exc))
     return create_app(settings, exit_on_failure=True)

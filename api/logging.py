@@ -7,37 +7,59 @@ switched off in favour of this one.
 
 from __future__ import annotations
 
+import itertools
+import json
 import logging
 import logging.config
+import re
+import secrets
 import time
+from contextvars import ContextVar
 from typing import Any
 
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import unexpected_error
+from api.metrics import RequestMetrics
 
 access_log = logging.getLogger("safeplaces.access")
 
+# The id of the request being answered, for every log line written while answering it.
+request_id: ContextVar[str] = ContextVar("request_id", default="")
+REQUEST_ID_HEADER = b"x-request-id"
+# An id a proxy sent (nginx's $request_id, a UUID) is kept only if it is hex and hyphens:
+# a header that could carry words, a postcode among them, is never written to a log.
+_GOOD_ID = re.compile(rb"[0-9A-Fa-f-]{16,64}")
 
-def _route_template(scope: Scope) -> str:
+
+def _sent_request_id(scope: Scope) -> bytes | None:
+    for name, value in scope["headers"]:
+        if name == REQUEST_ID_HEADER:
+            return value if _GOOD_ID.fullmatch(value) else None
+    return None
+
+
+def route_template(scope: Scope) -> str:
     route = scope.get("route")
     if route is not None and hasattr(route, "path"):
         return str(route.path)
-    # Mounted apps (static files) leave no route in scope: match against the router ourselves.
-    app = scope.get("app")
-    for candidate in getattr(getattr(app, "router", None), "routes", []):
-        match, _ = candidate.matches(scope)
-        if match is Match.FULL:
-            return str(getattr(candidate, "path", "?"))
-    return "<no route>"
+    # A mounted app (static files) leaves no route in scope, but its path in root_path.
+    mounted = str(scope.get("root_path", ""))[len(scope.get("app_root_path", "")) :]
+    return mounted or "<no route>"
 
 
 class PrivateAccessLog:
-    """ASGI middleware: one access line per request, and a last guard against unhandled errors."""
+    """ASGI middleware: a request id (kept from a proxy's X-Request-ID, else made, and sent
+    back), one access line and the metrics per request, and a last guard against unhandled
+    errors."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, metrics: RequestMetrics | None = None) -> None:
         self.app = app
+        self.metrics = metrics
+        # Made ids: this process's random half, then a count (unique, and far cheaper than
+        # fresh randomness per request; an id is a label, not a secret).
+        self._id_prefix = secrets.token_hex(8)
+        self._ids = itertools.count()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -46,12 +68,15 @@ class PrivateAccessLog:
         start = time.perf_counter()
         status = 500
         started = False
+        rid = _sent_request_id(scope) or f"{self._id_prefix}{next(self._ids):016x}".encode()
+        token = request_id.set(rid.decode())
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status, started
             if message["type"] == "http.response.start":
                 status = message["status"]
                 started = True
+                message["headers"] = [*message.get("headers", ()), (REQUEST_ID_HEADER, rid)]
             await send(message)
 
         try:
@@ -63,16 +88,47 @@ class PrivateAccessLog:
             status = response.status_code
             await response(scope, receive, send)
         finally:
+            seconds = time.perf_counter() - start
+            method, route = scope.get("method", "?"), route_template(scope)
+            if self.metrics is not None:
+                self.metrics.observe(method, route, status, seconds)
             access_log.info(
                 "%s %s %d %.1fms",
-                scope.get("method", "?"),
-                _route_template(scope),
+                method,
+                route,
                 status,
-                (time.perf_counter() - start) * 1000,
+                seconds * 1000,
+                extra={"method": method, "route": route, "status": status, "ms": seconds * 1000},
             )
+            request_id.reset(token)
 
 
-def logging_config(level: str = "info") -> dict[str, Any]:
+class JsonLines(logging.Formatter):
+    """One JSON object a line: time, level, logger, message and the request's id; an access
+    line's method, route template, status and time too. Never the path or the query."""
+
+    _ACCESS = ("method", "route", "status", "ms")
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if rid := request_id.get():
+            line["request_id"] = rid
+        for key in self._ACCESS:
+            if key in record.__dict__:
+                line[key] = record.__dict__[key]
+        if record.exc_info:
+            line["error"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False)
+
+    converter = staticmethod(time.gmtime)
+
+
+def logging_config(level: str = "info", log_format: str = "plain") -> dict[str, Any]:
     """dictConfig for the service and uvicorn; uvicorn's access logger is silenced."""
     lvl = level.upper()
     return {
@@ -80,9 +136,10 @@ def logging_config(level: str = "info") -> dict[str, Any]:
         "disable_existing_loggers": False,
         "formatters": {
             "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+            "json": {"()": JsonLines},
         },
         "handlers": {
-            "stderr": {"class": "logging.StreamHandler", "formatter": "plain"},
+            "stderr": {"class": "logging.StreamHandler", "formatter": log_format},
         },
         "loggers": {
             "uvicorn": {"handlers": ["stderr"], "level": lvl, "propagate": False},
@@ -97,5 +154,5 @@ def logging_config(level: str = "info") -> dict[str, Any]:
     }
 
 
-def configure_logging(level: str = "info") -> None:
-    logging.config.dictConfig(logging_config(level))
+def configure_logging(level: str = "info", log_format: str = "plain") -> None:
+    logging.config.dictConfig(logging_config(level, log_format))

@@ -3,6 +3,7 @@ the server, read from the same ``SAFEPLACES_*`` environment variables."""
 
 from __future__ import annotations
 
+import os
 from ipaddress import ip_network
 from pathlib import Path
 from typing import Literal
@@ -76,6 +77,8 @@ class ServerSettings(BaseModel):
     workers: int = Field(default=1, ge=1)
     environment: Literal["development", "production", "test"] = "development"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    # "json": one JSON object a line, each with its request's id, for a log collector.
+    log_format: Literal["plain", "json"] = "plain"
     # The reverse proxies (addresses or networks) whose X-Forwarded-Proto and X-Forwarded-For
     # are believed: from anyone else they could fake HTTPS, or the address a request came from.
     trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1"])
@@ -108,9 +111,36 @@ class ServerSettings(BaseModel):
         return [v.strip() for v in values]
 
 
+class MetricsSettings(BaseModel):
+    """/metrics for Prometheus: on by default (it shows no personal data), and optionally only
+    to the monitoring server's addresses, e.g. ``SAFEPLACES_METRICS__ALLOW_FROM='["10.0.0.9"]'``.
+    """
+
+    enabled: bool = True
+    # Addresses or networks that may read /metrics (as JSON); empty: anyone.
+    allow_from: list[str] = Field(default_factory=list)
+
+    @field_validator("allow_from")
+    @classmethod
+    def _networks(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                ip_network(value.strip(), strict=False)
+            except ValueError:
+                raise ValueError(f"{value!r} is not an address or network") from None
+        return [v.strip() for v in values]
+
+
 class Settings(ServiceSettings):
     """Everything configurable, e.g. ``SAFEPLACES_DATA_DIR`` or ``SAFEPLACES_PAGES__TILE_URL``."""
 
     pages: PagesSettings = Field(default_factory=PagesSettings)
     partners: PartnerSettings = Field(default_factory=PartnerSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+
+
+def load_settings() -> Settings:
+    """The settings from the environment and a ``.env`` file: ``SAFEPLACES_ENV_FILE``, or
+    ``.env`` in the working directory. A variable set in the environment wins over the file."""
+    return Settings(_env_file=os.environ.get("SAFEPLACES_ENV_FILE", ".env"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 from locator.search import Locator
@@ -20,6 +21,8 @@ class LocatorRegistry:
         self._locator = locator
         self._lock = threading.Lock()
         self.data_version = data_version
+        # When the live locator was built (Unix time), for the operators' metrics.
+        self.loaded_at = time.time()
 
     @property
     def current(self) -> Locator:
@@ -29,6 +32,7 @@ class LocatorRegistry:
         """Make `locator` live; return the one it replaces."""
         with self._lock:
             old, self._locator = self._locator, locator
+            self.loaded_at = time.time()
             self.data_version = self.data_version + 1 if data_version is None else data_version
             return old
 
@@ -46,4 +50,5 @@ class LocatorRegistry:
             if data_version > self.data_version:  # another thread may have rebuilt it
                 self._locator = build()
                 self.data_version = data_version
+                self.loaded_at = time.time()
             return self._locator

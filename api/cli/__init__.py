@@ -13,7 +13,8 @@ from pydantic import ValidationError
 
 from api.cli import data, lookup, reminders, staff
 from api.cli.common import EXIT_BAD_INPUT, EXIT_DATA
-from api.settings import Settings
+from api.settings import Settings, load_settings
+from api.version import package_version
 from geodata.placenames import PlaceName
 from geodata.startup import start_up_problem
 from locator.errors import SafePlacesError, StorageUnavailable
@@ -24,6 +25,7 @@ __all__ = ["EXIT_BAD_INPUT", "EXIT_DATA", "build_parser", "main"]
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="safeplaces", description="Safe Places Locator")
+    parser.add_argument("--version", action="version", version=f"safeplaces {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     for group in (lookup, staff, data, reminders):
         group.add_commands(sub)
@@ -34,7 +36,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     args = build_parser().parse_args(argv)
     try:
-        settings = Settings()
+        settings = load_settings()
     except ValidationError as exc:
         sys.stderr.write(setting_problem(exc) + "\n")
         return EXIT_DATA

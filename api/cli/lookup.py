@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from datetime import datetime
 from typing import Any, TextIO
 
@@ -46,18 +48,20 @@ def _serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
     # Fail before the server starts, in words (`main` says it), not with its traceback.
     check_can_start(settings)
-    configure_logging(settings.server.log_level)
+    logs = settings.server
+    configure_logging(logs.log_level, logs.log_format)
     options: dict[str, Any] = {
         "factory": True,
         "host": args.host or settings.server.host,
         "port": args.port or settings.server.port,
         "workers": args.workers or settings.server.workers,
-        "log_config": logging_config(settings.server.log_level),
+        "log_config": logging_config(logs.log_level, logs.log_format),
         # Our own access log records route templates only; uvicorn's would record queries.
         "access_log": False,
         "proxy_headers": True,
         "forwarded_allow_ips": settings.server.trusted_proxies,
     }
+    from api.metrics import MULTIPROCESS_DIR
     from api.workers import SHARED_PORTS, listening_socket, run_workers, worker_sockets
 
     config = uvicorn.Config("api.app:create_app_from_env", **options)
@@ -77,13 +81,16 @@ def _serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         server = uvicorn.Server(config)
         server.run(sockets=sockets)
         return 0 if server.started else EXIT_DATA
-    if shared:
-        return run_workers(config, sockets)
-    # Without SO_REUSEPORT (not Linux or BSD): uvicorn's supervisor, one socket for all.
-    from uvicorn.supervisors import Multiprocess
+    # Each worker counts its requests in a file here, and /metrics adds them all up.
+    with tempfile.TemporaryDirectory(prefix="safeplaces-metrics-") as metrics_dir:
+        os.environ[MULTIPROCESS_DIR] = metrics_dir
+        if shared:
+            return run_workers(config, sockets)
+        # Without SO_REUSEPORT (not Linux or BSD): uvicorn's supervisor, one socket for all.
+        from uvicorn.supervisors import Multiprocess
 
-    Multiprocess(config, sockets=sockets).run()
-    return 0
+        Multiprocess(config, sockets=sockets).run()
+        return 0
 
 
 def _postcode(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
