@@ -13,13 +13,14 @@ from typing import NoReturn
 import anyio
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
 from pydantic import ValidationError
 
 from api import heap
 from api.cache import ResponseCache
 from api.errors import register_error_handlers
-from api.html import make_templates
+from api.html import SEARCH_PAGES, make_templates
 from api.logging import PrivateAccessLog
 from api.metrics import RequestMetrics
 from api.openapi import document_problems
@@ -63,6 +64,7 @@ from geodata.uploads import PendingImports
 from geodata.users import UserStore
 from locator.registry import LocatorRegistry
 from locator.settings import setting_problem
+from maps.render import draw_frames
 
 log = logging.getLogger("safeplaces")
 
@@ -103,8 +105,7 @@ def create_app(settings: Settings | None = None, *, exit_on_failure: bool = Fals
             _could_not_start(exc, settings)
         heap.settle()
         if exit_on_failure:
-            # In the background: the worker answers searches while the import process starts.
-            threading.Thread(target=app.state.import_worker.warm, daemon=True).start()
+            _warm_up(app, settings)
         try:
             yield
         finally:
@@ -196,6 +197,22 @@ def _watcher(settings: Settings, datasets: Datasets, registry: LocatorRegistry) 
         heap.settle()  # the new index is long-lived, the old one gone (api.heap)
 
     return ChangeWatcher(datasets.store, reload, registry.data_version, settings.changes)
+
+
+def _warm_up(app: FastAPI, settings: Settings) -> None:
+    """In the background: the worker answers searches while the import process starts, and
+    while folium draws the maps' frames and the search pages' templates are compiled (the
+    first search would otherwise wait for both)."""
+    threading.Thread(target=app.state.import_worker.warm, daemon=True).start()
+    threading.Thread(target=_warm_pages, args=(app, settings), daemon=True).start()
+
+
+def _warm_pages(app: FastAPI, settings: Settings) -> None:
+    draw_frames(settings.pages)
+    templates: Jinja2Templates = app.state.templates
+    for name in SEARCH_PAGES:
+        templates.get_template(name)
+    heap.settle()  # folium, pandas and the templates, loaded for good
 
 
 def _could_not_start(exc: Exception, settings: Settings) -> NoReturn:

@@ -21,6 +21,8 @@ from api.static import referrer_policy
 from api.views import places_words
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+# The pages of a search, compiled as a server starts rather than by the first search.
+SEARCH_PAGES = ("home.html", "find.html", "place.html")
 
 
 def make_templates() -> Jinja2Templates:

@@ -140,6 +140,17 @@ def _kind(venue: Venue) -> str:
     return "police" if venue.kind is Kind.POLICE_ENQUIRY_OFFICE else "safe_place"
 
 
+# The zoom each kind of map starts at (results and areas are then fitted to their places).
+_RESULTS_ZOOM, _AREA_ZOOM, _PLACE_ZOOM = 14, 12, 16
+
+
+def draw_frames(pages: TileSettings) -> None:
+    """Draw every page map's frame now (a server does it just after starting), so that the
+    first search does not wait for folium to load."""
+    for zoom in (_RESULTS_ZOOM, _AREA_ZOOM, _PLACE_ZOOM):
+        _frame(pages.tile_url, pages.tile_attribution, pages.tile_max_zoom, zoom)
+
+
 @lru_cache(maxsize=16)
 def _frame(tile_url: str, attribution: str, max_zoom: int, zoom: int) -> MapFrame:
     """The frame for these tiles and zoom, drawn at its first use (folium is loaded then)."""
@@ -202,7 +213,7 @@ def results_map(
     points = [mk["latlng"] for mk in markers]
     bounds = Bounds(_bounds(points), {"maxZoom": 16, "padding": [30, 30]})
     name = f"Map of the Safe Places near {origin.label}"
-    return _parts(pages, 14, center, markers, name, bounds)
+    return _parts(pages, _RESULTS_ZOOM, center, markers, name, bounds)
 
 
 def area_map(
@@ -217,14 +228,15 @@ def area_map(
     center = latlon((min_lon + max_lon) / 2, (min_lat + max_lat) / 2)
     markers = [_marker(str(i), v, _kind(v), now=now) for i, v in enumerate(places, start=1)]
     bounds = Bounds([latlon(min_lon, min_lat), latlon(max_lon, max_lat)], {"maxZoom": 16})
-    return _parts(pages, 12, center, markers, "Map of the Safe Places in this area", bounds)
+    name = "Map of the Safe Places in this area"
+    return _parts(pages, _AREA_ZOOM, center, markers, name, bounds)
 
 
 def place_map(venue: Venue, pages: TileSettings, now: datetime | None = None) -> MapParts:
     """A small map of one place; with ``now``, its popup says whether it is open."""
     center = latlon(venue.longitude, venue.latitude)
     markers = [_marker("1", venue, _kind(venue), now=now)]
-    return _parts(pages, 16, center, markers, f"Map of {venue.name}")
+    return _parts(pages, _PLACE_ZOOM, center, markers, f"Map of {venue.name}")
 
 
 def _bounds(points: list[list[float]]) -> list[list[float]]:

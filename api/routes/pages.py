@@ -8,10 +8,12 @@ with the search box still filled in.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from api.deps import LocatorDep, NowDep, ResolverDep, SettingsDep
@@ -19,6 +21,7 @@ from api.errors import status_of
 from api.html import NoStore, contact_book, render
 from api.kept import kept_words
 from api.params import page_request
+from api.searching import search_places
 from api.settings import Settings
 from api.views import origin_words, place_view, results_view
 from geodata.placenames import PlaceName
@@ -26,7 +29,7 @@ from locator.errors import PlaceNotFound, SafePlacesError
 from locator.hours import LONDON
 from locator.hours_text import DAY_NAMES
 from locator.origin import Choices, NamedPlace, Origin
-from locator.search import find_origin, search
+from locator.search import SearchResult, find_origin
 from maps.render import place_map
 
 router = APIRouter(include_in_schema=False)
@@ -38,7 +41,7 @@ def home(request: Request) -> HTMLResponse:
 
 
 @router.get("/find", response_class=HTMLResponse, dependencies=[NoStore])
-def find(
+async def find(
     request: Request,
     resolver: ResolverDep,
     locator: LocatorDep,
@@ -50,15 +53,38 @@ def find(
     lon: Annotated[str | None, Query(max_length=40)] = None,
     k: Annotated[int | None, Query(description="How many places to list.")] = None,
 ) -> HTMLResponse:
-    """Results for a postcode, place name or location; errors shown on the same page."""
+    """Results for a postcode, place name or location; errors shown on the same page.
+
+    The search runs where `api.searching` says; the page (a few milliseconds of
+    templates) is drawn in the thread pool, so other requests carry on meanwhile.
+    """
     typed = q if q is not None else postcode
+    found: SearchResult | Choices | SafePlacesError
     try:
-        found = search(page_request(typed, lat, lon, k), resolver, locator, now)
+        found = await search_places(page_request(typed, lat, lon, k), resolver, locator, now)
     except SafePlacesError as exc:
-        choices = [c for c in exc.choices if isinstance(c, PlaceName)]
-        context = {"q": typed, "error": exc.user_message, "error_title": exc.title}
+        found = exc
+    return await run_in_threadpool(
+        _find_page, request, settings, now, found, typed, lat, lon, k or settings.search.default_k
+    )
+
+
+def _find_page(
+    request: Request,
+    settings: Settings,
+    now: datetime,
+    found: SearchResult | Choices | SafePlacesError,
+    typed: str | None,
+    lat: str | None,
+    lon: str | None,
+    k: int,
+) -> HTMLResponse:
+    """The results page, or the search page again with the question or the problem."""
+    if isinstance(found, SafePlacesError):
+        choices = [c for c in found.choices if isinstance(c, PlaceName)]
+        context = {"q": typed, "error": found.user_message, "error_title": found.title}
         return render(
-            request, "home.html", context | _choices(choices, None, settings), status_of(exc)
+            request, "home.html", context | _choices(choices, None, settings), status_of(found)
         )
     if isinstance(found, Choices):
         return render(request, "home.html", {"q": typed} | _choices(found.options, found, settings))
@@ -79,7 +105,7 @@ def find(
             "area_name": settings.search.area_name,
             "open_minutes": settings.search.open_now_walk_minutes,
             "map": view.map,
-            "more_url": _more_url(request, k or settings.search.default_k),
+            "more_url": _more_url(request, k),
             "search_query": search_query,
         },
     )
