@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench soak install lock clean browser postgres
+.PHONY: run test lint bench soak install lock clean browser postgres nginx
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,8 +59,12 @@ browser:
 	}
 
 # The database tests (marked `postgres`) start a throw-away PostgreSQL server with its own
-# initdb and pg_ctl. Install them when missing and possible; without them the run fails.
+# initdb and pg_ctl, with PostGIS (for the places' geometry column). Install them when missing
+# and possible; without them the run fails.
 HAVE_INITDB = command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1
+HAVE_POSTGIS = ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1
+# PostGIS is packaged per server version (postgresql-15-postgis-3): the newest server's.
+PG_MAJOR = $$(ls /usr/lib/postgresql | sort -n | tail -1)
 postgres:
 	@{ $(HAVE_INITDB); } || { \
 		echo "PostgreSQL not found: trying apt-get install -y postgresql."; \
@@ -70,8 +74,28 @@ postgres:
 		echo "Install it (Debian/Ubuntu: apt-get install -y postgresql) or put its bin folder on PATH." >&2; \
 		exit 1; \
 	}
+	@{ $(HAVE_POSTGIS); } || { \
+		echo "PostGIS not found: trying apt-get install -y postgresql-$(PG_MAJOR)-postgis-3."; \
+		command -v apt-get >/dev/null 2>&1 && apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql-$(PG_MAJOR)-postgis-3; \
+	} && { $(HAVE_POSTGIS); } || { \
+		echo "make test needs PostGIS for the database tests and could not install it." >&2; \
+		echo "Install it (Debian/Ubuntu: apt-get install -y postgresql-15-postgis-3, for PostgreSQL 15)." >&2; \
+		exit 1; \
+	}
 
-test: lint browser postgres $(NODE_STAMP)
+# The replica test (tests/deploy) puts a real nginx in front of three replicas.
+HAVE_NGINX = command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx
+nginx:
+	@{ $(HAVE_NGINX); } || { \
+		echo "nginx not found: trying apt-get install -y nginx-light."; \
+		command -v apt-get >/dev/null 2>&1 && apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx-light; \
+	} && { $(HAVE_NGINX); } || { \
+		echo "make test needs nginx for the replica test and could not install it." >&2; \
+		echo "Install it (Debian/Ubuntu: apt-get install -y nginx-light) or put it on PATH." >&2; \
+		exit 1; \
+	}
+
+test: lint browser postgres nginx $(NODE_STAMP)
 	$(BIN)/pytest
 
 bench: $(STAMP)
