@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
-from locator.batch import rank_rounds
+from locator.batch import FIRST, rank_rounds
 from locator.cells import DensityGrid, spatial_order
 from locator.filter import (
     CATEGORIES,
@@ -56,6 +56,9 @@ class VenueIndex:
         order = spatial_order(x, y)
         self._venues: list[Venue] = [listed[i] for i in order.tolist()]
         self._by_id = {v.id: i for i, v in enumerate(self._venues)}
+        # The ids as one array: a batch answer takes thousands at once, with no Python loop
+        # over venue objects spread across memory.
+        self._ids = np.array([v.id for v in self._venues], dtype=str)
         self._lon, self._lat, self._x, self._y = lon[order], lat[order], x[order], y[order]
         self._kind = np.array([KINDS.index(v.kind) for v in self._venues], dtype=np.int8)
         self._category = np.array(
@@ -208,11 +211,11 @@ class VenueIndex:
         lat = np.asarray(lat, dtype=np.float64).ravel()
         if lon.shape != lat.shape:
             raise ValueError("lon and lat must have the same length")
-        ids = np.full(len(lon), "", dtype=object)
+        ids = np.full(len(lon), "", dtype=self._ids.dtype)
         metres = np.full(len(lon), np.inf)
         eligible, tree = self._eligible(filter)
         if len(lon) == 0 or len(eligible) == 0:
-            return NearestEach(ids.astype(str), metres)
+            return NearestEach(ids, metres)
         x, y = wgs84_to_bng(lon, lat)
         pairs = tree.query_nearest(
             shapely.points(x, y),
@@ -224,9 +227,9 @@ class VenueIndex:
         if max_distance_m is not None:
             keep = measured <= max_distance_m
             points, found, measured = points[keep], found[keep], measured[keep]
-        ids[points] = [self._venues[i].id for i in found.tolist()]
+        ids[points] = self._ids[found]
         metres[points] = measured
-        return NearestEach(ids.astype(str), metres)
+        return NearestEach(ids, metres)
 
     def nearest_batch(
         self,
@@ -262,9 +265,15 @@ class VenueIndex:
         mask = self._eligible_mask(filter)
         if n and k and mask.any():
             x, y = wgs84_to_bng(lon, lat)
+            # Asked in order along the ground, neighbouring searches read the same parts of
+            # the tree and of the venue arrays one after another.
+            order = spatial_order(x, y)
+            x, y = x[order], y[order]
             radius, limit = self._first_radii(x, y, k, filter, max_distance_m)
-            rank_rounds(self._tree, self._xy, mask, x, y, radius, limit, k, chosen)
-        ids = np.full((n, k), "", dtype=object)
+            found = np.full((n, k), -1, dtype=np.intp)
+            rank_rounds(self._tree, self._xy, mask, x, y, radius, limit, k, found)
+            chosen[order] = found
+        ids = np.full((n, k), "", dtype=self._ids.dtype)
         metres = np.full((n, k), np.inf)
         rows, cols = np.nonzero(chosen >= 0)
         found = chosen[rows, cols]
@@ -274,9 +283,9 @@ class VenueIndex:
         if len(rows) and not keep.all():
             # Close the gaps that the geodesic cut left, as `nearest`'s list does.
             cols = np.arange(len(rows)) - np.searchsorted(rows, rows)
-        ids[rows, cols] = [self._venues[i].id for i in found.tolist()]
+        ids[rows, cols] = self._ids[found]
         metres[rows, cols] = measured
-        return NearestK(ids.astype(str), metres)
+        return NearestK(ids, metres)
 
     # -- internals --------------------------------------------------------------------------
 
@@ -305,15 +314,14 @@ class VenueIndex:
         filter: VenueFilter,
         max_distance_m: float | None,
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        """`nearest`'s first radius and limit, for many grid points at once: with the same
-        doubling and the same tree, even venues at exactly the same distance come in the
-        same order."""
+        """The first radius (a share of `nearest`'s) and the limit, for many grid points."""
         ax, ay = self._anchor
         limit = self._diagonal + np.hypot(x - ax, y - ay)
         if max_distance_m is not None:
             limit = np.minimum(limit, max_distance_m * _SCALE_MARGIN)
         share = self._accepted(filter)[2]
-        return np.minimum(self._density.radius_for_many(x, y, k / share), limit), limit
+        first = self._density.radius_for_many(x, y, k / share) * FIRST
+        return np.minimum(first, limit), limit
 
     def _candidates(
         self,

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import numpy as np
 import pytest
+from pyproj import Transformer
 
 from api.settings import Settings
 from geodata.datasets import load_datasets, load_venue_files
@@ -87,6 +88,35 @@ def test_batch_matches_one_at_a_time_on_dense_venues() -> None:
     for filter in FILTERS:
         _same_as_nearest(index, lons, lats, 8, filter)
     _same_as_nearest(index, lons, lats, 30, VenueFilter(), max_distance_m=1500)
+
+
+def test_batch_is_the_brute_force_k_nearest_among_many_venues() -> None:
+    """Thousands of venues, hundreds sharing a spot: several rounds of searching for most
+    points, and the same grid distances as measuring every venue from every point."""
+    rng = np.random.default_rng(17)
+    spots = rng.uniform([-2.1, 52.6], [-1.1, 53.6], (1500, 2))
+    picks = np.concatenate([np.arange(1500), rng.integers(0, 1500, 500)])
+    venues = [
+        Venue(
+            f"B{i:05d}", f"Venue {i}", Kind.SAFE_PLACE, Category.SHOP, "", None,
+            float(spots[p, 1]), float(spots[p, 0]), LocationPrecision.BUILDING,
+        )
+        for i, p in enumerate(picks.tolist())
+    ]  # fmt: skip
+    index = VenueIndex(venues)
+    lons, lats = rng.uniform(-2.3, -0.9, 400), rng.uniform(52.5, 53.7, 400)
+    to_grid = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    vx, vy = to_grid.transform(spots[picks, 0], spots[picks, 1])
+    px, py = to_grid.transform(lons, lats)
+    by_id = {v.id: i for i, v in enumerate(venues)}
+    for k in (1, 5, 13):
+        batch = index.nearest_batch(lons, lats, k)
+        everyone = np.hypot(vx[None, :] - px[:, None], vy[None, :] - py[:, None])
+        expected = np.sort(everyone, axis=1)[:, :k]
+        rows = np.array([[by_id[str(v)] for v in row] for row in batch.ids])
+        got = everyone[np.arange(len(lons))[:, None], rows]
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-6)
+        assert all(len(set(row)) == k for row in batch.ids.tolist())
 
 
 def _fields(v: Venue) -> dict[str, object]:

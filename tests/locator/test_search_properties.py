@@ -105,3 +105,19 @@ def test_nearest_within_a_distance_leaves_out_only_the_places_beyond_it(
     within = [v for v in venues if geodesic_m(v, *at) <= max_m]
     found = VenueIndex(venues).nearest(*at, k=k, max_distance_m=max_m)
     assert_k_nearest(found, within, k, at)
+
+
+@BUDGET
+@given(st.data(), places(), st.integers(1, 20))
+def test_a_batch_is_the_brute_force_k_nearest_of_every_point_as_nearest_gives_it(
+    data: st.DataObject, venues: list[Venue], k: int
+) -> None:
+    points = data.draw(st.lists(search_point(venues), min_size=1, max_size=12))
+    index = VenueIndex(venues)
+    batch = index.nearest_batch([p[0] for p in points], [p[1] for p in points], k)
+    for i, at in enumerate(points):
+        one = index.nearest(*at, k=k)
+        assert_k_nearest(one, venues, k, at)
+        # The same places in the same order (ties too), the same metres to the last bit.
+        assert [str(v) for v in batch.ids[i] if v] == [m.venue.id for m in one]
+        assert batch.distance_m[i, : len(one)].tolist() == [m.distance_m for m in one]
