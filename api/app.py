@@ -23,6 +23,7 @@ from api.errors import register_error_handlers
 from api.html import SEARCH_PAGES, make_templates
 from api.logging import PrivateAccessLog
 from api.metrics import RequestMetrics
+from api.nearest_json import NearestJson
 from api.openapi import document_problems
 from api.password_checks import PasswordChecks
 from api.pictures import DEFAULT_PICTURES_DIR, PICTURES_PATH
@@ -167,6 +168,7 @@ def _start(app: FastAPI, settings: Settings) -> None:
         datasets.store, DatasetInfo.of(settings), lambda: registry.data_version
     )
     app.state.search_cache = ResponseCache()
+    app.state.nearest_json = NearestJson()
     app.state.places_cache = ResponseCache(size=64)  # one answer per filter asked for
     # Imports run one at a time, checked in a process of their own (geodata.import_worker).
     app.state.import_limiter = anyio.CapacityLimiter(1)

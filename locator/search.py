@@ -8,15 +8,15 @@ resolved, the limits checked and the places found here and nowhere else.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from locator.area import ServiceArea
 from locator.errors import InvalidParameter
 from locator.filter import VenueFilter
 from locator.geo import GEOD
-from locator.hours import LONDON
 from locator.index import VenueIndex
 from locator.match import VenueMatch, walk_minutes
+from locator.opening import Opening, OpeningStates, next_midnight
 from locator.origin import EMPTY_SEARCH, Choices, Origin, OriginResolver, about_km
 from locator.settings import SearchSettings
 from locator.venues import Category, Kind, Venue
@@ -86,6 +86,13 @@ class Locator:
         self.index = index
         self.area = area
         self.settings = settings
+        # Each place's opening words, kept while they hold: built up with this data version
+        # and replaced with it.
+        self.openings = OpeningStates()
+
+    def opening(self, venue: Venue, now: datetime, timestamp: float | None = None) -> Opening:
+        """Whether `venue` is open at `now`, in words, and when that next changes."""
+        return self.openings.of(venue, now, timestamp)
 
     def in_service_area(self, lon: float, lat: float) -> bool:
         return self.area is None or self.area.contains(lon, lat)
@@ -213,7 +220,8 @@ def search(
     filter = VenueFilter.of(request.kinds, request.categories, now if request.open_now else None)
     result = locator.nearest(found, request.k, filter, request.radius_m)
     nearest_open = locator.nearest_open(found, now) if request.nearest_open else None
-    return _with(result, nearest_open, valid_until(result, nearest_open, now))
+    until = valid_until(result, nearest_open, now, locator.openings)
+    return _with(result, nearest_open, until)
 
 
 def _with(result: SearchResult, nearest_open: VenueMatch | None, until: datetime) -> SearchResult:
@@ -228,17 +236,24 @@ def _with(result: SearchResult, nearest_open: VenueMatch | None, until: datetime
     )
 
 
-def valid_until(result: SearchResult, nearest_open: VenueMatch | None, now: datetime) -> datetime:
+def valid_until(
+    result: SearchResult,
+    nearest_open: VenueMatch | None,
+    now: datetime,
+    openings: OpeningStates | None = None,
+) -> datetime:
     """When an answer's opening words may change: the next time a listed place opens or
-    closes, or midnight (when "tomorrow" becomes "today")."""
-    local = now.astimezone(LONDON)
-    midnight = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=LONDON)
-    matches = [*result.places, result.nearest_police, nearest_open]
-    changes = [
-        change
-        for m in matches
-        if m is not None
-        and m.venue.opening_hours is not None
-        and (change := m.venue.opening_hours.next_change(now)) is not None
-    ]
-    return min([midnight, *changes])
+    closes, or midnight (when "tomorrow" becomes "today"). `openings` are the kept words
+    of the locator that found the places, if at hand."""
+    timestamp = now.timestamp()
+    changes = [next_midnight(now)]
+    for m in (*result.places, result.nearest_police, nearest_open):
+        if m is None or m.venue.opening_hours is None:
+            continue
+        if openings is None:
+            change = m.venue.opening_hours.next_change(now)
+        else:
+            change = openings.of(m.venue, now, timestamp).next_change
+        if change is not None:
+            changes.append(change)
+    return min(changes)

@@ -17,13 +17,15 @@ from api.deps import (
     LocatorDep,
     NowDep,
     ResolverDep,
-    SearchCacheDep,
     get_locator,
     get_now,
+    get_resolver,
     get_search_cache,
 )
+from api.nearest_json import NearestJson
 from api.openapi import problems
 from api.params import kinds_and_categories, only_once
+from api.query import QueryReader
 from api.schemas import ChoiceOut, NearestOut, OriginOut, PlaceNameOut, PostcodeOut, SearchOut
 from geodata.resolver import LocationResolver
 from locator.origin import Choices
@@ -99,26 +101,28 @@ def _cache_key(
 
 
 class CachedSearchRoute(APIRoute):
-    """Looks in the cache first, and sends an answer it holds before FastAPI reads the
-    parameters.
+    """Answers a nearest-places search itself, without FastAPI's per-request work.
 
-    Reading and checking a search's nine parameters costs more than the rest of a repeated
-    search together: a kept answer came from the same query string, which was valid then,
-    so it needn't be read again. A search not kept takes the normal way (`nearest`), which
-    checks everything and fills the cache.
+    Most searches are new (every person types their own postcode), and for a search answered
+    in a fraction of a millisecond, solving the endpoint's dependencies and checking each
+    parameter on its own costs more than the search. So the cache is looked in first (a
+    kept answer came from the same query string, which was valid then, so it needn't be
+    read again); a search not kept has its parameters read once, by one model made from
+    `nearest`'s own signature (the same checks, the same 422), and is answered here.
     """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+        query = QueryReader(self.dependant.query_params)
 
         async def route(request: Request) -> Response:
             cache = await get_search_cache(request)
             locator = await get_locator(request)
             now = await _now(request)
             body = cache.get(locator, _cache_key(now, request), now)
-            if body is not None:
-                return Response(body, media_type="application/json")
-            return await handler(request)
+            if body is None:
+                search = NearestSearch(**query.read(request.query_params))
+                body = await search.respond(request, locator, now)
+            return Response(body, media_type="application/json")
 
         return route
 
@@ -132,10 +136,8 @@ async def _now(request: Request) -> datetime:
 
 async def nearest(
     request: Request,
-    resolver: ResolverDep,
     locator: LocatorDep,
     now: NowDep,
-    cache: SearchCacheDep,
     postcode: Annotated[
         str | None, Query(max_length=20, openapi_examples=_example("Matlock", "DE4 3AG"))
     ] = None,
@@ -165,19 +167,11 @@ async def nearest(
 
     Give one of `postcode`, `q`, or `lat` with `lon`.
     """
-    # The same search over the same data has the same answer until its opening words change
-    # (api.cache): kept as the JSON sent, so a repeat costs a lookup (CachedSearchRoute looked
-    # before this ran). Only answers are kept, never errors.
+    # Its route (CachedSearchRoute) answers without calling this: the signature says what
+    # the parameters are, for the route and the OpenAPI document, and this is the same
+    # answer by FastAPI's ordinary way.
     search = NearestSearch(postcode, q, lat, lon, k, kind, category, open_now, radius_m)
-    if q is not None and resolver.geocoder is not None:
-        # A place name may go to the online geocoder: wait for it in the thread pool.
-        body, until = await run_in_threadpool(search.answer, request, resolver, locator, now)
-    else:
-        # All local, a fraction of a millisecond: quicker here than handed to a thread (and
-        # under load, dozens of threads taking turns at the GIL delay every answer).
-        body, until = search.answer(request, resolver, locator, now)
-    cache.put(locator, _cache_key(now, request), body, until)
-    return Response(body, media_type="application/json")
+    return Response(await search.respond(request, locator, now), media_type="application/json")
 
 
 router.add_api_route(
@@ -204,8 +198,35 @@ class NearestSearch:
     open_now: bool
     radius_m: float | None
 
+    async def respond(self, request: Request, locator: Locator, now: datetime) -> bytes:
+        """The answer as JSON, kept in the cache; a bad search raises its problem.
+
+        The same search over the same data has the same answer until its opening words
+        change (api.cache): kept as the JSON sent, so a repeat costs a lookup. Only answers
+        are kept, never errors.
+        """
+        resolver = await get_resolver(request)
+        builder: NearestJson = request.app.state.nearest_json
+        if self.q is not None and resolver.geocoder is not None:
+            # A place name may go to the online geocoder: wait for it in the thread pool.
+            body, until = await run_in_threadpool(
+                self.answer, request, resolver, locator, now, builder
+            )
+        else:
+            # All local, a fraction of a millisecond: quicker here than handed to a thread
+            # (and under load, dozens of threads taking turns at the GIL delay every answer).
+            body, until = self.answer(request, resolver, locator, now, builder)
+        cache = await get_search_cache(request)
+        cache.put(locator, _cache_key(now, request), body, until)
+        return body
+
     def answer(
-        self, request: Request, resolver: LocationResolver, locator: Locator, now: datetime
+        self,
+        request: Request,
+        resolver: LocationResolver,
+        locator: Locator,
+        now: datetime,
+        builder: NearestJson,
     ) -> tuple[bytes, datetime]:
         """The answer as JSON, and until when it stays right; a bad search raises its problem."""
         only_once(request.query_params, "postcode", "q", "lat", "lon", "k", "radius_m", "open_now")
@@ -225,5 +246,4 @@ class NearestSearch:
         result = search_places(asked, resolver, locator, now)
         if isinstance(result, Choices):
             raise result.error()
-        body = NearestOut.of(result, now).model_dump_json().encode()
-        return body, result.valid_until or now
+        return builder.body(locator, result, now), result.valid_until or now
