@@ -3,26 +3,31 @@ E07000032. Names come from the place-name file (the name most of its places give
 
 from __future__ import annotations
 
+import csv
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 
 def load_area_names(path: Path) -> dict[str, str]:
-    """Area names by code from the place-name file; empty if it lacks the two columns."""
+    """Area names by code from the place-name file; empty if it lacks the two columns.
+
+    Each code takes the name most of its rows give (the first such, in a tie). Read with the
+    csv module: at every start, and a server need not load pandas.
+    """
     if not path.is_file():
         return {}
-    wanted = {"local_authority", "local_authority_code"}
-    frame = pd.read_csv(path, dtype=str, usecols=lambda c: c in wanted)
-    if set(frame.columns) != wanted:
-        return {}
-    frame = frame.dropna()
-    names = frame.groupby("local_authority_code")["local_authority"].agg(
-        lambda s: s.value_counts().index[0]
-    )
-    return {str(k): str(v) for k, v in names.items()}
+    counts: dict[str, Counter[str]] = {}
+    with path.open(newline="", encoding="utf-8-sig") as file:
+        reader = csv.DictReader(file)
+        if not {"local_authority", "local_authority_code"} <= set(reader.fieldnames or ()):
+            return {}
+        for row in reader:
+            code, name = row["local_authority_code"], row["local_authority"]
+            if code and name:
+                counts.setdefault(code, Counter())[name] += 1
+    return {code: names.most_common(1)[0][0] for code, names in sorted(counts.items())}
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,7 @@ def load_datasets(settings: ServiceSettings) -> Datasets:
     data = settings.data
     gazetteer = Gazetteer.load(data.path(data.postcodes_file), data.cache_dir)
     places = PlaceNames.load(data.path(data.places_file))
-    area = load_service_area(data.path(data.boundaries_file))
+    area = load_service_area(data.path(data.boundaries_file), data.cache_dir)
     store = open_store(settings)
     if store.data_version() == 0:
         dataset = load_venue_files(settings, gazetteer, places)

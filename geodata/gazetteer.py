@@ -9,16 +9,19 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from geodata.arraycache import UNREADABLE, cache_path, map_npz, write_npz
 from geodata.extras import NATIONAL, require
 from geodata.postcodes import Postcode, PostcodeDistrict, PostcodeSector
 from locator.errors import DataError, UnknownPostcode
 from locator.geo import bng_to_wgs84
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -305,6 +308,8 @@ def _truthy(column: pd.Series) -> npt.NDArray[np.bool_]:
 
 
 def _read_table(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     name = path.name.lower()
     if name.endswith(".parquet"):
         require(NATIONAL, f"SAFEPLACES_DATA__POSTCODES_FILE is a Parquet file ({path.name})")

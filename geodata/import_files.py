@@ -15,9 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
-import pandas as pd
-
 from geodata.columns import LEAVE_OUT, Column, check_choices, describe, rename, suggest
 from geodata.sheets import csv_rows, xlsx_rows
 from geodata.spreadsheet import restore
@@ -164,6 +161,8 @@ def _check_geopackage(path: Path) -> None:
 
 
 def _layer_rows(path: Path, kind: str, max_rows: int) -> Sheet:
+    import geopandas as gpd
+
     try:
         layer = gpd.read_file(path, rows=max_rows + 1)
     except (RuntimeError, ValueError, OSError):  # pyogrio's errors are RuntimeErrors
@@ -190,6 +189,8 @@ def _layer_rows(path: Path, kind: str, max_rows: int) -> Sheet:
 
 
 def _clean(record: dict[Any, Any], cell: Callable[[Any], Any] = lambda v: v) -> dict[str, Any]:
+    import pandas as pd
+
     out: dict[str, Any] = {}
     for key, value in record.items():
         name = str(key).strip()

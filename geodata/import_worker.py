@@ -52,7 +52,7 @@ def _start(settings: ServiceSettings, server_pid: int) -> None:
     os.nice(IMPORT_NICENESS)
     data = settings.data
     gazetteer = Gazetteer.load(data.path(data.postcodes_file), data.cache_dir)
-    area = load_service_area(data.path(data.boundaries_file))
+    area = load_service_area(data.path(data.boundaries_file), data.cache_dir)
     _editor = PlaceEditor(open_store(settings), PlaceChecker(gazetteer, area))
 
 

@@ -11,10 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from geodata.place_list import check_due
 from geodata.rows import PlaceRow
 from geodata.spreadsheet import neutralise
@@ -107,6 +103,10 @@ def to_csv(table: Table) -> bytes:
 def to_xlsx(table: Table, sheet: str = "Places") -> bytes:
     """An Excel workbook: bold headings that stay in view, a filter on each column, dates as
     dates (shown day/month/year), and text kept as text (never run as a formula)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     ws = book.active
     assert ws is not None  # a new workbook always has its first sheet

@@ -14,10 +14,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from geodata.arraycache import UNREADABLE, cache_path, map_npz, write_npz
 from geodata.extras import NATIONAL, require
@@ -25,6 +25,9 @@ from geodata.gazetteer import prefix_range
 from geodata.postcodes import Postcode, PostcodeDistrict, PostcodeSector, TypedPostcode
 from locator.errors import DataError
 from locator.geo import bng_to_wgs84, wgs84_to_bng
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +186,8 @@ class NationalPostcodes:
 def _read(path: Path) -> pd.DataFrame:
     """The columns the table needs (those of them the file has: `from_frame` names any
     missing), without the rest."""
+    import pandas as pd
+
     require(NATIONAL, f"SAFEPLACES_DATA__NATIONAL_POSTCODES_FILE is a Parquet file ({path.name})")
     import pyarrow.parquet as pq
 

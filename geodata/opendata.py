@@ -31,8 +31,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final
 
-import geopandas as gpd
-import pandas as pd
 from sqlalchemy import func, select
 
 from geodata.rows import MetaRow, PlaceRow
@@ -177,6 +175,8 @@ def to_csv(venues: Sequence[Venue]) -> bytes:
     download instead, in ``Link`` headers to the licence and to the download index, which states
     them in full.
     """
+    import pandas as pd
+
     frame = pd.DataFrame([public_record(v) for v in venues], columns=list(PUBLIC_FIELDS))
     # Text a spreadsheet would run as a formula goes out as plain text (geodata.spreadsheet).
     return safe_frame(frame).to_csv(index=False, lineterminator="\n").encode()
@@ -184,6 +184,9 @@ def to_csv(venues: Sequence[Venue]) -> bytes:
 
 def to_gpkg(venues: Sequence[Venue], info: DatasetInfo) -> bytes:
     """A GeoPackage with one point layer, ``places``, in EPSG:4326, its metadata inside."""
+    import geopandas as gpd
+    import pandas as pd
+
     frame = pd.DataFrame([public_record(v) for v in venues], columns=list(PUBLIC_FIELDS))
     points = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs=WGS84)
     layer = gpd.GeoDataFrame(frame, geometry=points, crs=WGS84)

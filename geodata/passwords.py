@@ -13,7 +13,6 @@ import re
 from functools import cache
 
 from pwdlib import PasswordHash
-from zxcvbn import zxcvbn
 
 MIN_PASSWORD = 12
 # zxcvbn's scores run 0-4; 3 is "safely unguessable: moderate protection from offline attack".
@@ -49,6 +48,8 @@ def dummy_hash() -> str:
 
 def password_problem(password: str, email: str = "", name: str = "") -> str | None:
     """Why this password can't be used, in plain words; None if it can."""
+    from zxcvbn import zxcvbn
+
     if len(password) < MIN_PASSWORD:
         return f"The password must be at least {MIN_PASSWORD} characters long."
     folded = password.lower()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import csv
 import difflib
 import re
 import unicodedata
@@ -10,10 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
 from locator.errors import DataError
 
+_NEED = {"name", "type", "latitude", "longitude", "postcode_district", "local_authority"}
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
@@ -73,28 +73,28 @@ class PlaceNames:
     def load(cls, path: Path) -> PlaceNames:
         if not path.is_file():
             raise DataError(f"place names file not found: {path}")
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        need = {"name", "type", "latitude", "longitude", "postcode_district", "local_authority"}
-        missing = need - set(frame.columns)
-        if missing:
-            raise DataError(f"place names file lacks columns: {', '.join(sorted(missing))}")
-        places: list[PlaceName] = []
-        alt: dict[int, str] = {}
-        records: list[dict[str, str]] = frame.to_dict(orient="records")  # type: ignore[assignment]
-        for r in records:
-            places.append(
-                PlaceName(
-                    name=r["name"],
-                    kind=r["type"],
-                    latitude=float(r["latitude"]),
-                    longitude=float(r["longitude"]),
-                    postcode_district=r["postcode_district"],
-                    local_authority=r["local_authority"],
-                    in_service_area=str(r.get("in_derbyshire", "True")).lower() == "true",
+        # The csv module, not pandas: read at every start, and a server need not load pandas.
+        with path.open(newline="", encoding="utf-8-sig") as file:
+            reader = csv.DictReader(file)
+            missing = _NEED - set(reader.fieldnames or ())
+            if missing:
+                raise DataError(f"place names file lacks columns: {', '.join(sorted(missing))}")
+            places: list[PlaceName] = []
+            alt: dict[int, str] = {}
+            for r in reader:
+                places.append(
+                    PlaceName(
+                        name=r["name"],
+                        kind=r["type"],
+                        latitude=float(r["latitude"]),
+                        longitude=float(r["longitude"]),
+                        postcode_district=r["postcode_district"],
+                        local_authority=r["local_authority"],
+                        in_service_area=str(r.get("in_derbyshire", "True")).lower() == "true",
+                    )
                 )
-            )
-            if r.get("name_alt"):
-                alt[len(places) - 1] = r["name_alt"]
+                if r.get("name_alt"):
+                    alt[len(places) - 1] = r["name_alt"]
         return cls(places, alt)
 
     def __len__(self) -> int:

@@ -16,8 +16,6 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from locator.errors import DataError
 
 NOT_CSV = "This file is not a CSV file we can read: "
@@ -37,6 +35,8 @@ Sheet = tuple[list[str], list[dict[str, Any]]]  # the headings, and each row by 
 
 def csv_rows(path: Path, max_rows: int) -> Sheet:
     """The headings and rows of a CSV file, at most ``max_rows + 1`` rows."""
+    import pandas as pd
+
     data = path.read_bytes()
     if data.startswith(_ZIP_MAGIC):
         raise DataError(

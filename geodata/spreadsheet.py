@@ -10,9 +10,11 @@ imports back unchanged.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -33,6 +35,8 @@ def restore(value: Any) -> Any:
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of the frame with every text cell neutralised, for `to_csv`."""
+    import pandas as pd
+
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):

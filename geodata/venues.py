@@ -14,9 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-
-import geopandas as gpd
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from geodata.gazetteer import Gazetteer
 from geodata.placenames import PlaceName, PlaceNames
@@ -25,6 +23,9 @@ from locator.errors import DataError, InvalidPostcode
 from locator.geo import WGS84
 from locator.hours import InvalidOpeningHours, OpeningHours
 from locator.venues import Category, Kind, LocationPrecision, Status, Venue
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,9 @@ class VenueDataset:
 
 def venues_frame(venues: Iterable[Venue]) -> gpd.GeoDataFrame:
     """Venues as a GeoDataFrame in EPSG:4326, one row per venue, indexed by id."""
+    import geopandas as gpd
+    import pandas as pd
+
     rows = [
         {
             "id": v.id,
@@ -122,6 +126,8 @@ class _Row:
 
 
 def _read_rows(path: Path) -> list[_Row]:
+    import pandas as pd
+
     if not path.is_file():
         raise DataError(f"venue file not found: {path}")
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)

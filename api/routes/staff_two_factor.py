@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import anyio
-import segno
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
@@ -27,6 +26,8 @@ router = APIRouter(prefix=STAFF_PATH, include_in_schema=False)
 
 def _qr_svg(uri: str) -> Markup:
     # Drawn from the key's own address: nothing typed by anyone is in the SVG's text.
+    import segno
+
     return Markup(segno.make(uri, error="m").svg_inline(scale=5, border=2))
 
 
