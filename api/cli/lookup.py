@@ -7,7 +7,7 @@ import os
 import sys
 import tempfile
 from datetime import datetime
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from api.cli.common import EXIT_DATA, whole
 from api.settings import Settings
@@ -21,6 +21,11 @@ from locator.hours import LONDON, describe_unknown
 from locator.match import VenueMatch
 from locator.origin import Choices
 from locator.search import SearchRequest, search
+
+if TYPE_CHECKING:
+    import socket
+
+    import uvicorn
 
 
 def add_commands(sub: Any) -> None:
@@ -61,8 +66,7 @@ def _serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         "proxy_headers": True,
         "forwarded_allow_ips": settings.server.trusted_proxies,
     }
-    from api.metrics import MULTIPROCESS_DIR
-    from api.workers import SHARED_PORTS, listening_socket, run_workers, worker_sockets
+    from api.workers import SHARED_PORTS, listening_socket, worker_sockets
 
     config = uvicorn.Config("api.app:create_app_from_env", **options)
     shared = SHARED_PORTS and config.workers > 1
@@ -81,16 +85,27 @@ def _serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         server = uvicorn.Server(config)
         server.run(sockets=sockets)
         return 0 if server.started else EXIT_DATA
-    # Each worker counts its requests in a file here, and /metrics adds them all up.
+    return _serve_workers(config, sockets, shared)
+
+
+def _serve_workers(config: uvicorn.Config, sockets: list[socket.socket], shared: bool) -> int:
+    from api.metrics import MULTIPROCESS_DIR
+    from api.workers import run_workers
+
+    # Each worker counts its requests in a file here, and /metrics adds them all up. Set for
+    # the workers (they inherit it), and taken away after them.
     with tempfile.TemporaryDirectory(prefix="safeplaces-metrics-") as metrics_dir:
         os.environ[MULTIPROCESS_DIR] = metrics_dir
-        if shared:
-            return run_workers(config, sockets)
-        # Without SO_REUSEPORT (not Linux or BSD): uvicorn's supervisor, one socket for all.
-        from uvicorn.supervisors import Multiprocess
+        try:
+            if shared:
+                return run_workers(config, sockets)
+            # Without SO_REUSEPORT (not Linux or BSD): uvicorn's supervisor, one socket for all.
+            from uvicorn.supervisors import Multiprocess
 
-        Multiprocess(config, sockets=sockets).run()
-        return 0
+            Multiprocess(config, sockets=sockets).run()
+            return 0
+        finally:
+            del os.environ[MULTIPROCESS_DIR]
 
 
 def _postcode(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
