@@ -142,6 +142,9 @@ def unreachable(exc: BaseException) -> bool:
 
 def _unreachable(context: ExceptionContext) -> None:
     # Said as a plain 503 by the app, never a 500; the transaction is rolled back whole.
+    # A pooled connection that fails its pre-ping is the pool's to replace, not an error.
+    if context.is_pre_ping:
+        return
     if context.is_disconnect or unreachable(context.original_exception):
         raise DatabaseUnreachable(
             f"database unreachable: {type(context.original_exception).__name__}"

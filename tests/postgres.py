@@ -136,6 +136,14 @@ class PostgresServer:
     def _pg_ctl(self, *args: str) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-w", *args)
 
+    def pause(self) -> None:
+        """Stop the server as an administrator would (its clients are cut off), keeping its
+        data: an outage. `resume` starts it again."""
+        self._pg_ctl("stop", "-m", "fast")
+
+    def resume(self) -> None:
+        self._pg_ctl("start", "-l", str(self.root / "server.log"), "-t", "60")
+
     def stop(self) -> None:
         """Stop at once (nothing to keep) and delete the folder; safe to call twice."""
         if (self.data / "postmaster.pid").is_file():
