@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 from postgres import PostgresServer, PostgresUnavailable
+from staff_forms import csrf
 from topology import Nginx, Replica, answers, wait_for
 
 from api.settings import Settings
@@ -25,6 +26,7 @@ from locator.accounts import Role
 pytestmark = [pytest.mark.postgres, pytest.mark.replicas]
 
 PASSWORD = "correct horse battery"
+HTML = {"accept": "text/html"}
 NEAR_S1 = {"postcode": "DE4 3AG", "k": 10}  # Matlock: S1, Matlock Library, is nearest
 UNREACHABLE = (
     "The database can't be reached right now. Nothing was changed. Try again in a few minutes."
@@ -39,6 +41,7 @@ class Topology:
     staff: dict[str, str]  # an admin's Authorization header for the staff API
     # One client for the lot (a new one per request costs more than the answers).
     http: httpx.Client
+    session: httpx.Cookies  # a staff page session's cookies (any replica)
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +69,9 @@ def topology(
             replica.wait_ready()
         nginx = Nginx.start(folder / "nginx", replicas)
         staff = {"Authorization": f"Bearer {token}"}
+        session = _logged_in(replicas[0])
         with httpx.Client(timeout=10) as http:
-            yield Topology(postgres, replicas, nginx, staff, http)
+            yield Topology(postgres, replicas, nginx, staff, http, session)
     finally:
         if nginx is not None:
             nginx.stop()
@@ -124,6 +128,18 @@ PUBLIC = (
 )
 
 
+def _logged_in(replica: Replica) -> httpx.Cookies:
+    """A browser's session on `replica`'s staff pages (the session is kept in the database,
+    so it holds on every replica)."""
+    headers = {"origin": replica.url, **HTML}
+    with httpx.Client(base_url=replica.url, headers=headers, timeout=10) as browser:
+        form = browser.get("/staff/login")
+        fields = {"email": "ann@council.gov.uk", "password": PASSWORD}
+        done = browser.post("/staff/login", data={**fields, "csrf_token": csrf(form.text)})
+        assert done.status_code == 303 and browser.get("/staff").status_code == 200, done.text
+        return browser.cookies
+
+
 def _during_the_outage(topology: Topology, live: list[Replica]) -> list[int]:
     """Every public answer still 200 from memory; readiness and staff changes a plain 503.
     Returns every status seen."""
@@ -146,7 +162,9 @@ def _during_the_outage(topology: Topology, live: list[Replica]) -> list[int]:
         assert change.status_code == 503 and change.json()["detail"] == UNREACHABLE, change.text
         listed = http.get(f"{replica.url}/api/v1/admin/places", headers=topology.staff)
         assert listed.status_code == 503 and listed.json()["detail"] == UNREACHABLE
-        seen += [ready.status_code, change.status_code, listed.status_code]
+        page = httpx.get(f"{replica.url}/staff/places", headers=HTML, cookies=topology.session)
+        assert page.status_code == 503 and UNREACHABLE.replace("'", "&#39;") in page.text
+        seen += [ready.status_code, change.status_code, listed.status_code, page.status_code]
     return seen + _through_the_proxy(topology, 10)
 
 
