@@ -13,6 +13,7 @@ from pathlib import Path
 from bench import (
     coverage,
     data,
+    http_report,
     knn,
     knn_report,
     load,
@@ -23,6 +24,7 @@ from bench import (
     postcodes,
     profiling,
     report,
+    stall,
     startup,
 )
 from bench.findings import findings
@@ -60,6 +62,7 @@ def config(quick: bool, seed: int) -> Config:
             http_rounds=1,
             http_sample=50,
             startup_repeats=1,
+            stall_import_s=5.0,
             national_places=20_000,
             national_starts=1,
         )
@@ -85,6 +88,7 @@ def config(quick: bool, seed: int) -> Config:
         http_rounds=3,
         http_sample=200,
         startup_repeats=3,
+        stall_import_s=15.0,
         national_places=100_000,
         national_starts=3,
     )
@@ -218,7 +222,7 @@ def _http(
         cfg.http_rounds,
         keys,
     )
-    section("HTTP load", report.http_table(results.http))
+    section("HTTP load", http_report.http_table(results.http))
 
 
 def _nearest_unique(cfg: Config, results: Results, started: float) -> None:
@@ -229,7 +233,7 @@ def _nearest_unique(cfg: Config, results: Results, started: float) -> None:
 def _startup(cfg: Config, results: Results, started: float) -> None:
     step(started, "Start-up")
     results.startup = startup.run_startup(cfg.startup_repeats)
-    section("Start-up", report.startup_section(results))
+    section("Start-up", http_report.startup_section(results))
 
 
 def _national(cfg: Config, results: Results, started: float) -> None:
@@ -333,12 +337,19 @@ def _knn(cfg: Config, results: Results, server: PostgisServer | None, started: f
         )
 
 
+def _stall(cfg: Config, results: Results, started: float) -> None:
+    step(started, "Public requests while staff work runs")
+    results.stalls = stall.run_stalls(data.walk_postcodes(), 3.0, cfg.stall_import_s)
+    section("Public requests while staff work runs", http_report.stall_section(results))
+
+
 # The parts, in the order they run; `--only` picks some.
 PARTS: dict[str, Callable[[Config, Results, float], None]] = {
     "knn": _knn_and_postgis,
     "startup": _startup,
     "http": _http,
     "nearest-unique": _nearest_unique,
+    "stall": _stall,
     "national": _national,
     "pages": _pages,
     "postcodes": _postcodes,

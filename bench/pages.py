@@ -13,6 +13,7 @@ from api.settings import Settings
 from bench.timing import Timing, gc_paused
 
 RESULTS_URL = "/find?q=DE4%203AG&k=10"
+WORKER_URL = "/sw.js"
 _ASSET = re.compile(r'<(?:script|link)[^>]+(?:src|href)="(/static/[^"]+)"')
 _ICON = re.compile(r'<use href="(/static/[^"#]+)')
 
@@ -22,6 +23,7 @@ class PagesResult:
     places: int
     transfer: list[tuple[str, int, int]]  # url, compressed bytes, uncompressed bytes
     render: Timing
+    worker: Timing  # /sw.js, which phones ask for at every visit
 
     @property
     def total_compressed(self) -> int:
@@ -42,10 +44,13 @@ def run_pages(repeats: int) -> PagesResult:
         transfer = [(url, *_compressed_size(client, url)) for url in urls]
         for _ in range(5):  # warm up templates, caches and the locator
             client.get(RESULTS_URL)
-        samples = []
+        samples: dict[str, list[float]] = {RESULTS_URL: [], WORKER_URL: []}
         with gc_paused():
             for _ in range(repeats):
-                start = time.perf_counter()
-                client.get(RESULTS_URL)
-                samples.append(time.perf_counter() - start)
-    return PagesResult(places, transfer, Timing(tuple(samples)))
+                for url, times in samples.items():
+                    start = time.perf_counter()
+                    client.get(url)
+                    times.append(time.perf_counter() - start)
+    return PagesResult(
+        places, transfer, Timing(tuple(samples[RESULTS_URL])), Timing(tuple(samples[WORKER_URL]))
+    )

@@ -9,15 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bench.findings import findings
+from bench.http_report import http_section, stall_section, startup_section
 from bench.knn_report import knn_section
-from bench.load import HttpResult
 from bench.markdown import fmt_mb, fmt_ms, fmt_pct, fmt_ratio, fmt_spread, table
 from bench.national_table import national_table_section
 from bench.postcodes import GazetteerResult, ParseResult
 from bench.results import Results
 from bench.targets import targets_table
 from bench.timing import fmt_s, fmt_us
-from bench.workload import CEILING
 
 # -- postcodes ----------------------------------------------------------------------------------
 
@@ -127,112 +126,9 @@ def pages_section(results: Results) -> str:
         + table(["URL", "Compressed", "Uncompressed"], rows, left=1)
         + f"\n\nServer time per page (request in, HTML out, in-process): median "
         f"{p.render.median * 1000:.1f} ms over {len(p.render.samples)} requests "
-        f"(spread ±{p.render.spread * 50:.0f}%).\n"
-    )
-
-
-# -- HTTP ---------------------------------------------------------------------------------------
-
-
-def http_table(h: HttpResult) -> str:
-    rows = []
-    for n in sorted({r.workers for r in h.runs}):
-        for e in h.endpoints:
-            rate, run = h.rate(e.key, n), h.median(e.key, n)
-            if rate is None or run is None:
-                continue
-            ceiling = h.ratio(e.key, CEILING, n)
-            rows.append(
-                [
-                    e.label,
-                    str(n),
-                    f"{rate.median:,.0f}",
-                    fmt_spread(rate),
-                    fmt_ms(run.p50_s),
-                    fmt_ms(run.p99_s),
-                    "1.00×" if e.key == CEILING or ceiling is None else fmt_ratio(ceiling.median),
-                    str(sum(r.failed for r in h.runs_of(e.key, n))),
-                    e.note + (" **(some postcodes twice in a run)**" if _twice(h, e.key) else ""),
-                ]
-            )
-    return table(
-        ["Endpoint", "Workers", "Requests/s", "Spread", "p50", "p99", "÷ ping", "Failed", "Note"],
-        rows,
-    )
-
-
-def _twice(h: HttpResult, key: str) -> bool:
-    return any(r.repeated for r in h.runs if r.endpoint == key)
-
-
-def http_section(results: Results) -> str:
-    h = results.http
-    if h is None:
-        return ""
-    agreement = (
-        f"\n\nThe service and the peer, asked the same {h.agreement.checked:,} postcodes "
-        f"(kept out of the load) before any load: {h.agreement.summary()}."
-        if h.agreement
-        else ""
-    )
-    return (
-        "## 2. HTTP load\n\n"
-        f"`safeplaces serve --workers N` as its own process on 127.0.0.1, on a new SQLite "
-        f"database seeded from the shared data; beside it, with 1 worker, the minimal peer "
-        f"(`bench/peer.py`: FastAPI, the postcodes in a dict, the places in scipy's cKDTree on "
-        f"the grid, each place's JSON fields made at start, orjson; the same database and "
-        f"postcode file, the same uvicorn settings). The load generator ({h.tool}) runs in "
-        f"another process with {h.connections} keep-alive connections, each sending its next "
-        f"request when the last answer is in, for {h.duration_s:g} s after "
-        f"{results.config.http_warmup:g} s of warm-up; {h.rounds} rounds, the endpoints "
-        "taking turns in each (the order rotates from round to round). Requests/s is the "
-        'median over rounds and its spread; p50 and p99 are the median round\'s; "÷ ping" is '
-        "the median over rounds of the endpoint's requests/s over `/api/v1/ping`'s in the "
-        "same round.\n\n"
-        f"**Every request a new postcode**: the {h.pool:,} live postcodes inside the service "
-        "area, shuffled, sent one after another, so none comes twice in a run; each run "
-        "carries on where the service's last one stopped, so a postcode comes round again "
-        f"only after all {h.pool:,} others, when the service's answer cache (2,048 answers) "
-        "has long let it go: every one of these searches is a miss. The peer walks the same "
-        "postcodes in the same order. **Cache hits** (one postcode again and again) are the "
-        "second row. Server and load generator share the machine's 2 cores."
-        + (f" {h.tool_note}" if h.tool_note else "")
-        + f"{agreement}\n\n{http_table(h)}\n"
-    )
-
-
-def startup_section(results: Results) -> str:
-    s = results.startup
-    if s is None:
-        return ""
-    rows = [
-        [
-            "exec of `safeplaces serve` to the first 200 from `/readyz`",
-            fmt_s(s.ready.median),
-            fmt_spread(s.ready),
-            str(len(s.ready.samples)),
-        ],
-        ["… the first start (new database seeded, caches written)", fmt_s(s.first_s), "", "1"],
-        [
-            "`import api.app` in a fresh interpreter, CPU",
-            fmt_s(s.import_cpu.median),
-            fmt_spread(s.import_cpu),
-            str(len(s.import_cpu.samples)),
-        ],
-        [
-            "`import api.app` in a fresh interpreter, wall clock",
-            fmt_s(s.import_wall.median),
-            fmt_spread(s.import_wall),
-            str(len(s.import_wall.samples)),
-        ],
-    ]
-    return (
-        "## Start-up\n\n"
-        "`safeplaces serve` (1 worker) on the Derbyshire data in a fresh process each time, "
-        "on a database made and seeded by a first start; timed from exec to the first 200 "
-        "from `/readyz`, polled every 10 ms.\n\n"
-        + table(["", "Median", "Spread", "Runs"], rows)
-        + "\n"
+        f"(spread ±{p.render.spread * 50:.0f}%). The offline worker (`/sw.js`, asked for at "
+        f"every visit): median {fmt_ms(p.worker.median)} ({fmt_spread(p.worker)}), the two "
+        "taking turns.\n"
     )
 
 
@@ -337,8 +233,8 @@ RUNNING = """## Running it
 
 ### Running one part
 
-`--only` runs some of the parts (`knn`, `startup`, `http`, `nearest-unique`, `national`,
-`pages`, `postcodes`, `coverage`) and prints their tables without writing this file;
+`--only` runs some of the parts (`knn`, `startup`, `http`, `nearest-unique`, `stall`,
+`national`, `pages`, `postcodes`, `coverage`) and prints their tables without writing this file;
 `--rounds N` sets the interleaved rounds of HTTP load. From a checkout, for the headline alone
 (unique postcodes against ping and the minimal peer, and cache hits; 1 worker):
 
@@ -381,6 +277,7 @@ def document(results: Results) -> str:
         f"{knn_section(results)}\n"
         f"{startup_section(results)}\n"
         f"{http_section(results)}\n"
+        f"{stall_section(results)}\n"
         f"{national_section(results)}\n"
         f"{national_table}"
         f"{pages_section(results)}\n"

@@ -12,6 +12,7 @@ from bench.national_table import NationalTableResult
 from bench.pages import PagesResult
 from bench.postcodes import GazetteerResult, ParseResult
 from bench.profiling import Profile
+from bench.stall import StallResult
 from bench.startup import StartupResult
 
 
@@ -38,6 +39,7 @@ class Config:
     http_rounds: int
     http_sample: int  # postcodes asked of both the service and the peer, to compare
     startup_repeats: int
+    stall_import_s: float  # how long the big import is previewed, again and again
     national_places: int
     national_starts: int
 
@@ -57,6 +59,7 @@ class Results:
     http: HttpResult | None = None
     national: NationalResult | None = None
     startup: StartupResult | None = None
+    stalls: list[StallResult] = field(default_factory=list)
     national_table: NationalTableResult | None = None
     seconds: float = 0.0
 

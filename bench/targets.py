@@ -35,6 +35,7 @@ PAGE_RENDER_TARGET_S = 0.030
 PAGE_PLACES = 10
 STARTUP_TARGET_S = 1.5
 COVERAGE_TARGET_S = 5.0
+STALL_P99_TARGET_S = 0.100  # public lookups while an import or a login flood runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,16 @@ def targets(results: Results) -> list[Target]:
                 f"first start on a new database: {fmt_s(start.first_s)}; `import api.app` "
                 f"alone {fmt_s(start.import_cpu.median)} of CPU",
                 fmt_spread(start.ready),
+            )
+        )
+    for stall in results.stalls:
+        found.append(
+            Target(
+                f"Public lookups while {stall.label}: p99 under {STALL_P99_TARGET_S * 1e3:g} ms",
+                fmt_ms(stall.busy_p99_s),
+                stall.busy_p99_s < STALL_P99_TARGET_S,
+                f"{stall.busy:,} lookups over {stall.busy_s:.0f} s; "
+                f"{fmt_ms(stall.quiet_p99_s)} before it",
             )
         )
     if results.coverage is not None:

@@ -10,9 +10,9 @@ import pytest
 
 from api.settings import Settings
 from bench.data import walk_postcodes
+from bench.http_report import http_section
 from bench.load import run_http
 from bench.loadgen import _picker
-from bench.report import http_section
 from bench.results import Config, Results
 from bench.targets import targets_table
 from bench.workload import CEILING, PEER_UNIQUE, UNIQUE, Postcodes

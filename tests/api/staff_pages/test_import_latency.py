@@ -4,16 +4,10 @@ blocked /healthz for 16-81 s while it was previewed.
 The app runs under a real uvicorn in its own process (`live.serve_in_process`), on the real
 shared data, with a staff importer logged in. While that file is uploaded and previewed, again
 and again, a second client asks /healthz and the nearest-place search (by a different real
-postcode each time), and the test asserts their p99 latency is under 100 ms, and that the
-previews really overlapped the requests measured.
-
-Why p99 of a few hundred requests, not the maximum: the machine has two cores shared with
-other test runs, so a few requests are held up by something that isn't this service at all.
-And when the machine is so busy that public requests miss 100 ms with no import running, the
-bound is twice their p99 then: the previews pause between them (for half as long as each
-took) and the requests sent in the pauses are that baseline, measured alongside under the
-same load. An import that took the event loop would still fail by far: every request sent
-during it would wait for the rest of the preview (the audit's file took 16 s or more).
+postcode each time), and the test checks the order of events: hundreds of those requests were
+asked and answered while a preview was still running. An import that took the event loop
+would answer none of them until its preview was done. How long public requests take during
+an import is measured by `python -m bench --only stall` (docs/benchmarks.md), not here.
 """
 
 from __future__ import annotations
@@ -35,8 +29,7 @@ from api.settings import Settings
 from geodata.datasets import open_users
 from locator.accounts import Role
 
-P99_BOUND_S = 0.100
-MIN_SAMPLES = 200  # sent while a preview ran; the p99 of fewer is just the slowest one
+MIN_SAMPLES = 200  # asked and answered while a preview ran
 MAX_MEASURE_S = 20.0  # keeps the test short even on a busy machine
 
 
@@ -127,12 +120,7 @@ def _public(client: httpx.Client, postcodes: list[str], i: int) -> tuple[float, 
     return start, took
 
 
-def _p99(latencies: list[float]) -> float:
-    ordered = sorted(latencies)
-    return ordered[max(0, int(len(ordered) * 0.99) - 1)]
-
-
-def test_public_requests_stay_fast_while_a_big_import_is_previewed(
+def test_public_requests_are_answered_while_a_big_import_is_previewed(
     live: str, real_data_dir: Path, tmp_path: Path
 ) -> None:
     postcodes = _live_postcodes(real_data_dir)
@@ -164,33 +152,24 @@ def test_public_requests_stay_fast_while_a_big_import_is_previewed(
     try:
         while time.perf_counter() < deadline and importer.is_alive():
             samples.append(_public(public, postcodes, len(samples)))
-            if len(samples) % 50 == 0 and len(_split(samples, windows)[0]) >= MIN_SAMPLES:
+            if len(samples) % 50 == 0 and len(_within(samples, windows)) >= MIN_SAMPLES:
                 break
     finally:
         stop.set()
         importer.join(timeout=60)
-    during, between = _split(samples, windows)
+    during = _within(samples, windows)
     # Each preview said what it should: the file is over the row limit, read no further.
     assert answers and all(status == 422 for status, _ in answers)
     assert all("more than 20,000 rows" in text for _, text in answers)
-    # The previews overlapped the measurement: this many requests were sent during them.
-    assert len(during) >= MIN_SAMPLES, f"only {len(during)} requests during the previews"
-    baseline = _p99(between)
-    bound = max(P99_BOUND_S, 2 * baseline)
-    p99 = _p99(during)
-    assert p99 < bound, (
-        f"p99 {p99 * 1000:.0f} ms over {len(during)} requests during {len(windows)} previews "
-        f"({baseline * 1000:.0f} ms between them); longest preview "
-        f"{max(b - a for a, b in windows):.1f} s"
+    # The previews overlapped the public requests, and did not hold them back.
+    assert len(during) >= MIN_SAMPLES, (
+        f"only {len(during)} requests answered during {len(windows)} previews; longest "
+        f"preview {max(b - a for a, b in windows):.1f} s"
     )
 
 
-def _split(
-    samples: list[tuple[float, float]], windows: list[tuple[float, float]]
-) -> tuple[list[float], list[float]]:
-    """How long the requests took: those sent while a preview ran, and the others."""
-    during: list[float] = []
-    between: list[float] = []
-    for sent, took in samples:
-        (during if any(a <= sent <= b for a, b in windows) else between).append(took)
-    return during, between
+def _within(samples: list[tuple[float, float]], windows: list[tuple[float, float]]) -> list[float]:
+    """The requests both asked and answered while one preview ran."""
+    return [
+        took for sent, took in samples if any(a <= sent and sent + took <= b for a, b in windows)
+    ]
