@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-
-import geopandas as gpd
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from geodata.areas import Areas
 from geodata.place_list import PlaceQuery
@@ -15,6 +13,9 @@ from geodata.spreadsheet import safe_frame
 from geodata.store import PlaceStore
 from locator.errors import InvalidParameter
 from locator.geo import WGS84
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 COLUMNS = (
     "id", "external_ref", "name", "kind", "category", "status", "address", "postcode",
@@ -29,6 +30,9 @@ def places_frame(
 ) -> gpd.GeoDataFrame:
     """The places (all, or those `query` lets through), by id, in columns an import reads,
     with each area by name beside its code (staff read the name; an import leaves it)."""
+    import geopandas as gpd
+    import pandas as pd
+
     today = date.today()
     named = areas or Areas()
     chosen = [r for r in store.rows() if query is None or query.matches(r, today)]
@@ -49,6 +53,8 @@ def export_places(
     store: PlaceStore, path: Path, query: PlaceQuery | None = None, areas: Areas | None = None
 ) -> int:
     """Write the file (format from its suffix); returns how many places were written."""
+    import pandas as pd
+
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".geojson", ".json", ".gpkg"):
         raise InvalidParameter("Export to a file ending .csv, .geojson or .gpkg.")

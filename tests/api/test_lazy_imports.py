@@ -15,6 +15,7 @@ from api.settings import Settings
 
 # Each is loaded only by the work that needs it (see each module's imports).
 ONLY_WHEN_USED = (
+    "alembic",  # bringing the schema up to date (a database already current needs none)
     "folium",  # maps.frame: the maps' frames, drawn once
     "geopandas",  # reading boundary, venue and import files; the GeoPackage download
     "geopy",  # the online geocoder (off by default)
@@ -30,6 +31,7 @@ ONLY_WHEN_USED = (
 _CHECK = """
 import json, sys
 from fastapi.testclient import TestClient
+import api.cli  # the `safeplaces serve` command's own imports
 from api.app import create_app
 from api.settings import Settings
 
@@ -67,7 +69,8 @@ def test_a_server_loads_no_package_it_does_not_use(
     which: str, request: pytest.FixtureRequest
 ) -> None:
     settings: Settings = request.getfixturevalue(which)
-    first = _start(settings)  # the first start reads the files (with pandas) and caches them
+    # The first start makes the database and reads the files (with pandas), and caches them.
+    first = _start(settings)
     assert first["built"] == [] and first["ready"] == 200
     again = _start(settings)
     assert again == {"built": [], "ready": 200, "found": 200, "started": []}

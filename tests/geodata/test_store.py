@@ -28,6 +28,25 @@ def _fresh(settings: Settings, database_url: str) -> Settings:
     return settings.model_copy(update={"database_url": database_url})
 
 
+def test_a_database_behind_the_newest_migration_is_brought_up_to_date(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    migrate(engine)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0009")
+    assert "account_links" not in inspect(engine).get_table_names()
+    migrate(engine)
+    assert "account_links" in inspect(engine).get_table_names()
+    with engine.connect() as c:
+        newest = sorted(p.name for p in (MIGRATIONS / "versions").glob("0*.py"))[-1][:4]
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == newest
+
+
 def test_migrations_create_the_schema_on_an_empty_database(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'new' / 'x.db'}")
     migrate(engine)
