@@ -168,9 +168,18 @@ class ImportWorker:
         """Start the import process now (it loads the postcodes), so the first import of a
         running service doesn't wait seconds for it. Blocks: call it from a thread."""
         try:
-            self._started().submit(_ready).result()
-        except (BrokenProcessPool, RuntimeError):  # closed meanwhile: the next import starts one
+            pool = self._started()
+            pool.submit(_ready).result()
+        except BrokenProcessPool:  # it could not start (the database away, say)
+            self._forget(pool)  # the next import starts another
+        except RuntimeError:  # closed meanwhile (BrokenProcessPool is one too: first, above)
             return
+
+    def _forget(self, pool: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._pool is pool:
+                self._pool = None
+        pool.shutdown(wait=False)
 
     def close(self) -> None:
         with self._lock:
@@ -186,10 +195,7 @@ class ImportWorker:
         except BrokenProcessPool:
             # The child died (a file that crashed the reader, or it was killed): start a
             # new one for the next import.
-            with self._lock:
-                if self._pool is pool:
-                    self._pool = None
-            pool.shutdown(wait=False)
+            self._forget(pool)
             self.pending.cancel(upload_id)  # the child can't delete it now
             raise DataError(
                 "This file could not be checked: reading it stopped the checker. "
