@@ -26,7 +26,7 @@ def findings(results: Results) -> list[str]:
     if results.knn:
         notes.append(_agreement(results))
     if results.http is not None:
-        notes += _http(results.http)
+        notes += http_findings(results.http)
     if results.postgis and not results.postgis_ok:
         notes.append(f"PostGIS was not measured: {results.postgis}")
     return notes
@@ -79,7 +79,7 @@ def _agreement(results: Results) -> str:
     )
 
 
-def _http(h: HttpResult) -> list[str]:
+def http_findings(h: HttpResult) -> list[str]:
     unique, ceiling, peer, hits = (h.rate(k, 1) for k in (UNIQUE, CEILING, PEER_UNIQUE, HITS))
     if unique is None or ceiling is None:
         return []
@@ -93,7 +93,8 @@ def _http(h: HttpResult) -> list[str]:
             f" and {fmt_ratio(_median(h.ratio(UNIQUE, PEER_UNIQUE, 1)))} of the minimal peer "
             f"({peer.median:,.0f} req/s)"
         )
-    line += "."
+    p99 = h.p99(UNIQUE, 1)
+    line += f"; p99 {p99.median * 1e3:.1f} ms at {h.connections} connections." if p99 else "."
     if hits is not None:
         line += (
             f" Cache hits (one postcode again and again): {hits.median:,.0f} req/s "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bench.findings import findings
+from bench.findings import findings, http_findings
 from bench.http_report import http_section, stall_section, startup_section
 from bench.knn_report import knn_section
 from bench.markdown import fmt_mb, fmt_ms, fmt_pct, fmt_ratio, fmt_spread, table
@@ -247,6 +247,12 @@ and `--only startup` for exec to `/readyz`, `--only knn` for the index against i
 """
 
 
+def headline(results: Results) -> str:
+    """The search as real traffic makes it, in one line above the targets."""
+    found = http_findings(results.http) if results.http is not None else []
+    return f"**Headline.** {found[0]}\n\n" if found else ""
+
+
 def document(results: Results) -> str:
     c = results.config
     machine = table(["", ""], [[k, v] for k, v in results.machine.items()], left=2)
@@ -266,6 +272,7 @@ def document(results: Results) -> str:
         "the same run.\n"
         f"{warning}\n"
         "## Targets\n\n"
+        f"{headline(results)}"
         f"{targets_table(results)}\n\n"
         "## Findings\n\n"
         f"{finding_lines}\n\n"

@@ -17,10 +17,9 @@ def on_synthetic_data(synthetic_settings: Settings, monkeypatch: pytest.MonkeyPa
 
 
 def test_start_up_is_timed_to_ready_with_the_import_cost_beside_it() -> None:
-    found = run_startup(repeats=2)
-    assert found.first_s > 0 and len(found.ready.samples) == 2
-    assert all(s > 0 for s in found.ready.samples)
-    assert len(found.import_cpu.samples) == 2 and found.import_cpu.median > 0
+    found = run_startup(repeats=1)
+    assert found.first_s > 0 and len(found.ready.samples) == 1 and found.ready.median > 0
+    assert len(found.import_cpu.samples) == 1 and found.import_cpu.median > 0
 
 
 def test_lookups_are_timed_before_and_during_an_import_and_a_login_flood() -> None:
