@@ -27,6 +27,9 @@ SEARCH_PAGES = ("home.html", "find.html", "place.html")
 
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=TEMPLATES_DIR)
+    # The templates ship with the code: not checked on disk again at every page (a results
+    # page includes about twenty), and a server never mixes old code with new templates.
+    templates.env.auto_reload = False
     templates.env.filters["places"] = places_words
     templates.env.globals["picture"] = picture
     return templates
