@@ -37,6 +37,7 @@ from api.routes import (
     pages,
     partners,
     places,
+    results,
     search,
     staff,
     staff_accounts,
@@ -246,7 +247,9 @@ def _start_logins(app: FastAPI, settings: Settings, store: PlaceStore) -> None:
 
 def _include_routers(app: FastAPI) -> None:
     # Where two paths could match, the first router included wins: the public pages last.
+    # The results page (one literal path, /find) goes first: matched without trying the rest.
     for module in (
+        results,
         search,
         places,
         downloads,

@@ -1,0 +1,125 @@
+"""The results page: the nearest places for a postcode, place name or location, in a list
+and on a map; a name that could be several places asked as a question; a problem said on
+the search page with the search box still filled in.
+
+Its router is included before the others (api.app): a person's search is the one page
+every visit asks for, and its path is matched first rather than after every other route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+
+from api.deps import LocatorDep, NowDep, ResolverDep, SettingsDep
+from api.errors import status_of
+from api.html import NoStore, render
+from api.kept import kept_words
+from api.params import page_request
+from api.searching import search_places
+from api.settings import Settings
+from api.views import origin_words, results_view
+from geodata.placenames import PlaceName
+from locator.errors import SafePlacesError
+from locator.origin import Choices, NamedPlace
+from locator.search import SearchResult
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/find", response_class=HTMLResponse, dependencies=[NoStore])
+async def find(
+    request: Request,
+    resolver: ResolverDep,
+    locator: LocatorDep,
+    settings: SettingsDep,
+    now: NowDep,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    postcode: Annotated[str | None, Query(max_length=200)] = None,
+    lat: Annotated[str | None, Query(max_length=40)] = None,
+    lon: Annotated[str | None, Query(max_length=40)] = None,
+    k: Annotated[int | None, Query(description="How many places to list.")] = None,
+) -> HTMLResponse:
+    """Results for a postcode, place name or location; errors shown on the same page.
+
+    The search runs where `api.searching` says; the page (a few milliseconds of
+    templates) is drawn in the thread pool, so other requests carry on meanwhile.
+    """
+    typed = q if q is not None else postcode
+    found: SearchResult | Choices | SafePlacesError
+    try:
+        found = await search_places(page_request(typed, lat, lon, k), resolver, locator, now)
+    except SafePlacesError as exc:
+        found = exc
+    return await run_in_threadpool(
+        _find_page, request, settings, now, found, typed, lat, lon, k or settings.search.default_k
+    )
+
+
+def _find_page(
+    request: Request,
+    settings: Settings,
+    now: datetime,
+    found: SearchResult | Choices | SafePlacesError,
+    typed: str | None,
+    lat: str | None,
+    lon: str | None,
+    k: int,
+) -> HTMLResponse:
+    """The results page, or the search page again with the question or the problem."""
+    if isinstance(found, SafePlacesError):
+        choices = [c for c in found.choices if isinstance(c, PlaceName)]
+        context = {"q": typed, "error": found.user_message, "error_title": found.title}
+        return render(
+            request, "home.html", context | _choices(choices, None, settings), status_of(found)
+        )
+    if isinstance(found, Choices):
+        return render(request, "home.html", {"q": typed} | _choices(found.options, found, settings))
+    view = results_view(found, settings.pages, now)
+    search_query = urlencode({"lat": lat, "lon": lon} if typed is None else {"q": typed})
+    return render(
+        request,
+        "find.html",
+        {
+            "q": typed if typed is not None else "",
+            "where": typed.strip() if typed and typed.strip() else origin_words(view.origin),
+            "messages": view.messages,
+            "places": view.places,
+            "police": view.police,
+            "kept": kept_words(view.places, view.police, typed),
+            "open_now": view.open_now,
+            "outside": not found.in_service_area,
+            "area_name": settings.search.area_name,
+            "open_minutes": settings.search.open_now_walk_minutes,
+            "map": view.map,
+            "more_url": _more_url(request, k),
+            "search_query": search_query,
+        },
+    )
+
+
+def _choices(
+    options: Sequence[NamedPlace], found: Choices | None, settings: Settings
+) -> dict[str, Any]:
+    """A name that could be several places, asked as a question with a button for each."""
+    if not options:
+        return {}
+    return {
+        "choices": options,
+        "question": found.question if found else "Did you mean one of these places?",
+        "area_name": settings.search.area_name,
+    }
+
+
+def _more_url(request: Request, k: int) -> str | None:
+    """The same search listing 10 places, when fewer are shown."""
+    if k >= 10:
+        return None
+    params = {key: value for key, value in request.query_params.items() if key != "k"}
+    return f"/find?{urlencode({**params, 'k': 10})}"
