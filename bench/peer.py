@@ -164,10 +164,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args(argv)
-    # As `safeplaces serve` runs one worker: the same socket (made as TCP, so no Nagle
-    # delay), uvicorn's own choice of loop and HTTP parser, no access log.
+    # As `safeplaces serve` runs one worker (api/cli/lookup.py): the same socket (made as
+    # TCP, so no Nagle delay), uvicorn's own choice of loop and HTTP parser, the same proxy
+    # settings, no access log.
+    settings = Settings()
     sock = listening_socket(args.host, args.port)
-    config = uvicorn.Config(create_peer(Settings()), access_log=False, log_level="warning")
+    config = uvicorn.Config(
+        create_peer(settings),
+        access_log=False,
+        log_level="warning",
+        proxy_headers=True,
+        forwarded_allow_ips=settings.server.trusted_proxies,
+    )
     server = uvicorn.Server(config)
     server.run(sockets=[sock])
     return 0 if server.started else 1
