@@ -297,3 +297,13 @@ def test_a_place_page_with_a_search_that_cannot_be_read_still_shows(client: Test
         r = client.get("/places/S1", params=params, headers=HTML)
         assert r.status_code == 200 and "Matlock Library" in r.text, params
         assert "Back to the Safe Places" not in r.text
+
+
+def test_results_and_their_errors_are_never_kept_by_the_browser(client: TestClient) -> None:
+    found = client.get("/find", params={"q": "DE4 3AG"}, headers=HTML)
+    assert found.status_code == 200 and found.headers["cache-control"] == "no-store"
+    for params in ({"q": "DE4 3AG", "k": "many"}, {"q": "x" * 300}, {"lat": "north"}):
+        bad = client.get("/find", params=params, headers=HTML)
+        assert bad.status_code == 422, params
+        assert bad.headers["content-type"].startswith("text/html")
+        assert bad.headers["cache-control"] == "no-store"
