@@ -20,6 +20,8 @@ import pytest
 
 from api.settings import Settings
 from api.workers import SHARED_PORTS, worker_sockets
+from geodata.datasets import open_users
+from locator.accounts import Role
 
 pytestmark = pytest.mark.skipif(not SHARED_PORTS, reason="SO_REUSEPORT is Linux and BSD only")
 
@@ -180,3 +182,37 @@ def test_a_worker_that_dies_is_replaced_and_the_server_stops_cleanly(
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=60) == 0
     assert not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
+
+
+def test_an_edit_through_one_worker_reaches_every_worker_within_a_second(
+    two_workers: tuple[str, psutil.Popen], synthetic_settings: Settings, tmp_path: Path
+) -> None:
+    """On the shared SQLite file each worker's watcher reads the data version in the
+    background (geodata.changes): no request reads it, and no worker keeps the old index."""
+    base, _ = two_workers
+    # The server's own database file, beside its cache folder.
+    database = f"sqlite:///{tmp_path / 'safeplaces.db'}"
+    users = open_users(synthetic_settings.model_copy(update={"database_url": database}))
+    admin = users.create_user("ann@council.gov.uk", "Ann", Role.ADMIN, "correct horse battery")
+    staff = {"Authorization": f"Bearer {users.create_token(admin.id, 'workers test')}"}
+    # A new connection for every request: the kernel hands each to either worker.
+    fresh = httpx.Limits(max_keepalive_connections=0)
+    with httpx.Client(base_url=base, timeout=30, limits=fresh) as c:
+        place = c.get("/api/v1/admin/places/S1", headers=staff)
+        assert place.status_code == 200, place.text
+        saved = c.patch(
+            "/api/v1/admin/places/S1",
+            json={"name": "Matlock Library (first floor)"},
+            headers={**staff, "If-Match": place.headers["etag"]},
+        )
+        assert saved.status_code == 200, saved.text
+        since = time.monotonic()
+
+        def names() -> list[str]:
+            found = c.get("/api/v1/places/nearest", params={"postcode": "DE4 3AG", "k": 10})
+            return [p["name"] for p in found.json()["places"]]
+
+        # Twenty connections in a row with the new name: all on one worker has odds 2**-19.
+        while not all("Matlock Library (first floor)" in names() for _ in range(20)):
+            assert time.monotonic() - since < 1.0, "not seen by every worker within a second"
+        assert time.monotonic() - since < 1.0
