@@ -27,6 +27,7 @@ from api.nearest_json import NearestJson
 from api.openapi import document_problems
 from api.password_checks import PasswordChecks
 from api.pictures import DEFAULT_PICTURES_DIR, PICTURES_PATH
+from api.prefix import UnderPrefix
 from api.routes import (
     downloads,
     embed,
@@ -128,9 +129,21 @@ def create_app(settings: Settings | None = None, *, exit_on_failure: bool = Fals
     app.state.password_checks = PasswordChecks(
         verify_password, settings.login.hash_threads, settings.login.hash_nice
     )
-    app.state.templates = make_templates()
+    app.state.templates = make_templates(settings.server.root_path)
     register_error_handlers(app)
     document_problems(app)
+    _add_middleware(app, settings)
+    _include_routers(app)
+    app.mount("/static/vendor/leaflet", CachedStatic(directory=LEAFLET_DIR), name="leaflet")
+    pictures = settings.pages.pictures_dir or DEFAULT_PICTURES_DIR
+    # check_dir off: without the pictures the pages still work (the words are all there).
+    app.mount(PICTURES_PATH, CachedStatic(directory=pictures, check_dir=False), name="pictures")
+    app.mount("/static", CachedStatic(directory=STATIC_DIR), name="static")
+    return app
+
+
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    """Each added one wraps those before it: the last runs first."""
     app.add_middleware(PublicCORS, origins=settings.partners.cors_origins)
     app.add_middleware(SameOriginChanges)
     app.add_middleware(DocsPolicy, paths=DOCS_PATHS, inline_style_paths=["/redoc"])
@@ -139,13 +152,10 @@ def create_app(settings: Settings | None = None, *, exit_on_failure: bool = Fals
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(PrivateAccessLog, metrics=_metrics(app))
     app.add_middleware(HeadAsGet)
-    _include_routers(app)
-    app.mount("/static/vendor/leaflet", CachedStatic(directory=LEAFLET_DIR), name="leaflet")
-    pictures = settings.pages.pictures_dir or DEFAULT_PICTURES_DIR
-    # check_dir off: without the pictures the pages still work (the words are all there).
-    app.mount(PICTURES_PATH, CachedStatic(directory=pictures, check_dir=False), name="pictures")
-    app.mount("/static", CachedStatic(directory=STATIC_DIR), name="static")
-    return app
+    if settings.server.root_path:  # served under a prefix: put it on what the browser gets
+        app.add_middleware(
+            UnderPrefix, prefix=settings.server.root_path, root_path_paths=DOCS_PATHS
+        )
 
 
 def _metrics(app: FastAPI) -> RequestMetrics:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,14 +26,26 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 SEARCH_PAGES = ("home.html", "find.html", "place.html")
 
 
-def make_templates() -> Jinja2Templates:
+def make_templates(root: str = "") -> Jinja2Templates:
+    """`root`: the path prefix the service is served under ("" at the root), before every
+    link a template writes."""
     templates = Jinja2Templates(directory=TEMPLATES_DIR)
     # The templates ship with the code: not checked on disk again at every page (a results
     # page includes about twenty), and a server never mixes old code with new templates.
     templates.env.auto_reload = False
+    templates.env.globals["root"] = root
+    templates.env.filters["rooted"] = lambda path: _rooted(root, path)
     templates.env.filters["places"] = places_words
-    templates.env.globals["picture"] = picture
+    templates.env.globals["picture"] = partial(picture, root=root)
     return templates
+
+
+def _rooted(root: str, url: object) -> object:
+    """A path of this app ("/find?…") with the prefix before it; any other address (a full
+    URL, tel:, mailto:, a path already made by url_for) as it is."""
+    if isinstance(url, str) and url.startswith("/") and not url.startswith("//"):
+        return root + url
+    return url
 
 
 def no_store(request: Request) -> None:

@@ -44,21 +44,22 @@ KEPT_FILES = (
 )
 
 
-def manifest() -> dict[str, object]:
-    """What a phone needs to put the site on its home screen as an app."""
+def manifest(root: str = "") -> dict[str, object]:
+    """What a phone needs to put the site on its home screen as an app (`root`: the path
+    prefix the site is served under)."""
     return {
         "name": APP_NAME,
         "short_name": SHORT_NAME,
         "description": "Find a Safe Place near you, and get help now.",
-        "start_url": "/",
-        "scope": "/",
+        "start_url": f"{root}/",
+        "scope": f"{root}/",
         "display": "standalone",
         "theme_color": THEME_COLOUR,
         "background_color": "#ffffff",
         "lang": "en-GB",
         "icons": [
             {
-                "src": ICON_PATH.format(size=size),
+                "src": root + ICON_PATH.format(size=size),
                 "sizes": f"{size}x{size}",
                 "type": "image/png",
                 "purpose": "any maskable",
@@ -138,17 +139,19 @@ def kept_pictures(pictures: Path) -> list[Path]:
     return sorted({pictures / f"{code}.svg" for code in PICTURES.values()})
 
 
-def service_worker(version: str, pictures: Path | None) -> str:
+def service_worker(version: str, pictures: Path | None, root: str = "") -> str:
     """The worker's script: its template with this deployment's cache name and kept files
-    (with the pictures, when the deployment has them)."""
+    (with the pictures, when the deployment has them); `root`, the path prefix the site is
+    served under, before each of them."""
     kept = [*KEPT_PAGES, *KEPT_FILES]
     if pictures is not None:
         kept += [f"{PICTURES_PATH}/{p.name}" for p in kept_pictures(pictures) if p.is_file()]
     return (
         SERVICE_WORKER_TEMPLATE.read_text()
         .replace("__CACHE_NAME__", json.dumps(f"safeplaces-help-{version}"))
-        .replace("__PAGES__", json.dumps(list(KEPT_PAGES)))
-        .replace("__KEPT__", json.dumps(kept))
-        .replace("__OFFLINE__", json.dumps(OFFLINE_PATH))
+        .replace("__PAGES__", json.dumps([root + p for p in KEPT_PAGES]))
+        .replace("__KEPT__", json.dumps([root + p for p in kept]))
+        .replace("__OFFLINE__", json.dumps(root + OFFLINE_PATH))
+        .replace("__ROOT__", json.dumps(root))
         .replace("__WAIT_MS__", json.dumps(NETWORK_WAIT_MS))
     )

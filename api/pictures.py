@@ -58,11 +58,12 @@ CATEGORY_PICTURES = {
 }
 
 
-def picture(idea: str, size: int = 40, extra_class: str = "") -> Markup:
-    """An <img> of the idea's picture, sized so the layout doesn't jump while it loads."""
+def picture(idea: str, size: int = 40, extra_class: str = "", root: str = "") -> Markup:
+    """An <img> of the idea's picture, sized so the layout doesn't jump while it loads
+    (`root`: the path prefix the site is served under)."""
     code = PICTURES[idea]
     classes = f"sp-pic {extra_class}".strip()
     return Markup(
-        f'<img class="{classes}" src="{PICTURES_PATH}/{code}.svg" alt="" '
+        f'<img class="{classes}" src="{root}{PICTURES_PATH}/{code}.svg" alt="" '
         f'width="{size}" height="{size}" loading="lazy">'
     )

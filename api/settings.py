@@ -4,6 +4,7 @@ the server, read from the same ``SAFEPLACES_*`` environment variables."""
 from __future__ import annotations
 
 import os
+import re
 from ipaddress import ip_network
 from pathlib import Path
 from typing import Literal
@@ -79,6 +80,9 @@ class ServerSettings(BaseModel):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     # "json": one JSON object a line, each with its request's id, for a log collector.
     log_format: Literal["plain", "json"] = "plain"
+    # The path a reverse proxy serves the service under (e.g. /safeplaces), when it is not
+    # at the root of its address. The proxy strips it before passing a request on.
+    root_path: str = ""
     # The reverse proxies (addresses or networks) whose X-Forwarded-Proto and X-Forwarded-For
     # are believed: from anyone else they could fake HTTPS, or the address a request came from.
     trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1"])
@@ -97,6 +101,14 @@ class ServerSettings(BaseModel):
         if parts.query or parts.fragment or parts.username:
             raise ValueError(f"{value!r} must be an address without ?, # or a login")
         return value.strip().rstrip("/")
+
+    @field_validator("root_path")
+    @classmethod
+    def _root_path(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not re.fullmatch(r"(/[A-Za-z0-9._~-]+)+", value):
+            raise ValueError(f"{value!r} is not a path like /safeplaces")
+        return value
 
     @field_validator("trusted_proxies")
     @classmethod

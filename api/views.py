@@ -182,7 +182,11 @@ class ResultsView:
 
 
 def results_view(
-    result: SearchResult, pages: PagesSettings, now: datetime, with_police: bool = True
+    result: SearchResult,
+    pages: PagesSettings,
+    now: datetime,
+    with_police: bool = True,
+    root: str = "",
 ) -> ResultsView:
     """The places in words and on a map with the same numbers (the embed leaves out "P")."""
     places = [
@@ -197,6 +201,12 @@ def results_view(
         police=place_view(police.venue, now, pages, "P", police) if police else None,
         open_now=place_view(opened.venue, now, pages, "", opened) if opened else None,
         map=results_map(
-            result.origin, result.places, police, pages, [p.distance or "" for p in places], now=now
+            result.origin,
+            result.places,
+            police,
+            pages,
+            [p.distance or "" for p in places],
+            now=now,
+            root=root,
         ),
     )

@@ -122,9 +122,11 @@ def _marker(
     kind: str,
     distance: str | None = None,
     now: datetime | None = None,
+    root: str = "",
 ) -> Marker:
+    """`root`: the path prefix the service is served under, before the popup's link."""
     popup = _TEMPLATES.get_template("popup.html").render(
-        number=number, venue=venue, distance=distance, opening=opening(venue, now)
+        number=number, venue=venue, distance=distance, opening=opening(venue, now), root=root
     )
     return {
         "latlng": latlon(venue.longitude, venue.latitude),
@@ -190,6 +192,7 @@ def results_map(
     pages: TileSettings,
     distances: list[str] | None = None,
     now: datetime | None = None,
+    root: str = "",
 ) -> MapParts:
     """The searched place, numbered Safe Places (1, 2, …) and the police office ("P").
 
@@ -207,9 +210,9 @@ def results_map(
     ]
     for i, match in enumerate(places, start=1):
         distance = distances[i - 1] if distances else None
-        markers.append(_marker(str(i), match.venue, _kind(match.venue), distance, now))
+        markers.append(_marker(str(i), match.venue, _kind(match.venue), distance, now, root))
     if police is not None:
-        markers.append(_marker("P", police.venue, "police", now=now))
+        markers.append(_marker("P", police.venue, "police", now=now, root=root))
     points = [mk["latlng"] for mk in markers]
     bounds = Bounds(_bounds(points), {"maxZoom": 16, "padding": [30, 30]})
     name = f"Map of the Safe Places near {origin.label}"
@@ -221,21 +224,26 @@ def area_map(
     places: list[Venue],
     pages: TileSettings,
     now: datetime | None = None,
+    root: str = "",
 ) -> MapParts:
     """Numbered places (1, 2, …) in a lon/lat box (min_lon, min_lat, max_lon, max_lat), the
     map fitted to the box; with ``now``, popups say whether each place is open."""
     min_lon, min_lat, max_lon, max_lat = bbox
     center = latlon((min_lon + max_lon) / 2, (min_lat + max_lat) / 2)
-    markers = [_marker(str(i), v, _kind(v), now=now) for i, v in enumerate(places, start=1)]
+    markers = [
+        _marker(str(i), v, _kind(v), now=now, root=root) for i, v in enumerate(places, start=1)
+    ]
     bounds = Bounds([latlon(min_lon, min_lat), latlon(max_lon, max_lat)], {"maxZoom": 16})
     name = "Map of the Safe Places in this area"
     return _parts(pages, _AREA_ZOOM, center, markers, name, bounds)
 
 
-def place_map(venue: Venue, pages: TileSettings, now: datetime | None = None) -> MapParts:
+def place_map(
+    venue: Venue, pages: TileSettings, now: datetime | None = None, root: str = ""
+) -> MapParts:
     """A small map of one place; with ``now``, its popup says whether it is open."""
     center = latlon(venue.longitude, venue.latitude)
-    markers = [_marker("1", venue, _kind(venue), now=now)]
+    markers = [_marker("1", venue, _kind(venue), now=now, root=root)]
     return _parts(pages, _PLACE_ZOOM, center, markers, f"Map of {venue.name}")
 
 

@@ -49,7 +49,9 @@ class EmbedView:
 def _near(
     result: SearchResult, options: EmbedOptions, settings: Settings, now: datetime
 ) -> EmbedView:
-    view = results_view(result, settings.pages, now, with_police=False)
+    view = results_view(
+        result, settings.pages, now, with_police=False, root=settings.server.root_path
+    )
     return EmbedView(
         heading=near_words(options, origin_words(result.origin)),
         places=view.places,
@@ -78,7 +80,7 @@ def _in_box(
     return EmbedView(
         heading=f"{sentence(what_words(options))} in this area",
         places=[place_view(v, now, settings.pages, str(i)) for i, v in enumerate(shown, start=1)],
-        map=area_map(box, shown, settings.pages, now=now),
+        map=area_map(box, shown, settings.pages, now=now, root=settings.server.root_path),
         messages=messages,
         located=True,
     )

@@ -25,8 +25,8 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/manifest.webmanifest")
-def web_manifest() -> JSONResponse:
-    return JSONResponse(manifest(), media_type="application/manifest+json")
+def web_manifest(settings: SettingsDep) -> JSONResponse:
+    return JSONResponse(manifest(settings.server.root_path), media_type="application/manifest+json")
 
 
 @router.get("/icons/app-{size}.png")
@@ -45,10 +45,11 @@ def worker(request: Request, settings: SettingsDep) -> Response:
     numbers = contact_book(settings.pages).model_dump_json()  # as the pages show them
     files = served_files([STATIC_DIR, TEMPLATES_DIR], pictures)
     version = app_version(request.app.version, numbers, files)
+    root = settings.server.root_path
     return Response(
-        service_worker(version, pictures if pictures.is_dir() else None),
+        service_worker(version, pictures if pictures.is_dir() else None, root),
         media_type="text/javascript",
-        headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"},
+        headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": f"{root}/"},
     )
 
 

@@ -63,7 +63,7 @@ def place(
             "p": view,
             "hours": hours,
             "today": DAY_NAMES[now.astimezone(LONDON).weekday()],
-            "map": place_map(venue, settings.pages, now=now),
+            "map": place_map(venue, settings.pages, now=now, root=settings.server.root_path),
             "back_url": f"/find?{search_query}" if origin is not None else None,
             "where": q.strip() if q else "your location",
         },

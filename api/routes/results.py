@@ -133,7 +133,7 @@ def _find_page(
         )
     if isinstance(found, Choices):
         return render(request, "home.html", {"q": typed} | _choices(found.options, found, settings))
-    view = results_view(found, settings.pages, now)
+    view = results_view(found, settings.pages, now, root=settings.server.root_path)
     search_query = urlencode({"lat": lat, "lon": lon} if typed is None else {"q": typed})
     return render(
         request,

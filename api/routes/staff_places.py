@@ -81,7 +81,11 @@ def _form_page(
         "area_name": request.app.state.datasets.areas.name,
         "long_date": long_date,
         "status_words": STATUS_WORDS[Status(row.status)] if row is not None else "",
-        "map": place_map(shown, settings.pages) if shown is not None else None,
+        "map": (
+            place_map(shown, settings.pages, root=settings.server.root_path)
+            if shown is not None
+            else None
+        ),
     }
     return render(request, "staff/place_form.html", context, status_code=status_code)
 

@@ -3,6 +3,9 @@
 (function () {
   "use strict";
 
+  // The path the site is served under ("" at the root of its address), from the page.
+  var root = document.documentElement.getAttribute("data-root") || "";
+
   // What "Exit this page" and "Forget these places" take off the phone: the places kept by
   // "Keep these places on my phone" (kept.js), and any cache that is not the help every
   // visitor gets. Everything starts at once and nothing waits for it, so Exit still leaves
@@ -83,7 +86,7 @@
   // link the manifest; never inside a partner's frame).
   if ("serviceWorker" in navigator && document.querySelector("link[rel=manifest]") &&
       window.top === window.self) {
-    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+    navigator.serviceWorker.register(root + "/sw.js", { scope: root + "/" }).catch(function () {});
   }
 
   // After a search that went wrong, start where the page says what to do.
@@ -100,7 +103,7 @@
       navigator.geolocation.getCurrentPosition(function (pos) {
         var lat = pos.coords.latitude.toFixed(5);
         var lon = pos.coords.longitude.toFixed(5);
-        window.location.href = "/find?lat=" + lat + "&lon=" + lon;
+        window.location.href = root + "/find?lat=" + lat + "&lon=" + lon;
       }, function () {
         status.textContent = "We could not find where you are. Please type your postcode instead.";
       }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });

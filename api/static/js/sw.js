@@ -10,6 +10,8 @@ var CACHE = __CACHE_NAME__;
 var PAGES = __PAGES__;
 var KEPT = __KEPT__;
 var OFFLINE = __OFFLINE__;
+// The path the site is served under ("" at the root of its address).
+var ROOT = __ROOT__;
 // How long a page may take on a weak signal before the kept copy (or the no-signal page) is
 // shown instead: a fetch that hangs must not leave a scared person looking at a blank screen.
 var WAIT_MS = __WAIT_MS__;
@@ -64,8 +66,12 @@ function networkFirst(event, keep, fallback) {
   event.respondWith(Promise.race([network, slow]).catch(fallback));
 }
 
+function isStaff(url) {
+  return url.pathname === ROOT + "/staff" || url.pathname.indexOf(ROOT + "/staff/") === 0;
+}
+
 function isPrivate(url) {
-  return url.search !== "" || url.pathname === "/staff" || url.pathname.indexOf("/staff/") === 0;
+  return url.search !== "" || isStaff(url);
 }
 
 function noSignal() {
@@ -76,7 +82,7 @@ self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) { return; }
-  if (url.pathname === "/staff" || url.pathname.indexOf("/staff/") === 0) { return; }
+  if (isStaff(url)) { return; }
   var kept = !isPrivate(url) && KEPT.indexOf(url.pathname) !== -1;
   if (kept && PAGES.indexOf(url.pathname) !== -1) {
     // Pages: the network first, so with signal the help is always the newest.
