@@ -174,10 +174,10 @@ def _start(app: FastAPI, settings: Settings) -> None:
     version = datasets.store.data_version()
     registry = LocatorRegistry(datasets.locator(settings), version)
     app.state.registry = registry
-    app.state.watcher = _watcher(settings, datasets, registry)
-    app.state.opendata = OpenDataCache(
-        datasets.store, DatasetInfo.of(settings), lambda: registry.data_version
-    )
+    info = DatasetInfo.of(settings)
+    opendata = OpenDataCache(datasets.store, info, lambda: registry.data_version)
+    app.state.opendata = opendata
+    app.state.watcher = _watcher(settings, datasets, registry, opendata)
     app.state.search_cache = ResponseCache()
     app.state.nearest_json = NearestJson()
     app.state.places_cache = ResponseCache(size=64)  # one answer per filter asked for
@@ -202,11 +202,15 @@ def _stop(app: FastAPI) -> None:
     heap.thaw()
 
 
-def _watcher(settings: Settings, datasets: Datasets, registry: LocatorRegistry) -> ChangeWatcher:
-    """The process's change watcher: a new index, swapped in whole, for each new version."""
+def _watcher(
+    settings: Settings, datasets: Datasets, registry: LocatorRegistry, opendata: OpenDataCache
+) -> ChangeWatcher:
+    """The process's change watcher: for each new version a new index, swapped in whole, and
+    the open-data files' places read again (so they can be served with the database away)."""
 
     def reload(version: int) -> None:
         registry.swap(datasets.locator(settings), version)
+        opendata.refresh()
         heap.settle()  # the new index is long-lived, the old one gone (api.heap)
 
     return ChangeWatcher(datasets.store, reload, registry.data_version, settings.changes)
@@ -215,8 +219,9 @@ def _watcher(settings: Settings, datasets: Datasets, registry: LocatorRegistry) 
 def _warm_up(app: FastAPI, settings: Settings) -> None:
     """In the background: the worker answers searches while the import process starts, and
     while folium draws the maps' frames and the search pages' templates are compiled (the
-    first search would otherwise wait for both)."""
+    first search would otherwise wait for both); and the open-data files' places are read."""
     threading.Thread(target=app.state.import_worker.warm, daemon=True).start()
+    threading.Thread(target=app.state.opendata.refresh, daemon=True).start()
     threading.Thread(target=_warm_pages, args=(app, settings), daemon=True).start()
 
 

@@ -27,6 +27,7 @@ import sqlite3
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final
@@ -330,6 +331,12 @@ class OpenDataCache:
         """The places at the database's current version (read again only after a change)."""
         with self._lock:
             return self._current(self._version())
+
+    def refresh(self) -> None:
+        """Read the places again if the data has moved on, before anyone asks: downloads then
+        go on while the database is unreachable. Quietly does nothing while it is."""
+        with self._lock, suppress(DatabaseUnreachable):
+            self._current(self._version())
 
     def get(self, name: str) -> Download:
         """The file in format `name` (a key of FORMATS) for the current data version."""
