@@ -56,6 +56,13 @@ class LoadedData(Collector):
             "When the live index was last built (Unix time).",
             value=registry.loaded_at,
         )
+        watcher = getattr(self._state, "watcher", None)
+        if watcher is not None:
+            yield GaugeMetricFamily(
+                "safeplaces_database_reachable",
+                "1 while the database answers; 0 while searches are answered from memory alone.",
+                value=int(watcher.reachable),
+            )
 
 
 class RequestMetrics:

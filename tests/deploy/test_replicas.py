@@ -164,6 +164,8 @@ def _during_the_outage(topology: Topology, live: list[Replica]) -> list[int]:
         assert change.status_code == 503 and change.json()["detail"] == UNREACHABLE, change.text
         listed = http.get(f"{replica.url}/api/v1/admin/places", headers=topology.staff)
         assert listed.status_code == 503 and listed.json()["detail"] == UNREACHABLE
+        watched = http.get(f"{replica.url}/metrics").text
+        assert "\nsafeplaces_database_reachable 0.0\n" in watched
         page = httpx.get(f"{replica.url}/staff/places", headers=HTML, cookies=topology.session)
         assert page.status_code == 503 and UNREACHABLE.replace("'", "&#39;") in page.text
         seen += [ready.status_code, change.status_code, listed.status_code, page.status_code]
@@ -187,6 +189,8 @@ def test_replicas_share_edits_and_ride_out_a_database_outage(topology: Topology)
     for replica in (one, two):
         url = f"{replica.url}/readyz"
         wait_for(lambda u=url: answers(u), 15.0, f"{replica.name} ready again")
+        watched = topology.http.get(f"{replica.url}/metrics").text
+        assert "\nsafeplaces_database_reachable 1.0\n" in watched
     caught_up = time.monotonic() - back
     saved = _rename_s1(topology, two, "Matlock Library")
     again = _seen_everywhere(topology, [one, two], "Matlock Library", saved)
