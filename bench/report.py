@@ -227,7 +227,7 @@ def method_notes(results: Results) -> str:
 
 RUNNING = """## Running it
 
-`make bench` runs everything and rewrites this file (about half an hour on this machine);
+`make bench` runs everything and rewrites this file (about 20 minutes on this machine);
 `python -m bench --quick` is a smoke run with small sizes that writes nothing unless given
 `--output PATH`.
 
