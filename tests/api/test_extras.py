@@ -5,16 +5,13 @@ one line with the command that installs it (exit 3), never an ImportError's trac
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from start_line import one_line, run_safeplaces
 
 from api.settings import Settings
-
-SAFEPLACES = str(Path(sys.executable).parent / "safeplaces")
 
 # Run first in the child (Python imports `sitecustomize` at start): the named packages then
 # can't be imported, as in an install without their extra.
@@ -43,44 +40,20 @@ def blocker(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _free_port() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return str(sock.getsockname()[1])
-
-
 def _without(
     blocked: str, blocker: Path, settings: Settings, *args: str, **env: str
 ) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("SAFEPLACES_")}
     path = [str(blocker), *filter(None, [os.environ.get("PYTHONPATH")])]
-    environ |= {
-        "PYTHONPATH": os.pathsep.join(path),
-        "BLOCK_MODULES": blocked,
-        "SAFEPLACES_DATA_DIR": str(settings.data.dir),
-        "SAFEPLACES_CACHE_DIR": str(settings.data.cache_dir),
-        "SAFEPLACES_SERVER__LOG_LEVEL": "warning",
-        **env,
-    }
-    command = [SAFEPLACES, *(args or ("serve", "--port", _free_port()))]
-    return subprocess.run(
-        command, env=environ, capture_output=True, text=True, timeout=120, check=False
+    return run_safeplaces(
+        settings, *args, PYTHONPATH=os.pathsep.join(path), BLOCK_MODULES=blocked, **env
     )
-
-
-def _one_line(r: subprocess.CompletedProcess[str]) -> str:
-    assert r.returncode == 3, r.stderr
-    assert "Traceback" not in r.stderr
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1, r.stderr
-    return lines[0]
 
 
 def test_a_postgresql_address_without_the_driver(
     blocker: Path, synthetic_settings: Settings
 ) -> None:
     url = "postgresql+psycopg://places:secret@127.0.0.1:9/places"
-    line = _one_line(_without("psycopg", blocker, synthetic_settings, SAFEPLACES_DATABASE_URL=url))
+    line = one_line(_without("psycopg", blocker, synthetic_settings, SAFEPLACES_DATABASE_URL=url))
     assert line == (
         "SAFEPLACES_DATABASE_URL is a PostgreSQL address, but the PostgreSQL driver is not "
         "installed: pip install 'safeplaces-locator[postgres]'"
@@ -102,7 +75,7 @@ def test_the_online_geocoder_without_geopy(blocker: Path, synthetic_settings: Se
 
 def test_the_national_file_without_pyarrow(blocker: Path, national_settings: Settings) -> None:
     r = _without("pyarrow", blocker, national_settings, "nearest", "DE4 3AG")
-    assert _one_line(r) == (
+    assert one_line(r) == (
         "SAFEPLACES_DATA__NATIONAL_POSTCODES_FILE is a Parquet file (postcodes_uk.parquet), "
         "but the Parquet reader is not installed: pip install 'safeplaces-locator[national]'"
     )

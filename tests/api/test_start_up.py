@@ -5,48 +5,17 @@ a database that can't be opened or written, a bad setting, a port in use) and in
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from faults import read_only_folder
+from start_line import one_line
+from start_line import run_safeplaces as run
 
 from api.settings import Settings
 from geodata.datasets import load_datasets
-
-SAFEPLACES = str(Path(sys.executable).parent / "safeplaces")
-
-
-def _free_port() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return str(sock.getsockname()[1])
-
-
-def _run(settings: Settings, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("SAFEPLACES_")}
-    environ |= {
-        "SAFEPLACES_DATA_DIR": str(settings.data.dir),
-        "SAFEPLACES_CACHE_DIR": str(settings.data.cache_dir),
-        "SAFEPLACES_SERVER__LOG_LEVEL": "warning",
-        **env,
-    }
-    command = [SAFEPLACES, *(args or ("serve", "--port", _free_port()))]
-    return subprocess.run(
-        command, env=environ, capture_output=True, text=True, timeout=120, check=False
-    )
-
-
-def _one_line(r: subprocess.CompletedProcess[str]) -> str:
-    assert r.returncode == 3, r.stderr
-    assert "Traceback" not in r.stderr
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1, r.stderr
-    return lines[0]
 
 
 @pytest.fixture
@@ -63,13 +32,13 @@ def seeded(synthetic_settings: Settings, tmp_path: Path) -> Path:
 
 
 def test_a_missing_data_folder_or_file(synthetic_settings: Settings, tmp_path: Path) -> None:
-    line = _one_line(_run(synthetic_settings, SAFEPLACES_DATA_DIR=str(tmp_path / "nowhere")))
+    line = one_line(run(synthetic_settings, SAFEPLACES_DATA_DIR=str(tmp_path / "nowhere")))
     assert line.startswith("The data could not be loaded: there is no data folder at ")
     assert "Set SAFEPLACES_DATA_DIR" in line
     data = tmp_path / "data"
     shutil.copytree(synthetic_settings.data.dir, data)
     (data / "places_derbyshire.csv").unlink()
-    line = _one_line(_run(synthetic_settings, SAFEPLACES_DATA_DIR=str(data)))
+    line = one_line(run(synthetic_settings, SAFEPLACES_DATA_DIR=str(data)))
     assert f"there is no places_derbyshire.csv in {data}" in line
 
 
@@ -77,10 +46,10 @@ def test_a_corrupt_database(synthetic_settings: Settings, tmp_path: Path) -> Non
     corrupt = tmp_path / "places.db"
     corrupt.write_bytes(b"this is not a database, it is a shopping list" * 100)
     url = f"sqlite:///{corrupt}"
-    line = _one_line(_run(synthetic_settings, SAFEPLACES_DATABASE_URL=url))
+    line = one_line(run(synthetic_settings, SAFEPLACES_DATABASE_URL=url))
     assert line == f"The database ({corrupt}) can't be opened: file is not a database"
     # Any other command says it the same way.
-    line = _one_line(_run(synthetic_settings, "nearest", "DE4 3AG", SAFEPLACES_DATABASE_URL=url))
+    line = one_line(run(synthetic_settings, "nearest", "DE4 3AG", SAFEPLACES_DATABASE_URL=url))
     assert line == f"The database ({corrupt}) can't be opened: file is not a database"
 
 
@@ -89,12 +58,12 @@ def test_a_read_only_database(synthetic_settings: Settings, seeded: Path, tmp_pa
     written, so the service would run but no staff change could be saved."""
     before = seeded.read_bytes()
     url = f"sqlite:///file:{seeded}?mode=ro&uri=true"
-    line = _one_line(_run(synthetic_settings, SAFEPLACES_DATABASE_URL=url))
+    line = one_line(run(synthetic_settings, SAFEPLACES_DATABASE_URL=url))
     assert line.startswith(f"The database ({seeded}) can't be written: it is read-only")
     assert seeded.read_bytes() == before
     # A read-only database that isn't there yet can't even be opened.
     url = f"sqlite:///file:{tmp_path / 'new.db'}?mode=ro&uri=true"
-    line = _one_line(_run(synthetic_settings, SAFEPLACES_DATABASE_URL=url))
+    line = one_line(run(synthetic_settings, SAFEPLACES_DATABASE_URL=url))
     assert line.endswith("can't be opened: unable to open database file")
 
 
@@ -105,9 +74,7 @@ def test_a_staff_command_on_a_read_only_database(
     csv = tmp_path / "venues.csv"
     csv.write_text("external_ref,name,category,postcode\nIMP-1,Dale Chemist,pharmacy,DE4 3AG\n")
     url = f"sqlite:///file:{seeded}?mode=ro&uri=true"
-    r = _run(
-        synthetic_settings, "import", str(csv), "--yes", "--quiet", SAFEPLACES_DATABASE_URL=url
-    )
+    r = run(synthetic_settings, "import", str(csv), "--yes", "--quiet", SAFEPLACES_DATABASE_URL=url)
     assert r.returncode == 3 and "Traceback" not in r.stderr
     assert r.stderr.strip() == (
         f"The database ({seeded}) can't be written: it is read-only, or its disk is full or "
@@ -118,20 +85,20 @@ def test_a_staff_command_on_a_read_only_database(
 def test_a_database_in_a_read_only_folder(synthetic_settings: Settings, seeded: Path) -> None:
     """A real read-only file system (EROFS), as after the disk is remounted read-only."""
     with read_only_folder(seeded.parent):
-        r = _run(synthetic_settings, SAFEPLACES_DATABASE_URL=f"sqlite:///{seeded}")
-    assert _one_line(r) == (
+        r = run(synthetic_settings, SAFEPLACES_DATABASE_URL=f"sqlite:///{seeded}")
+    assert one_line(r) == (
         f"The database ({seeded}) can't be opened: unable to open database file "
         f"(the folder {seeded.parent} is read-only)"
     )
 
 
 def test_a_bad_setting_is_named_with_what_is_wrong(synthetic_settings: Settings) -> None:
-    line = _one_line(_run(synthetic_settings, SAFEPLACES_SEARCH__DEFAULT_K="abc"))
+    line = one_line(run(synthetic_settings, SAFEPLACES_SEARCH__DEFAULT_K="abc"))
     assert line.startswith("A setting is not valid: SAFEPLACES_SEARCH__DEFAULT_K: ")
     assert "integer" in line and "abc" not in line  # never the value: it may be a secret
-    line = _one_line(_run(synthetic_settings, SAFEPLACES_SEARCH__DEFAULT_K="60"))
+    line = one_line(run(synthetic_settings, SAFEPLACES_SEARCH__DEFAULT_K="60"))
     assert "SAFEPLACES_SEARCH: default_k must not be larger than max_k" in line
-    line = _one_line(_run(synthetic_settings, SAFEPLACES_DATABASE_URL="nonsense://x"))
+    line = one_line(run(synthetic_settings, SAFEPLACES_DATABASE_URL="nonsense://x"))
     assert line.startswith("SAFEPLACES_DATABASE_URL is not a database address we can use")
 
 
@@ -141,14 +108,14 @@ def test_a_port_in_use(synthetic_settings: Settings, seeded: Path) -> None:
         busy.listen()
         port = str(busy.getsockname()[1])
         url = f"sqlite:///{seeded}"
-        r = _run(synthetic_settings, "serve", "--port", port, SAFEPLACES_DATABASE_URL=url)
+        r = run(synthetic_settings, "serve", "--port", port, SAFEPLACES_DATABASE_URL=url)
     assert (
-        _one_line(r)
+        one_line(r)
         == f"Could not listen on 127.0.0.1:{port}: Address already in use. Is it in use?"
     )
 
 
-def test_data_the_app_cannot_read_ends_its_start_in_one_line(
+def test_data_the_app_cannot_read_ends_its_start_inone_line(
     synthetic_settings: Settings, seeded: Path, tmp_path: Path
 ) -> None:
     """The check before the server starts finds every file; the app, loading them inside
@@ -156,11 +123,11 @@ def test_data_the_app_cannot_read_ends_its_start_in_one_line(
     data = tmp_path / "data"
     shutil.copytree(synthetic_settings.data.dir, data)
     (data / "postcodes_derbyshire.csv.gz").write_bytes(b"not gzip at all")
-    r = _run(
+    r = run(
         synthetic_settings,
         SAFEPLACES_DATA_DIR=str(data),
         SAFEPLACES_CACHE_DIR=str(tmp_path / "cache"),
         SAFEPLACES_DATABASE_URL=f"sqlite:///{seeded}",
     )
-    line = _one_line(r)
+    line = one_line(r)
     assert " ERROR safeplaces: " in line and "Not a gzipped file" in line
