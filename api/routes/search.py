@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,8 +16,8 @@ from api.deps import (
     LocatorDep,
     NowDep,
     ResolverDep,
+    current_time,
     get_locator,
-    get_now,
     get_resolver,
     get_search_cache,
 )
@@ -117,7 +116,7 @@ class CachedSearchRoute(APIRoute):
         async def route(request: Request) -> Response:
             cache = await get_search_cache(request)
             locator = await get_locator(request)
-            now = await _now(request)
+            now = await current_time(request)
             body = cache.get(locator, _cache_key(now, request), now)
             if body is None:
                 search = NearestSearch(**query.read(request.query_params))
@@ -125,13 +124,6 @@ class CachedSearchRoute(APIRoute):
             return Response(body, media_type="application/json")
 
         return route
-
-
-async def _now(request: Request) -> datetime:
-    """`get_now`, or what the app has in its place (tests fix the time)."""
-    now = request.app.dependency_overrides.get(get_now, get_now)()
-    found: datetime = await now if inspect.isawaitable(now) else now
-    return found
 
 
 async def nearest(
