@@ -14,259 +14,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.ogc_components import ref, schemas
+from api.ogc_parameters import parameters
 from api.ogc_schemas import GEOJSON, HTML, JSON, OPENAPI_30, PROBLEM_JSON
-from locator.features import CRS84, DEFAULT_LIMIT, MAX_LIMIT, PUBLIC_FIELDS, Collection
-
-# -- schemas ----------------------------------------------------------------------------------
-
-_PROPERTY_SCHEMAS: dict[str, dict[str, Any]] = {
-    "latitude": {"type": "number"},
-    "longitude": {"type": "number"},
-    "verified": {
-        "type": "boolean",
-        "description": "False when the data does not confirm the place is in the scheme.",
-    },
-    "last_checked": {"type": "string", "format": "date", "nullable": True},
-    "name": {"type": "string"},
-    "kind": {"type": "string", "enum": ["safe_place", "police_enquiry_office"]},
-    "category": {"type": "string"},
-    "category_label": {"type": "string"},
-    "address": {"type": "string"},
-    "location_precision": {
-        "type": "string",
-        "enum": ["building", "postcode", "street", "locality", "town"],
-    },
-    "opening_hours": {
-        "type": "string",
-        "nullable": True,
-        "description": "Weekly hours, e.g. Mon 09:00-17:00; Sat 09:00-12:30. Null: not known.",
-    },
-}
-
-
-def _property_schema(name: str) -> dict[str, Any]:
-    return _PROPERTY_SCHEMAS.get(name, {"type": "string", "nullable": True})
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _array_of(items: dict[str, Any], **bounds: int) -> dict[str, Any]:
-    return {"type": "array", **bounds, "items": items}
-
-
-def _link_schema() -> dict[str, Any]:
-    return {
-        "type": "object",
-        "required": ["href", "rel"],
-        "properties": {
-            "href": {"type": "string"},
-            "rel": {"type": "string"},
-            "type": {"type": "string"},
-            "title": {"type": "string"},
-        },
-    }
-
-
-def _links() -> dict[str, Any]:
-    return _array_of(_ref("link"))
-
-
-def _extent_schema() -> dict[str, Any]:
-    bbox = _array_of(_array_of({"type": "number"}, minItems=4, maxItems=4), minItems=1)
-    crs = {"type": "string", "enum": [CRS84], "default": CRS84}
-    return {
-        "type": "object",
-        "properties": {"spatial": {"type": "object", "properties": {"bbox": bbox, "crs": crs}}},
-    }
-
-
-def _collection_schema() -> dict[str, Any]:
-    return {
-        "type": "object",
-        "required": ["id", "links"],
-        "properties": {
-            "id": {"type": "string"},
-            "title": {"type": "string"},
-            "description": {"type": "string"},
-            "attribution": {"type": "string"},
-            "itemType": {"type": "string", "enum": ["feature"]},
-            "crs": {"type": "array", "items": {"type": "string"}},
-            "extent": _extent_schema(),
-            "numberOfPlaces": {"type": "integer"},
-            "links": _links(),
-        },
-    }
-
-
-def _feature_schema() -> dict[str, Any]:
-    geometry = {
-        "type": "object",
-        "required": ["type", "coordinates"],
-        "properties": {
-            "type": {"type": "string", "enum": ["Point"]},
-            "coordinates": _array_of({"type": "number"}, minItems=2, maxItems=2),
-        },
-    }
-    # The id is the feature's own member, not one of its properties.
-    properties = {name: _property_schema(name) for name in PUBLIC_FIELDS if name != "id"}
-    return {
-        "type": "object",
-        "required": ["type", "geometry", "properties"],
-        "properties": {
-            "type": {"type": "string", "enum": ["Feature"]},
-            "id": {"type": "string"},
-            "geometry": geometry,
-            "properties": {"type": "object", "properties": properties},
-            "links": _links(),
-        },
-    }
-
-
-def _feature_collection_schema() -> dict[str, Any]:
-    return {
-        "type": "object",
-        "required": ["type", "features"],
-        "properties": {
-            "type": {"type": "string", "enum": ["FeatureCollection"]},
-            "features": _array_of(_ref("featureGeoJSON")),
-            "links": _links(),
-            "timeStamp": {"type": "string", "format": "date-time"},
-            "numberMatched": {"type": "integer", "minimum": 0},
-            "numberReturned": {"type": "integer", "minimum": 0},
-        },
-    }
-
-
-def _capabilities_schemas() -> dict[str, Any]:
-    """The landing page, the conformance classes and the collections."""
-    return {
-        "landingPage": {
-            "type": "object",
-            "required": ["links"],
-            "properties": {
-                "title": {"type": "string"},
-                "description": {"type": "string"},
-                "attribution": {"type": "string"},
-                "links": _links(),
-            },
-        },
-        "confClasses": {
-            "type": "object",
-            "required": ["conformsTo"],
-            "properties": {"conformsTo": {"type": "array", "items": {"type": "string"}}},
-        },
-        "collection": _collection_schema(),
-        "collections": {
-            "type": "object",
-            "required": ["links", "collections"],
-            "properties": {"links": _links(), "collections": _array_of(_ref("collection"))},
-        },
-    }
-
-
-def _problem_schema() -> dict[str, Any]:
-    return {
-        "type": "object",
-        "description": "RFC 9457 problem details.",
-        "required": ["type", "title", "status", "detail"],
-        "properties": {
-            "type": {"type": "string"},
-            "title": {"type": "string"},
-            "status": {"type": "integer"},
-            "detail": {"type": "string"},
-        },
-    }
-
-
-def _schemas() -> dict[str, Any]:
-    return {
-        "link": _link_schema(),
-        **_capabilities_schemas(),
-        "featureGeoJSON": _feature_schema(),
-        "featureCollectionGeoJSON": _feature_collection_schema(),
-        "problem": _problem_schema(),
-    }
-
-
-# -- parameters -------------------------------------------------------------------------------
-
-
-def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    """An optional query parameter, given once with a single value (form style, unexploded)."""
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-        "style": "form",
-        "explode": False,
-    }
-
-
-def _crs84_only() -> dict[str, Any]:
-    return {"type": "string", "format": "uri", "enum": [CRS84], "default": CRS84}
-
-
-def _parameters() -> dict[str, Any]:
-    limit = {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}
-    return {
-        "f": _query(
-            "f",
-            "The format: json, or html for a web page. Without it the Accept "
-            "header decides (JSON unless HTML is preferred).",
-            {"type": "string", "enum": ["json", "html"]},
-        ),
-        "limit": _query(
-            "limit", f"How many places at most (1 to {MAX_LIMIT}; more is a 400).", limit
-        ),
-        "offset": _query(
-            "offset",
-            "How many matching places to skip (the next link sets it).",
-            {"type": "integer", "minimum": 0, "default": 0},
-        ),
-        "bbox": _query(
-            "bbox",
-            "Only places inside: min lon, min lat, max lon, max lat (CRS84).",
-            _array_of({"type": "number"}, minItems=4, maxItems=6),
-        ),
-        "datetime": _query(
-            "datetime",
-            "An RFC 3339 instant or interval. Places have no time dimension: "
-            "every place matches a valid value.",
-            {"type": "string"},
-        ),
-        "crs": _query(
-            "crs", "The CRS of the answer: only CRS84 (the default) is served.", _crs84_only()
-        ),
-        "bbox-crs": _query("bbox-crs", "The CRS of bbox: only CRS84 (the default).", _crs84_only()),
-        "featureId": {
-            "name": "featureId",
-            "in": "path",
-            "required": True,
-            "description": "The place's id.",
-            "schema": {"type": "string"},
-        },
-    }
-
+from locator.features import Collection
 
 # -- paths ------------------------------------------------------------------------------------
 
 
-def _ok(ref: str, media_type: str, description: str) -> dict[str, Any]:
+def _ok(schema: str, media_type: str, description: str) -> dict[str, Any]:
     return {
         "description": description,
         "content": {
-            media_type: {"schema": _ref(ref)},
+            media_type: {"schema": ref(schema)},
             HTML: {"schema": {"type": "string"}},
         },
     }
 
 
 def _problem(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {PROBLEM_JSON: {"schema": _ref("problem")}}}
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": ref("problem")}}}
 
 
 def _operation(
@@ -369,7 +136,12 @@ def _collection_paths(c: Collection) -> dict[str, Any]:
 
 
 def openapi_document(
-    root_url: str, title: str, description: str, licence_url: str, collections: list[Collection]
+    root_url: str,
+    title: str,
+    description: str,
+    licence_url: str,
+    collections: list[Collection],
+    max_limit: int,
 ) -> dict[str, Any]:
     """The OpenAPI 3.0 definition of the OGC API - Features service rooted at `root_url`."""
     paths = _capabilities_paths()
@@ -389,5 +161,5 @@ def openapi_document(
             {"name": "Data", "description": "The places."},
         ],
         "paths": paths,
-        "components": {"schemas": _schemas(), "parameters": _parameters()},
+        "components": {"schemas": schemas(), "parameters": parameters(max_limit)},
     }

@@ -143,6 +143,15 @@ class MetricsSettings(BaseModel):
         return [v.strip() for v in values]
 
 
+class OgcSettings(BaseModel):
+    """OGC API - Features (/ogc), e.g. ``SAFEPLACES_OGC__MAX_LIMIT=500``."""
+
+    # The most places one page of items holds; a larger ``limit`` is served as this many.
+    # 1,000 places are about 700 kB of GeoJSON: the whole county in one request, answered
+    # quickly on the council's servers.
+    max_limit: int = Field(default=1000, ge=1, le=10000)
+
+
 class Settings(ServiceSettings):
     """Everything configurable, e.g. ``SAFEPLACES_DATA_DIR`` or ``SAFEPLACES_PAGES__TILE_URL``."""
 
@@ -150,6 +159,7 @@ class Settings(ServiceSettings):
     partners: PartnerSettings = Field(default_factory=PartnerSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    ogc: OgcSettings = Field(default_factory=OgcSettings)
 
 
 def load_settings() -> Settings:

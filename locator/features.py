@@ -26,9 +26,6 @@ from locator.venues import Kind, Venue
 # Longitude, latitude order (OGC CRS84), the only CRS these collections are served in.
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 DEFAULT_LIMIT = 10
-# A page of 1,000 features is about 700 kB of GeoJSON: enough to read the whole county in one
-# request, small enough to answer quickly on the service's hardware.
-MAX_LIMIT = 1000
 
 BBox = tuple[float, float, float, float]
 Value = str | float | bool | None
@@ -182,16 +179,24 @@ def feature_of(index: VenueIndex, collection: Collection, feature_id: str) -> Ve
 # OGC API - Features Core: a parameter with a value that is not valid is a 400 (Bad Request).
 
 
-def parse_limit(text: str | None) -> int:
-    """``limit``: a whole number from 1 to MAX_LIMIT; DEFAULT_LIMIT when not given."""
+def parse_limit(text: str | None, maximum: int) -> int:
+    """``limit``: a whole number of at least 1; DEFAULT_LIMIT (or `maximum`, if less) when
+    not given.
+
+    A limit above `maximum` is served as `maximum`, as OGC API - Features Core asks (a server
+    caps the page rather than refusing it): GDAL's ``PAGE_SIZE=5000`` then reads the
+    collection a page of `maximum` at a time through the next links, and ``numberReturned``
+    says how many each page holds.
+    """
     if text is None:
-        return DEFAULT_LIMIT
+        return min(DEFAULT_LIMIT, maximum)
     value = _whole_number(text, "limit")
-    if not 1 <= value <= MAX_LIMIT:
+    if value < 1:
         raise BadQueryParameter(
-            f"limit must be between 1 and {MAX_LIMIT}.", log_message="limit out of range"
+            f"limit must be 1 or more (a page holds at most {maximum} places).",
+            log_message="limit below 1",
         )
-    return value
+    return min(value, maximum)
 
 
 def parse_offset(text: str | None) -> int:

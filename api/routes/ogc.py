@@ -162,6 +162,7 @@ def api_definition(request: Request, settings: SettingsDep) -> Response:
         _description(settings),
         settings.data.licence_url,
         list(COLLECTIONS),
+        settings.ogc.max_limit,
     )
     if f == "html":
         operations = [
@@ -204,12 +205,18 @@ def collection(
 
 
 @router.get("/collections/{collection_id}/items", responses=_PROBLEMS)
-def items(collection_id: str, request: Request, locator: LocatorDep, now: NowDep) -> Response:
+def items(
+    collection_id: str,
+    request: Request,
+    settings: SettingsDep,
+    locator: LocatorDep,
+    now: NowDep,
+) -> Response:
     """A page of a collection's places (``limit``, ``offset``), optionally inside a ``bbox``."""
     f = negotiate(request, _ITEMS_PARAMS)
     c = find_collection(collection_id)
     params = request.query_params
-    limit = parse_limit(params.get("limit"))
+    limit = parse_limit(params.get("limit"), settings.ogc.max_limit)
     offset = parse_offset(params.get("offset"))
     box = parse_bbox(params.get("bbox"))
     parse_datetime(params.get("datetime"))
