@@ -33,6 +33,10 @@ from locator.venues import Status, Venue
 # Bound once: the geodesic runs for every result of every search. It is what
 # `geodesic_point_m` calls, without the extra call: the metres are its third value.
 _inverse = GEOD.inv
+# shapely.box without its Python wrapper (argument checks and thread flags cost more than
+# making the box): every search makes one.
+_box = shapely.lib.box
+_new_tuple = tuple.__new__
 # Grid and geodesic metres differ by under 0.1% in Great Britain (the grid's scale factor);
 # radius searches fetch by a slightly larger grid radius, then cut on the geodesic distance.
 _SCALE_MARGIN = 1.002
@@ -60,6 +64,7 @@ class VenueIndex:
         # over venue objects spread across memory.
         self._ids = np.array([v.id for v in self._venues], dtype=str)
         self._lon, self._lat, self._x, self._y = lon[order], lat[order], x[order], y[order]
+        self._lonlat = np.column_stack([self._lon, self._lat])  # a search's results, one read
         self._kind = np.array([KINDS.index(v.kind) for v in self._venues], dtype=np.int8)
         self._category = np.array(
             [CATEGORIES.index(v.category) for v in self._venues], dtype=np.int8
@@ -338,7 +343,7 @@ class VenueIndex:
         """
         # A bare envelope query is pure tree work; distances are cheaper in numpy. The box goes
         # in as a one-element array: shapely's scalar path costs more than the search itself.
-        box = shapely.box(x - radius, y - radius, x + radius, y + radius)
+        box = _box(x - radius, y - radius, x + radius, y + radius, True)
         ids = self._tree.query(np.array([box]))[1]
         if kinds is not None:
             ids = ids[kinds[self._kind[ids]]]
@@ -359,19 +364,22 @@ class VenueIndex:
     ) -> list[VenueMatch]:
         """The results, nearest first, measured on the ellipsoid; those past `cut_m` left out."""
         venues = self._venues
-        found = [venues[i] for i in ids.tolist()]
-        if len(found) > _VECTOR_GEODESIC_FROM:
+        chosen = ids.tolist()
+        if len(chosen) > _VECTOR_GEODESIC_FROM:
             metres = geodesic_m(lon, lat, self._lon[ids], self._lat[ids]).tolist()
         else:
-            # pyproj's scalar path, one call each: for a handful, quicker than arrays. (The
-            # venue's own floats are the ones the index's arrays were made from.)
-            metres = [_inverse(lon, lat, v.longitude, v.latitude)[2] for v in found]
+            # pyproj's scalar path, one call each: for a handful, quicker than arrays. The
+            # coordinates come from one array, whose rows for neighbouring venues sit together,
+            # rather than from venue objects spread over memory (with a million venues, reading
+            # them costs more than the geodesic).
+            metres = [_inverse(lon, lat, a, b)[2] for a, b in self._lonlat[ids].tolist()]
         per_minute = self._per_minute
         # walk_minutes(), inlined (this runs for every result of every search): distances are
-        # never negative, so `or 1` is its max(1, …).
+        # never negative, so `or 1` is its max(1, …). The tuple is made by tuple.__new__, as
+        # VenueMatch(...) does after a Python-level call of its own.
         return [
-            VenueMatch(v, m, round(m / per_minute) or 1)
-            for v, m in zip(found, metres, strict=True)
+            _new_tuple(VenueMatch, (venues[i], m, round(m / per_minute) or 1))
+            for i, m in zip(chosen, metres, strict=True)
             if cut_m is None or m <= cut_m
         ]
 
