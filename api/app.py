@@ -24,7 +24,7 @@ from api.html import SEARCH_PAGES, make_templates
 from api.logging import PrivateAccessLog
 from api.metrics import RequestMetrics
 from api.nearest_json import NearestJson
-from api.openapi import document_problems
+from api.openapi import document_api, operation_id
 from api.password_checks import PasswordChecks
 from api.pictures import DEFAULT_PICTURES_DIR, PICTURES_PATH
 from api.prefix import UnderPrefix
@@ -122,6 +122,7 @@ def create_app(settings: Settings | None = None, *, exit_on_failure: bool = Fals
         static_url="/static/docs",
         # Swagger UI would otherwise send the spec to an outside validator service.
         swagger_ui_parameters={"validatorUrl": None},
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     # Made once per app, not per lifespan (a test may start one app several times); its
@@ -131,7 +132,7 @@ def create_app(settings: Settings | None = None, *, exit_on_failure: bool = Fals
     )
     app.state.templates = make_templates(settings.server.root_path)
     register_error_handlers(app)
-    document_problems(app)
+    document_api(app, settings)
     _add_middleware(app, settings)
     _include_routers(app)
     app.mount("/static/vendor/leaflet", CachedStatic(directory=LEAFLET_DIR), name="leaflet")

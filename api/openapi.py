@@ -1,5 +1,8 @@
-"""The OpenAPI document's error answers: every 4xx an operation can give, as RFC 9457
-problem+json with one `Problem` schema, so a client generated from it knows what comes back."""
+"""What the OpenAPI document (/openapi.json) says beyond what FastAPI writes by itself, for the
+client generators and linters that partners point at it: each operation's id (from its
+function's name), its tag (described once, here), who may call it (`security`, `[]` for the
+public ones), and every error it can give, as RFC 9457 problem+json with one `Problem`
+schema. Any route added to the app gets all of it without doing anything."""
 
 from __future__ import annotations
 
@@ -7,9 +10,12 @@ import json
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import PROBLEM_JSON
+from api.settings import Settings
+from geodata.opendata import DatasetInfo
 
 _REF = "#/components/schemas/"
 
@@ -43,6 +49,24 @@ _MEANS = {
     422: "Something in the request is not valid: `detail` says what, and `errors` (where "
     "given) has a message for each field.",
     428: "The `If-Match` header is needed: send the `ETag` you got when you read the place.",
+    503: "Not available just now (the database, or the online place-name search, is not "
+    "answering): try again after the `Retry-After` seconds.",
+}
+
+# Every tag an operation may carry, in the order the documentation lists them. A route with
+# a tag not described here fails the OpenAPI lint (tests/api/test_openapi_lint.py).
+TAGS: dict[str, str] = {
+    "search": "Find a location (a postcode or a place name) and the places nearest to it.",
+    "places": "The places themselves, one at a time or all at once as GeoJSON.",
+    "postcodes": "Postcodes: where they are, many at once, and the nearest to a point.",
+    "downloads": "The open data files: every active place as GeoJSON, CSV or GeoPackage.",
+    "ogc": "OGC API - Features: the places as collections, for GIS software (also described "
+    "in OpenAPI 3.0 at /ogc/api).",
+    "oruk": "Open Referral UK: the places as services, read-only.",
+    "about": "The service and its data: version, licence, attribution.",
+    "health": "For the people running the service: is it up, is it ready.",
+    "staff": "Scheme officers' changes to the places. Needs an API token "
+    "(`safeplaces tokens create`).",
 }
 
 
@@ -58,28 +82,93 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: problem_response(status) for status in statuses}
 
 
-def document_problems(app: FastAPI) -> None:
-    """Make `app.openapi()` carry the `Problem` schema, and describe the 422 FastAPI adds to
-    every operation with parameters as what the app really sends (problem+json)."""
+def operation_id(route: APIRoute) -> str:
+    """An operation's id: its route's name (the function's, unless the route names itself) in
+    camelCase, e.g. `nearestPlaces`; it stays the same while the function keeps its name."""
+    first, *rest = route.name.split("_")
+    return first + "".join(word[:1].upper() + word[1:] for word in rest)
+
+
+def document_api(app: FastAPI, settings: Settings) -> None:
+    """Make `app.openapi()` carry the `Problem` schema, the tags, the licence and contact, the
+    server and each operation's `security`; and describe the 422 FastAPI adds to every
+    operation with parameters as what the app really sends (problem+json)."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            _describe(build())
+            document = build()
+            document["info"].update(_info(settings))
+            # Relative to where the document is read, unless the public address is known.
+            url = settings.server.public_url or settings.server.root_path or "/"
+            document["servers"] = [{"url": url, "description": "This service"}]
+            _describe(document)
         assert app.openapi_schema is not None
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def _info(settings: Settings) -> dict[str, Any]:
+    """The data's licence (what a partner may do with the answers), and whom to ask."""
+    data = DatasetInfo.of(settings)
+    contact: dict[str, str] = {"name": "The Safe Places scheme"}
+    asked = settings.partners.contact.strip()
+    if asked.startswith(("https://", "http://")):
+        contact["url"] = asked
+    elif "@" in asked:
+        contact["email"] = asked.removeprefix("mailto:")
+    return {"license": {"name": data.licence_name, "url": data.licence_url}, "contact": contact}
+
+
+def _operations(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return [op for item in document.get("paths", {}).values() for op in item.values()]
+
+
 def _describe(document: dict[str, Any]) -> None:
+    used: set[str] = set()
+    for operation in _operations(document):
+        # FastAPI declares a scheme only for routes that take a token: the rest are public.
+        operation.setdefault("security", [])
+        used.update(operation.get("tags", []))
+    document["tags"] = [{"name": n, "description": d} for n, d in TAGS.items() if n in used]
+    _type_tuples(document.get("components", {}).get("schemas", {}))
+    _describe_problems(document)
+
+
+def describe_public(document: dict[str, Any], settings: Settings) -> None:
+    """For a document of public operations only (the OGC API's, at /ogc/api): whom to ask,
+    and that no operation needs a token."""
+    document["info"].setdefault("contact", _info(settings)["contact"])
+    document.setdefault("security", [])
+
+
+def _type_tuples(node: Any) -> None:
+    """Give each tuple (a coordinate pair, a bbox: `prefixItems`) an `items` too, the type
+    its members share: without one, generators and OpenAPI 3.0 tools see a list of anything.
+    `maxItems` already allows no more than the tuple's members, so it adds no items."""
+    if isinstance(node, list):
+        for child in node:
+            _type_tuples(child)
+    elif isinstance(node, dict):
+        members = node.get("prefixItems")
+        if isinstance(members, list) and members and "items" not in node:
+            shapes = [
+                {k: v for k, v in m.items() if k not in ("title", "description")} for m in members
+            ]
+            distinct = [s for i, s in enumerate(shapes) if s not in shapes[:i]]
+            node["items"] = distinct[0] if len(distinct) == 1 else {"anyOf": distinct}
+        for child in node.values():
+            _type_tuples(child)
+
+
+def _describe_problems(document: dict[str, Any]) -> None:
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas["Problem"] = Problem.model_json_schema(ref_template=_REF + "{model}")
-    for item in document.get("paths", {}).values():
-        for operation in item.values():
-            answers = operation.get("responses", {})
-            if _REF + "HTTPValidationError" in json.dumps(answers.get("422", {})):
-                answers["422"] = problem_response(422)
+    for operation in _operations(document):
+        answers = operation.get("responses", {})
+        if _REF + "HTTPValidationError" in json.dumps(answers.get("422", {})):
+            answers["422"] = problem_response(422)
     # FastAPI's own validation error shapes are never sent: leave them out once unused.
     for name in ("HTTPValidationError", "ValidationError"):
         others = {k: v for k, v in schemas.items() if k != name}

@@ -43,7 +43,7 @@ from api.ogc_views import (
     licence_link,
     self_and_alternate,
 )
-from api.openapi import problems
+from api.openapi import describe_public, problems
 from api.settings import Settings
 from locator.features import (
     COLLECTIONS,
@@ -164,6 +164,7 @@ def api_definition(request: Request, settings: SettingsDep) -> Response:
         list(COLLECTIONS),
         settings.ogc.max_limit,
     )
+    describe_public(document, settings)
     if f == "html":
         operations = [
             (path, item["get"]["summary"], root + ("" if path == "/" else path))
