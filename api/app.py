@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from api import heap
 from api.cache import ResponseCache
+from api.conditional import stamps_for
 from api.errors import register_error_handlers
 from api.html import SEARCH_PAGES, make_templates
 from api.logging import PrivateAccessLog
@@ -38,6 +39,7 @@ from api.routes import (
     pages,
     partners,
     places,
+    postcodes,
     results,
     search,
     staff,
@@ -175,6 +177,7 @@ def _start(app: FastAPI, settings: Settings) -> None:
     version = datasets.store.data_version()
     registry = LocatorRegistry(datasets.locator(settings), version)
     app.state.registry = registry
+    app.state.data_stamps = stamps_for(settings, datasets)
     info = DatasetInfo.of(settings)
     opendata = OpenDataCache(datasets.store, info, lambda: registry.data_version)
     app.state.opendata = opendata
@@ -267,6 +270,7 @@ def _include_routers(app: FastAPI) -> None:
     for module in (
         results,
         search,
+        postcodes,
         places,
         downloads,
         ogc,

@@ -81,7 +81,10 @@ def status_of(exc: SafePlacesError) -> int:
 def problem(status: int, slug: str, title: str, detail: str, **extra: Any) -> JSONResponse:
     body = {"type": PROBLEM_BASE + slug, "title": title, "status": status, "detail": detail}
     body.update(extra)
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    # An error may quote what was asked (a postcode): no cache keeps it.
+    return JSONResponse(
+        body, status_code=status, media_type=PROBLEM_JSON, headers={"Cache-Control": "no-store"}
+    )
 
 
 async def _domain_error(request: Request, exc: Exception) -> Response:

@@ -12,6 +12,7 @@ from typing import Literal
 
 from fastapi import Request
 
+from api.params import refuse_unknown
 from locator.errors import BadQueryParameter
 
 Format = Literal["json", "html"]
@@ -19,18 +20,7 @@ Format = Literal["json", "html"]
 
 def negotiate(request: Request, allowed: Iterable[str] = ("f",)) -> Format:
     """The format asked for, after refusing parameters this resource doesn't take."""
-    known = set(allowed)
-    for name in request.query_params:
-        if name not in known:
-            raise BadQueryParameter(
-                f'This address does not take the parameter "{name[:40]}". '
-                f"It takes: {', '.join(sorted(known))}.",
-                log_message="unknown query parameter",
-            )
-        if len(request.query_params.getlist(name)) > 1:
-            raise BadQueryParameter(
-                f"Please give {name} only once.", log_message="parameter given twice"
-            )
+    refuse_unknown(request.query_params, allowed)
     f = request.query_params.get("f")
     if f is not None:
         if f.lower() not in ("json", "html"):

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from starlette.datastructures import QueryParams
 
-from locator.errors import InvalidParameter
+from locator.errors import BadQueryParameter, InvalidParameter
 from locator.search import SearchRequest
 from locator.venues import Category, Kind
 
@@ -82,6 +82,37 @@ def only_once(params: QueryParams, *names: str) -> None:
     for name in names:
         if len(params.getlist(name)) > 1:
             raise InvalidParameter(f"Please give {name} only once.")
+
+
+def refuse_unknown(
+    params: QueryParams, allowed: Iterable[str], repeatable: Iterable[str] = ()
+) -> None:
+    """A 400 naming every parameter the address doesn't take, or one given twice that is
+    not a list (`repeatable`): a typo'd or unsupported parameter would otherwise be ignored
+    and the answer look right. Shared by the JSON API and OGC API - Features."""
+    known = set(allowed)
+    unknown = sorted({name for name in params if name not in known})
+    if unknown:
+        named = ", ".join(f'"{name[:40]}"' for name in unknown[:10])
+        takes = ", ".join(sorted(known)) if known else "no parameters"
+        plural = "s" if len(unknown) > 1 else ""
+        raise BadQueryParameter(
+            f"This address does not take the parameter{plural} {named}. It takes: {takes}.",
+            log_message="unknown query parameter",
+        )
+    lists = set(repeatable)
+    for name in params:
+        if name not in lists and len(params.getlist(name)) > 1:
+            raise BadQueryParameter(
+                f"Please give {name} only once.", log_message="parameter given twice"
+            )
+
+
+def check_query(params: QueryParams, names: frozenset[str], single: Iterable[str]) -> None:
+    """A JSON API route's rule: only the parameters `names` (a 400), and those of `single`
+    at most once (the 422 those routes have always given)."""
+    refuse_unknown(params, names, repeatable=names)
+    only_once(params, *single)
 
 
 def parse_coordinates(lat: str | None, lon: str | None) -> tuple[float, float]:

@@ -17,6 +17,8 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError, create_model
 from starlette.datastructures import QueryParams
 
+from api.params import check_query
+
 
 class QueryReader:
     """Reads a query string into the values of the route's query parameters, by name."""
@@ -28,13 +30,17 @@ class QueryReader:
         self._lists = frozenset(
             f.alias for f in fields if field_annotation_is_sequence(f.field_info.annotation)
         )
+        self._aliases = frozenset(alias for _, alias in self._names)
+        self._single = tuple(sorted(self._aliases - self._lists))
         definitions: dict[str, Any] = {
             f.name: (f.field_info.annotation, f.field_info) for f in fields
         }
         self._model: type[BaseModel] = create_model("QueryParameters", **definitions)
 
     def read(self, params: QueryParams) -> dict[str, Any]:
-        """The parameters' values; a value that fails its checks raises the 422."""
+        """The parameters' values; a value that fails its checks raises the 422, a parameter
+        the route doesn't take the 400 (`api.params.check_query`)."""
+        check_query(params, self._aliases, self._single)
         given: dict[str, Any] = {}
         for name, alias in self._names:
             if alias in self._lists:

@@ -135,6 +135,17 @@ def snapshot(store: PlaceStore) -> Snapshot:
     return Snapshot(int(meta.value) if meta else 0, venues, _utc(latest))
 
 
+def last_change(store: PlaceStore) -> tuple[int, datetime]:
+    """The data version and when any place (in any state) last changed, in UTC, read in one
+    transaction so they agree: what HTTP's Last-Modified says for that version."""
+    with store.sessions() as session, session.begin():
+        if store.engine.dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        meta = session.get(MetaRow, "data_version")
+        latest = session.scalar(select(func.max(PlaceRow.updated_at)))
+    return (int(meta.value) if meta else 0), _utc(latest)
+
+
 def _utc(moment: datetime | None) -> datetime:
     """SQLite hands back naive times; the store writes them in UTC."""
     if moment is None:

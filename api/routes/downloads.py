@@ -9,20 +9,20 @@ until staff change something.
 from __future__ import annotations
 
 from datetime import datetime
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import format_datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from geodata.opendata import FORMATS, Download, OpenDataCache
+from api.conditional import PUBLIC, Validators, not_modified
+from api.openapi import problems
+from api.route_rules import KnownParamsRoute
+from geodata.opendata import FORMATS, OpenDataCache
 from locator.features import PUBLIC_FIELDS
 
-router = APIRouter(prefix="/api/v1/downloads", tags=["downloads"])
-
-# Clients may keep a copy but must ask again each time; the ETag makes asking again cheap.
-CACHE_CONTROL = "public, no-cache"
+router = APIRouter(prefix="/api/v1/downloads", tags=["downloads"], route_class=KnownParamsRoute)
 
 
 def get_opendata(request: Request) -> OpenDataCache:
@@ -65,7 +65,7 @@ def _link_header(request: Request, licence_url: str) -> str:
     return f'<{licence_url}>; rel="license", <{index}>; rel="describedby"; type="application/json"'
 
 
-@router.get("", response_model=DownloadsOut, name="downloads_index")
+@router.get("", response_model=DownloadsOut, name="downloads_index", responses=problems(400))
 def downloads_index(request: Request, cache: OpenDataDep) -> DownloadsOut:
     """The open data files, with the licence and the attribution to show with them."""
     snap = cache.snapshot()
@@ -101,6 +101,7 @@ def downloads_index(request: Request, cache: OpenDataDep) -> DownloadsOut:
 def _responses(name: str) -> dict[int | str, dict[str, Any]]:
     media_type = FORMATS[name].media_type.split(";")[0]
     return {
+        **problems(400),
         200: {"content": {media_type: {}}, "description": FORMATS[name].title},
         304: {"description": "Not modified since the copy you have (ETag or date)."},
     }
@@ -130,36 +131,10 @@ def _send(request: Request, cache: OpenDataCache, name: str) -> Response:
     headers = {
         "ETag": found.etag,
         "Last-Modified": format_datetime(found.last_modified, usegmt=True),
-        "Cache-Control": CACHE_CONTROL,
+        "Cache-Control": PUBLIC,
         "Link": _link_header(request, cache.info.licence_url),
     }
-    if not_modified(request, found):
+    if not_modified(request, Validators(found.etag, found.last_modified)):
         return Response(status_code=304, headers=headers)
     headers["Content-Disposition"] = f'attachment; filename="{found.filename}"'
     return Response(found.content, media_type=found.format.media_type, headers=headers)
-
-
-def not_modified(request: Request, found: Download) -> bool:
-    """RFC 9110 §13.1: If-None-Match (weak comparison) wins; If-Modified-Since only without it."""
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None:
-        if if_none_match.strip() == "*":
-            return True
-        ours = _opaque(found.etag)
-        return any(_opaque(tag) == ours for tag in if_none_match.split(","))
-    if_modified_since = request.headers.get("if-modified-since")
-    if if_modified_since is None:
-        return False
-    try:
-        since = parsedate_to_datetime(if_modified_since)
-    except (TypeError, ValueError):
-        return False  # a date we can't read is ignored, as the RFC says
-    if since.tzinfo is None:
-        return False
-    # HTTP dates have whole seconds.
-    return found.last_modified.replace(microsecond=0) <= since
-
-
-def _opaque(tag: str) -> str:
-    tag = tag.strip()
-    return tag[2:] if tag.startswith("W/") else tag

@@ -5,13 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import DatasetsDep, LocatorDep, RegistryDep, SettingsDep, WatcherDep
+from api.openapi import problems
+from api.route_rules import KnownParamsRoute
 from api.schemas import AboutOut, ReadyOut
 from locator.errors import DatabaseUnreachable
 
 router = APIRouter(tags=["health"])
+# The JSON API's own: query parameters they don't take are refused (`api.route_rules`).
+api_router = APIRouter(tags=["health"], route_class=KnownParamsRoute)
 
 
-@router.get("/api/v1/about", response_model=AboutOut, tags=["about"])
+@api_router.get("/api/v1/about", response_model=AboutOut, tags=["about"], responses=problems(400))
 def about(settings: SettingsDep) -> AboutOut:
     """Where the data comes from, and the attribution its licences require."""
     return AboutOut(
@@ -25,7 +29,7 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/api/v1/ping")
+@api_router.get("/api/v1/ping", responses=problems(400))
 async def ping() -> dict[str, str]:
     """A constant answer: the process is up and serving the API.
 
@@ -57,3 +61,6 @@ def readyz(
         rows_skipped=rows_skipped,
         data_version=registry.data_version,
     )
+
+
+router.include_router(api_router)

@@ -17,7 +17,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.routing import APIRoute
 
+from api.conditional import PUBLIC, conditional_route
 from api.deps import LocatorDep, NowDep, SettingsDep
 from api.html import render
 from api.ogc_negotiation import negotiate
@@ -57,7 +59,15 @@ from locator.features import (
     parse_offset,
 )
 
-router = APIRouter(prefix="/ogc", tags=["ogc"])
+# Every resource carries an ETag and Last-Modified, and a revalidation is a 304 (the items
+# carry their `timeStamp`, so their tag is weak).
+router = APIRouter(
+    prefix="/ogc",
+    tags=["ogc"],
+    route_class=conditional_route(
+        APIRoute, PUBLIC, vary_accept=True, weak_paths=["/ogc/collections/{collection_id}/items"]
+    ),
+)
 
 _PROBLEMS = problems(400, 404)
 _ITEMS_PARAMS = ("f", "limit", "offset", "bbox", "datetime", "crs", "bbox-crs")

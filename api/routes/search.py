@@ -1,4 +1,4 @@
-"""Public search routes: postcode lookup, the one search box, type-ahead and nearest places."""
+"""Public search routes: the one search box, type-ahead and nearest places."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.models import Example
 from fastapi.routing import APIRoute
 
+from api.conditional import NO_STORE
 from api.deps import (
     LocatorDep,
     NowDep,
@@ -25,32 +26,27 @@ from api.nearest_json import NearestJson
 from api.openapi import problems
 from api.params import kinds_and_categories, only_once
 from api.query import QueryReader
-from api.schemas import ChoiceOut, NearestOut, OriginOut, PlaceNameOut, PostcodeOut, SearchOut
+from api.route_rules import NoStoreRoute
+from api.schemas import ChoiceOut, NearestOut, OriginOut, PlaceNameOut, SearchOut
 from geodata.resolver import LocationResolver
 from locator.origin import Choices
 from locator.search import Locator, SearchRequest
 from locator.search import search as search_places
 from locator.venues import Kind
 
-router = APIRouter(prefix="/api/v1", tags=["search"])
+# Every answer here says where someone is or what they typed: no cache keeps it.
+router = APIRouter(prefix="/api/v1", tags=["search"], route_class=NoStoreRoute)
+_NO_STORE = {"Cache-Control": NO_STORE}
 
-_ERRORS = problems(404, 409, 422)
+_ERRORS = problems(400, 404, 409, 422)
 
 
 def _example(summary: str, value: object) -> dict[str, Example]:
     return {"example": Example(summary=summary or "Matlock", value=value)}
 
 
-@router.get("/postcodes/{postcode}", response_model=PostcodeOut, responses=problems(404, 422))
-def postcode(postcode: str, resolver: ResolverDep, locator: LocatorDep) -> PostcodeOut:
-    """Where a postcode is, anywhere in Great Britain. A district alone (`DE4`) or a sector
-    (`DE4 3`) gives the middle of its postcodes."""
-    found = resolver.locate(postcode)
-    return PostcodeOut.of(found, locator.in_service_area(found.longitude, found.latitude))
-
-
 # An ambiguous name is an answer here (status "choices"), not a 409.
-@router.get("/search", response_model=SearchOut, responses=problems(404, 422))
+@router.get("/search", response_model=SearchOut, responses=problems(400, 404, 422))
 def search(
     request: Request,
     resolver: ResolverDep,
@@ -75,7 +71,7 @@ def search(
     return SearchOut(status="found", origin=OriginOut.of(found), message=found.message)
 
 
-@router.get("/placenames", response_model=PlaceNameOut, responses=problems(422))
+@router.get("/placenames", response_model=PlaceNameOut, responses=problems(400, 422))
 def placenames(
     resolver: ResolverDep,
     prefix: Annotated[
@@ -121,7 +117,7 @@ class CachedSearchRoute(APIRoute):
             if body is None:
                 search = NearestSearch(**query.read(request.query_params))
                 body = await search.respond(request, locator, now)
-            return Response(body, media_type="application/json")
+            return Response(body, media_type="application/json", headers=_NO_STORE)
 
         return route
 
@@ -163,7 +159,8 @@ async def nearest(
     # the parameters are, for the route and the OpenAPI document, and this is the same
     # answer by FastAPI's ordinary way.
     search = NearestSearch(postcode, q, lat, lon, k, kind, category, open_now, radius_m)
-    return Response(await search.respond(request, locator, now), media_type="application/json")
+    body = await search.respond(request, locator, now)
+    return Response(body, media_type="application/json", headers=_NO_STORE)
 
 
 router.add_api_route(
