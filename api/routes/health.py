@@ -11,11 +11,8 @@ from api.schemas import AboutOut, ReadyOut
 from locator.errors import DatabaseUnreachable
 
 router = APIRouter(tags=["health"])
-# The JSON API's own: query parameters they don't take are refused (`api.route_rules`).
-api_router = APIRouter(tags=["health"], route_class=KnownParamsRoute)
 
 
-@api_router.get("/api/v1/about", response_model=AboutOut, tags=["about"], responses=problems(400))
 def about(settings: SettingsDep) -> AboutOut:
     """Where the data comes from, and the attribution its licences require."""
     return AboutOut(
@@ -29,7 +26,6 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@api_router.get("/api/v1/ping", responses=problems(400))
 async def ping() -> dict[str, str]:
     """A constant answer: the process is up and serving the API.
 
@@ -63,4 +59,20 @@ def readyz(
     )
 
 
-router.include_router(api_router)
+# The JSON API's own: query parameters they don't take are refused (`api.route_rules`).
+router.add_api_route(
+    "/api/v1/about",
+    about,
+    methods=["GET"],
+    response_model=AboutOut,
+    tags=["about"],
+    responses=problems(400),
+    route_class_override=KnownParamsRoute,
+)
+router.add_api_route(
+    "/api/v1/ping",
+    ping,
+    methods=["GET"],
+    responses=problems(400),
+    route_class_override=KnownParamsRoute,
+)
