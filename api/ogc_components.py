@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from locator.features import CRS84, PUBLIC_FIELDS
+from locator.feature_crs import CRS84
+from locator.features import PUBLIC_FIELDS
 
 # -- schemas ----------------------------------------------------------------------------------
 
@@ -85,6 +86,7 @@ def _collection_schema() -> dict[str, Any]:
             "attribution": {"type": "string"},
             "itemType": {"type": "string", "enum": ["feature"]},
             "crs": {"type": "array", "items": {"type": "string"}},
+            "storageCrs": {"type": "string"},
             "extent": _extent_schema(),
             "numberOfPlaces": {"type": "integer"},
             "links": _links(),

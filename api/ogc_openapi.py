@@ -15,7 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from api.ogc_components import ref, schemas
-from api.ogc_parameters import parameters
+from api.ogc_parameters import parameters, queryable_parameters
+from api.ogc_queryables import SCHEMA_JSON
 from api.ogc_schemas import GEOJSON, HTML, JSON, OPENAPI_30, PROBLEM_JSON
 from locator.features import Collection
 
@@ -36,6 +37,25 @@ def _problem(description: str) -> dict[str, Any]:
     return {"description": description, "content": {PROBLEM_JSON: {"schema": ref("problem")}}}
 
 
+def _with_crs(ok: dict[str, Any]) -> dict[str, Any]:
+    """A 200 of positions, with Part 2's header saying their CRS."""
+    header = {
+        "description": "The CRS of the positions, as <its URI>.",
+        "schema": {"type": "string"},
+    }
+    return {**ok, "headers": {"Content-Crs": header}}
+
+
+def _schema_ok(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {
+            SCHEMA_JSON: {"schema": {"type": "object"}},
+            HTML: {"schema": {"type": "string"}},
+        },
+    }
+
+
 def _operation(
     operation_id: str,
     summary: str,
@@ -43,6 +63,7 @@ def _operation(
     params: list[str],
     ok: dict[str, Any],
     not_found: bool = False,
+    inline: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     responses: dict[str, Any] = {"200": ok, "400": _problem("A parameter is not valid.")}
     if not_found:
@@ -53,7 +74,8 @@ def _operation(
             "operationId": operation_id,
             "summary": summary,
             "tags": [tag],
-            "parameters": [{"$ref": f"#/components/parameters/{p}"} for p in params],
+            "parameters": [{"$ref": f"#/components/parameters/{p}"} for p in params]
+            + (inline or []),
             "responses": responses,
         }
     }
@@ -116,20 +138,37 @@ def _collection_paths(c: Collection) -> dict[str, Any]:
             _ok("collection", JSON, c.description),
             not_found=True,
         ),
+        f"{base}/queryables": _operation(
+            f"getQueryables_{c.id}",
+            f"{c.title}: the properties to filter on",
+            "Capabilities",
+            ["f"],
+            _schema_ok("The queryables, as JSON Schema."),
+            not_found=True,
+        ),
+        f"{base}/sortables": _operation(
+            f"getSortables_{c.id}",
+            f"{c.title}: the properties to sort by",
+            "Capabilities",
+            ["f"],
+            _schema_ok("The sortables, as JSON Schema."),
+            not_found=True,
+        ),
         f"{base}/items": _operation(
             f"getFeatures_{c.id}",
             f"{c.title}: places, a page at a time",
             "Data",
-            ["f", "limit", "offset", "bbox", "datetime", "crs", "bbox-crs"],
-            _ok("featureCollectionGeoJSON", GEOJSON, "The page of places, in id order."),
+            ["f", "limit", "offset", "bbox", "datetime", "crs", "bbox-crs", "sortby"],
+            _with_crs(_ok("featureCollectionGeoJSON", GEOJSON, "The page of places, in id order.")),
             not_found=True,
+            inline=queryable_parameters(c),
         ),
         f"{base}/items/{{featureId}}": _operation(
             f"getFeature_{c.id}",
             f"{c.title}: one place",
             "Data",
             ["featureId", "f", "crs"],
-            _ok("featureGeoJSON", GEOJSON, "The place."),
+            _with_crs(_ok("featureGeoJSON", GEOJSON, "The place.")),
             not_found=True,
         ),
     }

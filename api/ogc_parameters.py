@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from api.ogc_components import array_of
-from locator.features import CRS84, DEFAULT_LIMIT
+from locator.feature_crs import CRS84, CRS_URIS
+from locator.feature_query import QUERYABLE_NAMES, QUERYABLES
+from locator.features import DEFAULT_LIMIT, Collection
 
 # -- parameters -------------------------------------------------------------------------------
 
@@ -24,8 +26,13 @@ def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any
     }
 
 
-def _crs84_only() -> dict[str, Any]:
-    return {"type": "string", "format": "uri", "enum": [CRS84], "default": CRS84}
+def _crs() -> dict[str, Any]:
+    return {"type": "string", "format": "uri", "enum": list(CRS_URIS), "default": CRS84}
+
+
+def _sortby() -> dict[str, Any]:
+    names = "|".join(QUERYABLE_NAMES)
+    return {"type": "string", "pattern": f"^[+-]?({names})(,[+-]?({names}))*$"}
 
 
 def parameters(max_limit: int) -> dict[str, Any]:
@@ -54,7 +61,9 @@ def parameters(max_limit: int) -> dict[str, Any]:
         ),
         "bbox": _query(
             "bbox",
-            "Only places inside: min lon, min lat, max lon, max lat (CRS84).",
+            "Only places inside: the lower corner, then the upper one, in the axis order of "
+            "bbox-crs (CRS84: min lon, min lat, max lon, max lat; EPSG:27700: min easting, "
+            "min northing, max easting, max northing).",
             array_of({"type": "number"}, minItems=4, maxItems=6),
         ),
         "datetime": _query(
@@ -64,9 +73,19 @@ def parameters(max_limit: int) -> dict[str, Any]:
             {"type": "string"},
         ),
         "crs": _query(
-            "crs", "The CRS of the answer: only CRS84 (the default) is served.", _crs84_only()
+            "crs",
+            "The CRS of the positions in the answer (the Content-Crs header says which): CRS84 "
+            "(the default: longitude, latitude), EPSG:4326 (latitude, longitude) or EPSG:27700 "
+            "(British National Grid: easting, northing in metres).",
+            _crs(),
         ),
-        "bbox-crs": _query("bbox-crs", "The CRS of bbox: only CRS84 (the default).", _crs84_only()),
+        "bbox-crs": _query("bbox-crs", "The CRS of bbox (default CRS84), from crs's list.", _crs()),
+        "sortby": _query(
+            "sortby",
+            "The order: property names (the collection's sortables), e.g. name,-category; - in "
+            "front sorts the other way. Default: by id.",
+            _sortby(),
+        ),
         "featureId": {
             "name": "featureId",
             "in": "path",
@@ -75,3 +94,16 @@ def parameters(max_limit: int) -> dict[str, Any]:
             "schema": {"type": "string"},
         },
     }
+
+
+def queryable_parameters(c: Collection) -> list[dict[str, Any]]:
+    """The property filters of collection `c`'s items, one parameter per queryable."""
+    found = []
+    for q in QUERYABLES:
+        schema: dict[str, Any] = {"type": q.type}
+        if q.format:
+            schema["format"] = q.format
+        if q.choices:
+            schema["enum"] = q.choices(c.kind)
+        found.append(_query(q.name, f"Only places where {q.name} is this. {q.description}", schema))
+    return found

@@ -9,7 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from locator.features import CRS84, BBox, Value
+from locator.feature_crs import CRS84, CRS_URIS, BBox
+from locator.features import Value
 
 GEOJSON = "application/geo+json"
 JSON = "application/json"
@@ -22,6 +23,12 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+    # The Sorting draft (Part 8) under the URIs its editors' server (ldproxy) declares.
+    "http://www.opengis.net/spec/ogcapi-features-8/0.0/conf/sorting",
+    "http://www.opengis.net/spec/ogcapi-features-8/0.0/conf/features-sorting",
 ]
 
 
@@ -62,7 +69,9 @@ class CollectionOut(BaseModel):
     description: str
     attribution: str
     itemType: Literal["feature"] = "feature"  # noqa: N815
-    crs: list[str] = [CRS84]
+    crs: list[str] = list(CRS_URIS)
+    # The positions are kept in longitude/latitude; the others are worked out on the way out.
+    storageCrs: str = CRS84  # noqa: N815
     extent: Extent | None = None
     numberOfPlaces: int = Field(description="Active places in the collection.")  # noqa: N815
     links: list[Link]
@@ -75,7 +84,9 @@ class CollectionsOut(BaseModel):
 
 class PointGeometry(BaseModel):
     type: Literal["Point"] = "Point"
-    coordinates: tuple[float, float] = Field(description="longitude, latitude (CRS84)")
+    coordinates: tuple[float, float] = Field(
+        description="In the crs asked for, in its axis order: longitude, latitude by default."
+    )
 
 
 class FeatureOut(BaseModel):

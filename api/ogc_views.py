@@ -7,9 +7,11 @@ body is the same whichever page or document carries it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from api.ogc_negotiation import Format
+from api.ogc_queryables import QUERYABLES_REL, SCHEMA_JSON, SORTABLES_REL
 from api.ogc_schemas import (
     GEOJSON,
     HTML,
@@ -107,19 +109,34 @@ def collection_out(
                 type=HTML,
                 title=f"{c.title} (web page)",
             ),
+            Link(
+                href=root + f"{path}/queryables",
+                rel=QUERYABLES_REL,
+                type=SCHEMA_JSON,
+                title=f"The properties {c.title} can be filtered on",
+            ),
+            Link(
+                href=root + f"{path}/sortables",
+                rel=SORTABLES_REL,
+                type=SCHEMA_JSON,
+                title=f"The properties {c.title} can be sorted by",
+            ),
             licence_link(settings),
         ],
     )
 
 
-def feature_out(root: str, c: Collection, venue: Venue, links: bool) -> FeatureOut:
+def feature_out(
+    root: str, c: Collection, venue: Venue, position: tuple[float, float], links: bool
+) -> FeatureOut:
+    """A place as a feature, at `position` (in the CRS asked for, its axis order)."""
     properties = public_record(venue)
     # The id is the feature's own member; repeating it in the properties would give GIS
     # tools two "id" columns.
     del properties["id"]
     feature = FeatureOut(
         id=venue.id,
-        geometry=PointGeometry(coordinates=(venue.longitude, venue.latitude)),
+        geometry=PointGeometry(coordinates=position),
         properties=properties,
     )
     if links:
@@ -132,15 +149,15 @@ def feature_out(root: str, c: Collection, venue: Venue, links: bool) -> FeatureO
 
 
 def items_links(
-    root: str, c: Collection, page: Page, f: Format, bbox: str | None, datetime: str | None
+    root: str, c: Collection, page: Page, f: Format, asked: Mapping[str, str]
 ) -> list[Link]:
     """A page of items' links: itself, the next and previous pages, and its collection.
 
-    They carry the caller's `bbox` and `datetime` as given, and the page's limit, so each page
-    asks the same question.
+    They carry the caller's other parameters (`asked`: bbox, filters, sortby, crs...) as
+    given, and the page's limit, so each page asks the same question.
     """
     path = f"/collections/{c.id}/items"
-    same = {"bbox": bbox, "datetime": datetime, "limit": page.limit}
+    same: dict[str, object] = {**asked, "limit": page.limit}
     links = self_and_alternate(root, path, GEOJSON, c.title, offset=page.offset, **same)
     for rel, offset, title in (
         ("next", page.next_offset, "The next page"),
@@ -156,4 +173,21 @@ def items_links(
                 )
             )
     links.append(_about_collection(root, c))
+    links.append(
+        Link(
+            href=root + f"/collections/{c.id}/queryables",
+            rel=QUERYABLES_REL,
+            type=SCHEMA_JSON,
+            title=f"The properties {c.title} can be filtered on",
+        )
+    )
     return links
+
+
+def link_header(links: list[Link]) -> str:
+    """Links as an HTTP Link header (RFC 8288), for clients that read them there. Commas in
+    the addresses are percent-encoded (the same address to us), so naive parsers that split
+    the header on commas still read each link whole."""
+    return ", ".join(
+        f'<{link.href.replace(",", "%2C")}>; rel="{link.rel}"; type="{link.type}"' for link in links
+    )

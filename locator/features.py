@@ -1,10 +1,10 @@
 """Places as OGC API - Features collections, and the flat public record of a place.
 
 Framework-free: the router (``api/routes/ogc.py``) parses nothing itself and renders what this
-module decides: which collection, which places match a bounding box, which page of them, how
-many matched, and the collection's extent. Coordinates are WGS84 longitude/latitude, the
-OGC CRS84 that OGC API - Features Core and RFC 7946 GeoJSON both require, so no reprojection
-happens here (the index keeps both forms).
+module decides: which collection, which places match a bounding box and a query
+(`locator.feature_query`), which page of them, how many matched, and the collection's extent.
+Positions are kept in WGS84 longitude/latitude; the CRSs they can be given in, and a bbox in
+any of them, are `locator.feature_crs`'s.
 
 The flat record (`public_record`) is what the open data downloads and the OGC items publish:
 the fields of the public place schema (``api.schemas.PlaceOut``), one value per column, so
@@ -13,21 +13,19 @@ GIS tools that expect flat attributes (GDAL, QGIS, spreadsheets) read it as it i
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from locator.errors import BadQueryParameter, CollectionNotFound, PlaceNotFound
+from locator.feature_crs import BBox, Box
+from locator.feature_query import FeatureQuery
 from locator.filter import VenueFilter
 from locator.index import VenueIndex
 from locator.venues import Kind, Venue
 
-# Longitude, latitude order (OGC CRS84), the only CRS these collections are served in.
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 DEFAULT_LIMIT = 10
 
-BBox = tuple[float, float, float, float]
 Value = str | float | bool | None
 
 # The public place schema, flattened. Opening hours go out as their text form
@@ -152,15 +150,21 @@ class Page:
 def page_of(
     index: VenueIndex,
     collection: Collection,
-    bbox: BBox | None = None,
+    bbox: Box | None = None,
+    query: FeatureQuery = FeatureQuery(),  # noqa: B008 - frozen, so a safe default
     limit: int = DEFAULT_LIMIT,
     offset: int = 0,
 ) -> Page:
-    """The places of a collection inside `bbox` (all, when None), `limit` of them from `offset`.
+    """The places of a collection inside `bbox` (all, when None) that pass `query`'s filters,
+    in its order (by id unless it sorts), `limit` of them from `offset`.
 
-    The order is by id, so pages are stable while the data doesn't change.
+    Ties keep id order, so pages are stable while the data doesn't change.
     """
-    matched = index.select(collection.filter, bbox)
+    lonlat = bbox.lonlat if bbox is not None else None
+    matched = index.select(collection.filter, lonlat)
+    if bbox is not None and lonlat is None:
+        matched = bbox.holds(matched)
+    matched = query.apply(matched)
     return Page(matched[offset : offset + limit], len(matched), offset, limit)
 
 
@@ -216,53 +220,6 @@ def _whole_number(text: str, name: str) -> int:
         raise BadQueryParameter(
             f"{name} must be a whole number.", log_message=f"{name} not a number"
         ) from None
-
-
-def parse_bbox(text: str | None) -> BBox | None:
-    """``bbox``: min lon, min lat, max lon, max lat in CRS84 (or six numbers with heights).
-
-    A box whose minimum is past its maximum is refused, longitude included: OGC allows a box
-    across the antimeridian that way, but no place this service covers is near it, and swapped
-    corners are the far likelier mistake, so saying so helps more than an empty answer.
-    """
-    if text is None:
-        return None
-    try:
-        values = [float(part) for part in text.split(",")]
-    except ValueError:
-        values = []
-    if len(values) == 6:  # min lon, min lat, min height, max lon, max lat, max height
-        values = [values[0], values[1], values[3], values[4]]
-    if len(values) != 4 or not all(math.isfinite(v) for v in values):
-        raise BadQueryParameter(
-            "bbox must be four numbers: min longitude, min latitude, max longitude, max latitude.",
-            log_message="bbox not four numbers",
-        )
-    min_lon, min_lat, max_lon, max_lat = values
-    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
-        raise BadQueryParameter(
-            "bbox longitudes must be between -180 and 180.", log_message="bbox out of range"
-        )
-    if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
-        raise BadQueryParameter(
-            "bbox latitudes must be between -90 and 90.", log_message="bbox out of range"
-        )
-    if min_lon > max_lon or min_lat > max_lat:
-        raise BadQueryParameter(
-            "bbox minimums must not be larger than its maximums.", log_message="bbox inverted"
-        )
-    return min_lon, min_lat, max_lon, max_lat
-
-
-def parse_crs(text: str | None, name: str) -> None:
-    """``crs`` / ``bbox-crs`` (OGC API - Features Part 2): accepted only as CRS84, the one CRS
-    served, so a client that names it anyway (QGIS may) is answered rather than refused."""
-    if text is not None and text.strip().strip("<>") != CRS84:
-        raise BadQueryParameter(
-            f"{name} can only be {CRS84} (longitude, latitude): the places are served in no "
-            "other coordinate system.",
-            log_message=f"unsupported {name}",
-        )
 
 
 def parse_datetime(text: str | None) -> None:

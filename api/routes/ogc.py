@@ -24,6 +24,7 @@ from api.deps import LocatorDep, NowDep, SettingsDep
 from api.html import render
 from api.ogc_negotiation import negotiate
 from api.ogc_openapi import openapi_document
+from api.ogc_queryables import SCHEMA_JSON, Resource, schema_document
 from api.ogc_schemas import (
     CONFORMANCE,
     GEOJSON,
@@ -43,17 +44,20 @@ from api.ogc_views import (
     href,
     items_links,
     licence_link,
+    link_header,
     self_and_alternate,
 )
 from api.openapi import describe_public, problems
 from api.settings import Settings
+from locator.feature_crs import FeatureCrs, parse_bbox, parse_crs
+from locator.feature_query import QUERYABLE_NAMES, parse_query
 from locator.features import (
     COLLECTIONS,
+    Collection,
+    Page,
     feature_of,
     find_collection,
     page_of,
-    parse_bbox,
-    parse_crs,
     parse_datetime,
     parse_limit,
     parse_offset,
@@ -70,7 +74,9 @@ router = APIRouter(
 )
 
 _PROBLEMS = problems(400, 404)
-_ITEMS_PARAMS = ("f", "limit", "offset", "bbox", "datetime", "crs", "bbox-crs")
+_ITEMS_PARAMS = (
+    "f", "limit", "offset", "bbox", "datetime", "crs", "bbox-crs", "sortby", *QUERYABLE_NAMES,
+)  # fmt: skip
 
 
 def _root(request: Request) -> str:
@@ -215,6 +221,30 @@ def collection(
     return _json(body, exclude_none=True)
 
 
+def _items_page(
+    request: Request, root: str, c: Collection, body: FeatureCollectionOut, page: Page
+) -> HTMLResponse:
+    path = f"/collections/{c.id}/items"
+    return _page(
+        request,
+        "ogc/items.html",
+        {
+            "c": c,
+            "body": body,
+            "page": page,
+            "sorted": "sortby" in request.query_params,
+            "next": next((lk for lk in body.links if lk.rel == "next"), None),
+            "prev": next((lk for lk in body.links if lk.rel == "prev"), None),
+            "items_href": lambda v: href(root, f"{path}/{v}", "html"),
+        },
+    )
+
+
+def _with_crs(response: Response, crs: FeatureCrs) -> Response:
+    response.headers["Content-Crs"] = f"<{crs.uri}>"
+    return response
+
+
 @router.get("/collections/{collection_id}/items", responses=_PROBLEMS)
 def items(
     collection_id: str,
@@ -223,42 +253,35 @@ def items(
     locator: LocatorDep,
     now: NowDep,
 ) -> Response:
-    """A page of a collection's places (``limit``, ``offset``), optionally inside a ``bbox``."""
+    """A page of a collection's places (``limit``, ``offset``), optionally inside a ``bbox``,
+    filtered on its queryables and sorted (``sortby``), in the CRS asked for (``crs``)."""
     f = negotiate(request, _ITEMS_PARAMS)
     c = find_collection(collection_id)
     params = request.query_params
     limit = parse_limit(params.get("limit"), settings.ogc.max_limit)
     offset = parse_offset(params.get("offset"))
-    box = parse_bbox(params.get("bbox"))
+    crs = parse_crs(params.get("crs"), "crs")
+    box = parse_bbox(params.get("bbox"), parse_crs(params.get("bbox-crs"), "bbox-crs"))
     parse_datetime(params.get("datetime"))
-    parse_crs(params.get("crs"), "crs")
-    parse_crs(params.get("bbox-crs"), "bbox-crs")
-    page = page_of(locator.index, c, box, limit, offset)
+    page = page_of(locator.index, c, box, parse_query(params, c.kind), limit, offset)
     root = _root(request)
-    links = items_links(root, c, page, f, params.get("bbox"), params.get("datetime"))
+    asked = {k: v for k, v in params.items() if k not in ("f", "limit", "offset")}
+    links = items_links(root, c, page, f, asked)
+    places = zip(page, crs.positions(page.venues), strict=True)
     body = FeatureCollectionOut(
-        features=[feature_out(root, c, v, links=False) for v in page],
+        features=[feature_out(root, c, v, p, links=False) for v, p in places],
         links=links,
         numberMatched=page.number_matched,
         numberReturned=page.number_returned,
         timeStamp=now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
     if f == "html":
-        path = f"/collections/{c.id}/items"
-        return _page(
-            request,
-            "ogc/items.html",
-            {
-                "c": c,
-                "body": body,
-                "page": page,
-                "next": next((lk for lk in links if lk.rel == "next"), None),
-                "prev": next((lk for lk in links if lk.rel == "prev"), None),
-                "items_href": lambda v: href(root, f"{path}/{v}", "html"),
-            },
-        )
-    # Null properties stay (every feature has every column); features carry no links here.
-    return _json(body, GEOJSON, exclude={"features": {"__all__": {"links"}}})
+        response: Response = _items_page(request, root, c, body, page)
+    else:
+        # Null properties stay (every feature has every column); features carry no links here.
+        response = _json(body, GEOJSON, exclude={"features": {"__all__": {"links"}}})
+    response.headers["Link"] = link_header(links)
+    return _with_crs(response, crs)
 
 
 @router.get("/collections/{collection_id}/items/{feature_id}", responses=_PROBLEMS)
@@ -266,9 +289,32 @@ def item(collection_id: str, feature_id: str, request: Request, locator: Locator
     """One place of a collection; a 404 when it isn't (or is no longer) in it."""
     f = negotiate(request, ("f", "crs"))
     c = find_collection(collection_id)
-    parse_crs(request.query_params.get("crs"), "crs")
+    crs = parse_crs(request.query_params.get("crs"), "crs")
     venue = feature_of(locator.index, c, feature_id)
-    feature = feature_out(_root(request), c, venue, links=True)
+    feature = feature_out(_root(request), c, venue, crs.positions([venue])[0], links=True)
     if f == "html":
         return _page(request, "ogc/item.html", {"c": c, "feature": feature})
-    return _json(feature, GEOJSON)
+    return _with_crs(_json(feature, GEOJSON), crs)
+
+
+def _schema_resource(request: Request, collection_id: str, resource: Resource) -> Response:
+    f = negotiate(request)
+    c = find_collection(collection_id)
+    path = f"/collections/{c.id}/{resource}"
+    document = schema_document(resource, _root(request) + path, c)
+    if f == "html":
+        links = self_and_alternate(_root(request), path, SCHEMA_JSON, document["title"])
+        return _page(request, "ogc/queryables.html", {"c": c, "document": document, "links": links})
+    return JSONResponse(document, media_type=SCHEMA_JSON, headers={"Vary": "Accept"})
+
+
+@router.get("/collections/{collection_id}/queryables", responses=_PROBLEMS)
+def queryables(collection_id: str, request: Request) -> Response:
+    """The properties a collection's places can be filtered on (Part 3), as JSON Schema."""
+    return _schema_resource(request, collection_id, "queryables")
+
+
+@router.get("/collections/{collection_id}/sortables", responses=_PROBLEMS)
+def sortables(collection_id: str, request: Request) -> Response:
+    """The properties a collection's places can be sorted by, as JSON Schema."""
+    return _schema_resource(request, collection_id, "sortables")

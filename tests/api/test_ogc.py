@@ -84,7 +84,10 @@ def test_conformance(client: TestClient) -> None:
     r = client.get("/ogc/conformance")
     assert r.status_code == 200 and r.headers["content-type"] == "application/json"
     assert r.json() == {"conformsTo": CONFORMANCE}
-    assert {c.rsplit("/", 1)[1] for c in CONFORMANCE} == {"core", "geojson", "html", "oas30"}
+    assert {c.rsplit("/", 1)[1] for c in CONFORMANCE} == {
+        "core", "geojson", "html", "oas30", "crs", "queryables", "queryables-query-parameters",
+        "sorting", "features-sorting",
+    }  # fmt: skip
 
 
 def test_the_api_definition_is_valid_openapi_3_0(client: TestClient) -> None:
@@ -212,7 +215,7 @@ def test_datetime_is_checked_and_matches_every_place(client: TestClient) -> None
 
 
 def test_crs84_may_be_named(client: TestClient) -> None:
-    """Only CRS84 is served; a client naming it (Part 2 style) is still answered."""
+    """CRS84 is the default; a client naming it (Part 2 style) gets the same answer."""
     crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
     body = client.get(ITEMS, params={"crs": crs84, "bbox-crs": crs84, "bbox": "-2,52,-1,54"})
     assert body.status_code == 200 and body.json()["numberMatched"] == 4
@@ -251,9 +254,15 @@ BAD_REQUESTS = [
     (f"{ITEMS}?datetime=yesterday", 400, "datetime must be"),
     (f"{ITEMS}?datetime=../..", 400, "needs a start or an end"),
     (f"{ITEMS}?limit=1&limit=2", 400, "only once"),
-    (f"{ITEMS}?crs=http://www.opengis.net/def/crs/EPSG/0/27700", 400, "crs can only be"),
-    (f"{ITEMS}?bbox-crs=EPSG:4326", 400, "bbox-crs can only be"),
-    (f"{ITEMS}/S1?crs=EPSG:4326", 400, "crs can only be"),
+    (f"{ITEMS}?crs=http://www.opengis.net/def/crs/EPSG/0/3857", 400, "crs must be one of"),
+    (f"{ITEMS}?bbox-crs=EPSG:3857", 400, "bbox-crs must be one of"),
+    (f"{ITEMS}/S1?crs=EPSG:3857", 400, "crs must be one of"),
+    (f"{ITEMS}?sortby=colour", 400, "sortby takes property names"),
+    (f"{ITEMS}?category=castle", 400, "category must be one of"),
+    (f"{ITEMS}?verified=maybe", 400, "verified must be true or false"),
+    (f"{ITEMS}?name=a&name=b", 400, "only once"),
+    ("/ogc/collections/libraries/queryables", 404, "no collection with that name"),
+    ("/ogc/collections/safe-places/queryables?name=x", 400, "does not take the parameter"),
     (f"{ITEMS}?colour=red", 400, 'does not take the parameter "colour"'),
     ("/ogc/collections?limit=2", 400, 'does not take the parameter "limit"'),
     ("/ogc?f=xml", 400, 'f must be "json" or "html"'),
@@ -293,6 +302,8 @@ HTML_PAGES = [
     "/ogc/collections/safe-places",
     ITEMS,
     f"{ITEMS}/S4",
+    "/ogc/collections/safe-places/queryables",
+    "/ogc/collections/police-enquiry-offices/sortables",
 ]
 
 
