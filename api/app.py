@@ -36,6 +36,7 @@ from api.routes import (
     metrics,
     offline,
     ogc,
+    oruk,
     pages,
     partners,
     places,
@@ -67,6 +68,7 @@ from geodata.startup import start_up_problem
 from geodata.store import PlaceStore
 from geodata.uploads import PendingImports
 from geodata.users import UserStore
+from locator.oruk_feed import Catalogues
 from locator.registry import LocatorRegistry
 from locator.settings import setting_problem
 from maps.render import draw_frames
@@ -185,6 +187,7 @@ def _start(app: FastAPI, settings: Settings) -> None:
     app.state.search_cache = ResponseCache()
     app.state.nearest_json = NearestJson()
     app.state.places_cache = ResponseCache(size=64)  # one answer per filter asked for
+    app.state.oruk_catalogues = Catalogues()  # the ORUK feed's places, by its ids
     # Imports run one at a time, checked in a process of their own (geodata.import_worker).
     app.state.import_limiter = anyio.CapacityLimiter(1)
     pending = PendingImports(settings.data.cache_dir.parent / "uploads", settings.imports)
@@ -274,6 +277,7 @@ def _include_routers(app: FastAPI) -> None:
         places,
         downloads,
         ogc,
+        oruk,
         health,
         metrics,
         staff,

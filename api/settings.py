@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, Field, field_validator
 
 from api.contacts import check_contacts_file
+from locator.oruk import Organisation, Publisher
 from locator.settings import ServiceSettings
 from maps.tiles import TileSettings
 
@@ -152,6 +153,39 @@ class OgcSettings(BaseModel):
     max_limit: int = Field(default=1000, ge=1, le=10000)
 
 
+class OrukSettings(BaseModel):
+    """Who the Open Referral UK feed (/oruk) names: the organisation that runs the Safe Places
+    scheme (every Safe Place's organisation), and the police force for an enquiry office
+    whose data names none; `county` fills the addresses' state_province."""
+
+    organisation_name: str = Field(default="Derbyshire County Council", min_length=1)
+    organisation_description: str = Field(
+        default="Runs the Derbyshire Safe Places scheme with its partners: shops, libraries, "
+        "cafés and other places whose staff help people with a learning disability, autism "
+        "or dementia who feel scared, lost or in trouble when they are out.",
+        min_length=1,
+    )
+    organisation_website: str | None = "https://www.derbyshire.gov.uk"
+    organisation_email: str | None = None
+    police_name: str = Field(default="Derbyshire Constabulary", min_length=1)
+    police_website: str | None = "https://www.derbyshire.police.uk"
+    county: str = Field(default="Derbyshire", min_length=1)
+
+    def publisher(self) -> Publisher:
+        police = Organisation(
+            self.police_name,
+            f"{self.police_name} runs police enquiry offices in {self.county}.",
+            self.police_website,
+        )
+        scheme = Organisation(
+            self.organisation_name,
+            self.organisation_description,
+            self.organisation_website,
+            self.organisation_email,
+        )
+        return Publisher(scheme, police, self.county)
+
+
 class Settings(ServiceSettings):
     """Everything configurable, e.g. ``SAFEPLACES_DATA_DIR`` or ``SAFEPLACES_PAGES__TILE_URL``."""
 
@@ -160,6 +194,7 @@ class Settings(ServiceSettings):
     server: ServerSettings = Field(default_factory=ServerSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     ogc: OgcSettings = Field(default_factory=OgcSettings)
+    oruk: OrukSettings = Field(default_factory=OrukSettings)
 
 
 def load_settings() -> Settings:

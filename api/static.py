@@ -95,6 +95,7 @@ class PublicCORS:
 
     PUBLIC = ("/api/v1/", "/ogc")
     PRIVATE = ("/api/v1/admin",)
+    OPEN = "/oruk"
 
     def __init__(self, app: ASGIApp, origins: Sequence[str]) -> None:
         self.app = app
@@ -109,12 +110,32 @@ class PublicCORS:
             max_age=3600,
         )
 
+        # The Open Referral UK feed: open to every site, as the profile asks (no credentials,
+        # GET only, nothing but public directory data under it).
+        self.open = CORSMiddleware(
+            app, allow_origins=["*"], allow_methods=["GET"], allow_credentials=False, max_age=3600
+        )
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
-        if path.startswith(self.PUBLIC) and not path.startswith(self.PRIVATE):
+        if path == self.OPEN or path.startswith(self.OPEN + "/"):
+            await self.open(scope, receive, _any_origin(send))
+        elif path.startswith(self.PUBLIC) and not path.startswith(self.PRIVATE):
             await self.cors(scope, receive, send)
         else:
             await self.app(scope, receive, send)
+
+
+def _any_origin(send: Send) -> Send:
+    """Every answer says ``Access-Control-Allow-Origin: *``, asked with an Origin or not."""
+
+    async def sender(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableHeaders(scope=message)
+            headers.setdefault("Access-Control-Allow-Origin", "*")
+        await send(message)
+
+    return sender
 
 
 class HeadAsGet:
