@@ -257,3 +257,63 @@ def test_ids_are_the_same_from_another_server(
     with TestClient(create_app(synthetic_settings)) as other:
         again = every_page(other, "/oruk/service_at_locations", 50)
     assert first == again
+
+
+# A plausible value for each of the profile's list parameters.
+PARAMETER_VALUES = {
+    "search": "library",
+    "page": "1",
+    "per_page": "10",
+    "minimum_age": "16",
+    "maximum_age": "65",
+    "start_time": "09:00",
+    "end_time": "17:00",
+    "day": "MO",
+    "postcode": "DE4 3AG",
+    "proximity": "5000",
+}
+
+
+def _profile_operations() -> list[tuple[str, list[str]]]:
+    """The profile's read API: each path and the names of its query parameters."""
+    document = json.loads((SCHEMAS / "openapi.json").read_text())
+    shared = document["components"]["parameters"]
+    found = []
+    for path, item in document["paths"].items():
+        params = [shared[p["$ref"].rsplit("/", 1)[1]] for p in item["get"].get("parameters", [])]
+        found.append((path, [p["name"] for p in params if p["in"] == "query"]))
+    return found
+
+
+@pytest.mark.parametrize(("path", "names"), _profile_operations(), ids=lambda v: str(v))
+def test_every_endpoint_and_parameter_the_profile_lists(
+    client: TestClient, path: str, names: list[str]
+) -> None:
+    spec = client.get("/openapi.json").json()["paths"]
+    ours = spec["/oruk" + (path.rstrip("/") or "")]["get"]
+    declared = {p["name"] for p in ours.get("parameters", []) if p["in"] == "query"}
+    assert set(names) <= declared
+    listing = path.removesuffix("/{id}")
+    found = every_page(client, "/oruk" + listing, 1)[0]["id"] if "{id}" in path else ""
+    url = "/oruk" + (path.rstrip("/") or "").replace("{id}", found)
+    terms = every_page(client, "/oruk/taxonomy_terms", 50)
+    values = {**PARAMETER_VALUES, "taxonomy_term_id": terms[0]["id"]}
+    values["taxonomy_id"] = terms[0]["taxonomy_id"]
+    for name in names:  # each on its own (a proximity from a postcode), then all together
+        params = {name: values[name], **({"postcode": "DE4 3AG"} if name == "proximity" else {})}
+        assert client.get(url, params=params).status_code == 200, name
+    assert client.get(url, params={n: values[n] for n in names}).status_code == 200
+
+
+def test_the_real_data_meets_the_profile(real_settings: Settings) -> None:
+    with TestClient(create_app(real_settings)) as c:
+        listed = every_page(c, "/oruk/service_at_locations", 100)
+        assert len(listed) > 50
+        for item in listed:
+            valid(item, "compiled/service_at_location_list.json", ServiceAtLocationSummary)
+            full = c.get(f"/oruk/service_at_locations/{item['id']}").json()
+            valid(full, "compiled/service_at_location.json", ServiceAtLocation)
+            service = c.get(f"/oruk/services/{item['service_id']}").json()
+            valid(service, "compiled/service.json", Service)
+        near = every_page(c, "/oruk/service_at_locations", 100, postcode="DE4 3AG", proximity=5000)
+        assert near and any("Matlock" in i["location"]["name"] for i in near)
