@@ -34,6 +34,8 @@ PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "/problems/"
 
 _HTTP_TEXT = {
+    # FastAPI's own 400: a request body it could not parse.
+    400: ("unreadable-body", "The request could not be read", "Send the body as JSON, in UTF-8."),
     404: ("not-found", "Not found", "There is nothing at this address."),
     405: ("method-not-allowed", "Method not allowed", "This address does not accept that method."),
 }

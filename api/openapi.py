@@ -70,9 +70,15 @@ TAGS: dict[str, str] = {
 }
 
 
-def problem_response(status: int) -> dict[str, Any]:
+# A body that isn't JSON text never reaches the route: FastAPI refuses it, for every route.
+_UNREADABLE_BODY = "The request body could not be read: send JSON, in UTF-8."
+
+
+def problem_response(status: int, description: str | None = None) -> dict[str, Any]:
+    """One error answer; `description` where this operation's reason differs from the usual
+    one for the status."""
     return {
-        "description": _MEANS[status],
+        "description": description or _MEANS[status],
         "content": {PROBLEM_JSON: {"schema": {"$ref": _REF + "Problem"}}},
     }
 
@@ -169,6 +175,8 @@ def _describe_problems(document: dict[str, Any]) -> None:
         answers = operation.get("responses", {})
         if _REF + "HTTPValidationError" in json.dumps(answers.get("422", {})):
             answers["422"] = problem_response(422)
+        if "requestBody" in operation:
+            answers.setdefault("400", problem_response(400, _UNREADABLE_BODY))
     # FastAPI's own validation error shapes are never sent: leave them out once unused.
     for name in ("HTTPValidationError", "ValidationError"):
         others = {k: v for k, v in schemas.items() if k != name}

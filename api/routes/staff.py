@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from api.auth import STAFF_API_PATH, CurrentStaff, current_staff
 from api.deps import EditorDep, StoreDep
-from api.openapi import problems
+from api.openapi import problem_response, problems
 from api.staff_schemas import ChangeOut, PlaceIn, PlacePatch, StaffPlaceOut, StatusIn
 from api.staff_views import who
 from geodata.editor import NEEDS_REASON
@@ -25,15 +25,19 @@ from geodata.users import UserStore
 from locator.errors import InvalidParameter, PreconditionRequired
 from locator.venues import Status
 
-# Every operation may answer 401; those that change a place also 403 (role, area, or a page
-# on another site) and 404.
+# Every operation may answer 401, and 503 while the database doesn't; those that change a
+# place also 403 (role, area, or a page on another site) and 404.
 router = APIRouter(
     prefix=STAFF_API_PATH,
     tags=["staff"],
     dependencies=[Depends(current_staff)],
-    responses=problems(401),
+    responses=problems(401, 503),
 )
 CHANGE = problems(403, 404)
+# `external_ref` is unique: a new, changed or restored one may be another place's already.
+TAKEN: dict[int | str, dict[str, Any]] = {
+    409: problem_response(409, "Another place has this `external_ref`: `detail` names it.")
+}
 
 
 def etag(row: PlaceRow) -> str:
@@ -98,7 +102,12 @@ def get_place(place_id: str, store: StoreDep, response: Response) -> StaffPlaceO
     return _answer(response, store.get(place_id))
 
 
-@router.post("/places", response_model=StaffPlaceOut, status_code=201, responses=problems(403, 422))
+@router.post(
+    "/places",
+    response_model=StaffPlaceOut,
+    status_code=201,
+    responses=problems(403, 422) | TAKEN,
+)
 def create_place(
     body: PlaceIn, user: CurrentStaff, editor: EditorDep, response: Response
 ) -> StaffPlaceOut:
@@ -110,7 +119,7 @@ def create_place(
 @router.patch(
     "/places/{place_id}",
     response_model=StaffPlaceOut,
-    responses=CHANGE | problems(412, 422, 428),
+    responses=CHANGE | problems(412, 422, 428) | TAKEN,
 )
 def update_place(
     place_id: str,
@@ -177,7 +186,7 @@ def history(place_id: str, store: StoreDep, request: Request) -> list[ChangeOut]
 @router.post(
     "/places/{place_id}/history/{version}/restore",
     response_model=StaffPlaceOut,
-    responses=CHANGE | problems(412, 422),
+    responses=CHANGE | problems(412, 422) | TAKEN,
 )
 def restore_version(
     place_id: str, version: int, user: CurrentStaff, editor: EditorDep, response: Response

@@ -4,8 +4,9 @@ Features.
 
 Every answer must be one the service means to give: never a 5xx, and every 4xx an RFC 9457
 problem (application/problem+json) whose `status` is the HTTP status and whose `detail` says
-what went wrong; a 2xx must match the schema declared for it. Only those declarations are
-read: the 4xx responses and security schemes the documents may declare are not relied on.
+what went wrong, with its status among the operation's documented responses (a client
+generated from the document knows every error it can get); a 2xx must match the schema
+declared for it.
 
 The documents are read at collection from an app that has loaded no data (they depend on none;
 `test_the_fuzzed_documents_are_the_served_ones` checks that), then each case is sent to an app
@@ -131,6 +132,10 @@ def check(case: Case, response: Response) -> None:
     sent = f"{case.method} {case.formatted_path} query={case.query} body={case.body!r}"
     status = response.status_code
     assert status < 500, f"{sent} -> {status}: {response.text[:300]}"
+    documented = case.operation.definition.raw["responses"]
+    # (A method the path doesn't take, sent to see it refused, is no operation's answer.)
+    if case.method.lower() == case.operation.method.lower():
+        assert str(status) in documented, f"{sent} -> {status}, not among {sorted(documented)}"
     media_type = (response.headers.get("content-type") or [""])[0].split(";")[0]
     if 400 <= status < 500 and _asked_for_html(case):
         assert media_type == "text/html", f"{sent} -> {status} {media_type}"

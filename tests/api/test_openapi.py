@@ -26,20 +26,28 @@ from locator.accounts import Role
 
 PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 ADMIN = "/api/v1/admin"
+AS_JSON = {"Content-Type": "application/json"}
+# A new place with the reference S1 already has (tests/synthetic.py).
+TAKEN = {
+    "name": "Dale Road Pharmacy",
+    "category": "pharmacy",
+    "postcode": "DE4 3AG",
+    "external_ref": "S1",
+}
 
 # Each staff operation's 4xx answers.
 STAFF = {
     ("get", "/places"): {401, 422},
-    ("post", "/places"): {401, 403, 422},
+    ("post", "/places"): {400, 401, 403, 409, 422},
     ("get", "/places/{place_id}"): {401, 404},
-    ("patch", "/places/{place_id}"): {401, 403, 404, 412, 422, 428},
-    ("post", "/places/{place_id}/suspend"): {401, 403, 404, 422},
-    ("post", "/places/{place_id}/remove"): {401, 403, 404, 422},
-    ("post", "/places/{place_id}/restore"): {401, 403, 404, 422},
-    ("post", "/places/{place_id}/activate"): {401, 403, 404, 422},
+    ("patch", "/places/{place_id}"): {400, 401, 403, 404, 409, 412, 422, 428},
+    ("post", "/places/{place_id}/suspend"): {400, 401, 403, 404, 422},
+    ("post", "/places/{place_id}/remove"): {400, 401, 403, 404, 422},
+    ("post", "/places/{place_id}/restore"): {400, 401, 403, 404, 422},
+    ("post", "/places/{place_id}/activate"): {400, 401, 403, 404, 422},
     ("post", "/places/{place_id}/checked"): {401, 403, 404},
     ("get", "/places/{place_id}/history"): {401, 404},
-    ("post", "/places/{place_id}/history/{version}/restore"): {401, 403, 404, 412, 422},
+    ("post", "/places/{place_id}/history/{version}/restore"): {401, 403, 404, 409, 412, 422},
 }
 # The public operations' 4xx answers (at least these).
 PUBLIC = {
@@ -171,6 +179,8 @@ def test_every_staff_operation_lists_its_4xx_as_problems(spec: dict[str, Any]) -
         for status, answer in errors.items():
             assert answer["content"] == PROBLEM, (key, status)
             assert answer["description"], (key, status)
+        # The database may be away: every staff operation needs it.
+        assert operation["responses"]["503"]["content"] == PROBLEM, key
 
 
 def test_public_operations_list_their_4xx_as_problems(spec: dict[str, Any]) -> None:
@@ -225,6 +235,18 @@ def test_real_staff_errors_are_declared_problems(app: FastAPI, spec: dict[str, A
             f"{ADMIN}/places",
             client.get(f"{ADMIN}/places?status=gone", headers=as_admin),
             422,
+        ),
+        (
+            "post",
+            f"{ADMIN}/places",
+            client.post(f"{ADMIN}/places", content=b"\x80", headers={**as_admin, **AS_JSON}),
+            400,
+        ),
+        (
+            "post",
+            f"{ADMIN}/places",
+            client.post(f"{ADMIN}/places", json=TAKEN, headers=as_admin),
+            409,
         ),
     ]
     for method, path, r, status in calls:
