@@ -148,6 +148,12 @@ class OrukService(OrukServiceDetails):
     service_at_locations: list[OrukLink]
 
 
+class OrukOrganizationServices(OrukOrganization):
+    """An organisation with every service it answers for, in full."""
+
+    services: list[OrukService]
+
+
 class OrukServiceAtLocationSummary(_Record):
     id: UUID
     service_id: UUID
@@ -182,6 +188,10 @@ class OrukServicePage(_Page):
 
 class OrukServiceAtLocationPage(_Page):
     contents: list[OrukServiceAtLocationSummary]
+
+
+class OrukOrganizationPage(_Page):
+    contents: list[OrukOrganization]
 
 
 class OrukTaxonomyPage(_Page):

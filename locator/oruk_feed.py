@@ -22,7 +22,15 @@ from locator.hours_text import DAY_NAMES
 from locator.index import VenueIndex
 from locator.match import VenueMatch
 from locator.origin import Origin
-from locator.oruk import BYDAY, TAXONOMY_ID, service_at_location_id, service_id, term_ids
+from locator.oruk import (
+    BYDAY,
+    TAXONOMY_ID,
+    Organisation,
+    Publisher,
+    service_at_location_id,
+    service_id,
+    term_ids,
+)
 from locator.search import Locator
 from locator.venues import Kind, Venue
 
@@ -181,6 +189,14 @@ class Catalogue:
 
     def select(self, query: ServiceQuery) -> list[Venue]:
         return [v for v in self.venues if query.matches(v)]
+
+    def organisations(self, publisher: Publisher) -> list[tuple[Organisation, list[Venue]]]:
+        """Each organisation the feed names, by name, with its places in the feed's order."""
+        groups: dict[str, tuple[Organisation, list[Venue]]] = {}
+        for venue in self.venues:
+            organisation = publisher.organisation(venue)
+            groups.setdefault(organisation.id, (organisation, []))[1].append(venue)
+        return sorted(groups.values(), key=lambda group: group[0].name.casefold())
 
 
 class Catalogues:

@@ -239,6 +239,12 @@ class Service(ServiceDetails):
     service_at_locations: list[ServiceAtLocationInService] | None = None
 
 
+class OrganizationServices(Organization):
+    """compiled/organization.json: an organisation with its services in full."""
+
+    services: list[Service] | None = None
+
+
 class ServiceAtLocationSummary(Record):
     """compiled/service_at_location_list.json."""
 

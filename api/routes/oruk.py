@@ -19,6 +19,8 @@ from api.links import public_link
 from api.openapi import problems
 from api.oruk_schemas import (
     OrukMeta,
+    OrukOrganizationPage,
+    OrukOrganizationServices,
     OrukService,
     OrukServiceAtLocation,
     OrukServiceAtLocationPage,
@@ -182,6 +184,38 @@ def service_at_location(
     if venue is None:
         raise _not_found("service at a location")
     return oruk.service_at_location(venue, settings.oruk.publisher())
+
+
+@router.get(
+    "/organizations", response_model=OrukOrganizationPage, responses=_LIST_PROBLEMS, **_ANSWER
+)
+def organizations(
+    catalogue: CatalogueDep,
+    settings: SettingsDep,
+    page: Page = 1,
+    per_page: PerPage = DEFAULT_PER_PAGE,
+) -> dict[str, object]:
+    """The organisations: the council that runs the Safe Places scheme, and the police."""
+    found = page_of(catalogue.organisations(settings.oruk.publisher()), page, per_page)
+    return found.envelope([organisation.record() for organisation, _ in found.items])
+
+
+@router.get(
+    "/organizations/{id}",
+    response_model=OrukOrganizationServices,
+    responses=_ONE_PROBLEMS,
+    **_ANSWER,
+)
+def organization(id: str, catalogue: CatalogueDep, settings: SettingsDep) -> dict[str, object]:
+    """One organisation with every service it answers for, in full."""
+    publisher = settings.oruk.publisher()
+    for organisation, venues in catalogue.organisations(publisher):
+        if organisation.id == id.strip().lower():
+            return {
+                **organisation.record(),
+                "services": [oruk.service(v, publisher) for v in venues],
+            }
+    raise _not_found("organisation")
 
 
 @router.get("/taxonomies", response_model=OrukTaxonomyPage, responses=_LIST_PROBLEMS, **_ANSWER)

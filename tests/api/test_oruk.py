@@ -14,6 +14,8 @@ from fastapi.testclient import TestClient
 from jsonschema import Draft202012Validator
 from oruk_models import (
     Meta,
+    OrganizationServices,
+    OrganizationSummary,
     Page,
     Service,
     ServiceAtLocation,
@@ -134,6 +136,24 @@ def test_the_taxonomy_and_its_terms(client: TestClient) -> None:
         assert {a["taxonomy_term_id"] for a in full["attributes"]} <= declared
 
 
+def test_the_organisations_and_their_services(client: TestClient) -> None:
+    listed = every_page(client, "/oruk/organizations", 1)
+    assert [o["name"] for o in listed] == ["Derbyshire Constabulary", "Derbyshire County Council"]
+    services = {s["id"]: s for s in every_page(client, "/oruk/services", 50)}
+    answered = []
+    for item in listed:
+        valid(item, "compiled/organization_list.json", OrganizationSummary)
+        full = client.get(f"/oruk/organizations/{item['id']}").json()
+        valid(full, "compiled/organization.json", OrganizationServices)
+        assert {k: full[k] for k in item} == item
+        for service in full["services"]:
+            assert service["organization_id"] == item["id"]
+            assert service == client.get(f"/oruk/services/{service['id']}").json()
+            answered.append(service["id"])
+    assert sorted(answered) == sorted(services)
+    problem(client, f"/oruk/organizations/{next(iter(services))}", 404)
+
+
 def test_filtering_by_term_and_taxonomy(client: TestClient) -> None:
     terms = {t["term"]: t["id"] for t in every_page(client, "/oruk/taxonomy_terms", 50)}
     police = every_page(
@@ -212,7 +232,13 @@ def test_near_a_postcode_the_known_places_in_order(client: TestClient) -> None:
 
 
 def test_unknown_ids_are_404_problems(client: TestClient) -> None:
-    for path in ("services", "service_at_locations", "taxonomies", "taxonomy_terms"):
+    for path in (
+        "services",
+        "service_at_locations",
+        "taxonomies",
+        "taxonomy_terms",
+        "organizations",
+    ):
         for unknown in ("00000000-0000-0000-0000-000000000000", "S1", "not an id"):
             detail = problem(client, f"/oruk/{path}/{unknown}", 404)
             assert "no " in detail and unknown not in detail
@@ -317,3 +343,6 @@ def test_the_real_data_meets_the_profile(real_settings: Settings) -> None:
             valid(service, "compiled/service.json", Service)
         near = every_page(c, "/oruk/service_at_locations", 100, postcode="DE4 3AG", proximity=5000)
         assert near and any("Matlock" in i["location"]["name"] for i in near)
+        for item in every_page(c, "/oruk/organizations", 10):
+            full = c.get(f"/oruk/organizations/{item['id']}").json()
+            valid(full, "compiled/organization.json", OrganizationServices)
