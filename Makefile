@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench soak install lock clean browser postgres nginx
+.PHONY: run test lint bench soak install lock clean browser postgres nginx gdal
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -95,7 +95,18 @@ nginx:
 		exit 1; \
 	}
 
-test: lint browser postgres nginx $(NODE_STAMP)
+# The OGC API - Features client tests (tests/api/test_ogc_gdal.py) run GDAL's own ogr2ogr.
+gdal:
+	@command -v ogr2ogr >/dev/null 2>&1 || { \
+		echo "ogr2ogr not found: trying apt-get install -y gdal-bin."; \
+		command -v apt-get >/dev/null 2>&1 && apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y gdal-bin; \
+	} && command -v ogr2ogr >/dev/null 2>&1 || { \
+		echo "make test needs GDAL's ogr2ogr for the OGC API client tests and could not install it." >&2; \
+		echo "Install it (Debian/Ubuntu: apt-get install -y gdal-bin) or put it on PATH." >&2; \
+		exit 1; \
+	}
+
+test: lint browser postgres nginx gdal $(NODE_STAMP)
 	$(BIN)/pytest
 
 bench: $(STAMP)

@@ -68,6 +68,25 @@ def test_owslib(live_url: str, client: TestClient) -> None:
     assert api.collection_items("safe-places", limit=5000)["numberReturned"] == 4
 
 
+def test_owslib_reads_queryables_filters_and_sorts(live_url: str, client: TestClient) -> None:
+    api = Features(live_url)
+    queryables = api.collection_queryables("safe-places")
+    assert queryables["$id"] == f"{live_url}/collections/safe-places/queryables"
+    assert queryables["properties"]["category"]["enum"][0] == "library"
+    reference = public_places(client, "safe_place")
+    libraries = api.collection_items("safe-places", category="library")
+    assert [f["id"] for f in libraries["features"]] == sorted(
+        i for i, p in reference.items() if p["category"] == "library"
+    )
+    assert api.collection_items("safe-places", postcode="de4 3ah")["numberMatched"] == 1
+    by_name = api.collection_items("safe-places", sortby=("name", "desc"))
+    assert [f["properties"]["name"] for f in by_name["features"]] == sorted(
+        (p["name"] for p in reference.values()), key=str.casefold, reverse=True
+    )
+    with pytest.raises(RuntimeError, match="does not take the parameter"):
+        api.collection_items("safe-places", colour="red")
+
+
 def _gdal_fetches(stderr: str, path: str) -> list[str]:
     """The URLs GDAL fetched (its CPL_DEBUG lines: ``HTTP: Fetch(url)``) under `path`."""
     return [u for u in re.findall(r"HTTP: Fetch\((\S+)\)", stderr) if path in u]
