@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from geodata.engine import make_engine, migrate
 from geodata.history import Change, change_of, created, differences, record, undo_after
 from geodata.references import Claim, clash_after, refuse_taken
-from geodata.rows import VENUE_COLUMNS, ChangeRow, MetaRow, PlaceRow, check_lengths, venue_of
+from geodata.rows import VENUE_COLUMNS, ChangeRow, MetaRow, PlaceRow, check_lengths, venues_of
 from geodata.venues import VenueDataset
 
 if TYPE_CHECKING:
@@ -102,9 +102,9 @@ class PlaceStore:
 
     def venues(self) -> list[Venue]:
         """Every place, in any state (the index keeps only the active ones)."""
-        with self.sessions() as session:
-            rows = session.execute(select(*VENUE_COLUMNS).order_by(PlaceRow.id)).all()
-            return [venue_of(row) for row in rows]
+        # Plain Core rows from a connection: no ORM session to load them through.
+        with self.engine.connect() as connection:
+            return venues_of(connection.execute(select(*VENUE_COLUMNS).order_by(PlaceRow.id)))
 
     def rows(self) -> list[PlaceRow]:
         """Every place row, by id (for staff lists)."""

@@ -37,6 +37,10 @@ _inverse = GEOD.inv
 # making the box): every search makes one.
 _box = shapely.lib.box
 _new_tuple = tuple.__new__
+# Each kind's and category's code (its position in KINDS, CATEGORIES) by a dict lookup rather
+# than a list search: the index is built over every place at start-up.
+_KIND_CODES = {k: i for i, k in enumerate(KINDS)}
+_CATEGORY_CODES = {c: i for i, c in enumerate(CATEGORIES)}
 # Grid and geodesic metres differ by under 0.1% in Great Britain (the grid's scale factor);
 # radius searches fetch by a slightly larger grid radius, then cut on the geodesic distance.
 _SCALE_MARGIN = 1.002
@@ -59,15 +63,16 @@ class VenueIndex:
         # (with a million venues, scattered reads cost more than the arithmetic).
         order = spatial_order(x, y)
         self._venues: list[Venue] = [listed[i] for i in order.tolist()]
-        self._by_id = {v.id: i for i, v in enumerate(self._venues)}
+        ids = [v.id for v in self._venues]
+        self._by_id = dict(zip(ids, range(len(ids)), strict=True))
         # The ids as one array: a batch answer takes thousands at once, with no Python loop
         # over venue objects spread across memory.
-        self._ids = np.array([v.id for v in self._venues], dtype=str)
+        self._ids = np.array(ids, dtype=str)
         self._lon, self._lat, self._x, self._y = lon[order], lat[order], x[order], y[order]
         self._lonlat = np.column_stack([self._lon, self._lat])  # a search's results, one read
-        self._kind = np.array([KINDS.index(v.kind) for v in self._venues], dtype=np.int8)
+        self._kind = np.array([_KIND_CODES[v.kind] for v in self._venues], dtype=np.int8)
         self._category = np.array(
-            [CATEGORIES.index(v.category) for v in self._venues], dtype=np.int8
+            [_CATEGORY_CODES[v.category] for v in self._venues], dtype=np.int8
         )
         self._kind_counts = np.bincount(self._kind, minlength=len(KINDS))
         self._category_counts = np.bincount(self._category, minlength=len(CATEGORIES))

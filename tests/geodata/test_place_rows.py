@@ -1,0 +1,72 @@
+"""Places read back from the database as venues: every place at start-up, or one row."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from sqlalchemy import text
+
+from geodata.store import PlaceStore
+from locator.hours import OpeningHours
+from tests.synthetic import venue_at
+
+HOURS = "Mon-Sun 09:00-17:00"
+
+
+def _store(database_url: str) -> PlaceStore:
+    store = PlaceStore.open(database_url)
+    hours = OpeningHours.parse(HOURS)
+    store.add(
+        [
+            venue_at(1, -1.50, 53.10, opening_hours=hours, phone="01629 580000"),
+            venue_at(2, -1.51, 53.11, opening_hours=hours),
+            venue_at(3, -1.52, 53.12),
+            venue_at(4, -1.53, 53.13, opening_hours=hours, operator="Derbyshire"),
+        ]
+    )
+    return store
+
+
+def _set(store: PlaceStore, place_id: str, column: str, value: str) -> None:
+    with store.writer.begin() as connection:
+        connection.execute(
+            text(f"UPDATE places SET {column} = :value WHERE id = :id"),
+            {"value": value, "id": place_id},
+        )
+
+
+def test_every_place_reads_as_its_own_row_does(database_url: str) -> None:
+    store = _store(database_url)
+    venues = store.venues()
+    assert [v.id for v in venues] == ["T001", "T002", "T003", "T004"]
+    assert venues == [row.to_venue() for row in store.rows()]
+    assert venues[0].phone == "01629 580000" and venues[3].operator == "Derbyshire"
+    assert venues[2].opening_hours is None
+    # The same hours are read once and shared (they are immutable).
+    assert venues[0].opening_hours == OpeningHours.parse(HOURS)
+    assert venues[0].opening_hours is venues[1].opening_hours is venues[3].opening_hours
+
+
+def test_unreadable_stored_hours_leave_that_place_without_hours(
+    database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = _store(database_url)
+    _set(store, "T002", "opening_hours", "Funday 09:00-17:00")
+    _set(store, "T003", "opening_hours", "Funday 09:00-17:00")
+    with caplog.at_level(logging.WARNING, logger="geodata.rows"):
+        venues = store.venues()
+    assert [v.opening_hours is None for v in venues] == [False, True, True, False]
+    # Said for each place that has them, never with the text itself.
+    warned = [r.getMessage() for r in caplog.records if "opening hours" in r.getMessage()]
+    assert warned == [
+        "place T002: stored opening hours could not be read",
+        "place T003: stored opening hours could not be read",
+    ]
+
+
+def test_a_stored_value_that_is_no_kind_is_refused(database_url: str) -> None:
+    store = _store(database_url)
+    _set(store, "T003", "kind", "castle")
+    with pytest.raises(ValueError, match="castle"):
+        store.venues()
