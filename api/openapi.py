@@ -7,6 +7,7 @@ schema. Any route added to the app gets all of it without doing anything."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from fastapi import FastAPI
@@ -18,6 +19,7 @@ from api.settings import Settings
 from geodata.opendata import DatasetInfo
 
 _REF = "#/components/schemas/"
+_LONGEST_SUMMARY = 120
 
 
 class Problem(BaseModel):
@@ -137,9 +139,20 @@ def _describe(document: dict[str, Any]) -> None:
         # FastAPI declares a scheme only for routes that take a token: the rest are public.
         operation.setdefault("security", [])
         used.update(operation.get("tags", []))
+        _summarise(operation)
     document["tags"] = [{"name": n, "description": d} for n, d in TAGS.items() if n in used]
     _type_tuples(document.get("components", {}).get("schemas", {}))
     _describe_problems(document)
+
+
+def _summarise(operation: dict[str, Any]) -> None:
+    """A route that names no summary gets its docstring's first sentence, not FastAPI's
+    title-cased function name ("Place By Id"): the line a reader sees beside the path."""
+    words = re.sub(r"(?<!^)([A-Z])", r" \1", operation.get("operationId", "")).title()
+    paragraph = " ".join(operation.get("description", "").split("\n\n")[0].split())
+    first = paragraph.split(". ")[0].rstrip(".")
+    if operation.get("summary") == words and 0 < len(first) <= _LONGEST_SUMMARY:
+        operation["summary"] = first
 
 
 def describe_public(document: dict[str, Any], settings: Settings) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 from fastapi import APIRouter
 
 from api.deps import DatasetsDep, LocatorDep, RegistryDep, SettingsDep, WatcherDep
@@ -10,7 +12,8 @@ from api.route_rules import KnownParamsRoute
 from api.schemas import AboutOut, ReadyOut
 from locator.errors import DatabaseUnreachable
 
-router = APIRouter(tags=["health"])
+router = APIRouter()
+HEALTH: list[str | Enum] = ["health"]
 
 
 def about(settings: SettingsDep) -> AboutOut:
@@ -20,7 +23,7 @@ def about(settings: SettingsDep) -> AboutOut:
     )
 
 
-@router.get("/healthz")
+@router.get("/healthz", tags=HEALTH)
 def healthz() -> dict[str, str]:
     """The process is alive."""
     return {"status": "ok"}
@@ -35,7 +38,7 @@ async def ping() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", response_model=ReadyOut)
+@router.get("/readyz", response_model=ReadyOut, tags=HEALTH, responses=problems(503))
 def readyz(
     datasets: DatasetsDep, locator: LocatorDep, registry: RegistryDep, watcher: WatcherDep
 ) -> ReadyOut:
@@ -73,6 +76,7 @@ router.add_api_route(
     "/api/v1/ping",
     ping,
     methods=["GET"],
+    tags=HEALTH,
     responses=problems(400),
     route_class_override=KnownParamsRoute,
 )

@@ -113,7 +113,7 @@ def _description(settings: Settings) -> str:
 
 @router.get("", responses=_PROBLEMS, summary="OGC API - Features landing page")
 @router.get("/", include_in_schema=False)
-def landing(request: Request, settings: SettingsDep) -> Response:
+def get_landing_page(request: Request, settings: SettingsDep) -> Response:
     """The landing page: links to the API definition, the conformance classes and the data."""
     f = negotiate(request)
     root = _root(request)
@@ -157,7 +157,7 @@ def landing(request: Request, settings: SettingsDep) -> Response:
 
 
 @router.get("/conformance", responses=_PROBLEMS)
-def conformance(request: Request) -> Response:
+def get_conformance_declaration(request: Request) -> Response:
     """The conformance classes: Core, GeoJSON, HTML and OpenAPI 3.0."""
     f = negotiate(request)
     body = Conformance(conformsTo=CONFORMANCE)
@@ -168,7 +168,7 @@ def conformance(request: Request) -> Response:
 
 
 @router.get("/api", responses=_PROBLEMS)
-def api_definition(request: Request, settings: SettingsDep) -> Response:
+def get_api_definition(request: Request, settings: SettingsDep) -> Response:
     """This service's definition in OpenAPI 3.0 (what OGC clients read; /openapi.json is 3.1)."""
     f = negotiate(request)
     root = _root(request)
@@ -195,7 +195,7 @@ def api_definition(request: Request, settings: SettingsDep) -> Response:
 
 
 @router.get("/collections", responses=_PROBLEMS)
-def collections(request: Request, settings: SettingsDep, locator: LocatorDep) -> Response:
+def get_collections(request: Request, settings: SettingsDep, locator: LocatorDep) -> Response:
     """The two collections, each with its extent."""
     f = negotiate(request)
     root = _root(request)
@@ -209,7 +209,7 @@ def collections(request: Request, settings: SettingsDep, locator: LocatorDep) ->
 
 
 @router.get("/collections/{collection_id}", responses=_PROBLEMS)
-def collection(
+def describe_collection(
     collection_id: str, request: Request, settings: SettingsDep, locator: LocatorDep
 ) -> Response:
     """One collection: what it holds, its extent and links to its places."""
@@ -246,7 +246,7 @@ def _with_crs(response: Response, crs: FeatureCrs) -> Response:
 
 
 @router.get("/collections/{collection_id}/items", responses=_PROBLEMS)
-def items(
+def get_features(
     collection_id: str,
     request: Request,
     settings: SettingsDep,
@@ -285,7 +285,9 @@ def items(
 
 
 @router.get("/collections/{collection_id}/items/{feature_id}", responses=_PROBLEMS)
-def item(collection_id: str, feature_id: str, request: Request, locator: LocatorDep) -> Response:
+def get_feature(
+    collection_id: str, feature_id: str, request: Request, locator: LocatorDep
+) -> Response:
     """One place of a collection; a 404 when it isn't (or is no longer) in it."""
     f = negotiate(request, ("f", "crs"))
     c = find_collection(collection_id)
@@ -309,12 +311,12 @@ def _schema_resource(request: Request, collection_id: str, resource: Resource) -
 
 
 @router.get("/collections/{collection_id}/queryables", responses=_PROBLEMS)
-def queryables(collection_id: str, request: Request) -> Response:
+def get_queryables(collection_id: str, request: Request) -> Response:
     """The properties a collection's places can be filtered on (Part 3), as JSON Schema."""
     return _schema_resource(request, collection_id, "queryables")
 
 
 @router.get("/collections/{collection_id}/sortables", responses=_PROBLEMS)
-def sortables(collection_id: str, request: Request) -> Response:
+def get_sortables(collection_id: str, request: Request) -> Response:
     """The properties a collection's places can be sorted by, as JSON Schema."""
     return _schema_resource(request, collection_id, "sortables")

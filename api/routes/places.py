@@ -59,14 +59,14 @@ class GeoJSONResponse(JSONResponse):
         304: {"description": "Not modified since the copy you have (ETag or date)."},
     },
 )
-def places(
+def find_places(
     request: Request,
     locator: LocatorDep,
     cache: PlacesCacheDep,
     kind: Annotated[
         list[str] | None, Query(description="safe_place, police_enquiry_office")
     ] = None,
-    category: Annotated[list[str] | None, Query(examples=["library"])] = None,
+    category: Annotated[list[str] | None, Query(examples=[["library"]])] = None,
     bbox: Annotated[
         str | None,
         Query(
@@ -145,7 +145,7 @@ def _links(request: Request, page: Page, limited: bool) -> list[Link]:
         304: {"description": "Not modified since the copy you have (ETag or date)."},
     },
 )
-def place(place_id: str, locator: LocatorDep) -> PlaceOut:
+def place_by_id(place_id: str, locator: LocatorDep) -> PlaceOut:
     """One place by its id."""
     venue = locator.index.get(place_id)
     if venue is None:

@@ -38,7 +38,8 @@ from locator.venues import Kind
 router = APIRouter(prefix="/api/v1", tags=["search"], route_class=NoStoreRoute)
 _NO_STORE = {"Cache-Control": NO_STORE}
 
-_ERRORS = problems(400, 404, 409, 422)
+# 503: a place name sent to the online geocoder (when it is on) that doesn't answer.
+_ERRORS = problems(400, 404, 409, 422, 503)
 
 
 def _example(summary: str, value: object) -> dict[str, Example]:
@@ -46,8 +47,8 @@ def _example(summary: str, value: object) -> dict[str, Example]:
 
 
 # An ambiguous name is an answer here (status "choices"), not a 409.
-@router.get("/search", response_model=SearchOut, responses=problems(400, 404, 422))
-def search(
+@router.get("/search", response_model=SearchOut, responses=problems(400, 404, 422, 503))
+def find_location(
     request: Request,
     resolver: ResolverDep,
     q: Annotated[
@@ -72,7 +73,7 @@ def search(
 
 
 @router.get("/placenames", response_model=PlaceNameOut, responses=problems(400, 422))
-def placenames(
+def suggest_place_names(
     resolver: ResolverDep,
     prefix: Annotated[
         str, Query(min_length=1, max_length=100, openapi_examples=_example("Type-ahead", "Mat"))
@@ -103,7 +104,7 @@ class CachedSearchRoute(APIRoute):
     parameter on its own costs more than the search. So the cache is looked in first (a
     kept answer came from the same query string, which was valid then, so it needn't be
     read again); a search not kept has its parameters read once, by one model made from
-    `nearest`'s own signature (the same checks, the same 422), and is answered here.
+    `nearest_places`'s own signature (the same checks, the same 422), and is answered here.
     """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -122,7 +123,7 @@ class CachedSearchRoute(APIRoute):
         return route
 
 
-async def nearest(
+async def nearest_places(
     request: Request,
     locator: LocatorDep,
     now: NowDep,
@@ -147,7 +148,7 @@ async def nearest(
     kind: Annotated[
         list[str] | None, Query(description="safe_place, police_enquiry_office")
     ] = None,
-    category: Annotated[list[str] | None, Query(examples=["library"])] = None,
+    category: Annotated[list[str] | None, Query(examples=[["library"]])] = None,
     open_now: Annotated[bool, Query(description="Only places open now.")] = False,
     radius_m: Annotated[float | None, Query(gt=0, description="Only places this close.")] = None,
 ) -> Response:
@@ -165,7 +166,7 @@ async def nearest(
 
 router.add_api_route(
     "/places/nearest",
-    nearest,
+    nearest_places,
     methods=["GET"],
     response_model=NearestOut,
     responses=_ERRORS,

@@ -175,7 +175,7 @@ def checked_today(
 
 
 @router.get("/places/{place_id}/history", response_model=list[ChangeOut], responses=problems(404))
-def history(place_id: str, store: StoreDep, request: Request) -> list[ChangeOut]:
+def place_history(place_id: str, store: StoreDep, request: Request) -> list[ChangeOut]:
     """Every change: who (by email and by name), when, and each field's before and after."""
     store.get(place_id)  # 404 for an unknown place
     users: UserStore = request.app.state.users

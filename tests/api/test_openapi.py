@@ -123,6 +123,23 @@ def test_an_operation_id_is_its_name_in_camel_case() -> None:
     assert operation_id(APIRoute("/a", nearest_places, name="about")) == "about"
 
 
+def test_summaries_are_not_title_cased_names(spec: dict[str, Any]) -> None:
+    """A documented route's summary is a sentence (its own, or its docstring's first)."""
+    for _, path, operation in _operations(spec):
+        words = re.sub(r"(?<!^)([A-Z])", r" \1", operation["operationId"]).title()
+        first = " ".join(operation.get("description", "").split("\n\n")[0].split())
+        if 0 < len(first.split(". ")[0]) <= 120:
+            assert operation["summary"] != words, path
+    nearest = spec["paths"]["/api/v1/places/nearest"]["get"]
+    assert nearest["summary"] == nearest["description"].split(".")[0]
+
+
+def test_what_a_missing_database_or_geocoder_gives_is_documented(spec: dict[str, Any]) -> None:
+    # /readyz says the database is away; a place name may go to the online geocoder.
+    for path in ("/readyz", "/api/v1/search", "/api/v1/places/nearest"):
+        assert spec["paths"][path]["get"]["responses"]["503"]["content"] == PROBLEM, path
+
+
 def test_every_tag_is_described(spec: dict[str, Any]) -> None:
     described = {tag["name"]: tag["description"] for tag in spec["tags"]}
     used = {tag for _, _, operation in _operations(spec) for tag in operation["tags"]}

@@ -34,7 +34,7 @@ def test_swagger_ui_renders_with_no_csp_violations(
     web.page.locator(".swagger-ui .opblock").first.wait_for(state="visible")
     assert web.page.locator(".swagger-ui .opblock").count() > 10
     # The UI's own scripts work: an operation opens, and the spec came from /openapi.json.
-    nearest = web.page.locator("#operations-search-nearest")
+    nearest = web.page.locator("#operations-search-nearestPlaces")
     nearest.locator(".opblock-summary").click()
     nearest.locator(".opblock-body").wait_for(state="visible")
     # The staff API's bearer scheme: Swagger UI offers to take a token.
