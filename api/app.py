@@ -176,6 +176,7 @@ def _start(app: FastAPI, settings: Settings) -> None:
     app.state.datasets = datasets
     _start_logins(app, settings, datasets.store)
     app.state.resolver = datasets.resolver(settings)
+    app.state.postcodes = datasets.postcode_lookup(app.state.resolver)
     version = datasets.store.data_version()
     registry = LocatorRegistry(datasets.locator(settings), version)
     app.state.registry = registry

@@ -17,6 +17,7 @@ from geodata.changes import ChangeWatcher
 from geodata.datasets import Datasets
 from geodata.editor import PlaceEditor
 from geodata.import_worker import ImportWorker
+from geodata.postcode_lookup import PostcodeLookup
 from geodata.resolver import LocationResolver
 from geodata.store import PlaceStore
 from geodata.two_factor import TwoFactor
@@ -74,6 +75,11 @@ async def get_resolver(request: Request) -> LocationResolver:
     return resolver
 
 
+async def get_postcodes(request: Request) -> PostcodeLookup:
+    lookup: PostcodeLookup = request.app.state.postcodes
+    return lookup
+
+
 async def get_datasets(request: Request) -> Datasets:
     datasets: Datasets = request.app.state.datasets
     return datasets
@@ -98,6 +104,7 @@ LocatorDep = Annotated[Locator, Depends(get_locator)]
 WatcherDep = Annotated[ChangeWatcher, Depends(get_watcher)]
 ResolverDep = Annotated[LocationResolver, Depends(get_resolver)]
 DatasetsDep = Annotated[Datasets, Depends(get_datasets)]
+PostcodesDep = Annotated[PostcodeLookup, Depends(get_postcodes)]
 NowDep = Annotated[datetime, Depends(get_now)]
 SearchCacheDep = Annotated[ResponseCache, Depends(get_search_cache)]
 PlacesCacheDep = Annotated[ResponseCache, Depends(get_places_cache)]

@@ -144,7 +144,10 @@ _FIELD_WORDS = {
     "k": "The number of places (k)",
     "radius_m": "The distance in metres (radius_m)",
     "prefix": "The start of the place name (prefix)",
-    "limit": "The number of suggestions (limit)",
+    "limit": "The number of results (limit)",
+    "offset": "The number to skip (offset)",
+    "radius": "The distance in metres (radius)",
+    "postcodes": "The list of postcodes (postcodes)",
     "lat": "The latitude (lat)",
     "lon": "The longitude (lon)",
     "open_now": "Open now (open_now)",
@@ -170,6 +173,8 @@ def _explain(error: dict[str, Any]) -> str:
     name = _field_name(error.get("loc", ()))
     kind = error.get("type", "")
     ctx = error.get("ctx", {}) or {}
+    if kind == "missing" and tuple(error.get("loc", ())) == ("body",):
+        return "The request body must be a JSON object."
     if kind == "missing":
         return f"{name} is needed."
     if kind in ("json_invalid", "model_attributes_type", "dict_type"):
@@ -186,8 +191,12 @@ def _explain(error: dict[str, Any]) -> str:
             limit = ctx[key]
             shown = f"{limit:g}" if isinstance(limit, int | float) else str(limit)
             return f"{name} must be {words} {shown}."
+    if kind == "too_long" and "max_length" in ctx:
+        return f"{name} has too many: at most {ctx['max_length']}."
     if kind in ("string_too_long", "too_long"):
         return f"{name} is too long."
+    if kind == "string_type":
+        return f"{name} must be text."
     if kind in ("string_too_short", "too_short"):
         return f"{name} is empty."
     return f"{name} is not valid."

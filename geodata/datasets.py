@@ -12,6 +12,8 @@ from geodata.extras import GEOCODER, require
 from geodata.gazetteer import Gazetteer
 from geodata.national import NationalPostcodes
 from geodata.placenames import PlaceNames
+from geodata.postcode_grid import PostcodeGrid
+from geodata.postcode_lookup import PostcodeLookup, load_grid
 from geodata.postcodes import parse_postcode
 from geodata.resolver import LocationResolver
 from geodata.store import PlaceStore
@@ -35,6 +37,8 @@ class Datasets:
     areas: Areas = field(default_factory=Areas)
     # Every GB postcode, when `DataSettings.national_postcodes_file` is there.
     national: NationalPostcodes | None = None
+    # Every postcode in use (the gazetteer's and the national table's) by grid square.
+    grid: PostcodeGrid | None = None
 
     def staff_areas(self) -> list[tuple[str, str]]:
         """(code, "Name (code)") for every local authority staff can be given, by name."""
@@ -59,6 +63,11 @@ class Datasets:
             national=self.national,
             area=self.area,
         )
+
+    def postcode_lookup(self, resolver: LocationResolver) -> PostcodeLookup:
+        """Postcodes in batches, near a point and by outcode, through `resolver`."""
+        grid = self.grid or load_grid(self.gazetteer, self.national, [], None)
+        return PostcodeLookup(resolver, grid)
 
     def locator(self, settings: ServiceSettings) -> Locator:
         """A new locator over the places as the database holds them now."""
@@ -118,6 +127,10 @@ def load_datasets(settings: ServiceSettings) -> Datasets:
                 len(dataset.skipped),
             )
     national = NationalPostcodes.load_optional(data.national_postcodes_path, data.cache_dir)
+    sources = [data.path(data.postcodes_file)]
+    if national is not None and data.national_postcodes_path is not None:
+        sources.append(data.national_postcodes_path)
+    grid = load_grid(gazetteer, national, sources, data.cache_dir)
     return Datasets(
         gazetteer,
         places,
@@ -125,4 +138,5 @@ def load_datasets(settings: ServiceSettings) -> Datasets:
         store,
         Areas(load_area_names(data.path(data.places_file))),
         national,
+        grid,
     )

@@ -288,6 +288,29 @@ class Gazetteer:
         """Every postcode, sorted (as text)."""
         return self._codes.astype(str)
 
+    def live_points(
+        self,
+    ) -> tuple[npt.NDArray[np.bytes_], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """The codes (as bytes) of the postcodes still in use, with their grid points
+        (EPSG:27700): what reverse geocoding answers with."""
+        live = np.asarray(self._live, dtype=bool)
+        return self._codes[live], self._easting[live], self._northing[live]
+
+    def codes(self) -> npt.NDArray[np.bytes_]:
+        """Every code, sorted, as bytes (terminated ones too)."""
+        return self._codes
+
+    def areas_of(self, district: PostcodeDistrict) -> list[str]:
+        """The local authority codes a district's postcodes are in, most postcodes first."""
+        start, end = prefix_range(self._codes, f"{district.value} ".encode("ascii"))
+        found = np.asarray(self._la_index[start:end], dtype=np.int64)
+        found = found[found >= 0]
+        if len(found) == 0:
+            return []
+        counts = np.bincount(found)
+        order = sorted(np.flatnonzero(counts), key=lambda i: (-counts[i], self._la_codes[i]))
+        return [self._la_codes[i] for i in order]
+
     def coordinates(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """Longitude and latitude arrays, in the order of `postcodes()`."""
         return self._lon, self._lat

@@ -160,6 +160,12 @@ class NationalPostcodes:
             1,
         )
 
+    def points(
+        self,
+    ) -> tuple[npt.NDArray[np.bytes_], npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+        """Every code (as bytes, sorted) with its longitude and latitude (EPSG:4326)."""
+        return self._codes, self._lon, self._lat
+
     def _country_name(self, index: int) -> str | None:
         return self._countries[index] if index >= 0 else None
 
@@ -197,3 +203,23 @@ def _read(path: Path) -> pd.DataFrame:
         return pd.read_parquet(path, columns=[c for c in wanted if c in names])
     except (OSError, ValueError) as exc:  # pyarrow's errors are one or the other
         raise DataError(f"could not read the national postcode file {path.name}: {exc}") from exc
+
+
+def national_grid_points(
+    path: Path,
+) -> tuple[npt.NDArray[np.bytes_], npt.NDArray[np.float64], npt.NDArray[np.float64]] | None:
+    """The file's codes with their own `easting` and `northing` (EPSG:27700), where it has
+    both columns; rows without a point left out. None when the file lacks them."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    if not {"postcode", "easting", "northing"} <= set(pq.read_schema(path).names):
+        return None
+    table = pq.read_table(path, columns=["postcode", "easting", "northing"])
+    placed = pc.and_(pc.is_valid(table["easting"]), pc.is_valid(table["northing"]))
+    table = table.filter(placed)
+    text = pc.utf8_trim_whitespace(pc.utf8_upper(table["postcode"]))
+    codes = np.asarray(text.to_numpy(zero_copy_only=False), dtype=_CODE_DTYPE)
+    easting = table["easting"].to_numpy().astype(np.float64)
+    northing = table["northing"].to_numpy().astype(np.float64)
+    return codes, easting, northing

@@ -141,6 +141,19 @@ def parse_typed_postcode(text: str) -> TypedPostcode:
     return found
 
 
+def parse_district(text: str) -> PostcodeDistrict:
+    """An outcode (``de4``, ``DE4``) in its normal form; `InvalidPostcode` if it is not one."""
+    s = squash(text)
+    if not _DISTRICT.match(s):
+        shown = text.strip()[:20] or "nothing"
+        raise InvalidPostcode(
+            f'"{shown}" is not an outcode. An outcode is the first half of a postcode, like '
+            "DE4 or S40.",
+            log_message="input is not an outcode",
+        )
+    return PostcodeDistrict(s)
+
+
 def _not_a_postcode(text: str) -> str:
     shown = text.strip()
     if not shown:

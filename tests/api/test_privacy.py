@@ -35,6 +35,12 @@ def _searches(client: TestClient) -> None:
     client.get("/api/v1/places/nearest", params={"q": "Matlock", "k": "53.1234"})
     client.get("/api/v1/places/S1")
     client.get("/api/v1/places/nearest/DE4 3AG")
+    client.post("/api/v1/postcodes", json={"postcodes": ["DE4 3AG", "Matlock", "DE43AG"]})
+    client.post("/api/v1/postcodes", json={"postcodes": "DE4 3AG"})
+    client.get("/api/v1/postcodes", params={"lat": "53.1234", "lon": "-1.5678"})
+    client.get("/api/v1/postcodes", params={"lat": "53.1234", "lon": "-1.5678", "radius": "-1"})
+    client.get("/api/v1/postcodes", params={"lat": "-1.5678", "lon": "53.1234"})
+    client.get("/api/v1/outcodes/DE4 3AG")
 
 
 def test_no_search_reaches_a_log_line(
