@@ -30,7 +30,8 @@ RUN uv sync --locked --no-editable --no-cache $EXTRAS
 FROM node:20-slim AS pictures
 WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+# Only what the app serves: the OpenAPI linter (a devDependency) is for the tests.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
 
 # -- what runs -------------------------------------------------------------------------------
 FROM python:${PYTHON_VERSION}-slim

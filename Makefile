@@ -26,7 +26,8 @@ lock: | $(BIN)/python
 	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet 'uv==$(UV_VERSION)'
 	$(BIN)/uv lock
 
-# The pictures beside the easy-read words (OpenMoji) come from npm; the app serves them.
+# The pictures beside the easy-read words (OpenMoji) come from npm; the app serves them. The
+# devDependencies come too: the OpenAPI linter the tests run (tests/api/test_openapi_lint.py).
 NODE_STAMP := node_modules/.installed
 $(NODE_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || { \
