@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request
 
-from api.conditional import NO_STORE
+from api.conditional import PUBLIC, conditional_route
 from api.deps import LocatorDep, ResolverDep, SettingsDep
 from api.links import public_link
 from api.openapi import problems
@@ -30,7 +30,7 @@ from api.oruk_schemas import (
     OrukTaxonomyTerm,
     OrukTaxonomyTermPage,
 )
-from api.route_rules import KnownParamsRoute
+from api.route_rules import KnownParamsRoute, NoStoreRoute
 from locator import oruk
 from locator.errors import InvalidParameter, PlaceNotFound
 from locator.origin import Choices
@@ -51,8 +51,12 @@ PROFILE = "https://github.com/OpenReferralUK/uk-profile"
 VERSION = "HSDS-UK-3.0"
 
 
-# A parameter a route does not take is refused by name (400), as across the JSON API.
-router = APIRouter(prefix="/oruk", tags=["oruk"], route_class=KnownParamsRoute)
+# A parameter a route does not take is refused by name (400), as across the JSON API. The
+# feed follows the place data: its answers carry an ETag and Last-Modified (304s). A list
+# near a postcode says where someone is: kept by no cache (`NoStoreRoute`, below).
+router = APIRouter(
+    prefix="/oruk", tags=["oruk"], route_class=conditional_route(KnownParamsRoute, PUBLIC)
+)
 _LIST_PROBLEMS = problems(400, 422)
 _ONE_PROBLEMS = problems(400, 404)
 _ANSWER: dict[str, Any] = {"response_model_exclude_none": True}
@@ -128,14 +132,8 @@ def service(id: str, catalogue: CatalogueDep, settings: SettingsDep) -> dict[str
     return oruk.service(venue, settings.oruk.publisher())
 
 
-@router.get(
-    "/service_at_locations",
-    response_model=OrukServiceAtLocationPage,
-    responses={**_LIST_PROBLEMS, **problems(404)},
-    **_ANSWER,
-)
+# Routed at the end of the module: an answer near a postcode is kept by no cache.
 def service_at_locations(
-    response: Response,
     catalogue: CatalogueDep,
     locator: LocatorDep,
     resolver: ResolverDep,
@@ -159,8 +157,6 @@ def service_at_locations(
             raise InvalidParameter("Please give a postcode to measure the proximity from.")
         venues = catalogue.select(query)
     else:
-        # Nearest to a postcode says where someone is: no cache may keep it.
-        response.headers["Cache-Control"] = NO_STORE
         origin = find_origin(SearchRequest(postcode=postcode), resolver)
         if isinstance(origin, Choices):  # not from a postcode, but the type allows it
             raise origin.error()
@@ -259,3 +255,14 @@ def _not_found(what: str) -> PlaceNotFound:
         f"There is no {what} with that id in this directory. It may have been removed.",
         log_message=f"unknown ORUK {what} id",
     )
+
+
+router.add_api_route(
+    "/service_at_locations",
+    service_at_locations,
+    methods=["GET"],
+    response_model=OrukServiceAtLocationPage,
+    responses={**_LIST_PROBLEMS, **problems(404)},
+    route_class_override=NoStoreRoute,
+    **_ANSWER,
+)

@@ -225,10 +225,22 @@ def test_near_a_postcode_the_known_places_in_order(client: TestClient) -> None:
     assert police and all(p["service"]["name"].startswith("Police") for p in police)
     # An answer near a postcode says where someone is: kept by no cache.
     asked = client.get("/oruk/service_at_locations", params={"postcode": "DE4 3AG"})
-    assert asked.headers["cache-control"] == "no-store"
-    assert "no-store" not in client.get("/oruk/service_at_locations").headers.get(
-        "cache-control", ""
-    )
+    assert asked.headers["cache-control"] == "no-store" and "etag" not in asked.headers
+
+
+def test_the_feed_answers_304_until_the_data_changes(client: TestClient) -> None:
+    for path in ("/oruk/services?per_page=2", "/oruk/taxonomy_terms", "/oruk/organizations"):
+        first = client.get(path)
+        assert first.headers["cache-control"] == "public, no-cache"
+        again = client.get(path, headers={"If-None-Match": first.headers["etag"]})
+        assert again.status_code == 304 and not again.content
+        other = client.get(path + ("&" if "?" in path else "?") + "page=2")
+        assert other.headers["etag"] != first.headers["etag"]
+    registry = client.app.state.registry
+    before = client.get("/oruk/services")
+    registry.swap(registry.current)  # a new data version, as after any edit
+    after = client.get("/oruk/services", headers={"If-None-Match": before.headers["etag"]})
+    assert after.status_code == 200 and after.headers["etag"] != before.headers["etag"]
 
 
 def test_unknown_ids_are_404_problems(client: TestClient) -> None:
