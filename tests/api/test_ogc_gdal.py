@@ -25,6 +25,8 @@ from ogcapi import ogc_client, ogc_settings, public_places
 from pyproj import Transformer
 
 from api.settings import OgcSettings, Settings
+from geodata.store import PlaceStore
+from locator.venues import Kind, Status
 
 BNG = "http://www.opengis.net/def/crs/EPSG/0/27700"
 TO_GRID = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
@@ -148,3 +150,32 @@ def test_gdal_hands_attribute_filters_to_the_server(
     assert sorted(frame["id"]) == libraries
     # The driver read the queryables and sent the filter as a query parameter.
     assert any("category=library" in u for u in fetched), fetched
+
+
+def test_ogr2ogr_on_the_real_data(ogr2ogr: str, real_settings: Settings, tmp_path: Path) -> None:
+    """Every active Safe Place of the shared open data, in one request of PAGE_SIZE=5000,
+    reprojected by GDAL to the grid where pyproj puts it and where the server's own grid
+    answer puts it."""
+    settings = real_settings.model_copy(
+        update={"database_url": f"sqlite:///{tmp_path / 'real.db'}"}
+    )
+    with serve_in_process(settings) as base:
+        body, fetched = _run(
+            ogr2ogr, tmp_path / "real.geojson", f"{base}/ogc", "-oo", "PAGE_SIZE=5000",
+            "-t_srs", "EPSG:27700",
+        )  # fmt: skip
+        served = gpd.read_file(f"OAPIF:{base}/ogc", layer="safe-places", CRS="EPSG:27700")
+    venues = {
+        v.id: v
+        for v in PlaceStore.open(settings.database).venues()
+        if v.status is Status.ACTIVE and v.kind is Kind.SAFE_PLACE
+    }
+    assert len(venues) >= 50 and len(body["features"]) == len(venues) == len(served)
+    assert any("limit=5000" in u for u in fetched), fetched
+    grid = {str(row.id): (row.geometry.x, row.geometry.y) for row in served.itertuples()}
+    for f in body["features"]:
+        venue = venues[f["properties"]["id"]]
+        x, y = TO_GRID.transform(venue.longitude, venue.latitude)
+        easting, northing = f["geometry"]["coordinates"]
+        assert abs(easting - x) < 0.01 and abs(northing - y) < 0.01, venue.id
+        assert grid[venue.id] == (round(x, 2), round(y, 2)), venue.id
