@@ -31,12 +31,16 @@ RESOURCES = [
     OGC,
     f"{OGC}/items?limit=2",
     f"{OGC}/items/S1",
+    f"{OGC}/queryables",
+    f"{OGC}/sortables",
+    "/ogc/api",
 ]
 
 
 @pytest.fixture(scope="module")
-def app(synthetic_settings: Settings) -> Iterator[FastAPI]:
-    app = create_app(synthetic_settings)
+def app(synthetic_settings: Settings, module_database_url: str) -> Iterator[FastAPI]:
+    """On each backend: the version and last change are read together on both."""
+    app = create_app(synthetic_settings.model_copy(update={"database_url": module_database_url}))
     with TestClient(app):
         yield app
 
