@@ -36,6 +36,10 @@ OGC_PAGES = [
     ("ogc collection", "/ogc/collections/safe-places?f=html"),
     ("ogc items", "/ogc/collections/safe-places/items?f=html&limit=2"),
     ("ogc item", "/ogc/collections/safe-places/items/S1?f=html"),
+    ("ogc items filtered", "/ogc/collections/safe-places/items?f=html&category=library"),
+    ("ogc items sorted", "/ogc/collections/safe-places/items?f=html&sortby=-name&crs=EPSG:27700"),
+    ("ogc queryables", "/ogc/collections/safe-places/queryables?f=html"),
+    ("ogc sortables", "/ogc/collections/police-enquiry-offices/sortables?f=html"),
     ("ogc api", "/ogc/api?f=html"),
     ("ogc error", "/ogc/collections/libraries?f=html"),
 ]
