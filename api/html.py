@@ -20,6 +20,7 @@ from api.pictures import picture
 from api.settings import PagesSettings, Settings
 from api.static import referrer_policy
 from api.views import places_words
+from locator.contact_details import shown_phones
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 # The pages of a search, compiled as a server starts rather than by the first search.
@@ -36,6 +37,7 @@ def make_templates(root: str = "") -> Jinja2Templates:
     templates.env.globals["root"] = root
     templates.env.filters["rooted"] = lambda path: _rooted(root, path)
     templates.env.filters["places"] = places_words
+    templates.env.filters["phone"] = shown_phones  # stored in E.164, read as dialled
     templates.env.globals["picture"] = partial(picture, root=root)
     return templates
 

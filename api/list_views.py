@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from api.auth import STAFF_PATH
 from api.staff_views import KIND_WORDS, STATUS_WORDS
-from geodata.place_list import CURRENT, Check, Missing, PlaceList, PlaceQuery
+from geodata.place_list import CURRENT, Check, Fix, Missing, PlaceList, PlaceQuery
 from locator.venues import Status
 
 STATUS_CHOICES = [
@@ -28,6 +28,7 @@ MISSING_CHOICES = [
     (Missing.ACCESSIBILITY_NOTES.value, "No access notes"),
     (Missing.CONTACT_EMAIL.value, "No contact email at the venue"),
 ]
+FIX_CHOICES = [(Fix.CONTACT.value, "A phone number or email that isn't right")]
 CHANGED_CHOICES = [
     ("1", "Today or yesterday"),
     ("7", "In the last 7 days"),
@@ -95,6 +96,7 @@ NUMBER_WORDS = {
     "missing_opening_hours": ("Missing details", "No opening times"),
     "missing_accessibility_notes": ("Missing details", "No access notes"),
     "missing_contact_email": ("Missing details", "No contact email at the venue"),
+    "fix_contact": ("Details to fix", "A phone number or email that isn't right"),
     "changed_recently": ("Changes", "Places changed in the last 7 days"),
 }
 
@@ -107,6 +109,7 @@ def filter_words(query: PlaceQuery, area_label: Callable[[str | None], str]) -> 
         "kind": ("Kind", dict(KIND_CHOICES)),
         "check": ("Yearly check", dict(CHECK_CHOICES)),
         "missing": ("Missing", dict(MISSING_CHOICES)),
+        "fix": ("To fix", dict(FIX_CHOICES)),
         "changed": ("Changed", dict(CHANGED_CHOICES)),
     }
     said = [f"Search: {params['q']}"] if "q" in params else []

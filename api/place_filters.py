@@ -39,11 +39,12 @@ def list_filters(
     check: Text = None,
     overdue: Text = None,
     missing: Text = None,
+    fix: Text = None,
     changed: Text = None,
 ) -> ListFilters:
     typed = {
         "q": q, "status": status, "area": area, "kind": kind, "check": check,
-        "overdue": overdue, "missing": missing, "changed": changed,
+        "overdue": overdue, "missing": missing, "fix": fix, "changed": changed,
     }  # fmt: skip
     given = {k: (v or "").strip() for k, v in typed.items()}
     messages = []

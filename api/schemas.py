@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from geodata.gazetteer import DistrictLocation, PostcodeLocation, SectorLocation
 from geodata.national import NationalLocation
 from geodata.resolver import Located
+from locator.contact_details import read_phones, shown_phones
 from locator.hours import OpeningHours, describe_unknown
 from locator.match import VenueMatch
 from locator.origin import NamedPlace, Origin, OutsideNote
@@ -159,6 +160,33 @@ class HoursOut(BaseModel):
         )
 
 
+class PhoneOut(BaseModel):
+    """One of a place's phone numbers, ready to show and to dial."""
+
+    number: str = Field(
+        description="E.164 (+441629533400), or a UK short number's digits (101, 999).",
+        examples=["+441629533400"],
+    )
+    extension: str | None = Field(None, examples=["12"])
+    label: str | None = Field(None, description="Words about it.", examples=["textphone"])
+    shown: str = Field(
+        description="As dialled in the UK, with its extension and words.",
+        examples=["01629 533400 ext. 12 (textphone)"],
+    )
+    tel: str = Field(
+        description="An RFC 3966 tel: link that dials it (short numbers as tel:101).",
+        examples=["tel:+44-1629-533400;ext=12"],
+    )
+
+    @classmethod
+    def all_of(cls, stored: str | None) -> list[PhoneOut]:
+        """Each number of a stored phone cell; none for text that isn't a real number."""
+        return [
+            cls(number=n.number, extension=n.extension, label=n.label, shown=n.shown, tel=n.tel)
+            for n in read_phones(stored) or ()
+        ]
+
+
 class PlaceOut(BaseModel):
     """A place as the public sees it."""
 
@@ -179,7 +207,16 @@ class PlaceOut(BaseModel):
     location_note: str | None = Field(
         None, examples=["Approximate location: check the address before you go."]
     )
-    phone: str | None = None
+    phone: str | None = Field(
+        None,
+        description="Its phone numbers as people in the UK read them, joined by ' / '.",
+        examples=["01629 533400 ext. 12 / 101 (non-emergency)"],
+    )
+    phones: list[PhoneOut] = Field(
+        default_factory=list,
+        description="Each number in `phone`, in E.164 with a tel: link: dial these, never "
+        "the digits of `phone` (an extension's digits would run on to the number).",
+    )
     email: str | None = None
     website: str | None = None
     opening_hours: HoursOut | None = Field(None, description="Null when the hours are not known.")
@@ -203,7 +240,8 @@ class PlaceOut(BaseModel):
             "longitude": v.longitude,
             "location_precision": v.location_precision.value,
             "location_note": v.location_note,
-            "phone": v.phone,
+            "phone": shown_phones(v.phone),
+            "phones": PhoneOut.all_of(v.phone),
             "email": v.email,
             "website": v.website,
             "opening_hours": HoursOut.of(v.opening_hours),

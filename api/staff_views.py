@@ -14,6 +14,7 @@ from typing import Any
 from geodata.history import Change
 from geodata.rows import PlaceRow
 from geodata.uploads import ShownPlan
+from locator.contact_details import PHONE_FIELDS, shown_phones
 from locator.hours import LONDON, OpeningHours
 from locator.venues import Category, Kind, LocationPrecision, Status, Venue
 
@@ -38,6 +39,9 @@ class FormField:
     options: tuple[tuple[str, str], ...] = ()
 
 
+# Several numbers are kept apart by "/", and words about one go in brackets after it.
+PHONE_HINT = "For example, 01629 533400 or 01629 533400 ext 12. Put / between numbers."
+
 FORM_FIELDS = (
     FormField("name", "Name of the place"),
     FormField(
@@ -49,7 +53,7 @@ FORM_FIELDS = (
     ),
     FormField("address", "Address", hint="Without the postcode."),
     FormField("postcode", "Postcode", hint="The pin goes to the middle of the postcode."),
-    FormField("phone", "Phone number", "tel", hint="For example, 01629 533400."),
+    FormField("phone", "Phone number", "tel", hint=PHONE_HINT),
     FormField("email", "Email address", "email"),
     FormField("website", "Website", "url", hint="Starting with https://"),
     FormField(
@@ -75,7 +79,7 @@ FORM_FIELDS = (
         "never do.",
     ),
     FormField("contact_email", "Contact's email address", "email"),
-    FormField("contact_phone", "Contact's phone number", "tel", hint="For example, 01629 533400."),
+    FormField("contact_phone", "Contact's phone number", "tel", hint=PHONE_HINT),
 )
 STATUS_ACTIONS = {
     "suspend": (Status.SUSPENDED, "Suspend (hide from the public for now)"),
@@ -147,6 +151,8 @@ def shown(field: str, value: Any, separator: str = "; ") -> Any:
     words = VALUE_WORDS.get(field)
     if words is not None and isinstance(value, str):
         return words.get(value, value)
+    if field in PHONE_FIELDS and isinstance(value, str):
+        return shown_phones(value)  # stored in E.164; read as dialled in the UK
     if field == "opening_hours" and isinstance(value, str):
         try:
             hours = OpeningHours.parse(value)

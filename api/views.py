@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from api.contacts import value_digits
 from api.pictures import CATEGORY_PICTURES
 from api.settings import PagesSettings
+from locator.contact_details import phone_links, shown_phones
 from locator.hours import describe_unknown
 from locator.match import VenueMatch
 from locator.origin import Origin
@@ -146,7 +146,7 @@ def place_view(
         postcode=venue.postcode,
         location_note=APPROXIMATE_WORDS if venue.location_note else None,
         verified=venue.verified,
-        phone=venue.phone,
+        phone=shown_phones(venue.phone),
         phones=phone_links(venue.phone),
         directions=pages.directions_url.format(lat=venue.latitude, lon=venue.longitude),
         website=venue.website,
@@ -155,18 +155,6 @@ def place_view(
         latitude=venue.latitude,
         longitude=venue.longitude,
     )
-
-
-def phone_links(phone: str | None) -> list[tuple[str, str]]:
-    """One tel: link per number: "101 (non-emergency) / 999 (emergency)" gives two links,
-    so nobody in an emergency taps a link that dials the non-emergency line."""
-    links = []
-    for part in (phone or "").split("/"):
-        shown = part.strip()
-        digits = value_digits(shown.split("(")[0])
-        if len(digits) >= 3:
-            links.append((shown, f"tel:{digits}"))
-    return links
 
 
 @dataclass(frozen=True, slots=True)

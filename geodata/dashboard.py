@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import select as sql_select
 
 from geodata.history import Change, change_of
-from geodata.place_list import CURRENT, Check, Missing, PlaceQuery, select
+from geodata.place_list import CURRENT, Check, Fix, Missing, PlaceQuery, select
 from geodata.rows import ChangeRow, PlaceRow
 from geodata.store import PlaceStore
 from locator.venues import Status
@@ -26,6 +26,7 @@ QUERIES: dict[str, PlaceQuery] = {
     "check_overdue": PlaceQuery(statuses=_CURRENT.statuses, check=Check.OVERDUE),
     "check_due": PlaceQuery(statuses=_CURRENT.statuses, check=Check.DUE_SOON),
     **{f"missing_{m.value}": PlaceQuery(statuses=_CURRENT.statuses, missing=m) for m in Missing},
+    **{f"fix_{f.value}": PlaceQuery(statuses=_CURRENT.statuses, fix=f) for f in Fix},
     "changed_recently": PlaceQuery(changed_within_days=RECENT_DAYS),
 }
 

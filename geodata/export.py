@@ -11,6 +11,7 @@ from geodata.areas import Areas
 from geodata.place_list import PlaceQuery
 from geodata.spreadsheet import safe_frame
 from geodata.store import PlaceStore
+from locator.contact_details import PHONE_FIELDS, shown_phones
 from locator.errors import InvalidParameter
 from locator.geo import WGS84
 
@@ -38,6 +39,9 @@ def places_frame(
     chosen = [r for r in store.rows() if query is None or query.matches(r, today)]
     rows = [
         {c: getattr(r, c) for c in COLUMNS}
+        # Phones as dialled in the UK ("01629 533400"): what staff read, what an import reads
+        # back, and what a spreadsheet keeps as text (it would turn +441629533400 into a sum).
+        | {c: shown_phones(getattr(r, c)) for c in PHONE_FIELDS}
         | {"area": named.name(r.local_authority_code) if r.local_authority_code else ""}
         for r in chosen
     ]

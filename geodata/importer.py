@@ -21,6 +21,7 @@ from geodata.lookalikes import Decision, Lookalike, LookalikeFinder, lookalike
 from geodata.rows import PlaceRow
 from geodata.store import PlaceStore
 from geodata.validation import PlaceChecker
+from locator.contact_details import PHONE_FIELDS
 from locator.errors import PlaceInvalid
 from locator.venues import Status
 
@@ -230,15 +231,15 @@ def _reason(field: str, message: str, cell: object) -> str:
     """A field's problem, quoting the cell when the message doesn't already."""
     name = field.replace("_", " ")
     text = "" if cell is None else str(cell).strip()
-    # A cell too long to read at a glance is not quoted (the message says what is wrong).
-    if not text or len(text) > 60 or f'"{text[:40]}' in message:
-        return f"{name}: {message}"
     lost_zero = text.isdigit() and len(text) in (9, 10) and text[0] != "0"
-    if field in ("phone", "contact_phone") and lost_zero:
+    if field in PHONE_FIELDS and lost_zero:
         message += (
             " Excel takes the 0 off the start of a number: type it with a space "
             "(01629 533400), or format the column as Text."
         )
+    # A cell too long to read at a glance is not quoted (the message says what is wrong).
+    if not text or len(text) > 60 or f'"{text[:40]}' in message:
+        return f"{name}: {message}"
     return f'{name} "{text}": {message}'
 
 

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from geodata.rows import PlaceRow
+from locator.contact_details import email_problem, phone_problem
 from locator.errors import InvalidParameter
 from locator.venues import CHECK_EVERY_DAYS, Kind, Status, check_overdue
 
@@ -41,6 +42,23 @@ class Missing(StrEnum):
     OPENING_HOURS = "opening_hours"
     ACCESSIBILITY_NOTES = "accessibility_notes"
     CONTACT_EMAIL = "contact_email"  # the venue contact the yearly check is sent to
+
+
+class Fix(StrEnum):
+    """Details a place has that need fixing."""
+
+    # A phone number or email kept as it was typed: not a real number, or not an address.
+    CONTACT = "contact"
+
+
+def contact_problems(row: PlaceRow) -> dict[str, str]:
+    """Each phone number or email of the place that isn't a real one, with why."""
+    checks = {
+        "phone": phone_problem, "contact_phone": phone_problem,
+        "email": email_problem, "contact_email": email_problem,
+    }  # fmt: skip
+    found = {field: check(getattr(row, field)) for field, check in checks.items()}
+    return {field: problem for field, problem in found.items() if problem}
 
 
 def check_due(last_checked: date | None) -> date | None:
@@ -72,6 +90,7 @@ class PlaceQuery:
     overdue_only: bool = False
     check: Check | None = None
     missing: Missing | None = None
+    fix: Fix | None = None
     changed_within_days: int | None = None  # changed (or added) in the last N days
 
     @property
@@ -88,6 +107,7 @@ class PlaceQuery:
             and (not self.overdue_only or check_overdue(row.last_checked, today))
             and (self.check is None or check_state(row.last_checked, today) is self.check)
             and (self.missing is None or not (getattr(row, self.missing.value) or "").strip())
+            and (self.fix is None or bool(contact_problems(row)))
             and (self.changed_within_days is None or _changed_within(row, self, today))
         )
 
@@ -100,6 +120,7 @@ class PlaceQuery:
             "kind": self.kind or "",
             "check": Check.OVERDUE.value if self.overdue_only else (self.check or ""),
             "missing": self.missing or "",
+            "fix": self.fix or "",
             "changed": str(self.changed_within_days or ""),
         }
         return {k: v for k, v in texts.items() if v}
@@ -122,6 +143,9 @@ class PlaceQuery:
         missing = text.get("missing", "")
         if missing and missing not in tuple(Missing):
             problems.append("what is missing")
+        fix = text.get("fix", "")
+        if fix and fix not in tuple(Fix):
+            problems.append("what needs fixing")
         changed = text.get("changed", "")
         if changed and not (changed.isdigit() and 0 < int(changed) <= 3660):
             problems.append("how recently it changed")
@@ -137,6 +161,7 @@ class PlaceQuery:
             kind=kind or None,
             check=Check(check) if check else None,
             missing=Missing(missing) if missing else None,
+            fix=Fix(fix) if fix else None,
             changed_within_days=int(changed) if changed else None,
         )
 

@@ -22,6 +22,7 @@ from geodata.placenames import fold
 from geodata.postcodes import parse_postcode
 from geodata.rows import PlaceRow
 from locator.area import ServiceArea
+from locator.contact_details import email_problem, phone_problem
 from locator.coverage import pairs_within
 from locator.errors import InvalidPostcode
 from locator.geo import geodesic_m, wgs84_to_bng
@@ -43,6 +44,9 @@ PLACE_COLUMNS: Final = (
     "latitude",
     "longitude",
     "phone",
+    "contact_phone",
+    "email",
+    "contact_email",
     "opening_hours",
     "accessibility_notes",
     "last_checked",
@@ -53,6 +57,7 @@ ISSUE_COLUMNS: Final = ("rule", "id", "name", "status", "local_authority_code", 
 # Each rule's id and what it means, in the order reports show them.
 RULES: Final = {
     "missing_phone": "No phone number",
+    "unusable_contact": "A phone number or email that isn't right",
     "missing_opening_hours": "No opening hours",
     "missing_accessibility_notes": "No accessibility notes",
     "check_overdue": "Yearly check overdue",
@@ -85,6 +90,33 @@ def missing_phone(places: pd.DataFrame) -> pd.DataFrame:
     """Places with no phone number: staff and carers can't ring ahead."""
     caught = places[_blank(places["phone"])]
     return _issues(caught, "missing_phone", ["No phone number."] * len(caught))
+
+
+# Each contact column, its words, and the check that says what is wrong with its value.
+_CONTACT_CHECKS: Final = (
+    ("phone", "Phone", phone_problem),
+    ("contact_phone", "Contact's phone", phone_problem),
+    ("email", "Email", email_problem),
+    ("contact_email", "Contact's email", email_problem),
+)
+
+
+def unusable_contact(places: pd.DataFrame) -> pd.DataFrame:
+    """Places with a phone number that isn't a real one, or an email that isn't an address:
+    kept as typed (by an older version, or a file) so nothing is lost, for an officer to fix."""
+    keep: list[bool] = []
+    reasons: list[str] = []
+    columns = [places[column] for column, _, _ in _CONTACT_CHECKS]
+    for values in zip(*columns, strict=True):
+        said = [
+            f"{words}: {problem}"
+            for value, (_, words, check) in zip(values, _CONTACT_CHECKS, strict=True)
+            if isinstance(value, str) and (problem := check(value))
+        ]
+        keep.append(bool(said))
+        if said:
+            reasons.append(" ".join(said))
+    return _issues(places[np.array(keep, dtype=bool)], "unusable_contact", reasons)
 
 
 def missing_opening_hours(places: pd.DataFrame) -> pd.DataFrame:
@@ -233,6 +265,7 @@ def run_rules(
     """Every rule over the places: one table, in the order of `RULES`, then by place id."""
     rules: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
         "missing_phone": missing_phone,
+        "unusable_contact": unusable_contact,
         "missing_opening_hours": missing_opening_hours,
         "missing_accessibility_notes": missing_accessibility_notes,
         "check_overdue": lambda p: check_overdue(p, today),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -12,13 +11,11 @@ from geodata.gazetteer import Gazetteer
 from geodata.postcodes import parse_postcode
 from geodata.synonyms import categories_in_words, category_of, kind_of
 from locator.area import ServiceArea
+from locator.contact_details import InvalidEmail, InvalidPhone, normalise_email, store_phones
 from locator.errors import InvalidPostcode, PlaceInvalid
 from locator.hours import InvalidOpeningHours, OpeningHours
 from locator.venues import LocationPrecision
 
-# UK numbers: 0 and 9 or 10 more digits, or +44 and 9 or 10; plus the short service numbers.
-_UK_PHONE = re.compile(r"^(?:0\d{9,10}|\+44\d{9,10}|999|101|111|112|18001\d{10,11})$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TEXT_LIMITS = {
     "name": 200, "address": 500, "accessibility_notes": 2000, "operator": 200,
 }  # fmt: skip
@@ -177,24 +174,23 @@ def _coordinates(data: dict[str, Any], out: dict[str, Any], errors: dict[str, st
 
 
 def _phone(data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
-    # The venue's number (for the public), and its contact person's (for staff only).
+    # The venue's number (for the public), and its contact person's (for staff only): stored
+    # in E.164 (locator.contact_details), so every page shows and dials it the same way.
     for field in ("phone", "contact_phone"):
         if field in data:
-            phone = (data[field] or "").strip()
-            # Several numbers may be given, each with a label: "101 (non-emergency) / 999".
-            numbers = [re.sub(r"\(.*?\)|[\s-]", "", part) for part in phone.split("/")]
-            if phone and not all(_UK_PHONE.match(n) for n in numbers):
-                errors[field] = "Type a UK phone number, like 01629 533400."
-            out[field] = phone or None
+            try:
+                out[field] = store_phones(str(data[field] or ""))
+            except InvalidPhone as exc:
+                errors[field] = str(exc)
 
 
 def _email(data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
     for field in ("email", "contact_email"):
         if field in data:
-            email = (data[field] or "").strip()
-            if email and not _EMAIL.match(email):
-                errors[field] = "Type an email address, like library@derbyshire.gov.uk."
-            out[field] = email or None
+            try:
+                out[field] = normalise_email(str(data[field] or ""))
+            except InvalidEmail as exc:
+                errors[field] = str(exc)
 
 
 def _contact_name(data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from geodata.gazetteer import Gazetteer
 from geodata.placenames import PlaceName, PlaceNames
 from geodata.postcodes import Postcode, parse_postcode
+from locator.contact_details import InvalidEmail, InvalidPhone, normalise_email, store_phones
 from locator.errors import DataError, InvalidPostcode
 from locator.geo import WGS84
 from locator.hours import InvalidOpeningHours, OpeningHours
@@ -165,6 +166,26 @@ def _hours(
     return hours
 
 
+def _phone(row: _Row, file: str, n: int, rid: str, problems: list[RowProblem]) -> str | None:
+    """The stored (E.164) form of the row's phone; one that isn't a real number is kept as
+    it is, and said, for someone to fix."""
+    text = row.text("phone")
+    try:
+        return store_phones(text)
+    except InvalidPhone as exc:
+        problems.append(RowProblem(file, n, rid, f"{exc} Kept as it is.", fatal=False))
+        return text
+
+
+def _email(row: _Row, file: str, n: int, rid: str, problems: list[RowProblem]) -> str | None:
+    text = row.text("email")
+    try:
+        return normalise_email(text)
+    except InvalidEmail as exc:
+        problems.append(RowProblem(file, n, rid, f"{exc} Kept as it is.", fatal=False))
+        return text
+
+
 def _last_checked(row: _Row) -> date | None:
     text = row.text("last_checked")
     if text is None:
@@ -241,8 +262,8 @@ def load_safe_places(path: Path, gazetteer: Gazetteer) -> VenueDataset:
                     latitude=coordinate[0],
                     longitude=coordinate[1],
                     location_precision=precision,
-                    phone=row.text("phone"),
-                    email=row.text("email"),
+                    phone=_phone(row, file, n, rid, problems),
+                    email=_email(row, file, n, rid, problems),
                     website=row.text("website") or row.text("source_url"),
                     opening_hours=_hours(row, file, n, rid, problems),
                     accessibility_notes=row.text("accessibility_notes"),
@@ -337,7 +358,7 @@ def load_police_offices(path: Path, gazetteer: Gazetteer, places: PlaceNames) ->
                     latitude=coordinate[0],
                     longitude=coordinate[1],
                     location_precision=precision,
-                    phone=row.text("phone"),
+                    phone=_phone(row, file, n, rid, problems),
                     website=None,
                     opening_hours=_hours(row, file, n, rid, problems),
                     status=Status.ACTIVE,

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from locator.contact_details import phone_links, shown_phones
 from locator.errors import BadQueryParameter, CollectionNotFound, PlaceNotFound
 from locator.feature_crs import BBox, Box
 from locator.feature_query import FeatureQuery
@@ -32,7 +33,7 @@ Value = str | float | bool | None
 # ("Mon 09:00-17:00; ..."), the same text staff type and imports read.
 PUBLIC_FIELDS = (
     "id", "name", "kind", "category", "category_label", "address", "postcode", "latitude",
-    "longitude", "location_precision", "location_note", "phone", "email", "website",
+    "longitude", "location_precision", "location_note", "phone", "phones", "email", "website",
     "opening_hours", "accessibility_notes", "last_checked", "verified",
 )  # fmt: skip
 
@@ -52,7 +53,9 @@ def public_record(venue: Venue) -> dict[str, Value]:
         "longitude": venue.longitude,
         "location_precision": venue.location_precision.value,
         "location_note": venue.location_note,
-        "phone": venue.phone,
+        "phone": shown_phones(venue.phone),
+        # Flat, like the hours: each number's RFC 3966 link, for a GIS table or a spreadsheet.
+        "phones": " / ".join(tel for _, tel in phone_links(venue.phone)) or None,
         "email": venue.email,
         "website": venue.website,
         "opening_hours": venue.opening_hours.to_text() if venue.opening_hours else None,

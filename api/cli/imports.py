@@ -35,6 +35,7 @@ from geodata.lookalikes import Decision
 from geodata.synonyms import squash
 from geodata.validation import PlaceChecker
 from locator.accounts import operator
+from locator.contact_details import PHONE_FIELDS, shown_phones
 from locator.errors import DataError
 
 _DECISIONS = {"update": Decision.UPDATE, "add": Decision.ADD, "leave-out": Decision.LEAVE_OUT}
@@ -190,6 +191,11 @@ def _write_columns(sheet: Sheet, chosen: list[str | None], out: TextIO) -> None:
     out.write(f"Columns: {'; '.join(parts)}.\n")
 
 
+def _said(field: str, value: Any) -> str:
+    """A value as the plan prints it: a phone as dialled, not in its stored E.164 form."""
+    return str(shown_phones(value) if field in PHONE_FIELDS and isinstance(value, str) else value)
+
+
 def _write_plan(file: str, plan: ImportPlan, out: TextIO) -> None:
     """What the plan does, row by row as Excel numbers them (the headings are row 1)."""
     waiting = len(plan.undecided())
@@ -198,7 +204,9 @@ def _write_plan(file: str, plan: ImportPlan, out: TextIO) -> None:
     for planned in plan.planned("add"):
         out.write(f"  add     row {planned.row + 1}{_ref(planned.ref)}: {planned.name}\n")
     for planned in plan.planned("update"):
-        changes = "; ".join(f"{k} {a!s} -> {b!s}" for k, (a, b) in planned.changes.items())
+        changes = "; ".join(
+            f"{k} {_said(k, a)} -> {_said(k, b)}" for k, (a, b) in planned.changes.items()
+        )
         where = f"row {planned.row + 1}{_ref(planned.ref)}"
         out.write(f"  update  {where}: {planned.name}: {changes}\n")
     for look in plan.lookalikes:

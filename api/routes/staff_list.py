@@ -19,6 +19,7 @@ from api.html import render
 from api.list_views import (
     CHANGED_CHOICES,
     CHECK_CHOICES,
+    FIX_CHOICES,
     KIND_CHOICES,
     MISSING_CHOICES,
     STATUS_CHOICES,
@@ -65,6 +66,7 @@ def places(
             "kind": KIND_CHOICES,
             "check": CHECK_CHOICES,
             "missing": MISSING_CHOICES,
+            "fix": FIX_CHOICES,
             "changed": CHANGED_CHOICES,
             "area": datasets.staff_areas(),
         },

@@ -82,9 +82,9 @@ def test_an_excel_file_with_natural_headings_imports_its_good_rows(
     assert code == 0 and "Imported: 1 place added or updated." in out
     store = load_datasets(settings).store
     chemist = next(r for r in store.rows() if r.name == "Dale Road Chemist")
-    assert chemist.phone == "01629 111111" and chemist.category == "pharmacy"
+    assert chemist.phone == "+441629111111" and chemist.category == "pharmacy"
     assert chemist.opening_hours is not None and chemist.opening_hours.startswith("Mon 09:00-18:00")
-    assert store.get("S1").phone == "01629 000000"  # the lookalike was left out
+    assert store.get("S1").phone == "+441629000000"  # the lookalike was left out
 
 
 def test_a_lookalike_updates_the_place_when_told_to(settings: Settings, workbook: Path) -> None:
@@ -95,7 +95,7 @@ def test_a_lookalike_updates_the_place_when_told_to(settings: Settings, workbook
     assert code == 0 and "Imported: 2 places added or updated." in out
     assert "  update  row 3: Matlock Library: phone 01629 000000 -> 01629 533400" in out
     store = load_datasets(settings).store
-    assert store.get("S1").phone == "01629 533400"
+    assert store.get("S1").phone == "+441629533400"
     assert [r.name for r in store.rows()].count("Matlock Library") == 1
     chemist = next(r for r in store.rows() if r.name == "Dale Road Chemist")
     assert chemist.accessibility_notes == "x"
@@ -119,7 +119,7 @@ def test_two_rows_for_one_place_are_refused_naming_them(settings: Settings, tmp_
         "Rows 2 and 3 would both update Matlock Library: choose one of them, or add one as a "
         "new place.\nNothing was imported." in out
     )
-    assert load_datasets(settings).store.get("S1").phone == "01629 000000"
+    assert load_datasets(settings).store.get("S1").phone == "+441629000000"
     code, out = _run(str(path), "--lookalikes", "update", "--row", "3=add", "--yes")
     assert code == 0 and "Imported: 2 places added or updated." in out
-    assert load_datasets(settings).store.get("S1").phone == "01629 533400"
+    assert load_datasets(settings).store.get("S1").phone == "+441629533400"

@@ -89,7 +89,9 @@ def test_place_page(client: TestClient) -> None:
     assert "<h1>Matlock Library</h1>" in r.text
     assert '<th scope="row">Monday</th><td>9am to 5pm</td>' in r.text
     assert '<th scope="row">Sunday</th><td>Closed</td>' in r.text
-    assert 'href="tel:01629000000"' in r.text
+    # Stored in E.164, dialled as RFC 3966 writes it, shown as people in the UK dial it.
+    assert '<a class="sp-action" href="tel:+44-1629-000000">' in r.text
+    assert "<span>Phone 01629 000000</span>" in r.text
     missing = client.get("/places/NOPE", headers=HTML)
     assert missing.status_code == 404 and "We couldn&#39;t find that place" in missing.text
 
@@ -245,13 +247,13 @@ def test_error_summary_comes_first(client: TestClient) -> None:
 
 
 def test_police_numbers_each_get_their_own_link() -> None:
-    from api.views import phone_links
+    from locator.contact_details import phone_links
 
     assert phone_links("101 (non-emergency) / 999 (emergency)") == [
         ("101 (non-emergency)", "tel:101"),
         ("999 (emergency)", "tel:999"),
     ]
-    assert phone_links("01629 580000") == [("01629 580000", "tel:01629580000")]
+    assert phone_links("+441629580000") == [("01629 580000", "tel:+44-1629-580000")]
     assert phone_links(None) == [] and phone_links("ask at the desk") == []
 
 

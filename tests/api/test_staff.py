@@ -147,7 +147,8 @@ def test_stale_edit_gets_412_with_the_current_version(
     )
     assert second.status_code == 412
     assert second.json()["current_version"] == first.json()["version"]
-    assert client.get("/api/v1/admin/places/S3", headers=admin).json()["phone"] == "01773 000001"
+    # Staff read back the stored form (E.164), which they can send again as it is.
+    assert client.get("/api/v1/admin/places/S3", headers=admin).json()["phone"] == "+441773000001"
     missing = client.patch("/api/v1/admin/places/S3", json={"phone": "1"}, headers=admin)
     assert missing.status_code == 428
 
@@ -167,7 +168,10 @@ def test_validation_gives_a_message_per_field(
     assert r.status_code == 422
     errors = r.json()["errors"]
     assert set(errors) == {"name", "category", "postcode", "phone", "opening_hours", "email"}
-    assert errors["phone"] == "Type a UK phone number, like 01629 533400."
+    assert errors["phone"] == (
+        '"12345" is not a real UK phone number: no UK phone numbers like it are in use. '
+        "Type a UK phone number, like 01629 533400."
+    )
     assert "Mon 9-5 maybe" in errors["opening_hours"]
     outside = {**NEW_PLACE, "postcode": "DE4 3AG", "latitude": 51.5, "longitude": -0.14}
     r = client.post("/api/v1/admin/places", json=outside, headers=tokens["admin"])

@@ -34,7 +34,7 @@ GOOD = (
     + "NEW-2,Severn Café,cafe,DE55 7BQ,,\n"
     + "S1,Matlock Library,library,DE4 3AH,01629 533400,\n"
 )
-ONE_BAD = GOOD + "NEW-3,Nowhere Shop,shop,ZZ9 9ZZ,123,Mon 9-5 maybe\n"
+ONE_BAD = GOOD + "NEW-3,Nowhere Shop,shop,ZZ9 9ZZ,0999999999,Mon 9-5 maybe\n"
 
 
 @pytest.fixture

@@ -54,4 +54,4 @@ def test_the_list_for_excel_imports_back_changing_only_what_was_edited(
         edited = plan_import(read_table(path), datasets.store, checker)
         [update] = edited.planned("update")
         assert update.place_id == "S1"
-        assert update.changes == {"phone": ("01629 000000", "01629 533400")}
+        assert update.changes == {"phone": ("+441629000000", "+441629533400")}

@@ -58,9 +58,9 @@ def test_update_it_changes_that_place_and_adds_nothing(datasets: Datasets, tmp_p
     plan = _plan(datasets, tmp_path, SAME, row1=Decision.UPDATE)
     [row] = plan.rows
     assert (row.action, row.place_id) == ("update", "S1")
-    assert row.changes == {"phone": ("01629 000000", "01629 533400")}
+    assert row.changes == {"phone": ("+441629000000", "+441629533400")}
     assert datasets.store.apply_import(plan, "ann") == 1
-    assert datasets.store.get("S1").phone == "01629 533400" and datasets.store.count() == 6
+    assert datasets.store.get("S1").phone == "+441629533400" and datasets.store.count() == 6
 
 
 def test_add_it_as_new_adds_a_second_place(datasets: Datasets, tmp_path: Path) -> None:
@@ -142,7 +142,7 @@ def test_two_rows_chosen_to_update_one_place_say_so_and_cannot_be_applied(
     assert [look.decision for look in plan.lookalikes] == [Decision.UPDATE] * 2  # kept
     with pytest.raises(ValueError, match="two rows for one place"):
         datasets.store.apply_import(plan, "ann")
-    assert datasets.store.get("S1").phone == "01629 000000" and datasets.store.count() == 6
+    assert datasets.store.get("S1").phone == "+441629000000" and datasets.store.count() == 6
 
 
 def test_a_lookalike_chosen_to_update_a_place_another_row_updates_by_reference_clashes(
@@ -164,4 +164,4 @@ def test_choosing_another_row_for_the_place_imports(datasets: Datasets, tmp_path
     assert plan.clashes() == []
     assert [(r.row, r.action) for r in plan.rows] == [(1, "update"), (2, "add")]
     assert datasets.store.apply_import(plan, "ann") == 2
-    assert datasets.store.get("S1").phone == "01629 533400" and datasets.store.count() == 7
+    assert datasets.store.get("S1").phone == "+441629533400" and datasets.store.count() == 7

@@ -83,7 +83,7 @@ def test_a_bad_value_is_quoted_with_what_would_work(datasets: Datasets, tmp_path
     path = tmp_path / "venues.csv"
     path.write_text(
         "external_ref,name,category,postcode,phone,opening_hours\n"
-        "N1,Dale Road Chemist,Libary,DE4 3AG,1629533400,Mon-Fri 9 to 5 maybe\n"
+        "N1,Dale Road Chemist,Libary,DE4 3AG,345029633,Mon-Fri 9 to 5 maybe\n"
     )
     [error] = _plan(datasets, path).errors
     reasons = error.reason.split("; ")
@@ -95,8 +95,8 @@ def test_a_bad_value_is_quoted_with_what_would_work(datasets: Datasets, tmp_path
     assert reasons[1].startswith('opening hours: We could not read "Mon-Fri 9 to 5 maybe"')
     assert reasons[1].endswith('a form like "Mon-Fri 9am-5pm, Sat 10am-1pm".')
     assert reasons[2].startswith(
-        'phone "1629533400": Type a UK phone number, like 01629 533400. '
-        "Excel takes the 0 off the start of a number"
+        'phone: "345029633" is not a real UK phone number: it has a digit missing. Type a UK '
+        "phone number, like 01629 533400. Excel takes the 0 off the start of a number"
     )
 
 
@@ -106,8 +106,8 @@ def test_the_venue_contact_imports_checked_like_the_venues_own_details(
     path = tmp_path / "venues.csv"
     path.write_text(
         "Ref,Venue name,Type,Post code,Contact name,Contact email,Contact phone\n"
-        "N1,Dale Road Chemist,Chemist,DE4 3AG,Jo Bloggs,jo@chemist.uk,07700 900123\n"
-        "N2,Hall Leys Surgery,GP surgery,DE4 3AG,Sam,not an email,7700900123\n"
+        "N1,Dale Road Chemist,Chemist,DE4 3AG,Jo Bloggs,jo@chemist.uk,07911 123456\n"
+        "N2,Hall Leys Surgery,GP surgery,DE4 3AG,Sam,not an email,791112345\n"
     )
     plan = _plan(datasets, path)
     [row] = plan.rows
@@ -115,10 +115,11 @@ def test_the_venue_contact_imports_checked_like_the_venues_own_details(
         "Jo Bloggs",
         "jo@chemist.uk",
     )
-    assert row.fields["contact_phone"] == "07700 900123"
+    assert row.fields["contact_phone"] == "+447911123456"  # stored in E.164
     [error] = plan.errors
-    assert 'contact email "not an email"' in error.reason
-    assert 'contact phone "7700900123"' in error.reason and "Excel takes the 0 off" in error.reason
+    assert 'contact email: "not an email" is not an email address' in error.reason
+    assert '"791112345" is not a real UK phone number' in error.reason
+    assert "Excel takes the 0 off" in error.reason
     assert datasets.store.apply_import(plan.without_errors(), "ann") == 1
     added = next(r for r in datasets.store.rows() if r.external_ref == "N1")
     assert added.contact_email == "jo@chemist.uk"

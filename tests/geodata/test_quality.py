@@ -85,6 +85,11 @@ def test_a_clean_place_is_caught_by_nothing(gazetteer: Gazetteer) -> None:
     [
         ("missing_phone", {"phone": None}),
         ("missing_phone", {"phone": "   "}),
+        ("unusable_contact", {"phone": "0999999999"}),
+        ("unusable_contact", {"phone": "ask at the desk"}),
+        ("unusable_contact", {"contact_phone": "07700 900123"}),
+        ("unusable_contact", {"email": "library at derbyshire"}),
+        ("unusable_contact", {"contact_email": "jo@"}),
         ("missing_opening_hours", {"opening_hours": None}),
         ("missing_accessibility_notes", {"accessibility_notes": ""}),
         ("check_overdue", {"last_checked": None}),
@@ -174,6 +179,7 @@ def test_removed_places_are_left_out_and_the_summary_counts(gazetteer: Gazetteer
     assert list(summary.index) == list(quality.RULES)
     assert summary["places"].to_dict() == {
         "missing_phone": 1,
+        "unusable_contact": 0,
         "missing_opening_hours": 1,
         "missing_accessibility_notes": 0,
         "check_overdue": 0,

@@ -37,7 +37,7 @@ def test_a_contact_is_checked_kept_and_recorded(editor: PlaceEditor) -> None:
     assert (row.contact_name, row.contact_email, row.contact_phone) == (
         "Jo Bloggs",
         "jo.bloggs@matlock-library.example",
-        "01629 533400",
+        "+441629533400",  # stored in E.164
     )
     assert editor.store.history("S1")[-1].fields["contact_name"] == (None, "Jo Bloggs")
     assert row.to_venue() == editor.store.get("S1").to_venue()  # a Venue has no contact
@@ -51,8 +51,10 @@ def test_a_bad_contact_email_or_phone_is_said_plainly(editor: PlaceEditor) -> No
     with pytest.raises(PlaceInvalid) as refused:
         editor.update(ME, "S1", bad, 1)
     assert refused.value.field_errors == {
-        "contact_email": "Type an email address, like library@derbyshire.gov.uk.",
-        "contact_phone": "Type a UK phone number, like 01629 533400.",
+        "contact_email": '"jo at library" is not an email address: An email address must '
+        "have an @-sign. Type an email address, like library@derbyshire.gov.uk.",
+        "contact_phone": '"12345" is not a real UK phone number: no UK phone numbers like it '
+        "are in use. Type a UK phone number, like 01629 533400.",
         "contact_name": "This is too long: at most 200 characters.",
     }
     assert editor.store.get("S1").version == 1

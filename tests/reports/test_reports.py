@@ -147,6 +147,7 @@ def test_quality_report(tmp_path: Path) -> None:
     summary = {r["rule"]: r for r in _csv(out / "quality_summary.csv")}
     assert list(summary) == [
         "missing_phone",
+        "unusable_contact",
         "missing_opening_hours",
         "missing_accessibility_notes",
         "check_overdue",
@@ -159,6 +160,7 @@ def test_quality_report(tmp_path: Path) -> None:
     assert summary["missing_accessibility_notes"]["places"] == "6"
     assert summary["check_overdue"]["places"] == "6"
     assert summary["outside_area"]["places"] == "0"
+    assert summary["unusable_contact"]["places"] == "0"  # every number read as a real one
     assert all(r["of"] == "6" for r in summary.values())
     issues = _csv(out / "quality_issues.csv")
     assert list(issues[0]) == ["rule", "id", "name", "status", "local_authority_code", "reason"]

@@ -46,15 +46,26 @@
     return Object.keys(card).every(function (key) { return !card[key]; });
   }
 
-  // "07700 900 123" -> "07700900123"; "+44 (0)7700-900123" -> "+447700900123". Only digits
-  // (and a leading +) ever reach a tel: or sms: link. Too few digits is not a number.
+  // The number in E.164, as the place pages' links have it: "07700 900 123", "0044 7700
+  // 900123" and "+44 (0)7700-900123" all give "+447700900123"; a short number ("101") stays
+  // as it is. Only digits (and a leading +) ever reach a tel: or sms: link, and an
+  // extension ("ext 12") is never run on to the number's digits. Too few digits is not one.
+  var EXTENSION = /(?:;\s*ext=|\b(?:ext\.?|extension|x)\s*)([0-9]{1,7})\s*$/i;
   function dialable(text) {
-    var t = String(text || "").trim();
-    var plus = t.charAt(0) === "+";
-    if (plus) { t = t.replace(/\(0\)/g, ""); }
+    var t = String(text || "").trim().replace(EXTENSION, "").replace(/\(0\)/g, "");
     var digits = t.replace(/\D/g, "");
     if (digits.length < 3) { return ""; }
-    return (plus ? "+" : "") + digits;
+    if (t.charAt(0) === "+") { return "+" + digits; }
+    if (digits.slice(0, 2) === "00") { return "+" + digits.slice(2); }
+    if (digits.charAt(0) === "0" && digits.length >= 10) { return "+44" + digits.slice(1); }
+    return digits;
+  }
+
+  // An RFC 3966 tel: link: the number, and its extension if one was typed.
+  function telOf(text) {
+    var number = dialable(text);
+    var ext = String(text || "").trim().match(EXTENSION);
+    return number ? "tel:" + number + (ext ? ";ext=" + ext[1] : "") : "";
   }
 
   // ---- Keeping it on this phone (only when asked) ----
@@ -158,12 +169,12 @@
     if (list) {
       while (list.firstChild) { list.removeChild(list.firstChild); }
       [card.contactPhone, card.contactPhone2].forEach(function (typed) {
-        var number = dialable(typed);
-        if (!number) { return; }
+        var tel = telOf(typed);
+        if (!tel) { return; }
         var item = document.createElement("li");
         var link = document.createElement("a");
         link.className = "sp-card-tel";
-        link.setAttribute("href", "tel:" + number);
+        link.setAttribute("href", tel);
         var word = document.createElement("span");
         word.className = "sp-card-tel-word";
         word.textContent = "Phone ";

@@ -20,12 +20,14 @@
     return typeof value === "string" ? value.slice(0, MAX_TEXT) : "";
   }
 
-  // Only digits (and a leading +) ever reach a tel: link, whatever is in storage.
+  // Only a tel: number reaches a link, whatever is in storage: the page's RFC 3966 form
+  // ("+44-1629-533400", maybe ";ext=12") or the digits kept by an older page ("01629533400").
+  // Anything else is no link: stripping it to its digits could dial an extension's digits
+  // on the end of the number, or a stranger.
+  var TEL = /^\+?[0-9]+(?:-[0-9]+)*(?:;ext=[0-9]{1,7})?$/;
   function dialable(tel) {
     var t = text(tel).replace(/^tel:/, "");
-    var plus = t.charAt(0) === "+";
-    var digits = t.replace(/\D/g, "");
-    return digits.length >= 3 ? (plus ? "+" : "") + digits : "";
+    return TEL.test(t) && t.replace(/;.*/, "").replace(/\D/g, "").length >= 3 ? t : "";
   }
 
   // What the results page gave, or what storage holds, as the words to show and nothing else.

@@ -68,7 +68,7 @@ def test_the_columns_as_chosen_go_through_the_preview_to_the_confirm(editor: Tes
     )
     assert done.status_code == 200 and "Imported: 2 places added or updated." in done.text
     added = {r.name: r for r in _store(editor).rows()}
-    assert added["Dale Road Chemist"].phone == "01629 111111"
+    assert added["Dale Road Chemist"].phone == "+441629111111"
     assert added["Dale Road Chemist"].opening_hours is not None
     assert added["Dale Road Chemist"].opening_hours.startswith("Mon 09:00-18:00")
     assert added["Hall Leys Surgery"].category == "gp_surgery"

@@ -47,7 +47,7 @@ def test_a_lookalike_is_left_out_until_chosen_and_says_so(editor: TestClient) ->
     done = _post(editor, page.text, "/confirm")
     assert "Imported: 1 place added or updated." in done.text
     store = _store(editor)
-    assert store.count() == 7 and store.get("S1").phone == "01629 000000"
+    assert store.count() == 7 and store.get("S1").phone == "+441629000000"
     assert [r.name for r in store.rows()].count("Matlock Library") == 1
 
 
@@ -63,7 +63,7 @@ def test_update_it_shows_the_change_then_makes_it(editor: TestClient) -> None:
     done = _post(editor, chosen.text, "/confirm")
     assert "Imported: 2 places added or updated." in done.text
     store = _store(editor)
-    assert store.get("S1").phone == "01629 533400" and store.count() == 7
+    assert store.get("S1").phone == "+441629533400" and store.count() == 7
 
 
 def test_a_confirm_with_another_choice_than_the_preview_imports_nothing(
@@ -133,7 +133,7 @@ def test_two_rows_chosen_to_update_one_place_are_named_and_no_import_is_offered(
     forced = _post(editor, page.text, "/confirm", **fields)
     assert forced.status_code == 422 and CLASH in _text(forced.text)
     assert "changed since you looked" not in forced.text
-    assert _store(editor).get("S1").phone == "01629 000000" and _store(editor).count() == 6
+    assert _store(editor).get("S1").phone == "+441629000000" and _store(editor).count() == 6
 
 
 def test_a_lookalike_chosen_to_update_a_place_updated_by_reference_is_named(
@@ -163,4 +163,4 @@ def test_choosing_differently_after_a_clash_imports(editor: TestClient) -> None:
     done = _post(editor, fixed.text, "/confirm")
     assert "Imported: 3 places added or updated." in done.text
     store = _store(editor)
-    assert store.get("S1").phone == "01629 533400" and store.count() == 8
+    assert store.get("S1").phone == "+441629533400" and store.count() == 8
