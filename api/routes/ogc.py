@@ -1,11 +1,14 @@
-"""OGC API - Features (Part 1: Core, GeoJSON, HTML, OpenAPI 3.0) over the active places.
+"""OGC API - Features over the active places: Part 1 (Core, GeoJSON, HTML, OpenAPI 3.0),
+Part 2 (CRS), Part 3 (queryables as query parameters) and the Sorting draft.
 
 Two collections, ``safe-places`` and ``police-enquiry-offices``, so GIS tools (QGIS, GDAL,
 OWSLib, ArcGIS) can read the places directly. Every resource comes as JSON or as an HTML page:
 ``f=json`` / ``f=html``, or else the Accept header (JSON unless HTML is preferred, so clients
 that send ``*/*`` get JSON; `api.ogc_negotiation`). The collection logic (kinds, bbox, paging,
-extent) is in `locator.features`, the links and bodies in `api.ogc_views`, the OpenAPI 3.0
-document in `api.ogc_openapi`; this module parses the request and renders.
+extent) is in `locator.features`, the filters and order in `locator.feature_query`, the CRSs
+in `locator.feature_crs`; the links and bodies in `api.ogc_views`, the queryables documents in
+`api.ogc_queryables`, the OpenAPI 3.0 document in `api.ogc_openapi`; this module parses the
+request and renders.
 
 Bad parameters are 400s (the standard's status), as problem+json through the one error table.
 """
@@ -107,7 +110,8 @@ TITLE = "Safe Places Locator: OGC API - Features"
 def _description(settings: Settings) -> str:
     return (
         f"Safe Places and police enquiry offices in {settings.search.area_name}, as OGC API - "
-        "Features collections (WGS84 longitude/latitude, GeoJSON). Only active places."
+        "Features collections (GeoJSON: WGS84 longitude/latitude by default, or the British "
+        "National Grid, EPSG:27700), to filter and sort by their properties. Only active places."
     )
 
 
