@@ -204,14 +204,21 @@ class Catalogues:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._index: VenueIndex | None = None
-        self._catalogue = Catalogue(())
+        # One pair, replaced whole: a reader never sees one index with another's catalogue.
+        self._made: tuple[VenueIndex | None, Catalogue] = (None, Catalogue(()))
+
+    def kept(self, index: VenueIndex) -> Catalogue | None:
+        """The catalogue of `index` if it is made already (no waiting), else None."""
+        made_from, catalogue = self._made
+        return catalogue if made_from is index else None
 
     def of(self, index: VenueIndex) -> Catalogue:
         with self._lock:
-            if index is not self._index:
-                self._catalogue, self._index = Catalogue(index), index
-            return self._catalogue
+            made_from, catalogue = self._made
+            if made_from is not index:
+                catalogue = Catalogue(index)
+                self._made = (index, catalogue)
+            return catalogue
 
 
 def near(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 
 from api.conditional import PUBLIC, conditional_route
 from api.deps import LocatorDep, ResolverDep, SettingsDep
@@ -63,9 +64,11 @@ _ANSWER: dict[str, Any] = {"response_model_exclude_none": True}
 
 
 async def get_catalogue(request: Request, locator: LocatorDep) -> Catalogue:
-    """The feed over the live index (made once per data version)."""
+    """The feed over the live index, made once per data version: in the thread pool, as with
+    a million places it takes seconds, and no other request waits for it."""
     catalogues: Catalogues = request.app.state.oruk_catalogues
-    return catalogues.of(locator.index)
+    kept = catalogues.kept(locator.index)
+    return kept if kept is not None else await run_in_threadpool(catalogues.of, locator.index)
 
 
 CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]

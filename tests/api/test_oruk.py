@@ -29,6 +29,8 @@ from pyproj import Geod
 
 from api.app import create_app
 from api.settings import Settings
+from locator.index import VenueIndex
+from locator.search import Locator
 
 SCHEMAS = Path(__file__).parents[1] / "fixtures" / "oruk"
 PROBLEM = "application/problem+json"
@@ -358,3 +360,19 @@ def test_the_real_data_meets_the_profile(real_settings: Settings) -> None:
         for item in every_page(c, "/oruk/organizations", 10):
             full = c.get(f"/oruk/organizations/{item['id']}").json()
             valid(full, "compiled/organization.json", OrganizationServices)
+
+
+def test_an_edit_reaches_the_feed(synthetic_settings: Settings) -> None:
+    with TestClient(create_app(synthetic_settings)) as c:
+        listed = every_page(c, "/oruk/services", 50)
+        registry = c.app.state.registry
+        live: Locator = registry.current
+        gone = live.index.get("S1")
+        assert gone is not None
+        kept = [v for v in live.index if v.id != "S1"]
+        registry.swap(Locator(VenueIndex(kept), live.area, live.settings))
+        after = every_page(c, "/oruk/services", 50)
+        assert len(after) == len(listed) - 1
+        assert "Safe Place: Matlock Library" not in {s["name"] for s in after}
+        removed = next(s for s in listed if s["name"] == "Safe Place: Matlock Library")
+        problem(c, f"/oruk/services/{removed['id']}", 404)

@@ -21,7 +21,8 @@ from verify_budget import examples
 from locator import oruk
 from locator.errors import InvalidParameter
 from locator.hours import OpeningHours, TimeSpan
-from locator.oruk_feed import ServiceQuery, page_of, parse_clock, parse_day
+from locator.index import VenueIndex
+from locator.oruk_feed import Catalogues, ServiceQuery, page_of, parse_clock, parse_day
 from locator.venues import Category, Kind, LocationPrecision, Venue
 
 SCHEMAS = Path(__file__).parents[1] / "fixtures" / "oruk"
@@ -286,3 +287,18 @@ def test_filters_by_term_words_day_and_times() -> None:
     with pytest.raises(InvalidParameter) as error:
         parse_day("Funday")
     assert "(day)" in error.value.user_message
+
+
+def test_a_catalogue_is_made_once_per_index() -> None:
+    catalogues = Catalogues()
+    first = VenueIndex(VENUES)
+    assert catalogues.kept(first) is None
+    made = catalogues.of(first)
+    assert catalogues.kept(first) is made is catalogues.of(first)
+    assert made.by_service_id(oruk.service_id(LIBRARY)) == LIBRARY
+    assert made.by_service_id(oruk.service_id(LIBRARY).upper()) == LIBRARY
+    assert made.by_service_at_location_id(oruk.service_id(LIBRARY)) is None
+    second = VenueIndex(VENUES[1:])
+    assert catalogues.kept(second) is None
+    assert catalogues.of(second).by_service_id(oruk.service_id(LIBRARY)) is None
+    assert catalogues.kept(first) is None  # replaced whole
