@@ -99,6 +99,7 @@ def list_places(
 
 @router.get("/places/{place_id}", response_model=StaffPlaceOut, responses=problems(404))
 def get_place(place_id: str, store: StoreDep, response: Response) -> StaffPlaceOut:
+    """One place in any state, with its `ETag` to send as `If-Match` when changing it."""
     return _answer(response, store.get(place_id))
 
 
@@ -111,6 +112,7 @@ def get_place(place_id: str, store: StoreDep, response: Response) -> StaffPlaceO
 def create_place(
     body: PlaceIn, user: CurrentStaff, editor: EditorDep, response: Response
 ) -> StaffPlaceOut:
+    """Add a place (active unless `status` says otherwise); `Location` is its address."""
     row = editor.create(user, body.model_dump(exclude={"status"}), body.status)
     response.headers["Location"] = f"{STAFF_API_PATH}/places/{row.id}"
     return _answer(response, row)
@@ -129,6 +131,7 @@ def update_place(
     response: Response,
     if_match: Annotated[str | None, Header()] = None,
 ) -> StaffPlaceOut:
+    """Change the fields sent, if the place is still the version in `If-Match` (its ETag)."""
     expected = _expected_version(if_match, place_id)
     changes = body.model_dump(exclude_unset=True)
     return _answer(response, editor.update(user, place_id, changes, expected))
