@@ -112,6 +112,18 @@ def test_ogr2ogr_reprojects_to_the_grid(
         assert abs(easting - x) < 0.01 and abs(northing - y) < 0.01, f["properties"]["id"]
 
 
+def test_ogr2ogr_hands_a_where_clause_to_the_server(
+    ogr2ogr: str, live_url: str, reference: dict[str, Any], tmp_path: Path
+) -> None:
+    body, fetched = _run(
+        ogr2ogr, tmp_path / "libraries.geojson", live_url, "-where", "category = 'library'"
+    )
+    libraries = sorted(i for i, p in reference.items() if p["category"] == "library")
+    assert sorted(f["properties"]["id"] for f in body["features"]) == libraries
+    # Read from the items' parameters in the OpenAPI document, sent as a query parameter.
+    assert any("category=library" in u for u in fetched), fetched
+
+
 def test_gdal_asks_the_server_for_grid_positions(
     live_url: str, reference: dict[str, Any], capfd: pytest.CaptureFixture[str]
 ) -> None:
