@@ -73,7 +73,10 @@ class OrukSchedule(_Record):
 class OrukPhone(_Record):
     id: UUID
     contact_id: UUID
-    number: str
+    number: str = Field(
+        description="E.164, or a UK short number's digits", examples=["+441629533400"]
+    )
+    description: str | None = Field(default=None, examples=["non-emergency; extension 12"])
 
 
 class OrukContact(_Record):

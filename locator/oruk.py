@@ -12,33 +12,20 @@ are UUIDs (the profile's format) made with uuid5 from the place id: the same pla
 same ids in every response, on every server, after every restart.
 
 Phones: the UK profile keeps the phone table but drops `phones` from services and locations;
-a phone links to a contact (`contact_id`), so a place's phone is given on the service's one
-contact, as HSDS 3.0 nests it (extra properties are allowed by the profile's schemas).
+a phone links to a contact (`contact_id`), so a place's numbers are given on the service's one
+contact, as HSDS 3.0 nests them (extra properties are allowed by the profile's schemas).
 Values the profile types as strings are left out when unknown, never sent as null.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import time
 from functools import cache
-from typing import Any
 
-from locator.hours_text import DAY_NAMES
+from locator.contact_details import read_phones
+from locator.oruk_ids import Record, oruk_id
+from locator.oruk_schedules import schedules
 from locator.venues import Category, Kind, Venue
-
-Record = dict[str, Any]
-
-# Fixed for good: every id in the feed is derived from it (changing it renumbers the feed).
-NAMESPACE = uuid.UUID("6b1f4c5e-2d3a-5e8f-9c41-7a0d2b6e9f13")
-# HSDS schedules' iCal day codes, Monday first (as `TimeSpan.day`).
-BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-# Opening times are wall-clock times in the UK, whose offset changes twice a year: a fixed
-# offset on opens_at/closes_at would be wrong for half of it, so the zone is said in words.
-TIMES_NOTE = "Times are UK local time (Europe/London)."
-ATTENDING = "In person: go in and ask any member of staff. No appointment is needed."
 
 SERVICE_WORDS = {
     Kind.SAFE_PLACE: (
@@ -53,11 +40,6 @@ SERVICE_WORDS = {
         "In an emergency phone 999; for anything else you can also phone 101.",
     ),
 }
-
-
-def oruk_id(entity: str, key: str) -> str:
-    """The stable UUID of one record, e.g. ``oruk_id("service", "V001")``."""
-    return str(uuid.uuid5(NAMESPACE, f"{entity}/{key}"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,51 +289,33 @@ def service_at_location(venue: Venue, publisher: Publisher) -> Record:
 
 
 def contacts(venue: Venue, sid: str) -> list[Record]:
-    """The place's one contact (its front desk), carrying its phone."""
-    if not venue.phone:
+    """The place's one contact (its front desk), with a phone record for each number."""
+    if not (venue.phone or "").strip():
         return []
     contact_id = oruk_id("contact", venue.id)
-    phone = {"id": oruk_id("phone", venue.id), "contact_id": contact_id, "number": venue.phone}
-    return [{"id": contact_id, "service_id": sid, "name": venue.name, "phones": [phone]}]
+    found = {"id": contact_id, "service_id": sid, "name": venue.name}
+    return [{**found, "phones": phones(venue, contact_id)}]
 
 
-def schedules(venue: Venue, sid: str) -> list[Record]:
-    """The weekly opening hours: one WEEKLY schedule for each opening and closing time,
-    with the days it applies to (``byday``); none when the hours are not known."""
-    if venue.opening_hours is None:
-        return []
-    days_at: dict[tuple[time, time], list[int]] = {}
-    for span in venue.opening_hours.spans:
-        days_at.setdefault((span.start, span.end), []).append(span.day)
+def phones(venue: Venue, contact_id: str) -> list[Record]:
+    """Each number in E.164 (``+441629533400``; a UK short number as its digits, ``101``),
+    its words and any extension in the description (the profile has no extension field).
+    A stored value that isn't a real number (kept for an officer to fix) is given as it is."""
+    stored = (venue.phone or "").strip()
+    numbers = read_phones(stored)
+    if numbers is None:
+        return [{"id": oruk_id("phone", venue.id), "contact_id": contact_id, "number": stored}]
     found = []
-    for (start, end), days in sorted(days_at.items(), key=lambda kv: (min(kv[1]), kv[0])):
-        byday = ",".join(BYDAY[d] for d in sorted(set(days)))
-        opens, closes = f"{start:%H:%M}", f"{end:%H:%M}"
-        found.append(
-            {
-                "id": oruk_id("schedule", f"{venue.id}/{byday}/{opens}-{closes}"),
-                "service_id": sid,
-                "freq": "WEEKLY",
-                "interval": 1,
-                "byday": byday,
-                "opens_at": opens,
-                "closes_at": closes,
-                "description": _schedule_words(sorted(set(days)), start, end),
-                "attending_type": ATTENDING,
-                "notes": TIMES_NOTE,
-            }
-        )
+    for number in numbers:
+        words = [number.label or "", f"extension {number.extension}" if number.extension else ""]
+        described = "; ".join(w for w in words if w)
+        record = {
+            "id": oruk_id("phone", f"{venue.id}/{number.stored}"),
+            "contact_id": contact_id,
+            "number": number.number,
+        }
+        found.append({**record, "description": described} if described else record)
     return found
-
-
-def _schedule_words(days: Iterable[int], start: time, end: time) -> str:
-    names = [DAY_NAMES[d] for d in days]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    if start == end:
-        return f"{listed}: open all day."
-    until = "midnight" if end == time(0) else f"{end:%H:%M}"
-    later = " the next day" if end != time(0) and end < start else ""
-    return f"{listed}: {start:%H:%M} to {until}{later}."
 
 
 def _present(record: Record) -> Record:

@@ -23,7 +23,6 @@ from locator.index import VenueIndex
 from locator.match import VenueMatch
 from locator.origin import Origin
 from locator.oruk import (
-    BYDAY,
     TAXONOMY_ID,
     Organisation,
     Publisher,
@@ -31,6 +30,7 @@ from locator.oruk import (
     service_id,
     term_ids,
 )
+from locator.oruk_schedules import BYDAY
 from locator.search import Locator
 from locator.venues import Kind, Venue
 

@@ -19,10 +19,12 @@ from synthetic import venue_at
 from verify_budget import examples
 
 from locator import oruk
+from locator.contact_details import store_phones
 from locator.errors import InvalidParameter
 from locator.hours import OpeningHours, TimeSpan
 from locator.index import VenueIndex
 from locator.oruk_feed import Catalogues, ServiceQuery, page_of, parse_clock, parse_day
+from locator.oruk_schedules import BYDAY, schedules
 from locator.venues import Category, Kind, LocationPrecision, Venue
 
 SCHEMAS = Path(__file__).parents[1] / "fixtures" / "oruk"
@@ -57,7 +59,7 @@ LIBRARY = venue_at(
     name="Matlock Library",
     address="Kenning Park, Steep Turnpike, Matlock, Derbyshire",
     postcode="DE4 3AH",
-    phone="01629 000000",
+    phone=store_phones("01629 533400 ext 12 / 101 (non-emergency)"),
     email="matlock.library@example.org",
     website="https://libraries.example.org/matlock",
     opening_hours=OpeningHours.parse("Mon-Fri 09:00-17:00; Sat 10:00-13:00; Sun 22:00-02:00"),
@@ -191,12 +193,17 @@ def test_the_location_is_the_place_in_wgs84_with_its_address() -> None:
     assert oruk.service_at_location(CAFE, PUBLISHER)["location"]["addresses"] == []
 
 
-def test_the_phone_is_on_the_services_contact() -> None:
+def test_each_number_is_a_phone_on_the_services_contact() -> None:
     (contact,) = oruk.service(LIBRARY, PUBLISHER)["contacts"]
-    (phone,) = contact["phones"]
-    assert phone["number"] == "01629 000000"
-    assert phone["contact_id"] == contact["id"]
+    found = [(p["number"], p.get("description")) for p in contact["phones"]]
+    assert found == [("+441629533400", "extension 12"), ("101", "non-emergency")]
+    assert {p["contact_id"] for p in contact["phones"]} == {contact["id"]}
+    assert len({p["id"] for p in contact["phones"]}) == 2
     assert oruk.service(CAFE, PUBLISHER)["contacts"] == []
+    # Not a real number (kept as typed for an officer to fix): given as it is.
+    typed = venue_at(7, -1.5, 53.1, phone="ask at the desk")
+    (contact,) = oruk.service(typed, PUBLISHER)["contacts"]
+    assert [p["number"] for p in contact["phones"]] == ["ask at the desk"]
 
 
 def test_schedules_group_the_days_with_the_same_times() -> None:
@@ -211,7 +218,7 @@ def test_schedules_group_the_days_with_the_same_times() -> None:
     assert found[0]["description"].startswith("Monday, Tuesday, Wednesday, Thursday and Friday")
     assert found[2]["description"] == "Sunday: 22:00 to 02:00 the next day."
     assert "Europe/London" in found[0]["notes"]
-    assert oruk.schedules(CAFE, "x") == []
+    assert schedules(CAFE, "x") == []
 
 
 MINUTE = st.integers(0, 24 * 60 - 1).map(lambda m: time(m // 60, m % 60))
@@ -229,9 +236,9 @@ def _span_or_none(day: int, start: time, end: time) -> TimeSpan | None:
 def test_the_schedules_are_exactly_the_opening_spans(raw: list[tuple[int, time, time]]) -> None:
     spans = [s for s in (_span_or_none(*r) for r in raw) if s is not None]
     venue = venue_at(1, -1.5, 53.1, opening_hours=OpeningHours(tuple(spans)))
-    found = oruk.schedules(venue, oruk.service_id(venue))
+    found = schedules(venue, oruk.service_id(venue))
     read = {
-        (oruk.BYDAY.index(day), s["opens_at"], s["closes_at"])
+        (BYDAY.index(day), s["opens_at"], s["closes_at"])
         for s in found
         for day in s["byday"].split(",")
     }

@@ -1,0 +1,56 @@
+"""A place's opening hours as Open Referral UK schedules (HSDS 3.0's iCal-like records)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import time
+
+from locator.hours_text import DAY_NAMES
+from locator.oruk_ids import Record, oruk_id
+from locator.venues import Venue
+
+# HSDS schedules' iCal day codes, Monday first (as `TimeSpan.day`).
+BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# Opening times are wall-clock times in the UK, whose offset changes twice a year: a fixed
+# offset on opens_at/closes_at would be wrong for half of it, so the zone is said in words.
+TIMES_NOTE = "Times are UK local time (Europe/London)."
+ATTENDING = "In person: go in and ask any member of staff. No appointment is needed."
+
+
+def schedules(venue: Venue, sid: str) -> list[Record]:
+    """The weekly opening hours: one WEEKLY schedule for each opening and closing time,
+    with the days it applies to (``byday``); none when the hours are not known."""
+    if venue.opening_hours is None:
+        return []
+    days_at: dict[tuple[time, time], list[int]] = {}
+    for span in venue.opening_hours.spans:
+        days_at.setdefault((span.start, span.end), []).append(span.day)
+    found = []
+    for (start, end), days in sorted(days_at.items(), key=lambda kv: (min(kv[1]), kv[0])):
+        byday = ",".join(BYDAY[d] for d in sorted(set(days)))
+        opens, closes = f"{start:%H:%M}", f"{end:%H:%M}"
+        found.append(
+            {
+                "id": oruk_id("schedule", f"{venue.id}/{byday}/{opens}-{closes}"),
+                "service_id": sid,
+                "freq": "WEEKLY",
+                "interval": 1,
+                "byday": byday,
+                "opens_at": opens,
+                "closes_at": closes,
+                "description": _schedule_words(sorted(set(days)), start, end),
+                "attending_type": ATTENDING,
+                "notes": TIMES_NOTE,
+            }
+        )
+    return found
+
+
+def _schedule_words(days: Iterable[int], start: time, end: time) -> str:
+    names = [DAY_NAMES[d] for d in days]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if start == end:
+        return f"{listed}: open all day."
+    until = "midnight" if end == time(0) else f"{end:%H:%M}"
+    later = " the next day" if end != time(0) and end < start else ""
+    return f"{listed}: {start:%H:%M} to {until}{later}."
