@@ -14,11 +14,15 @@ answers that carry the moment they were made (OGC's `timeStamp`).
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
+import time
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from fastapi import Request, Response
@@ -29,13 +33,23 @@ from pydantic import BaseModel
 from api.version import package_version
 from geodata.datasets import Datasets
 from geodata.opendata import last_change
-from locator.errors import SafePlacesError
+
+log = logging.getLogger(__name__)
+
+# Seconds to wait after the database failed to say when the data last changed.
+RETRY_S = 60.0
 
 # Public data: any cache may keep it, but must ask again each time (a 304 costs little), so a
 # place staff suspend is gone from every copy at once.
 PUBLIC = "public, no-cache"
 # Answers that say where a person is (their postcode, their location): kept by nobody.
 NO_STORE = "no-store"
+
+
+# For a route's `responses=` in the OpenAPI document.
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified since the copy you have (If-None-Match or date)."}
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,13 +107,24 @@ class DataStamps:
 
     `last_change` reads the database's version and last change together; a time is kept only
     for the version the process serves, so Last-Modified never names an edit the answer lacks.
+    The read never holds up an answer: while one request reads it, or for a minute after the
+    database failed to answer, answers go without Last-Modified (the ETag validates alone).
     """
 
-    def __init__(self, fingerprint: str, last_change: Callable[[], tuple[int, datetime]]) -> None:
-        self.fingerprint = fingerprint
+    def __init__(
+        self, fingerprint: Callable[[], str], last_change: Callable[[], tuple[int, datetime]]
+    ) -> None:
+        self._fingerprint = fingerprint
+        self.fingerprint: str | None = None  # worked out at the first conditional answer
         self._last_change = last_change
         self._lock = threading.Lock()
         self._known: tuple[int, datetime] | None = None
+        self._retry_at = 0.0
+
+    async def ready(self) -> None:
+        """Work the fingerprint out (once, off the event loop: it reads the code)."""
+        if self.fingerprint is None:
+            self.fingerprint = await run_in_threadpool(self._fingerprint)
 
     def etag(self, request: Request, version: int | None, *parts: object, weak: bool) -> str:
         query = sorted(request.query_params.multi_items(), key=lambda item: item[0])
@@ -111,20 +136,28 @@ class DataStamps:
         known = self._known
         if known is not None and known[0] == version:
             return known[1]
+        if time.monotonic() < self._retry_at:
+            return None
         return await run_in_threadpool(self._read, version)
 
     def _read(self, version: int) -> datetime | None:
-        with self._lock:
+        if not self._lock.acquire(blocking=False):
+            return None  # another request is reading it
+        try:
             known = self._known
             if known is None or known[0] != version:
                 try:
                     known = self._last_change()
-                except SafePlacesError:  # the database away: the ETag still validates
+                except Exception as exc:  # the database away: the ETag still validates
+                    log.warning("no Last-Modified for a minute: %s", type(exc).__name__)
+                    self._retry_at = time.monotonic() + RETRY_S
                     return None
                 if known[0] != version:
                     return None  # the data has moved on; this process will catch up
                 self._known = known
             return known[1]
+        finally:
+            self._lock.release()
 
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
@@ -185,6 +218,7 @@ async def _validators(
     # newer data under the older tag (sent again next time), never older data under a newer.
     version = request.app.state.registry.data_version if versioned else None
     accept = request.headers.get("accept", "") if vary_accept else None
+    await stamps.ready()
     validators = Validators(
         stamps.etag(request, version, accept, weak=weak),
         await stamps.last_modified(version) if version is not None else None,
@@ -199,9 +233,26 @@ def _not_modified(headers: dict[str, str], vary_accept: bool) -> Response:
 
 
 def stamps_for(settings: BaseModel, datasets: Datasets) -> DataStamps:
-    """The app's stamps: tags change with a new build, other settings (the words, the links,
-    the area) or other reference data, as well as with every edit."""
+    """The app's stamps: tags change with the code (a new build or release), other settings
+    (the words, the links, the area) or other reference data, as well as with every edit."""
     reference = (len(datasets.gazetteer), len(datasets.national or ()))
-    text = f"{package_version()}|{settings.model_dump_json()}|{reference}"
-    fingerprint = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+    def fingerprint() -> str:
+        text = f"{code_fingerprint()}|{settings.model_dump_json()}|{reference}"
+        return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
     return DataStamps(fingerprint, lambda: last_change(datasets.store))
+
+
+@cache
+def code_fingerprint() -> str:
+    """The release and a hash of the code and templates that make the answers: the same in
+    every replica running the same build, another after any change to it (a few ms, once)."""
+    digest = hashlib.blake2b(package_version().encode(), digest_size=16)
+    root = Path(__file__).resolve().parents[1]
+    for package in ("api", "geodata", "locator"):
+        for path in sorted((root / package).rglob("*")):
+            if path.suffix in (".py", ".html", ".j2") and path.is_file():
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()

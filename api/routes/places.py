@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from geojson_pydantic import Feature, FeatureCollection, Point
 from pydantic import Field
 
-from api.conditional import PUBLIC, conditional_route
+from api.conditional import NOT_MODIFIED, PUBLIC, conditional_route
 from api.deps import LocatorDep, PlacesCacheDep
 from api.ogc_schemas import Link
 from api.openapi import problems
@@ -56,7 +56,7 @@ class GeoJSONResponse(JSONResponse):
     responses={
         **problems(400, 422),
         200: {"content": {GEOJSON: {}}},
-        304: {"description": "Not modified since the copy you have (ETag or date)."},
+        **NOT_MODIFIED,
     },
 )
 def find_places(
@@ -142,7 +142,7 @@ def _links(request: Request, page: Page, limited: bool) -> list[Link]:
     response_model=PlaceOut,
     responses={
         **problems(400, 404),
-        304: {"description": "Not modified since the copy you have (ETag or date)."},
+        **NOT_MODIFIED,
     },
 )
 def place_by_id(place_id: str, locator: LocatorDep) -> PlaceOut:

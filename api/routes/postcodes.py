@@ -12,7 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from api.conditional import NO_STORE, conditional_route
+from api.conditional import NO_STORE, NOT_MODIFIED, conditional_route
 from api.deps import DatasetsDep, LocatorDep, PostcodesDep, ResolverDep
 from api.openapi import problems
 from api.postcode_schemas import (
@@ -45,7 +45,11 @@ def _out(found: Located, locator: Locator) -> PostcodeOut:
     return PostcodeOut.of(found, locator.in_service_area(found.longitude, found.latitude))
 
 
-@router.get("/postcodes/{postcode}", response_model=PostcodeOut, responses=problems(400, 404, 422))
+@router.get(
+    "/postcodes/{postcode}",
+    response_model=PostcodeOut,
+    responses={**problems(400, 404, 422), **NOT_MODIFIED},
+)
 def postcode(postcode: str, resolver: ResolverDep, locator: LocatorDep) -> PostcodeOut:
     """Where a postcode is, anywhere in Great Britain. A district alone (`DE4`) or a sector
     (`DE4 3`) gives the middle of its postcodes."""
@@ -68,7 +72,11 @@ def bulk_postcodes(
     )
 
 
-@router.get("/postcodes", response_model=NearbyPostcodesOut, responses=problems(400, 422))
+@router.get(
+    "/postcodes",
+    response_model=NearbyPostcodesOut,
+    responses={**problems(400, 422), **NOT_MODIFIED},
+)
 def nearby_postcodes(
     postcodes: PostcodesDep,
     locator: LocatorDep,
@@ -95,7 +103,11 @@ def nearby_postcodes(
     )
 
 
-@router.get("/outcodes/{outcode}", response_model=OutcodeOut, responses=problems(400, 404, 422))
+@router.get(
+    "/outcodes/{outcode}",
+    response_model=OutcodeOut,
+    responses={**problems(400, 404, 422), **NOT_MODIFIED},
+)
 def outcode(
     outcode: Annotated[str, Path(examples=["DE4"])],
     postcodes: PostcodesDep,
