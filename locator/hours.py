@@ -1,19 +1,19 @@
-"""Weekly opening hours: read from text, asked "open now?" in Europe/London wall-clock time."""
+"""Opening hours, in our weekly form or OpenStreetMap's syntax, asked "open now?" in
+Europe/London wall-clock time with England's bank holidays."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from locator.hours_text import (
-    DAY_ABBRS,
-    DAY_NAMES,
-    InvalidOpeningHours,
-    lone_time_warning,
-    parse_entry,
-    split_entries,
-)
+from opening_hours import State
+
+from locator.bank_holidays import is_bank_holiday, next_bank_holiday
+from locator.hours_text import DAY_ABBRS, DAY_NAMES, InvalidOpeningHours
+from locator.osm_rules import HORIZON, OsmRules, looks_like_osm, rules_for, week_spans
+from locator.weekly import TimeSpan, read_weekly, weekly_as_osm
 
 # InvalidOpeningHours belongs to reading text, but callers meet it through `parse`.
 __all__ = [
@@ -27,64 +27,28 @@ __all__ = [
 
 LONDON: ZoneInfo = ZoneInfo("Europe/London")
 
-_DAY = 24 * 60
-_WEEK = 7 * _DAY
 _MIDNIGHT = time(0, 0)
 _NOON = time(12, 0)
-
-
-@dataclass(frozen=True, slots=True)
-class TimeSpan:
-    """One opening span starting on a weekday; it runs past midnight when ``end <= start``.
-
-    ``end == time(0, 0)`` means "until midnight"; ``00:00-00:00`` is the whole day.
-    """
-
-    day: int
-    start: time
-    end: time
-
-    def __post_init__(self) -> None:
-        if isinstance(self.day, bool) or not 0 <= self.day <= 6:
-            raise ValueError(f"day must be 0 (Monday) to 6 (Sunday), not {self.day!r}")
-        for t in (self.start, self.end):
-            if t.tzinfo is not None or t.second or t.microsecond:
-                raise ValueError(f"opening times are whole minutes with no time zone, not {t!r}")
-        if self.start == self.end and self.start != _MIDNIGHT:
-            raise ValueError(f"a span cannot open and close at {self.start:%H:%M}")
-
-    @property
-    def overnight(self) -> bool:
-        """True when the span runs into the next day (a midnight close does not count)."""
-        return self.end != _MIDNIGHT and self.end < self.start
-
-    @property
-    def duration(self) -> timedelta:
-        """How long the span is open."""
-        start, end = self._minutes()
-        return timedelta(minutes=end - start)
-
-    def range_text(self) -> str:
-        """Canonical ``"09:30-17:00"``; a midnight close is written ``24:00``."""
-        end = "24:00" if self.end == _MIDNIGHT else f"{self.end:%H:%M}"
-        return f"{self.start:%H:%M}-{end}"
-
-    def _minutes(self) -> tuple[int, int]:
-        """Start and end in minutes from the start of ``day``; end is at most a day later."""
-        start = self.start.hour * 60 + self.start.minute
-        end = self.end.hour * 60 + self.end.minute
-        if end <= start:
-            end += _DAY
-        return start, end
+# Changes looked through for one that is real (a wall time skipped by the clocks is not).
+_MAX_STEPS = 8
+# The rules of an OSM text, split where a `;` is not inside a "comment".
+_RULES = re.compile(r';(?=(?:[^"]*"[^"]*")*[^"]*$)')
 
 
 @dataclass(frozen=True, slots=True)
 class OpenStatus:
-    """Whether a place is open at one moment, and when that changes."""
+    """Whether a place is open at one moment, and when that changes.
+
+    ``unsure``: the hours say "unknown" now (OSM's ``unknown``), so it is not said to be open.
+    ``bank_holiday``: today is a bank holiday and the place, open on other such weekdays, is
+    closed all of it.
+    """
 
     open_now: bool
     closes_at: datetime | None
     opens_at: datetime | None
+    unsure: bool = False
+    bank_holiday: bool = False
 
     def describe(self, now: datetime) -> str:
         """Plain English, e.g. "Closed now. Opens tomorrow at 9:30am."."""
@@ -93,96 +57,194 @@ class OpenStatus:
             if self.closes_at is None:
                 return "Open now. Open all day, every day."
             return f"Open now. Closes {_when(self.closes_at, today)}."
+        if self.unsure:
+            return "We are not sure it is open now. Phone before you go."
+        first = "Closed today: bank holiday." if self.bank_holiday else "Closed now."
         if self.opens_at is None:
-            return "Closed now."
-        return f"Closed now. Opens {_when(self.opens_at, today)}."
+            return first
+        return f"{first} Opens {_when(self.opens_at, today)}."
 
 
 @dataclass(frozen=True, slots=True)
 class OpeningHours:
-    """A weekly schedule of London wall-clock spans; overlapping spans are read as one."""
+    """A place's opening hours, asked about in Europe/London wall-clock time.
 
-    spans: tuple[TimeSpan, ...]
+    Written in either of two ways: our weekly form ("Mon-Fri 09:00-17:00; Sat 10:00-13:00",
+    read with everyday words too, `locator.hours_text`), kept in ``spans``; or OpenStreetMap's
+    ``opening_hours`` syntax ("Mo-Fr 09:00-17:00; PH off"), kept as typed in ``osm``. Both are
+    answered by the same OSM rules (`locator.osm_rules`), the weekly form written as OSM.
+
+    Bank holidays (England's): OSM rules say what happens on them with ``PH`` ("PH off",
+    "PH 10:00-16:00"); rules that never say ``PH`` keep their usual hours on bank holidays,
+    as OSM defines. The weekly form says it with a "Bank holidays" entry ("Bank holidays
+    closed", "Bank holidays 10:00-16:00", "Bank holidays as usual"); without one the place is
+    read as closed on bank holidays: most libraries, GP surgeries and council offices are,
+    and a place is never said to be open when that is not known.
+    """
+
+    spans: tuple[TimeSpan, ...] = ()
     warnings: tuple[str, ...] = ()
-    # Merged open intervals in minutes from Monday 00:00; an interval may end past the week's end.
-    _open: tuple[tuple[int, int], ...] = field(init=False, repr=False, compare=False)
+    # The weekly form's bank holidays: () closed, spans, or None for "as on other days".
+    holiday_spans: tuple[tuple[time, time], ...] | None = ()
+    # Whether the weekly form said so (then `to_text` says it again).
+    holiday_stated: bool = False
+    # OSM syntax as typed; None for the weekly form.
+    osm: str | None = None
+    _rules: OsmRules = field(init=False, repr=False, compare=False)
     # `by_day`'s spans, worked out on first use: every search result shows them.
-    _days: tuple[tuple[str, ...], ...] | None = field(
+    _days: tuple[tuple[tuple[time, time], ...], ...] | None = field(
         init=False, repr=False, compare=False, default=None
     )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "spans", tuple(self.spans))
         object.__setattr__(self, "warnings", tuple(self.warnings))
-        object.__setattr__(self, "_open", _merge(self.spans))
+        if self.osm is not None:
+            rules = rules_for(self.osm)
+        else:
+            rules = rules_for(weekly_as_osm(self.spans, self.holiday_spans))
+        object.__setattr__(self, "_rules", rules)
+
+    def __reduce__(self) -> tuple[type[OpeningHours], tuple[object, ...]]:
+        # Pickled as what was read; the rules are read again (the library's can't be pickled).
+        fields = (self.spans, self.warnings, self.holiday_spans, self.holiday_stated, self.osm)
+        return OpeningHours, fields
 
     @classmethod
     def parse(cls, text: str) -> OpeningHours | None:
-        """Read text like ``"Mon-Fri 09:00-17:00; Sat 10:00-13:00"``; ``None`` if it is blank."""
-        spans: set[TimeSpan] = set()
-        closed: set[int] = set()
-        warnings: list[str] = []
-        entries = split_entries(text)
-        if not entries:
+        """Read the weekly form (``"Mon-Fri 09:00-17:00; Sat 10:00-13:00"``) or OSM syntax
+        (``"Mo-Fr 09:00-17:00; PH off"``); ``None`` if it is blank.
+
+        Text that looks like OSM's (two-letter days, ``PH``, ``24/7``, ``off``) is tried as
+        OSM first, anything else as the weekly form first. Raises `InvalidOpeningHours` saying
+        what was wrong, in the terms of the syntax the text looks like."""
+        text = text.strip()
+        osm_first = looks_like_osm(text)
+        try:
+            return cls._osm(text) if osm_first else cls._weekly(text)
+        except InvalidOpeningHours as first_error:
+            try:
+                return cls._weekly(text) if osm_first else cls._osm(text)
+            except InvalidOpeningHours:
+                raise first_error from None
+
+    @classmethod
+    def _osm(cls, text: str) -> OpeningHours:
+        return cls(osm=text, warnings=rules_for(text).warnings)
+
+    @classmethod
+    def _weekly(cls, text: str) -> OpeningHours | None:
+        weekly = read_weekly(text)
+        if weekly is None:
             return None
-        for entry in entries:
-            days, found, lone_time = parse_entry(entry)
-            if found is None:
-                closed.update(days)
-            else:
-                spans.update(TimeSpan(day, start, end) for day in days for start, end in found)
-            if lone_time:
-                warnings.extend(lone_time_warning(entry, day) for day in days)
-        # An explicit "closed" wins, so "Mon-Fri 09:00-17:00; Wed closed" reads naturally.
-        kept = sorted(
-            (s for s in spans if s.day not in closed), key=lambda s: (s.day, s.start, s.end)
+        return cls(
+            weekly.spans,
+            weekly.warnings,
+            holiday_spans=weekly.holiday_spans,
+            holiday_stated=weekly.holiday_stated,
         )
-        return cls(tuple(kept), tuple(warnings))
 
     def is_open(self, at: datetime) -> bool:
         """Whether it is open at ``at`` (timezone-aware), by London wall-clock time."""
-        return self._until_close(_week_minute(_to_london(at))) is not None
+        return self._state(at) == State.OPEN
+
+    def _state(self, at: datetime) -> State:
+        return self._rules.state(_wall(_to_london(at)))
 
     def closes_at(self, at: datetime) -> datetime | None:
         """When the current opening ends, or ``None`` if closed now or never closing."""
-        local = _to_london(at)
-        minutes = self._until_close(_week_minute(local))
-        if minutes is None or self._always_open:
-            return None
-        return _later(at, local, minutes)
+        return self.next_change(at) if self.is_open(at) else None
 
     def next_opening(self, at: datetime) -> datetime | None:
         """Next time it opens after being closed; if open now, the opening after this one."""
-        if not self._open or self._always_open:
-            return None
-        local = _to_london(at)
-        now = _week_minute(local)
-        wait = self._until_close(now) or 0
-        return _later(at, local, wait + self._until_open(now + wait))
+        closed_since = not self.is_open(at)
+        moment, until = at, at + HORIZON
+        while (change := self.next_change(moment)) is not None and change < until:
+            if self.is_open(change):
+                if closed_since:
+                    return change
+            else:
+                closed_since = True
+            moment = change
+        return None
 
     def next_change(self, at: datetime) -> datetime | None:
-        """When it next closes (if open) or opens (if closed); ``None`` if that never happens."""
-        return self.closes_at(at) if self.is_open(at) else self.next_opening(at)
+        """When it next closes (if open) or opens (if closed); ``None`` if that never happens.
+
+        A change at a wall time the clocks skip (01:30 on the night they go forward) is at the
+        real moment after; if that moment reads the same as now, the search goes on."""
+        state = self._state(at)
+        moment = at
+        for _ in range(_MAX_STEPS):
+            local = _to_london(moment)
+            wall = _wall(local)
+            change = self._rules.next_change(wall)
+            if change is None:
+                return None
+            minutes = (change - wall.replace(second=0, microsecond=0)) // timedelta(minutes=1)
+            moment = _later(moment, local, minutes)
+            if self._state(moment) != state:
+                return moment
+        return None
 
     def status(self, at: datetime) -> OpenStatus:
         """Open now or not, with the next closing or opening time."""
-        if self.is_open(at):
+        local = _to_london(at)
+        state = self._rules.state(_wall(local))
+        if state == State.OPEN:
             return OpenStatus(True, self.closes_at(at), None)
-        return OpenStatus(False, None, self.next_opening(at))
+        unsure = state == State.UNKNOWN
+        return OpenStatus(False, None, self.next_opening(at), unsure, self._holiday_shut(local))
+
+    def _holiday_shut(self, local: datetime) -> bool:
+        """Whether today is a bank holiday that keeps it closed all day, when it opens on
+        other days of this weekday."""
+        day = local.date()
+        if not is_bank_holiday(day) or self._rules.day_spans(day, bank_holiday=True):
+            return False
+        return bool(self._rules.day_spans(day))
+
+    def bank_holidays(self) -> list[str] | None:
+        """Spans on a bank holiday (``[]``: closed), or ``None`` when the usual hours hold."""
+        found = self._holiday_times()
+        return None if found is None else [_range_text(a, b) for a, b in found]
+
+    def bank_holiday_words(self) -> str:
+        """For people: "closed", "10am to 4pm", or "usual hours"."""
+        found = self._holiday_times()
+        if found is None:
+            return "usual hours"
+        return ", ".join(f"{_clock(a)} to {_clock(b)}" for a, b in found) or "closed"
+
+    def _holiday_times(self) -> list[tuple[time, time]] | None:
+        if self.osm is None:
+            return None if self.holiday_spans is None else list(self.holiday_spans)
+        if not self._rules.mentions_bank_holidays:
+            return None
+        # Rules may differ by weekday ("PH,Sa 10:00-12:00"): the next bank holiday's.
+        day = next_bank_holiday(datetime.now(LONDON).date() - timedelta(days=1))
+        return self._rules.day_spans(day, bank_holiday=True)
 
     def to_text(self) -> str:
-        """Canonical text, e.g. ``"Mon 09:00-12:30,13:30-17:00; Tue 09:30-17:00"``."""
+        """Canonical text, e.g. ``"Mon 09:00-12:30,13:30-17:00; Tue 09:30-17:00"``; OSM rules
+        as they were typed."""
+        if self.osm is not None:
+            return self.osm
         entries = [
             f"{DAY_ABBRS[i]} {','.join(spans)}"
             for i, (_, spans) in enumerate(self.by_day())
             if spans
         ]
+        if self.holiday_stated:
+            entries.append(self._holiday_entry())
         return "; ".join(entries) if entries else "Mon-Sun closed"
 
     def to_lines(self) -> list[str]:
         """Days with the same times together, for people to read and edit:
-        ``["Mon-Fri 09:00-17:00", "Sat 09:00-12:30"]``; closed days are left out. It reads
-        back (`parse`) as the same hours."""
+        ``["Mon-Fri 09:00-17:00", "Sat 09:00-12:30"]``; closed days are left out; OSM rules one
+        to a line. It reads back (`parse`) as the same hours."""
+        if self.osm is not None:
+            return [rule.strip() for rule in _RULES.split(self.osm) if rule.strip()]
         days = [",".join(spans) for _, spans in self.by_day()]
         lines: list[str] = []
         first = 0
@@ -194,53 +256,42 @@ class OpeningHours:
                 names = DAY_ABBRS[first] + (f"-{DAY_ABBRS[last]}" if last > first else "")
                 lines.append(f"{names} {days[first]}")
             first = last + 1
+        if self.holiday_stated:
+            lines.append(self._holiday_entry())
         return lines or ["Mon-Sun closed"]
 
+    def _holiday_entry(self) -> str:
+        spans = self.bank_holidays()
+        if spans is None:
+            return "Bank holidays as usual"
+        return f"Bank holidays {','.join(spans)}" if spans else "Bank holidays closed"
+
     def by_day(self) -> list[tuple[str, list[str]]]:
-        """Monday to Sunday: full day name and spans like ``"09:30-17:00"`` (none = closed)."""
-        found = self._days
-        if found is None:
-            days: list[list[TimeSpan]] = [[] for _ in range(7)]
-            for span in self.spans:
-                days[span.day].append(span)
-            found = tuple(
-                tuple(s.range_text() for s in sorted(spans, key=lambda s: (s.start, s.end)))
-                for spans in days
-            )
-            object.__setattr__(self, "_days", found)  # the same every time: kept
-        return [(DAY_NAMES[i], list(spans)) for i, spans in enumerate(found)]
+        """Monday to Sunday: full day name and spans like ``"09:30-17:00"`` (none = closed).
+        OSM rules that change with the date give this week's."""
+        week = self._week()
+        return [(DAY_NAMES[i], [_range_text(a, b) for a, b in s]) for i, s in enumerate(week)]
 
     def by_day_words(self) -> list[tuple[str, list[str]]]:
         """Like `by_day`, in the words the rest of the page uses: ``"9:30am to 5pm"``."""
-        days: list[list[TimeSpan]] = [[] for _ in range(7)]
-        for span in self.spans:
-            days[span.day].append(span)
         return [
-            (
-                DAY_NAMES[i],
-                [
-                    f"{_clock(s.start)} to {_clock(s.end)}"
-                    for s in sorted(spans, key=lambda s: (s.start, s.end))
-                ],
-            )
-            for i, spans in enumerate(days)
+            (DAY_NAMES[i], [f"{_clock(a)} to {_clock(b)}" for a, b in s])
+            for i, s in enumerate(self._week())
         ]
 
-    @property
-    def _always_open(self) -> bool:
-        return self._open == ((0, _WEEK),)
-
-    def _until_close(self, minute: int) -> int | None:
-        """Minutes from ``minute`` of the week until the open interval holding it ends."""
-        for start, end in self._open:
-            for m in (minute, minute + _WEEK):
-                if start <= m < end:
-                    return end - m
-        return None
-
-    def _until_open(self, minute: int) -> int:
-        """Minutes from ``minute`` (a closed moment) until the next interval starts."""
-        return min((start - minute) % _WEEK for start, _ in self._open)
+    def _week(self) -> tuple[tuple[tuple[time, time], ...], ...]:
+        found = self._days
+        if found is None:
+            if self.osm is None:
+                days: list[list[tuple[time, time]]] = [[] for _ in range(7)]
+                for span in self.spans:
+                    days[span.day].append((span.start, span.end))
+            else:
+                monday = datetime.now(LONDON).date()
+                days = week_spans(self._rules, monday - timedelta(days=monday.weekday()))
+            found = tuple(tuple(sorted(set(d))) for d in days)
+            object.__setattr__(self, "_days", found)  # the same every time: kept
+        return found
 
 
 def describe_unknown() -> str:
@@ -248,35 +299,10 @@ def describe_unknown() -> str:
     return "Opening hours not known."
 
 
-def _merge(spans: tuple[TimeSpan, ...]) -> tuple[tuple[int, int], ...]:
-    """Union of the spans as intervals of minutes from Monday 00:00, joined across the week end."""
-    pieces: list[tuple[int, int]] = []
-    for span in spans:
-        start, end = span._minutes()
-        start, end = start + span.day * _DAY, end + span.day * _DAY
-        if end > _WEEK:
-            pieces += [(start, _WEEK), (0, end - _WEEK)]
-        else:
-            pieces.append((start, end))
-    merged: list[list[int]] = []
-    for start, end in sorted(pieces):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    if len(merged) > 1 and merged[0][0] == 0 and merged[-1][1] == _WEEK:
-        merged[-1][1] = _WEEK + merged.pop(0)[1]
-    return tuple((start, end) for start, end in merged)
-
-
 def _to_london(at: datetime) -> datetime:
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError(f"a timezone-aware datetime is needed, not the naive {at.isoformat()}")
     return at.astimezone(LONDON)
-
-
-def _week_minute(local: datetime) -> int:
-    return local.weekday() * _DAY + local.hour * 60 + local.minute
 
 
 def _later(at: datetime, local: datetime, minutes: int) -> datetime:
@@ -319,3 +345,13 @@ def _when(moment: datetime, today: date) -> str:
     if ahead == 7:
         return f"next {name} at {clock}"
     return f"on {name} {day.day} {day:%B} at {clock}"
+
+
+def _wall(local: datetime) -> datetime:
+    """London wall-clock time, as OSM rules are written."""
+    return local.replace(tzinfo=None, fold=0)
+
+
+def _range_text(start: time, end: time) -> str:
+    """``"09:30-17:00"``; a midnight close is written ``24:00``."""
+    return f"{start:%H:%M}-{'24:00' if end == _MIDNIGHT else f'{end:%H:%M}'}"

@@ -22,7 +22,7 @@ _DAY_LOOKUP: dict[str, int] = {
     "thurs": 3,
     **{name.lower() + "s": i for i, name in enumerate(DAY_NAMES)},  # "Closed Sundays"
 }
-_EXAMPLE = '"Mon-Fri 9am-5pm, Sat 10am-1pm"'
+_EXAMPLE = '"Mon-Fri 9am-5pm, Sat 10am-1pm" or "Mo-Fr 09:00-17:00; PH off"'
 _MAX_QUOTE = 60
 
 _SEPARATOR = re.compile(r"[;\r\n]+")
@@ -51,6 +51,17 @@ _EVERYDAY = (
     ),
     (re.compile(r"\b(?:open\s+)?(?:24\s*hours|24\s*hrs|24/7)\b", re.I), lambda m: "00:00-24:00"),
     (re.compile(r"^\s*open\b\s*:?\s*", re.I), lambda m: ""),
+)
+# "Bank holidays closed", "Bank holidays: 10am-4pm", "Bank holidays as usual".
+_HOLIDAYS = r"(?:bank|public)\s+holidays?"
+_HOLIDAY_ENTRY = re.compile(rf"{_HOLIDAYS}\s*:?\s*(?P<rest>.*)", re.IGNORECASE)
+_HOLIDAY_FIRST = re.compile(
+    rf"(?P<word>closed|open)\s+(?:on\s+)?{_HOLIDAYS}(?:\s+as\s+usual)?", re.IGNORECASE
+)
+_AS_USUAL = re.compile(
+    r"(?:open\s*)?(?:as\s+usual|as\s+normal|usual\s+hours|normal\s+hours|open"
+    r"|same\s+as\s+other\s+days)",
+    re.IGNORECASE,
 )
 _CLOSED_FIRST = re.compile(r"closed\s*(?:on\s+|:\s*)?(?P<days>.+)", re.IGNORECASE)
 _NO_DAYS = re.compile(r"\d")
@@ -89,6 +100,31 @@ def lone_time_warning(entry: str, day: int) -> str:
         f'Read "{_quote(entry)}" as closed on {DAY_NAMES[day]}: it gives one time, '
         f'not an opening and closing time like "{DAY_ABBRS[day]} 09:00-17:00".'
     )
+
+
+def holiday_entry(entry: str) -> list[tuple[time, time]] | str | None:
+    """What an entry says about bank holidays: their spans (``[]``: closed), ``"usual"`` (the
+    hours of any other day), or None when it is not about bank holidays."""
+    text = " ".join(_DASHES.sub("-", entry).split())
+    if first := _HOLIDAY_FIRST.fullmatch(text):
+        return [] if first["word"].lower() == "closed" else "usual"
+    said = _HOLIDAY_ENTRY.fullmatch(text)
+    if said is None:
+        return None
+    rest = said["rest"].strip()
+    if not rest:
+        raise _invalid(entry, "it does not say the bank holiday hours")
+    if rest.lower() in ("closed", "off"):
+        return []
+    if _AS_USUAL.fullmatch(rest):
+        return "usual"
+    try:
+        _, spans, lone_time = parse_entry(f"Mon {rest}")
+    except InvalidOpeningHours:
+        raise _invalid(entry, "the bank holiday hours are not clear") from None
+    if lone_time:
+        raise _invalid(entry, "it gives one time, not an opening and closing time")
+    return spans or []
 
 
 def parse_entry(entry: str) -> tuple[list[int], list[tuple[time, time]] | None, bool]:

@@ -49,7 +49,9 @@ def opening_at(hours: OpeningHours | None, now: datetime) -> Opening:
             None, describe_unknown(), None, None, None, now.timestamp(), midnight.timestamp()
         )
     status = hours.status(now)
-    change = status.closes_at if status.open_now else status.opens_at
+    # Not always the opening or closing: the words change too when the hours become
+    # "unknown" (OSM's `unknown`).
+    change = status.closes_at if status.open_now else hours.next_change(now)
     until = midnight if change is None or midnight < change else change
     held_until = until.timestamp()
     if until.utcoffset() != now.astimezone(LONDON).utcoffset():

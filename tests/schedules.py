@@ -30,5 +30,6 @@ def span(day: int, start: str, end: str) -> TimeSpan:
     return TimeSpan(day, time.fromisoformat(start), time.fromisoformat(end))
 
 
-# 2026-05-04 is a Monday; the week runs Mon 4 May .. Sun 10 May.
-MON = 4
+# 2026-05-11 is a Monday; the week runs Mon 11 May .. Sun 17 May, with no bank holiday in it
+# (Monday 4 May is one).
+MON = 11

@@ -25,14 +25,14 @@ def test_boundaries_opening_minute_open_closing_minute_closed() -> None:
     assert h.is_open(london(2026, 5, MON, 9, 30))
     assert h.is_open(london(2026, 5, MON, 16, 59, 59))
     assert not h.is_open(london(2026, 5, MON, 17, 0))
-    assert h.is_open(london(2026, 5, 8, 18, 59))  # Friday late
-    assert not h.is_open(london(2026, 5, 8, 19, 0))
+    assert h.is_open(london(2026, 5, 15, 18, 59))  # Friday late
+    assert not h.is_open(london(2026, 5, 15, 19, 0))
 
 
 def test_closed_days() -> None:
     h = hours(LIBRARY)
     for hour in range(24):
-        assert not h.is_open(london(2026, 5, 10, hour, 30))  # Sunday
+        assert not h.is_open(london(2026, 5, 17, hour, 30))  # Sunday
 
 
 def test_gap_between_spans_is_closed() -> None:
@@ -45,31 +45,31 @@ def test_gap_between_spans_is_closed() -> None:
 
 def test_overnight_span_into_next_day() -> None:
     h = hours("Fri 22:00-02:00")
-    assert not h.is_open(london(2026, 5, 8, 21, 59))
-    assert h.is_open(london(2026, 5, 8, 22, 0))
-    assert h.is_open(london(2026, 5, 9, 1, 59))
-    assert not h.is_open(london(2026, 5, 9, 2, 0))
-    assert not h.is_open(london(2026, 5, 7, 23, 0))  # Thursday night
-    assert h.closes_at(london(2026, 5, 8, 23, 0)) == london(2026, 5, 9, 2, 0)
+    assert not h.is_open(london(2026, 5, 15, 21, 59))
+    assert h.is_open(london(2026, 5, 15, 22, 0))
+    assert h.is_open(london(2026, 5, 16, 1, 59))
+    assert not h.is_open(london(2026, 5, 16, 2, 0))
+    assert not h.is_open(london(2026, 5, 14, 23, 0))  # Thursday night
+    assert h.closes_at(london(2026, 5, 15, 23, 0)) == london(2026, 5, 16, 2, 0)
 
 
 def test_overnight_span_wraps_sunday_into_monday() -> None:
     h = hours("Sun 20:00-03:00")
-    assert h.is_open(london(2026, 5, 10, 23, 0))
-    assert h.is_open(london(2026, 5, 11, 2, 59))  # Monday of the next week
+    assert h.is_open(london(2026, 5, 17, 23, 0))
+    assert h.is_open(london(2026, 5, 18, 2, 59))  # Monday of the next week
     assert h.is_open(london(2026, 5, MON, 0, 30))  # Monday of this week, from last Sunday
     assert not h.is_open(london(2026, 5, MON, 3, 0))
-    assert h.closes_at(london(2026, 5, 10, 21, 0)) == london(2026, 5, 11, 3, 0)
+    assert h.closes_at(london(2026, 5, 17, 21, 0)) == london(2026, 5, 18, 3, 0)
     assert h.closes_at(london(2026, 5, MON, 1, 0)) == london(2026, 5, MON, 3, 0)
-    assert h.next_opening(london(2026, 5, MON, 1, 0)) == london(2026, 5, 10, 20, 0)
+    assert h.next_opening(london(2026, 5, MON, 1, 0)) == london(2026, 5, 17, 20, 0)
 
 
 def test_touching_spans_across_week_end_join_up() -> None:
     h = hours("Sun 18:00-24:00; Mon 00:00-06:00")
-    at = london(2026, 5, 10, 20, 0)
-    assert h.closes_at(at) == london(2026, 5, 11, 6, 0)
-    assert h.next_opening(at) == london(2026, 5, 17, 18, 0)
-    assert h.next_opening(london(2026, 5, MON, 7, 0)) == london(2026, 5, 10, 18, 0)
+    at = london(2026, 5, 17, 20, 0)
+    assert h.closes_at(at) == london(2026, 5, 18, 6, 0)
+    assert h.next_opening(at) == london(2026, 5, 24, 18, 0)
+    assert h.next_opening(london(2026, 5, MON, 7, 0)) == london(2026, 5, 17, 18, 0)
 
 
 def test_overlapping_and_touching_spans_are_a_union() -> None:
@@ -77,17 +77,17 @@ def test_overlapping_and_touching_spans_are_a_union() -> None:
     at = london(2026, 5, MON, 9, 0)
     assert h.closes_at(at) == london(2026, 5, MON, 15, 0)
     assert h.next_change(at) == london(2026, 5, MON, 15, 0)
-    assert h.next_opening(at) == london(2026, 5, 11, 9, 0)
+    assert h.next_opening(at) == london(2026, 5, 18, 9, 0)
 
 
 def test_overnight_into_an_open_day() -> None:
     h = hours("Fri 22:00-02:00; Sat 01:00-05:00")
-    assert h.closes_at(london(2026, 5, 8, 23, 0)) == london(2026, 5, 9, 5, 0)
+    assert h.closes_at(london(2026, 5, 15, 23, 0)) == london(2026, 5, 16, 5, 0)
 
 
 def test_always_open() -> None:
-    h = hours("Mon-Sun 00:00-24:00")
-    at = london(2026, 5, 6, 3, 0)
+    h = hours("Mon-Sun 00:00-24:00; Bank holidays as usual")
+    at = london(2026, 5, 13, 3, 0)
     assert h.is_open(at)
     assert h.closes_at(at) is None
     assert h.next_opening(at) is None
@@ -97,8 +97,8 @@ def test_always_open() -> None:
 
 
 def test_always_open_from_overnight_spans() -> None:
-    h = hours("Mon-Sun 12:00-06:00; Mon-Sun 06:00-12:00")
-    at = london(2026, 5, 6, 3, 0)
+    h = hours("Mon-Sun 12:00-06:00; Mon-Sun 06:00-12:00; Bank holidays as usual")
+    at = london(2026, 5, 13, 3, 0)
     assert h.closes_at(at) is None
     assert h.next_opening(at) is None
 
@@ -114,40 +114,40 @@ def test_next_opening_when_closed_later_today() -> None:
 
 def test_next_opening_across_several_closed_days() -> None:
     h = hours("Mon 14:00-19:00; Fri 14:00-19:00")
-    assert h.next_opening(london(2026, 5, MON, 19, 0)) == london(2026, 5, 8, 14, 0)
-    assert h.next_opening(london(2026, 5, 8, 20, 0)) == london(2026, 5, 11, 14, 0)
+    assert h.next_opening(london(2026, 5, MON, 19, 0)) == london(2026, 5, 15, 14, 0)
+    assert h.next_opening(london(2026, 5, 15, 20, 0)) == london(2026, 5, 18, 14, 0)
 
 
 def test_next_opening_across_the_week() -> None:
     h = hours("Wed 10:00-11:00")
-    assert h.next_opening(london(2026, 5, 6, 11, 0)) == london(2026, 5, 13, 10, 0)
-    assert h.next_opening(london(2026, 5, 6, 9, 59)) == london(2026, 5, 6, 10, 0)
+    assert h.next_opening(london(2026, 5, 13, 11, 0)) == london(2026, 5, 20, 10, 0)
+    assert h.next_opening(london(2026, 5, 13, 9, 59)) == london(2026, 5, 13, 10, 0)
 
 
 def test_next_opening_when_open_is_after_this_span() -> None:
     h = hours(LIBRARY)
-    assert h.next_opening(london(2026, 5, MON, 10, 0)) == london(2026, 5, 5, 9, 30)
-    assert h.next_opening(london(2026, 5, 9, 10, 0)) == london(2026, 5, 11, 9, 30)  # Sat -> Mon
+    assert h.next_opening(london(2026, 5, MON, 10, 0)) == london(2026, 5, 12, 9, 30)
+    assert h.next_opening(london(2026, 5, 16, 10, 0)) == london(2026, 5, 18, 9, 30)  # Sat -> Mon
     one = hours("Wed 10:00-11:00")
-    assert one.next_opening(london(2026, 5, 6, 10, 30)) == london(2026, 5, 13, 10, 0)
+    assert one.next_opening(london(2026, 5, 13, 10, 30)) == london(2026, 5, 20, 10, 0)
 
 
 def test_next_opening_is_strictly_after_a_moment_that_is_opening_time() -> None:
     h = hours("Wed 10:00-11:00")
-    assert h.next_opening(london(2026, 5, 6, 10, 0)) == london(2026, 5, 13, 10, 0)
+    assert h.next_opening(london(2026, 5, 13, 10, 0)) == london(2026, 5, 20, 10, 0)
 
 
 def test_closes_at_and_next_change_when_open() -> None:
     h = hours(LIBRARY)
-    at = london(2026, 5, 8, 12, 34, 56)
-    assert h.closes_at(at) == london(2026, 5, 8, 19, 0)
-    assert h.next_change(at) == london(2026, 5, 8, 19, 0)
-    assert h.closes_at(london(2026, 5, 8, 20, 0)) is None
+    at = london(2026, 5, 15, 12, 34, 56)
+    assert h.closes_at(at) == london(2026, 5, 15, 19, 0)
+    assert h.next_change(at) == london(2026, 5, 15, 19, 0)
+    assert h.closes_at(london(2026, 5, 15, 20, 0)) is None
 
 
 def test_results_are_london_aware_and_inputs_in_other_zones_work() -> None:
     h = hours(LIBRARY)
-    at = datetime(2026, 5, 4, 7, 0, tzinfo=timezone(timedelta(hours=-5)))  # 13:00 BST
+    at = datetime(2026, 5, 11, 7, 0, tzinfo=timezone(timedelta(hours=-5)))  # 13:00 BST
     assert h.is_open(at)
     closes = h.closes_at(at)
     assert closes == london(2026, 5, MON, 17, 0)
@@ -158,7 +158,7 @@ def test_results_are_london_aware_and_inputs_in_other_zones_work() -> None:
 
 def test_naive_datetime_raises() -> None:
     h = hours(LIBRARY)
-    naive = datetime(2026, 5, 4, 12, 0)
+    naive = datetime(2026, 5, 11, 12, 0)
     for method in (h.is_open, h.next_change, h.next_opening, h.closes_at, h.status):
         with pytest.raises(ValueError, match="timezone"):
             method(naive)

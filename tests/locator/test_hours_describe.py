@@ -106,9 +106,9 @@ def _describe(text: str, at: datetime) -> str:
         (london(2026, 5, MON, 10), "Open now. Closes at 5pm."),
         (london(2026, 5, MON, 7), "Closed now. Opens at 9:30am."),
         (london(2026, 5, MON, 17), "Closed now. Opens tomorrow at 9:30am."),
-        (london(2026, 5, 9, 16), "Closed now. Opens on Monday at 9:30am."),
-        (london(2026, 5, 10, 12), "Closed now. Opens tomorrow at 9:30am."),
-        (london(2026, 5, 8, 18, 59), "Open now. Closes at 7pm."),
+        (london(2026, 5, 16, 16), "Closed now. Opens on Monday at 9:30am."),
+        (london(2026, 5, 17, 12), "Closed now. Opens tomorrow at 9:30am."),
+        (london(2026, 5, 15, 18, 59), "Open now. Closes at 7pm."),
     ],
 )
 def test_describe_library(at: datetime, expected: str) -> None:
@@ -122,9 +122,9 @@ def test_describe_library(at: datetime, expected: str) -> None:
         ("Mon 12:30-13:00", london(2026, 5, MON, 10), "Closed now. Opens at 12:30pm."),
         ("Mon 09:00-12:45", london(2026, 5, MON, 10), "Open now. Closes at 12:45pm."),
         ("Mon 18:00-24:00", london(2026, 5, MON, 20), "Open now. Closes at midnight."),
-        ("Mon 00:15-01:00", london(2026, 5, 3, 23), "Closed now. Opens tomorrow at 12:15am."),
+        ("Mon 00:15-01:00", london(2026, 5, 10, 23), "Closed now. Opens tomorrow at 12:15am."),
         ("Mon 22:00-02:00", london(2026, 5, MON, 23), "Open now. Closes tomorrow at 2am."),
-        ("Wed 10:00-11:00", london(2026, 5, 6, 12), "Closed now. Opens next Wednesday at 10am."),
+        ("Wed 10:00-11:00", london(2026, 5, 13, 12), "Closed now. Opens next Wednesday at 10am."),
         ("Thu 10:05-11:00", london(2026, 5, MON, 12), "Closed now. Opens on Thursday at 10:05am."),
         ("Tue 00:00-06:00", london(2026, 5, MON, 20), "Closed now. Opens at midnight."),
         ("Wed 00:00-06:00", london(2026, 5, MON, 20), "Closed now. Opens tomorrow at midnight."),
@@ -136,7 +136,7 @@ def test_describe_wording(text: str, at: datetime, expected: str) -> None:
 
 def test_describe_uses_london_day_for_other_zones() -> None:
     # 23:30 UTC on Sunday 3 May is 00:30 BST on Monday, so 9:30am is today, not tomorrow.
-    at = utc(2026, 5, 3, 23, 30)
+    at = utc(2026, 5, 10, 23, 30)
     assert _describe(LIBRARY, at) == "Closed now. Opens at 9:30am."
 
 

@@ -41,8 +41,8 @@ def test_lone_time_is_closed_with_warning() -> None:
     assert len(h.warnings) == 1
     assert '"Sun 00:00"' in h.warnings[0]
     assert "Sunday" in h.warnings[0]
-    assert not h.is_open(london(2026, 5, 10, 0, 0))
-    assert not h.is_open(london(2026, 5, 10, 12, 0))
+    assert not h.is_open(london(2026, 5, 17, 0, 0))
+    assert not h.is_open(london(2026, 5, 17, 12, 0))
 
 
 def test_lone_time_only_entry_gives_closed_schedule_not_unknown() -> None:
@@ -116,8 +116,8 @@ def test_overnight_span() -> None:
 def test_overnight_reversed_times_are_valid() -> None:
     h = hours("Mon 17:00-09:00")
     assert h.spans == (span(0, "17:00", "09:00"),)
-    assert h.is_open(london(2026, 5, 5, 8, 59))
-    assert not h.is_open(london(2026, 5, 5, 9, 0))
+    assert h.is_open(london(2026, 5, 12, 8, 59))
+    assert not h.is_open(london(2026, 5, 12, 9, 0))
 
 
 def test_24_00_as_end_time() -> None:
@@ -136,10 +136,10 @@ def test_00_00_end_means_midnight_too() -> None:
 def test_whole_day(text: str) -> None:
     h = hours(text)
     assert h.spans[0].duration == timedelta(days=1)
-    assert h.is_open(london(2026, 5, 5, 0, 0))
-    assert h.is_open(london(2026, 5, 5, 23, 59))
-    assert not h.is_open(london(2026, 5, 6, 0, 0))
-    assert not h.is_open(london(2026, 5, 4, 23, 59))
+    assert h.is_open(london(2026, 5, 12, 0, 0))
+    assert h.is_open(london(2026, 5, 12, 23, 59))
+    assert not h.is_open(london(2026, 5, 13, 0, 0))
+    assert not h.is_open(london(2026, 5, 11, 23, 59))
     assert h.to_text() == "Tue 00:00-24:00"
 
 
@@ -231,7 +231,7 @@ def test_invalid_text_raises_with_bad_part_quoted(text: str, quoted: str) -> Non
     assert quoted in message
     assert f'"{text}"' in message
     assert "Sat 10:00-12:00" not in message
-    assert message.endswith('a form like "Mon-Fri 9am-5pm, Sat 10am-1pm".')
+    assert message.endswith(f"a form like {EXAMPLE}")
     assert caught.value.part == text
 
 
@@ -239,15 +239,18 @@ def test_invalid_message_matches_documented_example() -> None:
     with pytest.raises(InvalidOpeningHours) as caught:
         OpeningHours.parse("Mon 9-5 maybe")
     assert str(caught.value) == (
-        'We could not read "Mon 9-5 maybe" as opening hours: use a form like '
-        '"Mon-Fri 9am-5pm, Sat 10am-1pm".'
+        f'We could not read "Mon 9-5 maybe" as opening hours: use a form like {EXAMPLE}'
     )
 
 
-def test_the_example_in_every_message_reads() -> None:
-    assert hours("Mon-Fri 9am-5pm, Sat 10am-1pm").to_text().endswith("Sat 10:00-13:00")
+def test_both_examples_in_every_message_read() -> None:
+    weekly = hours("Mon-Fri 9am-5pm, Sat 10am-1pm, Bank holidays closed")
+    assert weekly.to_text().endswith("Sat 10:00-13:00; Bank holidays closed")
+    osm = hours("Mo-Fr 09:00-17:00; Sa 10:00-13:00; PH off")
+    assert osm.osm is not None and osm.bank_holidays() == []
 
 
+EXAMPLE = '"Mon-Fri 9am-5pm, Sat 10am-1pm" or "Mo-Fr 09:00-17:00; PH off".'
 WEEKDAYS_9_TO_5 = "; ".join(f"{d} 09:00-17:00" for d in ("Mon", "Tue", "Wed", "Thu", "Fri"))
 EVERY_DAY = "; ".join(f"{d} {{0}}" for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
 
