@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from api.pictures import CATEGORY_PICTURES
 from api.settings import PagesSettings
 from locator.contact_details import phone_links, shown_phones
-from locator.hours import describe_unknown
 from locator.match import VenueMatch
+from locator.opening import Opening as KeptOpening
 from locator.origin import Origin
 from locator.search import SearchResult
 from locator.venues import Category, Kind, Venue
-from maps.render import MapParts, results_map
+from maps.render import MapParts, Opening, opening_words, results_map
 
 _METRES_PER_MILE = 1609.344
 
@@ -122,13 +123,11 @@ def place_view(
     pages: PagesSettings,
     number: str = "",
     match: VenueMatch | None = None,
+    shown: Opening | None = None,
 ) -> PlaceView:
-    if venue.opening_hours is None:
-        opening, state = describe_unknown(), "unknown"
-    else:
-        status = venue.opening_hours.status(now)
-        opening = status.describe(now)
-        state = "open" if status.open_now else "closed"
+    """`shown`: its opening words at `now`, when the caller has them already."""
+    if shown is None:
+        shown = opening_words(venue, now)
     return PlaceView(
         number=number,
         id=venue.id,
@@ -140,8 +139,8 @@ def place_view(
         distance=distance_words(match.distance_m, match.walk_minutes) if match else None,
         walk=walk_words(match.walk_minutes) if match else None,
         miles=miles_words(match.distance_m) if match else None,
-        opening=opening,
-        open_state=state,
+        opening=shown.words,
+        open_state=shown.state,
         address=venue.address,
         postcode=venue.postcode,
         location_note=APPROXIMATE_WORDS if venue.location_note else None,
@@ -175,19 +174,32 @@ def results_view(
     now: datetime,
     with_police: bool = True,
     root: str = "",
+    opening_of: Callable[[Venue, datetime], KeptOpening] | None = None,
 ) -> ResultsView:
-    """The places in words and on a map with the same numbers (the embed leaves out "P")."""
-    places = [
-        place_view(m.venue, now, pages, str(i), m) for i, m in enumerate(result.places, start=1)
-    ]
+    """The places in words and on a map with the same numbers (the embed leaves out "P").
+
+    `opening_of`: the locator's kept opening words (`Locator.opening`), so that a search's
+    places are not worked out from their hours again; each place's words are made once for
+    its list entry, the answer at the top and its popup.
+    """
     police = result.nearest_police if with_police else None
     opened = result.nearest_open
+    matches = [*result.places, *([police] if police else []), *([opened] if opened else [])]
+    shown = {m.venue.id: _opening_of(m.venue, now, opening_of) for m in matches}
+    places = [
+        place_view(m.venue, now, pages, str(i), m, shown[m.venue.id])
+        for i, m in enumerate(result.places, start=1)
+    ]
     return ResultsView(
         origin=result.origin,
         messages=result.messages,
         places=places,
-        police=place_view(police.venue, now, pages, "P", police) if police else None,
-        open_now=place_view(opened.venue, now, pages, "", opened) if opened else None,
+        police=place_view(police.venue, now, pages, "P", police, shown[police.venue.id])
+        if police
+        else None,
+        open_now=place_view(opened.venue, now, pages, "", opened, shown[opened.venue.id])
+        if opened
+        else None,
         map=results_map(
             result.origin,
             result.places,
@@ -196,5 +208,17 @@ def results_view(
             [p.distance or "" for p in places],
             now=now,
             root=root,
+            openings=shown,
         ),
     )
+
+
+def _opening_of(
+    venue: Venue, now: datetime, kept: Callable[[Venue, datetime], KeptOpening] | None
+) -> Opening:
+    """The words the page shows for a place's hours, from the locator's kept ones if given."""
+    if kept is None:
+        return opening_words(venue, now)
+    found = kept(venue, now)
+    state = "unknown" if found.open_now is None else "open" if found.open_now else "closed"
+    return Opening(found.words, state)

@@ -12,6 +12,7 @@ per place costs about 1 ms each) and its bounds, as JSON.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -108,8 +109,11 @@ def opening(venue: Venue, now: datetime | None) -> Opening | None:
     The time comes from the caller (the request's clock), so a page's list and its map
     always say the same.
     """
-    if now is None:
-        return None
+    return None if now is None else opening_words(venue, now)
+
+
+def opening_words(venue: Venue, now: datetime) -> Opening:
+    """`opening` at a known moment: the words are always there."""
     if venue.opening_hours is None:
         return Opening(describe_unknown(), "unknown")
     status = venue.opening_hours.status(now)
@@ -123,17 +127,21 @@ def _marker(
     distance: str | None = None,
     now: datetime | None = None,
     root: str = "",
+    openings: Mapping[str, Opening] | None = None,
 ) -> Marker:
-    """`root`: the path prefix the service is served under, before the popup's link."""
-    popup = _TEMPLATES.get_template("popup.html").render(
-        number=number, venue=venue, distance=distance, opening=opening(venue, now), root=root
+    """`root`: the path prefix the service is served under, before the popup's link;
+    `openings`: the opening words already worked out for the page, by place id."""
+    shown = openings.get(venue.id) if openings is not None and now is not None else None
+    # The template's module (its macros) is made once and kept with the template.
+    popup = _TEMPLATES.get_template("popup.html").module.popup(  # type: ignore[attr-defined]
+        number, venue, distance, shown or opening(venue, now), root
     )
     return {
         "latlng": latlon(venue.longitude, venue.latitude),
         "label": number,
         "title": f"{number}: {venue.name}",
         "kind": kind,
-        "popup": popup,
+        "popup": str(popup),
     }
 
 
@@ -193,10 +201,12 @@ def results_map(
     distances: list[str] | None = None,
     now: datetime | None = None,
     root: str = "",
+    openings: Mapping[str, Opening] | None = None,
 ) -> MapParts:
     """The searched place, numbered Safe Places (1, 2, …) and the police office ("P").
 
-    With ``now``, each popup says whether its place is open then, as the list does.
+    With ``now``, each popup says whether its place is open then, as the list does (in the
+    list's own words, when `openings` gives them by place id).
     """
     center = latlon(origin.longitude, origin.latitude)
     markers: list[Marker] = [
@@ -210,9 +220,11 @@ def results_map(
     ]
     for i, match in enumerate(places, start=1):
         distance = distances[i - 1] if distances else None
-        markers.append(_marker(str(i), match.venue, _kind(match.venue), distance, now, root))
+        markers.append(
+            _marker(str(i), match.venue, _kind(match.venue), distance, now, root, openings)
+        )
     if police is not None:
-        markers.append(_marker("P", police.venue, "police", now=now, root=root))
+        markers.append(_marker("P", police.venue, "police", None, now, root, openings))
     points = [mk["latlng"] for mk in markers]
     bounds = Bounds(_bounds(points), {"maxZoom": 16, "padding": [30, 30]})
     name = f"Map of the Safe Places near {origin.label}"

@@ -109,14 +109,16 @@ async def _answer(
         found = await search_places(page_request(typed, lat, lon, k), resolver, locator, now)
     except SafePlacesError as exc:
         found = exc
+    k = k or settings.search.default_k
     return await run_in_threadpool(
-        _find_page, request, settings, now, found, typed, lat, lon, k or settings.search.default_k
+        _find_page, request, settings, locator, now, found, typed, lat, lon, k
     )
 
 
 def _find_page(
     request: Request,
     settings: Settings,
+    locator: Locator,
     now: datetime,
     found: SearchResult | Choices | SafePlacesError,
     typed: str | None,
@@ -133,7 +135,9 @@ def _find_page(
         )
     if isinstance(found, Choices):
         return render(request, "home.html", {"q": typed} | _choices(found.options, found, settings))
-    view = results_view(found, settings.pages, now, root=settings.server.root_path)
+    view = results_view(
+        found, settings.pages, now, root=settings.server.root_path, opening_of=locator.opening
+    )
     search_query = urlencode({"lat": lat, "lon": lon} if typed is None else {"q": typed})
     return render(
         request,
