@@ -19,12 +19,16 @@ ATTENDING = "In person: go in and ask any member of staff. No appointment is nee
 
 def schedules(venue: Venue, sid: str) -> list[Record]:
     """The weekly opening hours: one WEEKLY schedule for each opening and closing time,
-    with the days it applies to (``byday``); none when the hours are not known."""
+    with the days it applies to (``byday``); none when the hours are not known.
+
+    Read from the hours' week as people are shown it (`OpeningHours.by_day`), in either of
+    the forms staff may write them."""
     if venue.opening_hours is None:
         return []
     days_at: dict[tuple[time, time], list[int]] = {}
-    for span in venue.opening_hours.spans:
-        days_at.setdefault((span.start, span.end), []).append(span.day)
+    for day, (_, ranges) in enumerate(venue.opening_hours.by_day()):
+        for text in ranges:
+            days_at.setdefault(_range(text), []).append(day)
     found = []
     for (start, end), days in sorted(days_at.items(), key=lambda kv: (min(kv[1]), kv[0])):
         byday = ",".join(BYDAY[d] for d in sorted(set(days)))
@@ -44,6 +48,17 @@ def schedules(venue: Venue, sid: str) -> list[Record]:
             }
         )
     return found
+
+
+def _range(text: str) -> tuple[time, time]:
+    """``"09:30-17:00"`` as times; a close at ``24:00`` is midnight, ``time(0, 0)``."""
+    start, _, end = text.partition("-")
+    return _clock(start), _clock(end)
+
+
+def _clock(text: str) -> time:
+    hour, _, minute = text.strip().partition(":")
+    return time(int(hour) % 24, int(minute))
 
 
 def _schedule_words(days: Iterable[int], start: time, end: time) -> str:

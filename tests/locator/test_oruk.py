@@ -233,16 +233,25 @@ def _span_or_none(day: int, start: time, end: time) -> TimeSpan | None:
 
 @settings(max_examples=examples(60))
 @given(st.lists(st.tuples(st.integers(0, 6), MINUTE, MINUTE), max_size=12))
-def test_the_schedules_are_exactly_the_opening_spans(raw: list[tuple[int, time, time]]) -> None:
+def test_the_schedules_are_exactly_the_week_people_are_shown(
+    raw: list[tuple[int, time, time]],
+) -> None:
     spans = [s for s in (_span_or_none(*r) for r in raw) if s is not None]
-    venue = venue_at(1, -1.5, 53.1, opening_hours=OpeningHours(tuple(spans)))
+    hours = OpeningHours.parse(OpeningHours(tuple(spans)).to_text())
+    venue = venue_at(1, -1.5, 53.1, opening_hours=hours)
     found = schedules(venue, oruk.service_id(venue))
     read = {
         (BYDAY.index(day), s["opens_at"], s["closes_at"])
         for s in found
         for day in s["byday"].split(",")
     }
-    assert read == {(s.day, f"{s.start:%H:%M}", f"{s.end:%H:%M}") for s in spans}
+    assert hours is not None
+    shown = {
+        (day, start, "00:00" if end == "24:00" else end)
+        for day, (_, ranges) in enumerate(hours.by_day())
+        for start, end in (r.split("-") for r in ranges)
+    }
+    assert read == shown
     assert len({s["id"] for s in found}) == len(found)
 
 
