@@ -105,6 +105,7 @@ QueryDep = Annotated[ServiceQuery, Depends(_query)]
 
 
 @router.get("", response_model=OrukMeta, responses=problems(400))
+@router.get("/", response_model=OrukMeta, include_in_schema=False)
 def meta(request: Request) -> OrukMeta:
     """Which HSDS version and profile this feed follows, and where its OpenAPI document is."""
     return OrukMeta(

@@ -91,6 +91,8 @@ def test_the_root_says_which_profile_and_where_the_openapi_is(client: TestClient
     assert meta.version == "HSDS-UK-3.0"
     assert str(meta.openapi_url).endswith("/openapi.json")
     assert client.get(str(meta.openapi_url)).status_code == 200
+    # The feed's address as a directory may write it, with a slash.
+    assert client.get("/oruk/").json() == client.get("/oruk").json()
 
 
 @pytest.mark.parametrize("per_page", [1, 2, 50])
