@@ -169,6 +169,9 @@ class PhoneOut(BaseModel):
     )
     extension: str | None = Field(None, examples=["12"])
     label: str | None = Field(None, description="Words about it.", examples=["textphone"])
+    relay: str | None = Field(
+        None, description="Relay UK's prefix (18001, 18002) dialled before it.", examples=[None]
+    )
     shown: str = Field(
         description="As dialled in the UK, with its extension and words.",
         examples=["01629 533400 ext. 12 (textphone)"],
@@ -182,7 +185,14 @@ class PhoneOut(BaseModel):
     def all_of(cls, stored: str | None) -> list[PhoneOut]:
         """Each number of a stored phone cell; none for text that isn't a real number."""
         return [
-            cls(number=n.number, extension=n.extension, label=n.label, shown=n.shown, tel=n.tel)
+            cls(
+                number=n.number,
+                extension=n.extension,
+                label=n.label,
+                relay=n.relay,
+                shown=n.shown,
+                tel=n.tel,
+            )
             for n in read_phones(stored) or ()
         ]
 

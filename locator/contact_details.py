@@ -37,6 +37,8 @@ _EXTENSION = re.compile(r"(?:;\s*ext=|\b(?:ext\.?|extension|x)\s*)(\d{1,7})\s*$"
 # Brackets with a letter in them are words about the number; "(0)" and "(01629)" are digits.
 _WORDS = re.compile(r"\(([^()]*[^\W\d_][^()]*)\)")
 _LABEL_LIMIT = 60
+# Relay UK's prefix before a whole number: "18001 01629 533400", "18002 +441629533400".
+_RELAY = re.compile(r"^(1800[12])\s*(?=[0+(])")
 
 
 class InvalidPhone(ValueError):
@@ -54,6 +56,9 @@ class PhoneNumber:
     number: str
     extension: str | None = None
     label: str | None = None  # the officer's words about it: "textphone", "emergency"
+    # Relay UK's prefix (18001 from a textphone, 18002 from its app), dialled before the
+    # national number so a text relay assistant joins the call.
+    relay: str | None = None
 
     @property
     def short(self) -> bool:
@@ -62,18 +67,19 @@ class PhoneNumber:
     @property
     def stored(self) -> str:
         """The form the database keeps, which `parse_phones` reads back unchanged."""
-        text = self.number + (f";ext={self.extension}" if self.extension else "")
+        text = (f"{self.relay} " if self.relay else "") + self.number
+        text += f";ext={self.extension}" if self.extension else ""
         return text + (f" ({self.label})" if self.label else "")
+
+    @property
+    def national(self) -> str:
+        """As people in the UK dial it, without its extension: "01629 533400", "101"."""
+        return self.number if self.short else _national(self.number)
 
     @property
     def dialled(self) -> str:
         """The number as people in the UK read and dial it: "01629 533400 ext. 12"."""
-        if self.short:
-            return self.number
-        import phonenumbers
-
-        parsed = phonenumbers.parse(self.number)
-        text = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+        text = (f"{self.relay} " if self.relay else "") + self.national
         return text + (f" ext. {self.extension}" if self.extension else "")
 
     @property
@@ -82,14 +88,30 @@ class PhoneNumber:
 
     @property
     def tel(self) -> str:
-        """An RFC 3966 tel: link: "tel:+44-1629-533400;ext=12", or "tel:101"."""
+        """An RFC 3966 tel: link: "tel:+44-1629-533400;ext=12", or "tel:101". Through Relay
+        UK, the prefix and the national number, as a phone in the UK dials them."""
+        if self.relay:
+            return "tel:" + self.relay + re.sub(r"\D", "", self.national)
         if self.short:
             return f"tel:{self.number}"
-        import phonenumbers
+        return _rfc3966(self.number) + (f";ext={self.extension}" if self.extension else "")
 
-        parsed = phonenumbers.parse(self.number)
-        text = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.RFC3966)
-        return text + (f";ext={self.extension}" if self.extension else "")
+
+# Cached: a results page shows the same few hundred numbers again and again.
+@lru_cache(maxsize=4096)
+def _national(e164: str) -> str:
+    import phonenumbers
+
+    parsed = phonenumbers.parse(e164)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+@lru_cache(maxsize=4096)
+def _rfc3966(e164: str) -> str:
+    import phonenumbers
+
+    parsed = phonenumbers.parse(e164)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.RFC3966)
 
 
 def parse_phones(text: str | None) -> tuple[PhoneNumber, ...]:
@@ -168,6 +190,10 @@ def _one_number(typed: str) -> PhoneNumber:
     if label is not None and len(label) > _LABEL_LIMIT:
         raise InvalidPhone(f"The words in brackets after {typed[:30]} are too long (at most 60).")
     rest = _WORDS.sub(" ", typed).strip()
+    relay = None
+    prefixed = _RELAY.match(rest)
+    if prefixed:
+        relay, rest = prefixed.group(1), rest[prefixed.end() :]
     extension = None
     found = _EXTENSION.search(rest)
     if found:
@@ -180,11 +206,11 @@ def _one_number(typed: str) -> PhoneNumber:
     digits = re.sub(r"\D", "", rest)
     if not digits:
         raise InvalidPhone(f'"{typed}" has no phone number in it. {_ASK_PHONE}')
-    if not rest.lstrip().startswith(("+", "0", "(")) and extension is None:
+    if not rest.lstrip().startswith(("+", "0", "(")) and extension is None and relay is None:
         short = _short_number(digits)
         if short:
             return PhoneNumber(short, None, label)
-    return PhoneNumber(_e164(rest, typed), extension, label)
+    return PhoneNumber(_e164(rest, typed), extension, label, relay)
 
 
 def _short_number(digits: str) -> str | None:

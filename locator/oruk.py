@@ -308,6 +308,8 @@ def phones(venue: Venue, contact_id: str) -> list[Record]:
     found = []
     for number in numbers:
         words = [number.label or "", f"extension {number.extension}" if number.extension else ""]
+        # E.164 has no room for Relay UK's prefix: the words say it (18001 01629 533400).
+        words.append(f"through Relay UK: dial {number.relay} first" if number.relay else "")
         described = "; ".join(w for w in words if w)
         record = {
             "id": oruk_id("phone", f"{venue.id}/{number.stored}"),

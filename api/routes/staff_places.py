@@ -33,6 +33,7 @@ from api.staff_views import (
     row_values,
 )
 from geodata.editor import PlaceEditor
+from geodata.place_list import contact_problems
 from geodata.rows import PlaceRow
 from geodata.users import StaffSession
 from locator.accounts import Role
@@ -121,7 +122,9 @@ def edit_form(
     saved: Annotated[str | None, Query(max_length=10)] = None,
 ) -> HTMLResponse:
     row = editor.store.get(place_id)
-    return _form_page(request, staff, row, message=DONE.get(saved or ""))
+    # A number or email kept as it was typed (not a real one) is said by its box, to fix.
+    problems = contact_problems(row)
+    return _form_page(request, staff, row, errors=problems, message=DONE.get(saved or ""))
 
 
 @router.post("/places/{place_id}", response_class=HTMLResponse)

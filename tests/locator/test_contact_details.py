@@ -110,6 +110,19 @@ def test_several_numbers_keep_their_words_and_get_a_link_each() -> None:
     ]
 
 
+def test_a_relay_uk_number_keeps_its_prefix_and_dials_through_it() -> None:
+    stored = store_phones("01629 533400 / 18001 01629 533400 (textphone)")
+    assert stored == "+441629533400 / 18001 +441629533400 (textphone)"
+    assert store_phones(stored) == stored
+    assert phone_links(stored) == [
+        ("01629 533400", "tel:+44-1629-533400"),
+        ("18001 01629 533400 (textphone)", "tel:1800101629533400"),
+    ]
+    assert store_phones("18002 +44 1629 533400") == "18002 +441629533400"
+    with pytest.raises(InvalidPhone, match="is not a real UK phone number"):
+        store_phones("18001 0999999999")
+
+
 def test_one_bad_number_among_several_is_named() -> None:
     with pytest.raises(InvalidPhone, match='"0999999999" is not a real UK phone number'):
         store_phones("01629 533400 / 0999999999")

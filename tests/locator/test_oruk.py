@@ -206,6 +206,14 @@ def test_each_number_is_a_phone_on_the_services_contact() -> None:
     assert [p["number"] for p in contact["phones"]] == ["ask at the desk"]
 
 
+def test_a_relay_uk_number_says_its_prefix() -> None:
+    relay = venue_at(8, -1.5, 53.1, phone="18001 +441629533400 (textphone)")
+    (contact,) = oruk.service(relay, PUBLISHER)["contacts"]
+    (phone,) = contact["phones"]
+    assert phone["number"] == "+441629533400"
+    assert phone["description"] == "textphone; through Relay UK: dial 18001 first"
+
+
 def test_schedules_group_the_days_with_the_same_times() -> None:
     found = oruk.service(LIBRARY, PUBLISHER)["schedules"]
     shown = [(s["byday"], s["opens_at"], s["closes_at"]) for s in found]
