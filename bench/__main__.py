@@ -32,7 +32,7 @@ from bench.postgis import PostgisServer, PostgisUnavailable
 from bench.results import Config, Results
 from bench.targets import KNN_TARGET_K, targets_table
 from bench.timing import fmt_s
-from bench.workload import CEILING, HITS, PEER_UNIQUE, UNIQUE, Postcodes
+from bench.workload import CEILING, FIND, HITS, PEER_UNIQUE, UNIQUE, Postcodes
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 SEED = 20251124
@@ -143,8 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     cfg = config(args.quick, args.seed)
     if args.rounds is not None:
         cfg = dataclasses.replace(cfg, http_rounds=max(1, args.rounds))
-    # A whole run has "nearest-unique" in "http".
-    parts = args.only or [p for p in PARTS if p != "nearest-unique"]
+    # A whole run has "nearest-unique" and "find" in "http".
+    parts = args.only or [p for p in PARTS if p not in ("nearest-unique", "find")]
     started = time.perf_counter()
     results = Results(cfg, machine.describe())
     print(
@@ -228,6 +228,11 @@ def _http(
 def _nearest_unique(cfg: Config, results: Results, started: float) -> None:
     """Only the headline: unique postcodes, ping and the peer (and cache hits), 1 worker."""
     _http(cfg, results, started, frozenset({UNIQUE, CEILING, PEER_UNIQUE, HITS}))
+
+
+def _find(cfg: Config, results: Results, started: float) -> None:
+    """The results page against the unique-postcode JSON searches, 1 worker (its target)."""
+    _http(cfg, results, started, frozenset({UNIQUE, FIND}))
 
 
 def _startup(cfg: Config, results: Results, started: float) -> None:
@@ -349,6 +354,7 @@ PARTS: dict[str, Callable[[Config, Results, float], None]] = {
     "startup": _startup,
     "http": _http,
     "nearest-unique": _nearest_unique,
+    "find": _find,
     "stall": _stall,
     "national": _national,
     "pages": _pages,

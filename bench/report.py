@@ -233,7 +233,7 @@ RUNNING = """## Running it
 
 ### Running one part
 
-`--only` runs some of the parts (`knn`, `startup`, `http`, `nearest-unique`, `stall`,
+`--only` runs some of the parts (`knn`, `startup`, `http`, `nearest-unique`, `find`, `stall`,
 `national`, `pages`, `postcodes`, `coverage`) and prints their tables without writing this file;
 `--rounds N` sets the interleaved rounds of HTTP load. From a checkout, for the headline alone
 (unique postcodes against ping and the minimal peer, and cache hits; 1 worker):
@@ -242,8 +242,9 @@ RUNNING = """## Running it
 PYTHONPATH=$PWD .venv/bin/python -m bench --only nearest-unique --rounds 3
 ```
 
-and `--only startup` for exec to `/readyz`, `--only knn` for the index against its peers
-(`VenueIndex.nearest_batch` among them).
+and `--only find` for the results page against those JSON searches, `--only startup` for
+exec to `/readyz`, `--only knn` for the index against its peers (`VenueIndex.nearest_batch`
+among them).
 """
 
 
