@@ -84,15 +84,21 @@ class PostcodeLookup:
         # Measured on the grid (EPSG:27700), as every distance here is.
         easting, northing = self._to_bng(lon, lat)
         if not self.grid.covers(easting, northing):
-            raise InvalidCoordinates(
-                "That point is not near any postcode we know: it is outside Great Britain "
-                "(or at sea). Check the latitude and longitude are the right way round.",
-                log_message="reverse lookup off the postcode data",
-            )
+            raise InvalidCoordinates(self._off_the_data(), log_message="point off the data")
         hits = self.grid.near(easting, northing, min(radius_m, MAX_RADIUS_M), limit)
         # Through the one lookup (a code the data has in a form no postcode has is left out).
         found = self.many([hit.code for hit in hits])
         return [Nearby(f, hit.distance_m) for f, hit in zip(found, hits, strict=True) if f]
+
+    def _off_the_data(self) -> str:
+        if self.resolver.national is None:  # only the service's own postcodes are known
+            where = f"near {self.resolver.area_name}"
+        else:
+            where = "in Great Britain"
+        return (
+            f"That point is not near any postcode we know: we know the postcodes {where}. "
+            "Check the latitude and longitude are the right way round."
+        )
 
     def outcode(self, text: str) -> Outcode:
         """An outcode's middle, its number of postcodes and its areas: from the gazetteer

@@ -63,9 +63,9 @@ def test_beyond_the_area_from_the_national_table(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("params", "status", "words"),
     [
-        ({"lat": 53.35, "lon": -6.26}, 422, "outside Great Britain"),  # Dublin
-        ({"lat": 48.85, "lon": 2.35}, 422, "outside Great Britain"),  # Paris
-        ({"lat": -1.551396, "lon": 53.142342}, 422, "outside Great Britain"),  # swapped
+        ({"lat": 53.35, "lon": -6.26}, 422, "postcodes in Great Britain"),  # Dublin
+        ({"lat": 48.85, "lon": 2.35}, 422, "postcodes in Great Britain"),  # Paris
+        ({"lat": -1.551396, "lon": 53.142342}, 422, "the right way round"),  # swapped
         ({"lat": 95, "lon": -1.5}, 422, "Latitude must be between -90 and 90."),
         ({"lat": "nan", "lon": -1.5}, 422, "must be numbers"),
         ({"lat": "north", "lon": -1.5}, 422, "The latitude (lat) must be a number."),
@@ -120,4 +120,5 @@ def test_without_the_national_table_only_the_local_postcodes(synthetic_settings:
         ] == ["DE4 3AG"]
         far = c.get("/api/v1/postcodes", params={"lat": 53.466, "lon": -2.206})
         assert far.status_code == 422
+        assert "we know the postcodes near Derbyshire and Derby" in far.json()["detail"]
         assert c.get("/api/v1/outcodes/M12").status_code == 404
