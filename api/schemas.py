@@ -147,8 +147,21 @@ class DayHours(BaseModel):
 
 
 class HoursOut(BaseModel):
-    text: str = Field(examples=["Mon 09:30-17:00; Tue 09:30-17:00"])
-    days: list[DayHours]
+    text: str = Field(
+        examples=["Mon 09:30-17:00; Tue 09:30-17:00", "Mo-Fr 09:00-17:00; Sa 10:00-13:00; PH off"],
+        description="The hours as kept: our weekly form, or OpenStreetMap `opening_hours` "
+        "syntax as it was typed (see https://wiki.openstreetmap.org/wiki/Key:opening_hours).",
+    )
+    days: list[DayHours] = Field(
+        description="Monday to Sunday. For OpenStreetMap rules that change with the date, this "
+        "week's."
+    )
+    bank_holidays: list[str] | None = Field(
+        examples=[[], ["10:00-16:00"]],
+        description="Spans on England's bank holidays: empty when closed; null when the usual "
+        "hours of the day hold. Hours in the weekly form that don't say are closed on bank "
+        "holidays; OpenStreetMap rules that don't mention PH keep their usual hours.",
+    )
 
     @classmethod
     def of(cls, hours: OpeningHours | None) -> HoursOut | None:
@@ -157,6 +170,7 @@ class HoursOut(BaseModel):
         return cls(
             text=hours.to_text(),
             days=[DayHours(day=d, spans=s) for d, s in hours.by_day()],
+            bank_holidays=hours.bank_holidays(),
         )
 
 

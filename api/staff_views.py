@@ -62,7 +62,10 @@ FORM_FIELDS = (
         "textarea",
         hint="One line for each day or days with the same times, for example "
         "Mon-Fri 09:00-17:00 then Sat 09:00-12:30 on the next line. "
-        "Days not listed are closed. Leave empty if not known.",
+        "Days not listed are closed, and so are bank holidays unless you add a line like "
+        "Bank holidays 10:00-16:00 or Bank holidays as usual. "
+        "OpenStreetMap opening hours work too, like Mo-Fr 09:00-17:00; PH off. "
+        "Leave empty if not known.",
     ),
     FormField("accessibility_notes", "Access notes", "textarea"),
     FormField("last_checked", "Date of the last yearly check", "date"),

@@ -130,7 +130,10 @@ class OpeningHours:
 
     @classmethod
     def _osm(cls, text: str) -> OpeningHours:
-        return cls(osm=text, warnings=rules_for(text).warnings)
+        # Rules typed a line each (the staff form's box) are kept joined as OSM writes them.
+        lines = [line.strip().rstrip(";").strip() for line in text.splitlines()]
+        joined = "; ".join(line for line in lines if line)
+        return cls(osm=joined, warnings=rules_for(joined).warnings)
 
     @classmethod
     def _weekly(cls, text: str) -> OpeningHours | None:

@@ -17,6 +17,7 @@ from api.deps import LocatorDep, NowDep, ResolverDep, SettingsDep
 from api.html import NoStore, contact_book, render
 from api.params import page_request
 from api.views import place_view
+from locator.bank_holidays import is_bank_holiday
 from locator.errors import PlaceNotFound, SafePlacesError
 from locator.hours import LONDON
 from locator.hours_text import DAY_NAMES
@@ -55,6 +56,7 @@ def place(
     match = locator.distance_to(origin, venue) if origin is not None else None
     view = place_view(venue, now, settings.pages, "1", match)
     hours = venue.opening_hours.by_day_words() if venue.opening_hours else None
+    holidays = venue.opening_hours.bank_holiday_words() if venue.opening_hours else None
     search_query = urlencode({"q": q} if q else {"lat": lat or "", "lon": lon or ""})
     return render(
         request,
@@ -62,6 +64,8 @@ def place(
         {
             "p": view,
             "hours": hours,
+            "bank_holidays": holidays,
+            "bank_holiday_today": is_bank_holiday(now.astimezone(LONDON).date()),
             "today": DAY_NAMES[now.astimezone(LONDON).weekday()],
             "map": place_map(venue, settings.pages, now=now, root=settings.server.root_path),
             "back_url": f"/find?{search_query}" if origin is not None else None,

@@ -68,7 +68,15 @@ MOMENTS = [
     datetime(2026, 3, 29, 1, 30, tzinfo=UTC),
     datetime(2026, 10, 25, 0, 30, tzinfo=UTC),  # 01:30 BST, then the clocks go back
     datetime(2026, 10, 25, 1, 30, tzinfo=UTC),  # 01:30 GMT
-    datetime(2026, 12, 25, 10, 0, tzinfo=LONDON),
+    datetime(2026, 12, 25, 10, 0, tzinfo=LONDON),  # Christmas Day
+    # England's bank holidays: the library (weekday hours, nothing said of bank holidays) is
+    # closed all day on them and opens the day after.
+    datetime(2026, 8, 31, 10, 0, tzinfo=LONDON),  # the summer bank holiday
+    datetime(2026, 8, 29, 12, 30, tzinfo=LONDON),  # the Saturday before: opens on Tuesday
+    datetime(2026, 12, 28, 9, 30, tzinfo=LONDON),  # Boxing Day's substitute Monday
+    datetime(2027, 3, 26, 12, 0, tzinfo=LONDON),  # Good Friday
+    datetime(2027, 3, 29, 8, 59, tzinfo=LONDON),  # Easter Monday, after the clocks went forward
+    datetime(2027, 5, 3, 17, 0, tzinfo=LONDON),  # the early May bank holiday
 ]
 
 
@@ -136,3 +144,22 @@ def test_kept_words_follow_the_clock(client: TestClient, clock: Clock) -> None:
         for params, asked in CASES[:2] + CASES[3:4]:
             r = client.get(NEAREST, params=params)
             assert r.content == _reference(client, asked, clock.now), (params, clock.now)
+
+
+def test_a_bank_holiday_answer_says_closed_and_when_it_opens(
+    client: TestClient, clock: Clock
+) -> None:
+    client.app.state.search_cache.clear()  # type: ignore[attr-defined]
+    clock.now = datetime(2026, 8, 31, 10, 0, tzinfo=LONDON)
+    body = client.get(NEAREST, params={"postcode": "DE4 3AG", "k": 50}).json()
+    [library] = [p for p in body["places"] if p["name"] == "Matlock Library"]
+    assert library["open_now"] is False
+    assert library["opening_status"] == "Closed today: bank holiday. Opens tomorrow at 9am."
+    assert library["opens_at"] == "2026-09-01T09:00:00+01:00"
+    assert library["opening_hours"]["bank_holidays"] == []
+    clock.now = datetime(2026, 9, 1, 10, 0, tzinfo=LONDON)
+    client.app.state.search_cache.clear()  # type: ignore[attr-defined]
+    body = client.get(NEAREST, params={"postcode": "DE4 3AG", "k": 50}).json()
+    [library] = [p for p in body["places"] if p["name"] == "Matlock Library"]
+    assert library["open_now"] is True
+    assert library["opening_status"] == "Open now. Closes at 5pm."
