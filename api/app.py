@@ -12,13 +12,14 @@ from typing import NoReturn
 
 import anyio
 from fastapi import FastAPI
-from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.telemetry import TelemetryConfig
 from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
 from pydantic import ValidationError
 
 from api import heap
 from api.cache import ResponseCache
+from api.compression import Compression
 from api.conditional import stamps_for
 from api.errors import register_error_handlers
 from api.html import SEARCH_PAGES, make_templates
@@ -89,6 +90,18 @@ with a `detail` written for the person searching. No search is ever logged.
 DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc")
 
 
+# FastAPI's own OpenTelemetry spans would carry each request's path and query (a postcode)
+# to whatever collector the environment names; the access log and /metrics are the service's
+# own account of its requests. Off, FastAPI also skips asking for providers on every request.
+NO_TELEMETRY: TelemetryConfig = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+    "auto_configure": False,
+}
+
+
 # uvicorn's exit status for an app that could not start (`uvicorn.config.STARTUP_FAILURE`).
 STARTUP_FAILURE = 3
 
@@ -127,6 +140,7 @@ def create_app(settings: Settings | None = None, *, exit_on_failure: bool = Fals
         # Swagger UI would otherwise send the spec to an outside validator service.
         swagger_ui_parameters={"validatorUrl": None},
         generate_unique_id_function=operation_id,
+        telemetry=NO_TELEMETRY,
     )
     app.state.settings = settings
     # Made once per app, not per lifespan (a test may start one app several times); its
@@ -153,9 +167,9 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(SameOriginChanges)
     app.add_middleware(DocsPolicy, paths=DOCS_PATHS, inline_style_paths=["/redoc"])
     app.add_middleware(SecurityHeaders)
-    # Pages, scripts and JSON compress well on a slow phone connection.
-    app.add_middleware(GZipMiddleware, minimum_size=800)
-    app.add_middleware(PrivateAccessLog, metrics=_metrics(app))
+    app.add_middleware(Compression, minimum_size=800)
+    json_lines = settings.server.log_format == "json"
+    app.add_middleware(PrivateAccessLog, metrics=_metrics(app), json_fields=json_lines)
     app.add_middleware(HeadAsGet)
     if settings.server.root_path:  # served under a prefix: put it on what the browser gets
         app.add_middleware(

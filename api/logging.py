@@ -53,9 +53,13 @@ class PrivateAccessLog:
     back), one access line and the metrics per request, and a last guard against unhandled
     errors."""
 
-    def __init__(self, app: ASGIApp, metrics: RequestMetrics | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, metrics: RequestMetrics | None = None, json_fields: bool = False
+    ) -> None:
         self.app = app
         self.metrics = metrics
+        # The access fields as a record's attributes are read by the JSON lines alone.
+        self.json_fields = json_fields
         # Made ids: this process's random half, then a count (unique, and far cheaper than
         # fresh randomness per request; an id is a label, not a secret).
         self._id_prefix = secrets.token_hex(8)
@@ -68,15 +72,17 @@ class PrivateAccessLog:
         start = time.perf_counter()
         status = 500
         started = False
-        rid = _sent_request_id(scope) or f"{self._id_prefix}{next(self._ids):016x}".encode()
-        token = request_id.set(rid.decode())
+        sent = _sent_request_id(scope)
+        rid = sent.decode() if sent else f"{self._id_prefix}{next(self._ids):016x}"
+        header = (REQUEST_ID_HEADER, sent or rid.encode())
+        token = request_id.set(rid)
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status, started
             if message["type"] == "http.response.start":
                 status = message["status"]
                 started = True
-                message["headers"] = [*message.get("headers", ()), (REQUEST_ID_HEADER, rid)]
+                message["headers"] = [*message.get("headers", ()), header]
             await send(message)
 
         try:
@@ -92,15 +98,47 @@ class PrivateAccessLog:
             method, route = scope.get("method", "?"), route_template(scope)
             if self.metrics is not None:
                 self.metrics.observe(method, route, status, seconds)
-            access_log.info(
-                "%s %s %d %.1fms",
-                method,
-                route,
-                status,
-                seconds * 1000,
-                extra={"method": method, "route": route, "status": status, "ms": seconds * 1000},
-            )
+            if access_log.isEnabledFor(logging.INFO):
+                self._log(method, route, status, seconds * 1000)
             request_id.reset(token)
+
+    def _log(self, method: str, route: str, status: int, ms: float) -> None:
+        """The access line, made and handled directly: the caller is always this line, so
+        the frames are not walked to find it (`Logger.info` would)."""
+        fields = (
+            {"method": method, "route": route, "status": status, "ms": ms}
+            if self.json_fields
+            else None
+        )
+        args = (method, route, status, ms)
+        record = access_log.makeRecord(
+            access_log.name, logging.INFO, __file__, 0, _ACCESS_LINE, args, None, _LOG, fields
+        )
+        access_log.handle(record)
+
+
+_ACCESS_LINE = "%s %s %d %.1fms"
+_LOG = "_log"
+
+
+class PlainLines(logging.Formatter):
+    """`time level logger: message`, as logging's default formatter writes it; the time's text
+    is made once a second, not for every line (an access line is written for every request)."""
+
+    FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+    def __init__(self) -> None:
+        super().__init__(self.FORMAT)
+        self._kept: tuple[int, str] = (-1, "")  # a second, and its text
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        if datefmt is not None:
+            return super().formatTime(record, datefmt)
+        second, text = self._kept
+        if int(record.created) != second:
+            text = time.strftime(self.default_time_format, self.converter(record.created))
+            self._kept = (int(record.created), text)
+        return f"{text},{int(record.msecs):03d}"
 
 
 class JsonLines(logging.Formatter):
@@ -135,7 +173,7 @@ def logging_config(level: str = "info", log_format: str = "plain") -> dict[str, 
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {
-            "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+            "plain": {"()": PlainLines},
             "json": {"()": JsonLines},
         },
         "handlers": {

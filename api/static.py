@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import xstatic.pkg.leaflet
@@ -45,53 +45,117 @@ PERMISSIONS_POLICY = ", ".join(
 )  # fmt: skip
 
 
+def _is_staff(path: str) -> bool:
+    return path == STAFF_PATH or path.startswith(STAFF_PATH + "/")
+
+
 def referrer_policy(path: str) -> str:
     """No page tells another site it sent a visitor. Staff pages keep Origin and Referer on
     their own form posts, which the staff side checks (a no-referrer page's posts say
     `Origin: null`): same-origin sends them here and nowhere else."""
-    staff = path == STAFF_PATH or path.startswith(STAFF_PATH + "/")
-    return "same-origin" if staff else "no-referrer"
+    return "same-origin" if _is_staff(path) else "no-referrer"
 
 
 # A year: browsers go straight to https:// for this site, even from a typed http:// address.
 HSTS = "max-age=31536000"
 
+Header = tuple[bytes, bytes]
+_CSP = b"content-security-policy"
+_FRAME_OPTIONS = b"x-frame-options"
+_DENY = (_FRAME_OPTIONS, b"DENY")
+_VARY = b"vary"
+
+
+def set_header(headers: list[Header], name: bytes, value: bytes) -> None:
+    """`name: value` in place of every header of that name (at the first one's place), else
+    at the end: what Starlette's `MutableHeaders[name] = value` does, on a raw list."""
+    found = [i for i, (key, _) in enumerate(headers) if key == name]
+    for i in reversed(found[1:]):
+        del headers[i]
+    if found:
+        headers[found[0]] = (name, value)
+    else:
+        headers.append((name, value))
+
+
+def _security_set(staff: bool, https: bool) -> tuple[Header, ...]:
+    pairs = [
+        ("referrer-policy", "same-origin" if staff else "no-referrer"),
+        ("x-content-type-options", "nosniff"),
+        # Only over HTTPS (directly, or a trusted proxy's X-Forwarded-Proto): a browser
+        # ignores it over HTTP, and a local `make run` must stay reachable by http://.
+        *([("strict-transport-security", HSTS)] if https else []),
+        ("permissions-policy", PERMISSIONS_POLICY),
+    ]
+    return tuple((name.encode(), value.encode()) for name, value in pairs)
+
 
 class SecurityHeaders:
     """Headers every response carries: no referrer leaves the site, no MIME sniffing, no
-    browser features beyond the one the pages use, and HTTPS only once it was used."""
+    browser features beyond the one the pages use, and HTTPS only once it was used.
+
+    Pure ASGI, and cheap: the four sets of headers (staff or not, HTTPS or not) are made
+    once, as bytes, and put on each answer in one pass over its headers.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self._sets = {
+            (staff, https): _security_set(staff, https)
+            for staff in (False, True)
+            for https in (False, True)
+        }
+        self._names = frozenset(name for name, _ in self._sets[(True, True)])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        added = self._sets[(_is_staff(scope["path"]), scope.get("scheme") == "https")]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers["Referrer-Policy"] = referrer_policy(scope["path"])
-                headers["X-Content-Type-Options"] = "nosniff"
-                # Only over HTTPS (directly, or a trusted proxy's X-Forwarded-Proto): a browser
-                # ignores it over HTTP, and a local `make run` must stay reachable by http://.
-                if scope.get("scheme") == "https":
-                    headers["Strict-Transport-Security"] = HSTS
-                headers["Permissions-Policy"] = PERMISSIONS_POLICY
-                # Nothing may be framed, except a page whose CSP names who may frame it (the
-                # embeddable map): X-Frame-Options can't list origins, so it is left off there.
-                policy = headers.get("Content-Security-Policy", "")
-                if "frame-ancestors" not in policy or "frame-ancestors 'none'" in policy:
-                    headers.setdefault("X-Frame-Options", "DENY")
+                message["headers"] = self._with(message.get("headers", ()), added)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
+    def _with(self, headers: Iterable[Header], added: tuple[Header, ...]) -> list[Header]:
+        out = list(headers)
+        policy: bytes | None = None
+        framed = ours = False
+        for name, value in out:
+            if name == _CSP and policy is None:
+                policy = value
+            elif name == _FRAME_OPTIONS:
+                framed = True
+            elif name in self._names:
+                ours = True
+        if ours:  # the route set one of them itself: ours replace it
+            for name, value in added:
+                set_header(out, name, value)
+        else:
+            out += added
+        # Nothing may be framed, except a page whose CSP names who may frame it (the
+        # embeddable map): X-Frame-Options can't list origins, so it is left off there.
+        policy = policy or b""
+        if not framed and (b"frame-ancestors" not in policy or b"frame-ancestors 'none'" in policy):
+            out.append(_DENY)
+        return out
+
+
+def _has_header(scope: Scope, wanted: bytes) -> bool:
+    return any(name == wanted for name, _ in scope["headers"])
+
 
 class PublicCORS:
     """CORS for the public, read-only parts (the JSON API, open data, OGC API - Features),
-    for the configured partner origins and GET only. Staff routes never answer CORS."""
+    for the configured partner origins and GET only. Staff routes never answer CORS.
+
+    A request with an Origin (a partner page's script) is answered by Starlette's CORS
+    middleware; one without (a phone's page, a server, a monitor: most) gets what that
+    middleware would give it, `Vary: Origin`, without its per-request work.
+    """
 
     PUBLIC = ("/api/v1/", "/ogc")
     PRIVATE = ("/api/v1/admin",)
@@ -120,10 +184,21 @@ class PublicCORS:
         path = scope.get("path", "") if scope["type"] == "http" else ""
         if path == self.OPEN or path.startswith(self.OPEN + "/"):
             await self.open(scope, receive, _any_origin(send))
-        elif path.startswith(self.PUBLIC) and not path.startswith(self.PRIVATE):
+        elif not path.startswith(self.PUBLIC) or path.startswith(self.PRIVATE):
+            await self.app(scope, receive, send)
+        elif _has_header(scope, b"origin"):
             await self.cors(scope, receive, send)
         else:
-            await self.app(scope, receive, send)
+
+            async def vary_origin(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    headers = list(message.get("headers", ()))
+                    varies = [value for name, value in headers if name == _VARY]
+                    set_header(headers, _VARY, b", ".join([*varies, b"Origin"]))
+                    message["headers"] = headers
+                await send(message)
+
+            await self.app(scope, receive, vary_origin)
 
 
 def _any_origin(send: Send) -> Send:
