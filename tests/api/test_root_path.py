@@ -112,6 +112,9 @@ def test_api_links_and_the_documentation_use_the_prefix(client: TestClient) -> N
     assert own and all(href.startswith(f"http://testserver{ROOT}/ogc") for href in own)
     docs = client.get("/docs", headers=HTML).text
     assert f"{ROOT}/openapi.json" in docs and f"{ROOT}/static/docs/" in docs
+    # "Try it out" sends each request through the proxy, under the prefix.
+    servers = client.get("/openapi.json").json()["servers"]
+    assert [s["url"] for s in servers] == [ROOT]
 
 
 def test_a_root_path_is_a_plain_path() -> None:
