@@ -22,11 +22,14 @@ def schedules(venue: Venue, sid: str) -> list[Record]:
     with the days it applies to (``byday``); none when the hours are not known.
 
     Read from the hours' week as people are shown it (`OpeningHours.by_day`), in either of
-    the forms staff may write them."""
-    if venue.opening_hours is None:
+    the forms staff may write them. An iCal rule can't say "except bank holidays", so what
+    happens on England's bank holidays is said in each schedule's notes."""
+    hours = venue.opening_hours
+    if hours is None:
         return []
+    notes = f"{TIMES_NOTE} {holiday_note(hours.bank_holidays())}"
     days_at: dict[tuple[time, time], list[int]] = {}
-    for day, (_, ranges) in enumerate(venue.opening_hours.by_day()):
+    for day, (_, ranges) in enumerate(hours.by_day()):
         for text in ranges:
             days_at.setdefault(_range(text), []).append(day)
     found = []
@@ -44,10 +47,24 @@ def schedules(venue: Venue, sid: str) -> list[Record]:
                 "closes_at": closes,
                 "description": _schedule_words(sorted(set(days)), start, end),
                 "attending_type": ATTENDING,
-                "notes": TIMES_NOTE,
+                "notes": notes,
             }
         )
     return found
+
+
+def holiday_note(spans: list[str] | None) -> str:
+    """What the hours do on a bank holiday, in words: `OpeningHours.bank_holidays`'s answer
+    (``None``: the usual hours; ``[]``: closed; else the spans, ``"10:00-16:00"``)."""
+    if spans is None:
+        return "On bank holidays the usual hours apply."
+    if not spans:
+        return "Closed on bank holidays."
+    times = [_range(text) for text in spans]
+    said = ", ".join(
+        f"{a:%H:%M} to {'midnight' if b == time(0) else f'{b:%H:%M}'}" for a, b in times
+    )
+    return f"On bank holidays: {said}."
 
 
 def _range(text: str) -> tuple[time, time]:

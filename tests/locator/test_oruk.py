@@ -229,6 +229,27 @@ def test_schedules_group_the_days_with_the_same_times() -> None:
     assert schedules(CAFE, "x") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "week", "holidays"),
+    [
+        ("Mo-Fr 09:00-17:00; PH off", [("MO,TU,WE,TH,FR", "09:00", "17:00")], "Closed on"),
+        ("Mo-Sa 08:00-20:00; PH 10:00-16:00", [("MO,TU,WE,TH,FR,SA", "08:00", "20:00")],
+         "On bank holidays: 10:00 to 16:00."),
+        ("Mon-Fri 09:00-17:00; Bank holidays as usual", [("MO,TU,WE,TH,FR", "09:00", "17:00")],
+         "usual hours apply"),
+        ("24/7", [("MO,TU,WE,TH,FR,SA,SU", "00:00", "00:00")], "usual hours apply"),
+    ],
+)  # fmt: skip
+def test_hours_in_either_form_with_their_bank_holidays(
+    text: str, week: list[tuple[str, str, str]], holidays: str
+) -> None:
+    venue = venue_at(1, -1.5, 53.1, opening_hours=OpeningHours.parse(text))
+    found = schedules(venue, oruk.service_id(venue))
+    assert [(s["byday"], s["opens_at"], s["closes_at"]) for s in found] == week
+    assert all(holidays in s["notes"] and "Europe/London" in s["notes"] for s in found)
+    check(schema("compiled/service.json"), oruk.service(venue, PUBLISHER))
+
+
 MINUTE = st.integers(0, 24 * 60 - 1).map(lambda m: time(m // 60, m % 60))
 
 
