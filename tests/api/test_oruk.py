@@ -378,3 +378,12 @@ def test_an_edit_reaches_the_feed(synthetic_settings: Settings) -> None:
         assert "Safe Place: Matlock Library" not in {s["name"] for s in after}
         removed = next(s for s in listed if s["name"] == "Safe Place: Matlock Library")
         problem(c, f"/oruk/services/{removed['id']}", 404)
+
+
+def test_under_a_path_prefix_the_openapi_link_has_it(synthetic_settings: Settings) -> None:
+    server = synthetic_settings.server.model_copy(update={"root_path": "/safeplaces"})
+    settings = synthetic_settings.model_copy(update={"server": server})
+    # As a proxy passes a request on: the prefix already taken off the path.
+    with TestClient(create_app(settings)) as c:
+        meta = Meta.model_validate(c.get("/oruk").json())
+    assert str(meta.openapi_url) == "http://testserver/safeplaces/openapi.json"

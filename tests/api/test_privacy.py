@@ -41,6 +41,11 @@ def _searches(client: TestClient) -> None:
     client.get("/api/v1/postcodes", params={"lat": "53.1234", "lon": "-1.5678", "radius": "-1"})
     client.get("/api/v1/postcodes", params={"lat": "-1.5678", "lon": "53.1234"})
     client.get("/api/v1/outcodes/DE4 3AG")
+    client.get("/oruk/service_at_locations", params={"postcode": "DE4 3AG", "proximity": "2000"})
+    client.get("/oruk/service_at_locations", params={"postcode": "Matlock"})
+    client.get("/oruk/service_at_locations", params={"postcode": "DE4 3AG", "proximity": "-1.5678"})
+    client.get("/oruk/services", params={"search": "Matlock", "day": "53.1234"})
+    client.get("/oruk/services/DE4 3AG")
 
 
 def test_no_search_reaches_a_log_line(
