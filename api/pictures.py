@@ -8,6 +8,7 @@ Without it the pages still work: the words are all there.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from markupsafe import Markup
@@ -58,9 +59,11 @@ CATEGORY_PICTURES = {
 }
 
 
+@cache
 def picture(idea: str, size: int = 40, extra_class: str = "", root: str = "") -> Markup:
     """An <img> of the idea's picture, sized so the layout doesn't jump while it loads
-    (`root`: the path prefix the site is served under)."""
+    (`root`: the path prefix the site is served under). Made once for each picture and size
+    (a results page shows about forty)."""
     code = PICTURES[idea]
     classes = f"sp-pic {extra_class}".strip()
     return Markup(
