@@ -141,6 +141,7 @@ def read_phones(stored: str | None) -> tuple[PhoneNumber, ...] | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def shown_phones(stored: str | None) -> str | None:
     """A stored cell as people read it: "01629 533400 / 101 (non-emergency)"; text that
     isn't a real number is shown as it was typed."""
@@ -154,7 +155,12 @@ def phone_links(stored: str | None) -> list[tuple[str, str]]:
     """(what to show, tel: link) per number: "101 (non-emergency) / 999 (emergency)" gives two
     links, so nobody in an emergency taps a link that dials the non-emergency line. Text that
     isn't a real number gets no link: it would dial nobody."""
-    return [(n.shown, n.tel) for n in read_phones(stored) or ()]
+    return list(_links(stored))
+
+
+@lru_cache(maxsize=4096)
+def _links(stored: str | None) -> tuple[tuple[str, str], ...]:
+    return tuple((n.shown, n.tel) for n in read_phones(stored) or ())
 
 
 @lru_cache(maxsize=4096)

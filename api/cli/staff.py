@@ -180,6 +180,7 @@ EXPORT_FILTERS = {
     "kind": "safe_place or police_enquiry_office",
     "check": "overdue, or due (in the next 30 days)",
     "missing": "phone, opening_hours, accessibility_notes or contact_email",
+    "fix": "contact: a phone number or email that isn't right (kept as it was typed)",
     "changed": "changed in the last this many days",
 }
 

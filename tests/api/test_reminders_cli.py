@@ -42,7 +42,7 @@ def settings(
     due = {
         "last_checked": today - timedelta(days=350),
         "contact_name": "Jo Reed",
-        "contact_email": "jo.reed@library.test",
+        "contact_email": "jo.reed@library.example",
     }
     for place_id, fields in (
         ("S1", due),  # Matlock Library: due in 15 days, has a contact
@@ -70,8 +70,8 @@ def test_reminders_reach_the_venue_and_the_areas_officer_once(
 
     code, out = _run("send")
     assert code == 0, out
-    assert "Sent 2 reminders:" in out and "jo.reed@library.test: Matlock Library" in out
-    venue = mailbox.wait_for("jo.reed@library.test")
+    assert "Sent 2 reminders:" in out and "jo.reed@library.example: Matlock Library" in out
+    venue = mailbox.wait_for("jo.reed@library.example")
     assert venue["Subject"].startswith("Testshire Safe Places: Matlock Library is due its")
     assert venue["Reply-To"] == "safeplaces@council.test"
     body = venue.get_content()
@@ -109,6 +109,6 @@ def test_a_mail_server_that_is_down_is_reported_and_tried_again(
     monkeypatch.setenv("SAFEPLACES_MAIL__FROM_ADDRESS", "safeplaces@council.test")
     code, _ = _run("send")
     err = capsys.readouterr().err
-    assert code != 0 and "Could not send to jo.reed@library.test" in err
+    assert code != 0 and "Could not send to jo.reed@library.example" in err
     assert "tried again on the next run" in err
     assert _run("send", "--dry-run")[1].startswith("Would send 2 reminders")

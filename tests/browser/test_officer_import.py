@@ -107,11 +107,11 @@ def test_an_officer_imports_files_as_excel_saves_them(
 
     cafe = next(r for r in store.rows() if r.name == "Old Mill Café")
     assert (cafe.phone, cafe.category, cafe.accessibility_notes) == (
-        "01629 111111", "cafe", "Ring the bell",
+        "+441629111111", "cafe", "Ring the bell",
     )  # fmt: skip
     assert cafe.opening_hours is not None and cafe.opening_hours.startswith("Mon 09:00-17:00")
     library = store.get("S1")
-    assert library.phone == "01629 533400"
+    assert library.phone == "+441629533400"
     assert library.opening_hours is not None and "Sat 10:00-16:00" in library.opening_hours
     assert "Sun" not in library.opening_hours
     assert [r.name for r in store.rows()].count("Matlock Library") == 1
@@ -153,7 +153,7 @@ def _import_a_workbook(page: Page, server: LiveServer, store: PlaceStore) -> Non
     page.wait_for_load_state("load")
     assert "Imported: 2 places added or updated." in page.inner_text("main")
     surgery = next(r for r in store.rows() if r.name == "Hall Leys Surgery")
-    assert surgery.phone == "01629 222222" and surgery.category == "gp_surgery"
+    assert surgery.phone == "+441629222222" and surgery.category == "gp_surgery"
     assert surgery.opening_hours is not None and "Mon 09:00-17:30" in surgery.opening_hours
     chemist = next(r for r in store.rows() if r.name == "Bank Road Chemist")
     assert chemist.opening_hours == "Sat 10:00-16:00" and chemist.category == "pharmacy"
@@ -240,6 +240,6 @@ def test_two_rows_chosen_for_one_place_are_named_before_the_import(
     page.click("text=Import these changes")
     page.wait_for_load_state("load")
     assert "Imported: 2 places added or updated." in page.inner_text("main")
-    assert store.get("S1").phone == "01629 533400"
+    assert store.get("S1").phone == "+441629533400"
     assert [r.name for r in store.rows()].count("Matlock Library") == 2
     assert not web.errors, "\n".join(web.errors)

@@ -61,15 +61,15 @@ def test_a_reminder_reaches_the_venue_and_its_link_opens_the_checks_to_do(
     # The officer gives Matlock Library its contact for the yearly check.
     page.goto(changing_server.url("/staff/places/S1"))
     page.fill("#f-contact_name", "Jo Reed")
-    page.fill("#f-contact_email", "jo.reed@library.test")
+    page.fill("#f-contact_email", "jo.reed@library.example")
     page.click("text=Save changes")
     page.wait_for_load_state("load")
-    assert page.locator("#f-contact_email").input_value() == "jo.reed@library.test"
+    assert page.locator("#f-contact_email").input_value() == "jo.reed@library.example"
 
     # Council IT's daily run: the never-checked places are overdue.
     code, out = _cron(changing_server, mailbox, monkeypatch)
     assert code == 0, out
-    venue = mailbox.wait_for("jo.reed@library.test")
+    venue = mailbox.wait_for("jo.reed@library.example")
     assert venue["Subject"].endswith("Matlock Library's yearly check is overdue")
     assert "Dear Jo Reed," in venue.get_content()
     officer = mailbox.wait_for("ann@council.gov.uk")

@@ -70,14 +70,14 @@ def test_a_venue_with_a_contact_is_written_to_the_rest_go_to_the_areas_officers(
         "S1",
         last_checked=TODAY - timedelta(days=350),
         contact_name="Jo Reed",
-        contact_email="jo.reed@library.test",
+        contact_email="jo.reed@library.example",
     )
     _set(editor, "S2", last_checked=TODAY - timedelta(days=400))  # the Dales, no contact
     _set(editor, "S3", last_checked=TODAY - timedelta(days=380))  # Amber Valley, no contact
     emails = {e.to: e for e in _reminders(editor).plan(TODAY, OFFICERS, LETTERS)}
     # Editors of the area are told; a viewer of the area and the admins are not.
-    assert set(emails) == {"jo.reed@library.test", "ed@council.gov.uk", "amy@council.gov.uk"}
-    venue = emails["jo.reed@library.test"]
+    assert set(emails) == {"jo.reed@library.example", "ed@council.gov.uk", "amy@council.gov.uk"}
+    venue = emails["jo.reed@library.example"]
     assert venue.subject.startswith("Testshire Safe Places: Matlock Library is due")
     due_on = TODAY + timedelta(days=15)
     assert "Dear Jo Reed," in venue.text and f"{due_on.day} {due_on:%B %Y}" in venue.text
@@ -100,7 +100,7 @@ def test_each_stage_is_sent_once_and_a_check_starts_the_next_year(editor: PlaceE
         editor,
         "S1",
         last_checked=TODAY - timedelta(days=350),
-        contact_email="jo.reed@library.test",
+        contact_email="jo.reed@library.example",
     )
     reminders = _reminders(editor)
     sent: list[Email] = []
@@ -118,25 +118,25 @@ def test_each_stage_is_sent_once_and_a_check_starts_the_next_year(editor: PlaceE
     _set(editor, "S1", last_checked=TODAY)
     assert reminders.plan(later, OFFICERS, LETTERS) == []
     next_year = reminders.plan(TODAY + timedelta(days=340), OFFICERS, LETTERS)
-    to_venue = [e for e in next_year if e.to == "jo.reed@library.test"]
+    to_venue = [e for e in next_year if e.to == "jo.reed@library.example"]
     assert [e.places[0].stage for e in to_venue] == [Stage.DUE]
 
 
 def test_an_email_that_fails_is_not_recorded_and_goes_next_time(editor: PlaceEditor) -> None:
-    _set(editor, "S1", last_checked=TODAY - timedelta(days=350), contact_email="jo@lib.test")
-    _set(editor, "S2", last_checked=TODAY - timedelta(days=350), contact_email="bad@cafe.test")
+    _set(editor, "S1", last_checked=TODAY - timedelta(days=350), contact_email="jo@lib.example")
+    _set(editor, "S2", last_checked=TODAY - timedelta(days=350), contact_email="bad@cafe.example")
     reminders = _reminders(editor)
 
     def send(email: Email) -> None:
-        if email.to == "bad@cafe.test":
+        if email.to == "bad@cafe.example":
             raise OSError("the mail server refused the address")
 
     results = reminders.send(reminders.plan(TODAY, OFFICERS, LETTERS), send)
     assert {r.email.to: r.problem for r in results} == {
-        "jo@lib.test": None,
-        "bad@cafe.test": "the mail server refused the address",
+        "jo@lib.example": None,
+        "bad@cafe.example": "the mail server refused the address",
     }
-    assert [e.to for e in reminders.plan(TODAY, OFFICERS, LETTERS)] == ["bad@cafe.test"]
+    assert [e.to for e in reminders.plan(TODAY, OFFICERS, LETTERS)] == ["bad@cafe.example"]
 
 
 def test_a_new_place_is_first_due_a_year_after_it_was_added(editor: PlaceEditor) -> None:

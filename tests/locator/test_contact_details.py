@@ -162,6 +162,9 @@ def test_an_email_is_normalised(typed: str, normal: str) -> None:
         ("jo@localhost", "should have a period"),
         ("jo@", "There must be something after the @-sign"),
         ("jo bloggs@example.org", "invalid characters"),
+        # Names kept for tests and local networks: no mail reaches them.
+        ("jo.reed@library.test", "special-use or reserved name"),
+        ("jo@cafe.local", "special-use or reserved name"),
     ],
 )
 def test_an_email_that_is_not_one_is_refused_saying_why(typed: str, why: str) -> None:
