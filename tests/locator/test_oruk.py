@@ -347,3 +347,5 @@ def test_a_catalogue_is_made_once_per_index() -> None:
     assert catalogues.kept(second) is None
     assert catalogues.of(second).by_service_id(oruk.service_id(LIBRARY)) is None
     assert catalogues.kept(first) is None  # replaced whole
+    assert made.select(ServiceQuery()) == sorted(VENUES, key=lambda v: v.name.casefold())
+    assert made.select(ServiceQuery(search="matlock")) == [LIBRARY]
