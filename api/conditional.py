@@ -7,8 +7,9 @@ request (path, query in a normal order, the address links are made from, whether
 accepted, and Accept where the format follows it). So a revalidation is answered before the
 answer is built: nothing is built, read or hashed to say "not modified", and every worker
 and replica serving the same data version gives the same tag. Strong, because the same
-inputs give the same bytes (gzip included, as acceptance is part of the tag); weak only for
-answers that carry the moment they were made (OGC's `timeStamp`).
+inputs give the same bytes (gzip included, as acceptance is part of the tag); weak for
+answers that carry the moment they were made (OGC's `timeStamp`) and for HTML pages (each
+carries its own script nonce).
 """
 
 from __future__ import annotations
@@ -81,6 +82,12 @@ def matches(if_none_match: str, etag: str) -> bool:
         return True
     ours = _opaque(etag)
     return any(_opaque(tag) == ours for tag in if_none_match.split(","))
+
+
+def _as_sent(if_none_match: str, etag: str) -> str:
+    """The entry of If-None-Match that matched `etag`, in the form the client sent it."""
+    ours = _opaque(etag)
+    return next((t.strip() for t in if_none_match.split(",") if _opaque(t) == ours), etag)
 
 
 def not_modified(request: Request, validators: Validators) -> bool:
@@ -197,10 +204,15 @@ def conditional_route(
                 headers["Cache-Control"] = cache_control
                 sent = request.headers.get("if-none-match", "*")
                 if sent.strip() != "*" and matches(sent, validators.etag):
+                    # Our tag, as the client has it (W/ for a page: see below).
+                    headers["ETag"] = _as_sent(sent, validators.etag)
                     return _not_modified(headers, vary_accept)
                 response = await handler(request)
                 if response.status_code != 200:
                     return response
+                if response.headers.get("content-type", "").startswith("text/html"):
+                    # A page carries its own script nonce: the same page, not the same bytes.
+                    headers["ETag"] = "W/" + _opaque(validators.etag)
                 response.headers.update(headers)
                 if not_modified(request, validators):
                     return _not_modified(headers, vary_accept)

@@ -93,8 +93,13 @@ def test_tags_differ_by_query_format_and_encoding(client: TestClient) -> None:
     assert tag("/api/v1/places", **{"accept-encoding": "gzip"}) != tag(
         "/api/v1/places", **{"accept-encoding": "identity"}
     )
-    # The items carry the moment they were made (timeStamp): their tag is weak.
+    # The items carry the moment they were made (timeStamp), a page its script nonce: their
+    # tags are weak; the rest strong.
     assert tag(f"{OGC}/items").startswith('W/"') and tag(f"{OGC}/items/S1").startswith('"')
+    page = tag(f"{OGC}/items/S1?f=html")
+    assert page.startswith('W/"') and tag("/ogc", accept="text/html").startswith('W/"')
+    again = client.get(f"{OGC}/items/S1?f=html", headers={"If-None-Match": page})
+    assert again.status_code == 304 and again.headers["etag"] == page
 
 
 def test_a_staff_edit_changes_the_tags_and_the_date(app: FastAPI, client: TestClient) -> None:
