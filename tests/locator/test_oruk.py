@@ -24,6 +24,7 @@ from locator.errors import InvalidParameter
 from locator.hours import OpeningHours, TimeSpan
 from locator.index import VenueIndex
 from locator.oruk_feed import Catalogues, ServiceQuery, page_of, parse_clock, parse_day
+from locator.oruk_ids import NAMESPACE, oruk_id
 from locator.oruk_schedules import BYDAY, schedules
 from locator.venues import Category, Kind, LocationPrecision, Venue
 
@@ -124,6 +125,12 @@ def test_terms_and_the_taxonomy_meet_the_profile() -> None:
     assert by_slug["library"]["parent_id"] == by_slug["safe-place"]["id"]
     assert by_slug["police-station"]["parent_id"] == by_slug["police-enquiry-office"]["id"]
     assert "parent_id" not in by_slug["safe-place"]
+
+
+@settings(max_examples=examples(100))
+@given(st.sampled_from(["service", "location", "phone"]), st.text(max_size=30))
+def test_an_id_is_the_standard_uuid5(entity: str, key: str) -> None:
+    assert oruk_id(entity, key) == str(uuid.uuid5(NAMESPACE, f"{entity}/{key}"))
 
 
 def test_ids_are_uuids_made_from_the_place_id() -> None:
