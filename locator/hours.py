@@ -90,7 +90,9 @@ class OpeningHours:
     holiday_stated: bool = False
     # OSM syntax as typed; None for the weekly form.
     osm: str | None = None
-    _rules: OsmRules = field(init=False, repr=False, compare=False)
+    # The OSM rules that answer, read on first use: start-up reads every place's hours, and
+    # places share a few texts (`rules_for` reads each once).
+    _read: OsmRules | None = field(init=False, repr=False, compare=False, default=None)
     # `by_day`'s spans, worked out on first use: every search result shows them.
     _days: tuple[tuple[tuple[time, time], ...], ...] | None = field(
         init=False, repr=False, compare=False, default=None
@@ -99,11 +101,17 @@ class OpeningHours:
     def __post_init__(self) -> None:
         object.__setattr__(self, "spans", tuple(self.spans))
         object.__setattr__(self, "warnings", tuple(self.warnings))
-        if self.osm is not None:
-            rules = rules_for(self.osm)
-        else:
-            rules = rules_for(weekly_as_osm(self.spans, self.holiday_spans))
-        object.__setattr__(self, "_rules", rules)
+        if self.osm is not None:  # read now: OSM text that can't be read is refused here
+            object.__setattr__(self, "_read", rules_for(self.osm))
+
+    @property
+    def _rules(self) -> OsmRules:
+        found = self._read
+        if found is None:
+            text = self.osm or weekly_as_osm(self.spans, self.holiday_spans)
+            found = rules_for(text)
+            object.__setattr__(self, "_read", found)  # the same every time: kept
+        return found
 
     def __reduce__(self) -> tuple[type[OpeningHours], tuple[object, ...]]:
         # Pickled as what was read; the rules are read again (the library's can't be pickled).
