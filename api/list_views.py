@@ -28,7 +28,7 @@ MISSING_CHOICES = [
     (Missing.ACCESSIBILITY_NOTES.value, "No access notes"),
     (Missing.CONTACT_EMAIL.value, "No contact email at the venue"),
 ]
-FIX_CHOICES = [(Fix.CONTACT.value, "A phone number or email that isn't right")]
+FIX_CHOICES = [(Fix.CONTACT.value, "Phone or email is wrong")]
 CHANGED_CHOICES = [
     ("1", "Today or yesterday"),
     ("7", "In the last 7 days"),

@@ -87,7 +87,25 @@ def test_an_officer_fixes_a_number_and_the_place_page_dials_it(
         public.page.set_viewport_size(size)
         shot(public.page, f"place-{name}")
     _kept_list_dials_the_extension(public.page, changing_server)
+    _a_kept_email_is_listed_to_fix(page, changing_server)
     assert not web.errors and not public.errors, "\n".join(web.errors + public.errors)
+
+
+def _a_kept_email_is_listed_to_fix(page: Page, server: LiveServer) -> None:
+    """An email kept as typed (as the upgrade keeps one) is a tile on the dashboard, whose
+    list is that place."""
+    store = server.app.state.datasets.store
+    store.update("S3", {"contact_email": "jo at library"}, "upgrade", store.get("S3").version)
+    page.goto(server.url("/staff"))
+    tile = page.locator(".sp-tile", has_text="A phone number or email that isn't right")
+    assert tile.locator(".sp-tile-number").inner_text() == "1"
+    tile.click()
+    page.wait_for_load_state("load")
+    assert page.locator("#f-fix").input_value() == "contact"
+    assert page.locator("table tbody th[scope=row] a").all_inner_texts() == ["Alfreton Library"]
+    for name, size in SIZES.items():
+        page.set_viewport_size(size)
+        shot(page, f"staff-list-to-fix-{name}")
 
 
 def _kept_list_dials_the_extension(page: Page, server: LiveServer) -> None:
