@@ -49,6 +49,9 @@ class OpenStatus:
     opens_at: datetime | None
     unsure: bool = False
     bank_holiday: bool = False
+    # The next change of any kind (to "unknown" too), worked out with the rest: what the
+    # words are kept until (`locator.opening`).
+    changes_at: datetime | None = field(default=None, compare=False)
 
     def describe(self, now: datetime) -> str:
         """Plain English, e.g. "Closed now. Opens tomorrow at 9:30am."."""
@@ -202,10 +205,12 @@ class OpeningHours:
         """Open now or not, with the next closing or opening time."""
         local = _to_london(at)
         state = self._rules.state(_wall(local))
+        change = self.next_change(at)
         if state == State.OPEN:
-            return OpenStatus(True, self.closes_at(at), None)
-        unsure = state == State.UNKNOWN
-        return OpenStatus(False, None, self.next_opening(at), unsure, self._holiday_shut(local))
+            return OpenStatus(True, change, None, changes_at=change)
+        opens = change if change is None or self.is_open(change) else self.next_opening(change)
+        shut = self._holiday_shut(local)
+        return OpenStatus(False, None, opens, state == State.UNKNOWN, shut, changes_at=change)
 
     def _holiday_shut(self, local: datetime) -> bool:
         """Whether today is a bank holiday that keeps it closed all day, when it opens on
@@ -282,6 +287,13 @@ class OpeningHours:
         OSM rules that change with the date give this week's."""
         week = self._week()
         return [(DAY_NAMES[i], [_range_text(a, b) for a, b in s]) for i, s in enumerate(week)]
+
+    def week_spans(self) -> tuple[TimeSpan, ...]:
+        """The spans of `by_day` as `TimeSpan`s, for hours in either form: ``spans`` are the
+        weekly form's alone."""
+        if self.osm is None:
+            return self.spans
+        return tuple(TimeSpan(d, a, b) for d, spans in enumerate(self._week()) for a, b in spans)
 
     def by_day_words(self) -> list[tuple[str, list[str]]]:
         """Like `by_day`, in the words the rest of the page uses: ``"9:30am to 5pm"``."""

@@ -51,7 +51,7 @@ def opening_at(hours: OpeningHours | None, now: datetime) -> Opening:
     status = hours.status(now)
     # Not always the opening or closing: the words change too when the hours become
     # "unknown" (OSM's `unknown`).
-    change = status.closes_at if status.open_now else hours.next_change(now)
+    change = status.changes_at
     until = midnight if change is None or midnight < change else change
     held_until = until.timestamp()
     if until.utcoffset() != now.astimezone(LONDON).utcoffset():

@@ -137,7 +137,7 @@ class ServiceQuery:
         closes at or before `end_time`, an overnight span closing on the next day)."""
         if venue.opening_hours is None:
             return False
-        for span in venue.opening_hours.spans:
+        for span in venue.opening_hours.week_spans():
             if self.day is not None and span.day != self.day:
                 continue
             if self.start_time is not None and span.start < self.start_time:

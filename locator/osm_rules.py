@@ -137,12 +137,7 @@ class OsmRules:
         while at.date() < limit:
             key = self._key(at.date())
             boundary = datetime.combine(self._same_rules_until(at.date(), key, limit), time())
-            rules = self._version(key)
-            if self.mentions_bank_holidays:
-                # Only as far as the rules hold: the library would look on for a year.
-                change: datetime | None = next(iter(rules.intervals(at, boundary)))[1]
-            else:
-                change = rules.next_change(at)
+            change = self._version(key).next_change(at)
             if change is not None and change < boundary:
                 return change if change.date() < limit else None
             if boundary.date() >= limit:

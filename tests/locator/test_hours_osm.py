@@ -132,3 +132,10 @@ def test_text_like_neither_gets_our_message() -> None:
     with pytest.raises(InvalidOpeningHours) as caught:
         OpeningHours.parse("Mon 9-5 maybe")
     assert "as opening hours: use a form like" in str(caught.value)
+
+
+def test_week_spans_are_the_shown_week_in_either_form() -> None:
+    osm = hours("Mo-Fr 09:00-17:00; Sa 22:00-02:00")
+    weekly = hours("Mon-Fri 09:00-17:00; Sat 22:00-02:00")
+    assert osm.week_spans() == weekly.week_spans() == weekly.spans
+    assert osm.spans == ()
