@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from geodata.rows import PlaceRow
-from locator.contact_details import email_problem, phone_problem
+from locator.contact_details import email_problem, phone_problem, read_phones
 from locator.errors import InvalidParameter
 from locator.venues import CHECK_EVERY_DAYS, Kind, Status, check_overdue
 
@@ -211,7 +211,14 @@ def _text_matches(q: str, row: PlaceRow) -> bool:
     wanted = compact(q)
     if any(wanted in compact(value or "") for value in (row.postcode, row.external_ref, row.id)):
         return True
-    return _looks_like_phone(q) and phone_digits(q) in phone_digits(row.phone or "")
+    return _looks_like_phone(q) and _phone_matches(phone_digits(q), row.phone)
+
+
+def _phone_matches(digits: str, stored: str | None) -> bool:
+    """Whether any of the place's numbers, as dialled in the UK, has these digits in it."""
+    numbers = read_phones(stored)
+    dialled = [n.national for n in numbers] if numbers else [stored or ""]
+    return any(digits in phone_digits(number) for number in dialled)
 
 
 def _changed_within(row: PlaceRow, query: PlaceQuery, today: date) -> bool:

@@ -96,6 +96,13 @@ def test_a_postcode_is_not_read_as_a_phone_number() -> None:
     ]
 
 
+@pytest.mark.parametrize("q", ["07911 123456", "+447911123456", "01629 533400", "533400"])
+def test_any_of_a_places_stored_numbers_is_found_as_people_type_it(q: str) -> None:
+    stored = place("X-2", "Two numbers", phone="+441629533400;ext=12 / +447911123456 (textphone)")
+    assert [r.name for r in select([stored], PlaceQuery(q=q), TODAY).places] == ["Two numbers"]
+    assert select([stored], PlaceQuery(q="0162953340012"), TODAY).places == []
+
+
 def test_counts_by_status_are_of_the_places_found() -> None:
     found = select(ROWS, PlaceQuery(q="matlock"), TODAY)
     assert len(found) == 3
