@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field
 
 from geodata.history import Change
 from geodata.rows import PlaceRow
+from locator.contact_details import EXAMPLE_EMAIL
 from locator.venues import Status, check_overdue
 
 
@@ -23,6 +24,19 @@ def _in_utc(value: object) -> object:
 
 # A moment, always sent with its time zone (UTC): "2026-12-02T10:15:00Z".
 UtcDatetime = Annotated[AwareDatetime, BeforeValidator(_in_utc)]
+
+
+# What a phone or email field holds, for the staff API's readers (locator.contact_details).
+STORED_PHONE = (
+    "Stored form: each number in E.164 (a UK short number as its digits), an extension after "
+    "';ext=', words in brackets, several joined by ' / '. Send it back as it is, or as typed."
+)
+TYPED_PHONE = (
+    "Real UK numbers, typed any usual way (0044 1629 533400, +44 (0)1629 533400, 01629 533400 "
+    "ext 12); several joined by '/', words in brackets. Stored in E.164; a number not in use "
+    "is refused (422) saying why."
+)
+TYPED_EMAIL = "An email address, stored in its normal form (the domain in lower case)."
 
 
 class StaffPlaceOut(BaseModel):
@@ -39,7 +53,9 @@ class StaffPlaceOut(BaseModel):
     longitude: float
     location_precision: str
     local_authority_code: str | None
-    phone: str | None
+    phone: str | None = Field(
+        description=STORED_PHONE, examples=["+441629533400;ext=12 / 101 (non-emergency)"]
+    )
     email: str | None
     website: str | None
     opening_hours: str | None
@@ -52,7 +68,7 @@ class StaffPlaceOut(BaseModel):
     operator: str | None
     contact_name: str | None = Field(description="The person at the venue (staff only)")
     contact_email: str | None
-    contact_phone: str | None
+    contact_phone: str | None = Field(description=STORED_PHONE, examples=["+447911123456"])
     version: int
     created_at: UtcDatetime
     updated_at: UtcDatetime
@@ -107,8 +123,8 @@ class PlaceFields(BaseModel):
     address: str | None = None
     latitude: float | None = None
     longitude: float | None = None
-    phone: str | None = None
-    email: str | None = None
+    phone: str | None = Field(None, description=TYPED_PHONE, examples=["01629 533400 ext 12"])
+    email: str | None = Field(None, description=TYPED_EMAIL, examples=[EXAMPLE_EMAIL])
     website: str | None = None
     opening_hours: str | None = None
     accessibility_notes: str | None = None
@@ -117,8 +133,8 @@ class PlaceFields(BaseModel):
     operator: str | None = None
     # The venue's contact for the yearly check: staff only, never in anything public.
     contact_name: str | None = None
-    contact_email: str | None = None
-    contact_phone: str | None = None
+    contact_email: str | None = Field(None, description=TYPED_EMAIL)
+    contact_phone: str | None = Field(None, description=TYPED_PHONE)
     outside_area_override: bool = False
 
 
