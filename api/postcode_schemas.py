@@ -47,7 +47,9 @@ class NearbyPostcodesOut(BaseModel):
 
 class AreaOut(BaseModel):
     code: str = Field(examples=["E07000035"], description="The ONS local authority code.")
-    name: str = Field(examples=["Derbyshire Dales"])
+    name: str | None = Field(
+        examples=["Derbyshire Dales"], description="Its name, where the service has it."
+    )
 
 
 class OutcodeOut(BaseModel):
@@ -57,7 +59,7 @@ class OutcodeOut(BaseModel):
     postcode_count: int = Field(description="How many postcodes the outcode has.")
     local_authorities: list[AreaOut] = Field(
         description="The local authorities its postcodes are in, most postcodes first "
-        "(known in and around the area the service covers; elsewhere empty)."
+        "(empty where the postcode data doesn't say)."
     )
     country: str | None = Field(None, examples=["England"])
 
@@ -69,7 +71,8 @@ class OutcodeOut(BaseModel):
             longitude=found.longitude,
             postcode_count=found.postcode_count,
             local_authorities=[
-                AreaOut(code=code, name=areas.name(code)) for code in found.local_authority_codes
+                AreaOut(code=code, name=areas.names.get(code))
+                for code in found.local_authority_codes
             ],
             country=found.country,
         )

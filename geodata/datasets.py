@@ -13,7 +13,7 @@ from geodata.gazetteer import Gazetteer
 from geodata.national import NationalPostcodes
 from geodata.placenames import PlaceNames
 from geodata.postcode_grid import PostcodeGrid
-from geodata.postcode_lookup import PostcodeLookup, load_grid
+from geodata.postcode_lookup import PostcodeLookup, load_district_areas, load_grid
 from geodata.postcodes import parse_postcode
 from geodata.resolver import LocationResolver
 from geodata.store import PlaceStore
@@ -39,6 +39,8 @@ class Datasets:
     national: NationalPostcodes | None = None
     # Every postcode in use (the gazetteer's and the national table's) by grid square.
     grid: PostcodeGrid | None = None
+    # Each national district's local authorities, most postcodes first.
+    district_areas: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def staff_areas(self) -> list[tuple[str, str]]:
         """(code, "Name (code)") for every local authority staff can be given, by name."""
@@ -67,7 +69,7 @@ class Datasets:
     def postcode_lookup(self, resolver: LocationResolver) -> PostcodeLookup:
         """Postcodes in batches, near a point and by outcode, through `resolver`."""
         grid = self.grid or load_grid(self.gazetteer, self.national, [], None)
-        return PostcodeLookup(resolver, grid)
+        return PostcodeLookup(resolver, grid, self.district_areas)
 
     def locator(self, settings: ServiceSettings) -> Locator:
         """A new locator over the places as the database holds them now."""
@@ -131,6 +133,7 @@ def load_datasets(settings: ServiceSettings) -> Datasets:
     if national is not None and data.national_postcodes_path is not None:
         sources.append(data.national_postcodes_path)
     grid = load_grid(gazetteer, national, sources, data.cache_dir)
+    district_areas = load_district_areas(sources[1] if national else None, data.cache_dir)
     return Datasets(
         gazetteer,
         places,
@@ -139,4 +142,5 @@ def load_datasets(settings: ServiceSettings) -> Datasets:
         Areas(load_area_names(data.path(data.places_file))),
         national,
         grid,
+        district_areas,
     )

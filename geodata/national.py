@@ -223,3 +223,25 @@ def national_grid_points(
     easting = table["easting"].to_numpy().astype(np.float64)
     northing = table["northing"].to_numpy().astype(np.float64)
     return codes, easting, northing
+
+
+def national_district_areas(path: Path) -> dict[str, tuple[str, ...]]:
+    """Each district's local authority codes, most postcodes first, from the file's
+    `local_authority_code` column; empty when it has none."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    if not {"postcode", "local_authority_code"} <= set(pq.read_schema(path).names):
+        return {}
+    table = pq.read_table(path, columns=["postcode", "local_authority_code"])
+    text = pc.utf8_trim_whitespace(pc.utf8_upper(table["postcode"]))
+    district = pc.list_element(pc.split_pattern(text, " ", max_splits=1), 0)
+    area = pc.cast(table["local_authority_code"], pa.string())
+    pairs = pa.table({"d": district, "a": area}).filter(pc.is_valid(area))
+    counted = pairs.group_by(["d", "a"]).aggregate([("a", "count")]).to_pylist()
+    counted.sort(key=lambda row: (row["d"], -row["a_count"], row["a"]))
+    found: dict[str, list[str]] = {}
+    for row in counted:
+        found.setdefault(row["d"], []).append(row["a"])
+    return {name: tuple(codes) for name, codes in found.items()}

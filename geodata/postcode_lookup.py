@@ -6,16 +6,17 @@ the one every entry point uses; this adds the batch, the grid search and the dis
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from geodata.arraycache import cache_path
+from geodata.arraycache import UNREADABLE, cache_path, map_npz, write_npz
 from geodata.gazetteer import Gazetteer
-from geodata.national import NationalPostcodes, national_grid_points
+from geodata.national import NationalPostcodes, national_district_areas, national_grid_points
 from geodata.postcode_grid import PostcodeGrid
 from geodata.postcodes import PostcodeDistrict, parse_district
 from geodata.resolver import Located, LocationResolver
@@ -31,6 +32,8 @@ DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
 
 _GRID_VERSION = 1
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +61,16 @@ class Outcode:
 class PostcodeLookup:
     """The resolver's postcode lookup, in batches, by point and by outcode."""
 
-    def __init__(self, resolver: LocationResolver, grid: PostcodeGrid) -> None:
+    def __init__(
+        self,
+        resolver: LocationResolver,
+        grid: PostcodeGrid,
+        district_areas: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
         self.resolver = resolver
         self.grid = grid
+        # Beyond the gazetteer: each district's local authorities, from the national file.
+        self.district_areas = district_areas or {}
         self._to_bng = point_to_bng()
 
     def many(self, texts: Sequence[str]) -> list[Located | None]:
@@ -119,7 +129,10 @@ class PostcodeLookup:
                 "postcode, like DE4.",
                 log_message="outcode not in the postcode data",
             )
-        return Outcode(district, far.latitude, far.longitude, far.postcode_count, (), far.country)
+        areas = self.district_areas.get(district.value, ())
+        return Outcode(
+            district, far.latitude, far.longitude, far.postcode_count, areas, far.country
+        )
 
 
 def load_grid(
@@ -171,3 +184,30 @@ def _national_points(
     far_codes, lon, lat = national.points()
     far_e, far_n = wgs84_to_bng(lon.astype(np.float64), lat.astype(np.float64))
     return far_codes, far_e, far_n
+
+
+def load_district_areas(path: Path | None, cache_dir: Path | None) -> dict[str, tuple[str, ...]]:
+    """`national_district_areas` of the national file, through a cache beside the grid's
+    (reading the file's column takes a second or two; the cache, milliseconds)."""
+    if path is None or not path.is_file():
+        return {}
+    cache = cache_path(path, cache_dir, "district-areas", _GRID_VERSION) if cache_dir else None
+    if cache is not None and cache.is_file():
+        try:
+            found = map_npz(cache)
+            return {
+                str(name): tuple(str(codes).split(",")) if str(codes) else ()
+                for name, codes in zip(found["names"], found["areas"], strict=True)
+            }
+        except UNREADABLE as exc:
+            log.warning("ignoring unreadable district areas cache %s: %s", cache, exc)
+    areas = national_district_areas(path)
+    if cache is not None:
+        write_npz(
+            cache,
+            {
+                "names": np.array(list(areas), dtype=str),
+                "areas": np.array([",".join(codes) for codes in areas.values()], dtype=str),
+            },
+        )
+    return areas

@@ -12,7 +12,7 @@ from synthetic import write_national_postcodes, write_synthetic_data
 from geodata.gazetteer import Gazetteer, PostcodeLocation
 from geodata.national import NationalLocation, NationalPostcodes
 from geodata.placenames import PlaceNames
-from geodata.postcode_lookup import PostcodeLookup, load_grid
+from geodata.postcode_lookup import PostcodeLookup, load_district_areas, load_grid
 from geodata.postcodes import Postcode, PostcodeDistrict
 from geodata.resolver import LocationResolver
 from locator.errors import InvalidCoordinates, InvalidPostcode, UnknownPostcode
@@ -86,3 +86,34 @@ def test_the_grid_cache_is_named_for_its_sources(tmp_path: Path, lookup: Postcod
     os.utime(local, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # a changed file
     load_grid(gazetteer, None, [local], cache)
     assert len(first) == 1 and len({p.name for p in cache.iterdir()}) == 2
+
+
+def test_districts_beyond_the_gazetteer_have_the_national_files_areas(
+    tmp_path: Path, lookup: PostcodeLookup
+) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "postcode": ["M12 4HP", "M12 4AB", "m12 5zz", "M1 1AE", "EH1 1YZ", "EH1 1AB"],
+            "local_authority_code": pd.Categorical(
+                ["E08000003", "E08000007", "E08000007", "E08000003", "S12000036", None]
+            ),
+        }
+    )
+    path = tmp_path / "postcodes_uk.parquet"
+    frame.to_parquet(path, index=False)
+    cache = tmp_path / "cache"
+    areas = load_district_areas(path, cache)
+    # Most postcodes first, ties by code; a postcode without one counts for none.
+    assert areas == {
+        "M12": ("E08000007", "E08000003"),
+        "M1": ("E08000003",),
+        "EH1": ("S12000036",),
+    }
+    assert load_district_areas(path, cache) == areas  # from the cache, as built
+    assert load_district_areas(None, cache) == {}
+    with_areas = PostcodeLookup(lookup.resolver, lookup.grid, areas)
+    assert with_areas.outcode("M12").local_authority_codes == ("E08000007", "E08000003")
+    # The gazetteer's own areas win where it has the district.
+    assert with_areas.outcode("DE4").local_authority_codes == ("E07000035",)
