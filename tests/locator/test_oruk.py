@@ -330,6 +330,10 @@ def test_filters_by_term_words_day_and_times() -> None:
     # The Sunday span closes the next day: after any end time on Sunday.
     assert not ServiceQuery(day=6, end_time=time(23, 59)).matches(LIBRARY)
     assert not ServiceQuery(day=0).matches(CAFE)  # hours not known
+    # Hours in OpenStreetMap's syntax are filtered by the same week.
+    osm = venue_at(8, -1.5, 53.1, opening_hours=OpeningHours.parse("Mo-Fr 09:00-17:00; PH off"))
+    assert ServiceQuery(day=4, start_time=time(9), end_time=time(17)).matches(osm)
+    assert not ServiceQuery(day=5).matches(osm)
     assert parse_day("Monday") == parse_day("MO") == 0
     assert parse_clock("09:30:00", "start_time") == time(9, 30)
     for bad in ("9", "25:00", "09:60", "nine"):
