@@ -126,7 +126,13 @@ class PlaceFields(BaseModel):
     phone: str | None = Field(None, description=TYPED_PHONE, examples=["01629 533400 ext 12"])
     email: str | None = Field(None, description=TYPED_EMAIL, examples=[EXAMPLE_EMAIL])
     website: str | None = None
-    opening_hours: str | None = None
+    opening_hours: str | None = Field(
+        None,
+        description='Our weekly form ("Mon-Fri 9am-5pm, Sat 10-1; Bank holidays closed", '
+        "closed on bank holidays unless it says) or OpenStreetMap opening_hours syntax "
+        '("Mo-Fr 09:00-17:00; Sa 10:00-13:00; PH off"), which is kept as sent.',
+        examples=["Mo-Fr 09:00-17:00; Sa 10:00-13:00; PH off"],
+    )
     accessibility_notes: str | None = None
     last_checked: date | None = None
     verified: bool | None = None
