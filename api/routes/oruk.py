@@ -179,7 +179,8 @@ def service_at_locations(
 def service_at_location(
     id: str, catalogue: CatalogueDep, settings: SettingsDep
 ) -> dict[str, object]:
-    """One place's service at its location, each with everything about it."""
+    """One place's service at its location, each with everything about it: HSDS 3.0's
+    service_at_location (the profile's OpenAPI names the service schema here, an erratum)."""
     venue = catalogue.by_service_at_location_id(id)
     if venue is None:
         raise _not_found("service at a location")
