@@ -7,6 +7,7 @@ with the search box still filled in.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode, urlsplit
 
@@ -17,7 +18,7 @@ from api.deps import LocatorDep, NowDep, ResolverDep, SettingsDep
 from api.html import NoStore, contact_book, render
 from api.params import page_request
 from api.views import place_view
-from locator.bank_holidays import is_bank_holiday
+from locator.bank_holidays import is_bank_holiday, next_bank_holiday
 from locator.errors import PlaceNotFound, SafePlacesError
 from locator.hours import LONDON
 from locator.hours_text import DAY_NAMES
@@ -57,6 +58,7 @@ def place(
     view = place_view(venue, now, settings.pages, "1", match)
     hours = venue.opening_hours.by_day_words() if venue.opening_hours else None
     holidays = venue.opening_hours.bank_holiday_words() if venue.opening_hours else None
+    today = now.astimezone(LONDON).date()
     search_query = urlencode({"q": q} if q else {"lat": lat or "", "lon": lon or ""})
     return render(
         request,
@@ -65,13 +67,19 @@ def place(
             "p": view,
             "hours": hours,
             "bank_holidays": holidays,
-            "bank_holiday_today": is_bank_holiday(now.astimezone(LONDON).date()),
+            "bank_holiday_today": is_bank_holiday(today),
+            "next_bank_holiday": _day_words(next_bank_holiday(today)),
             "today": DAY_NAMES[now.astimezone(LONDON).weekday()],
             "map": place_map(venue, settings.pages, now=now, root=settings.server.root_path),
             "back_url": f"/find?{search_query}" if origin is not None else None,
             "where": q.strip() if q else "your location",
         },
     )
+
+
+def _day_words(day: date) -> str:
+    """ "Friday 25 December", as the page says a date."""
+    return f"{DAY_NAMES[day.weekday()]} {day.day} {day:%B}"
 
 
 def _searched_from(

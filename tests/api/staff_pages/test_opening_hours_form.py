@@ -38,6 +38,7 @@ def test_osm_rules_typed_a_line_each_are_kept(editor: TestClient) -> None:
     rows = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
     assert "Saturday 10am to 1pm" in rows
     assert "Bank holidays Closed" in rows
+    assert re.search(r"The next bank holiday is \w+day \d{1,2} [A-Z][a-z]+\.", rows)
 
 
 def test_the_weekly_forms_bank_holiday_line_is_kept(editor: TestClient) -> None:
