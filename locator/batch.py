@@ -6,10 +6,13 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
+from locator.cells import FIRST_MARGIN
+
 # A batch starts smaller than `nearest` and grows more gently: each venue in a box costs
 # the tree and the arithmetic, and a second round for some points costs less than a larger
 # box for all of them (a tenth fewer candidates in all at a million venues).
-FIRST = 0.5  # of `nearest`'s first radius
+# Of `nearest`'s first radius: 0.85 of the radius expected to hold k venues.
+FIRST = 0.85 / FIRST_MARGIN
 GROWTH = 1.4
 
 

@@ -11,6 +11,9 @@ import math
 import numpy as np
 import numpy.typing as npt
 
+# How much wider than the radius expected to hold k venues a search starts.
+FIRST_MARGIN = 1.5
+
 
 class DensityGrid:
     """Venue counts on a coarse grid, to start each search at a radius fitted to the place.
@@ -40,10 +43,12 @@ class DensityGrid:
             for dx in (0, 1, 2):
                 around += padded[dy : dy + rows, dx : dx + cols]
         # The radius expected to hold one venue, from the density over each 3x3 block (a
-        # circle of area k/density holds about k; 1.7 times that radius makes a second try
-        # rare), worked out once here rather than on every search. 0 marks an empty block.
+        # circle of area k/density holds about k; 1.5 times that radius (2.25 times the area)
+        # makes a second try rare, and a larger one costs every search more candidates than
+        # the rare second try saves), worked out once here rather than on every search.
+        # 0 marks an empty block.
         with np.errstate(divide="ignore"):
-            unit = np.sqrt(9 * self._cell * self._cell / (math.pi * around)) * 1.7
+            unit = np.sqrt(9 * self._cell * self._cell / (math.pi * around)) * FIRST_MARGIN
         self._unit = np.where(around > 0, unit, 0.0)
         self._rows, self._cols = rows, cols
 
