@@ -69,6 +69,7 @@ from geodata.startup import start_up_problem
 from geodata.store import PlaceStore
 from geodata.uploads import PendingImports
 from geodata.users import UserStore
+from locator.contact_details import warm as warm_phones
 from locator.oruk_feed import Catalogues
 from locator.registry import LocatorRegistry
 from locator.settings import setting_problem
@@ -240,8 +241,9 @@ def _watcher(
 
 def _warm_up(app: FastAPI, settings: Settings) -> None:
     """In the background: the worker answers searches while the import process starts, and
-    while folium draws the maps' frames and the search pages' templates are compiled (the
-    first search would otherwise wait for both); and the open-data files' places are read."""
+    while folium draws the maps' frames, the search pages' templates are compiled and the
+    phone numbers' formatter loads (the first search would otherwise wait for them); and the
+    open-data files' places are read."""
     threading.Thread(target=app.state.import_worker.warm, daemon=True).start()
     threading.Thread(target=app.state.opendata.refresh, daemon=True).start()
     threading.Thread(target=_warm_pages, args=(app, settings), daemon=True).start()
@@ -252,7 +254,8 @@ def _warm_pages(app: FastAPI, settings: Settings) -> None:
     templates: Jinja2Templates = app.state.templates
     for name in SEARCH_PAGES:
         templates.get_template(name)
-    heap.settle()  # folium, pandas and the templates, loaded for good
+    warm_phones()
+    heap.settle()  # folium, pandas, the templates and phonenumbers, loaded for good
 
 
 def _could_not_start(exc: Exception, settings: Settings) -> NoReturn:

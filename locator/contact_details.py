@@ -163,6 +163,13 @@ def _links(stored: str | None) -> tuple[tuple[str, str], ...]:
     return tuple((n.shown, n.tel) for n in read_phones(stored) or ())
 
 
+def warm() -> None:
+    """Load libphonenumber and its UK data now (a server's warm-up, in the background): the
+    first page showing a number would otherwise wait about a tenth of a second for them."""
+    for number in parse_phones(f"{EXAMPLE_PHONE} / 101"):
+        _ = (number.shown, number.tel)
+
+
 @lru_cache(maxsize=4096)
 def phone_problem(stored: str | None) -> str | None:
     """Why a stored cell isn't a real number (None when it is, or is empty)."""
