@@ -32,7 +32,16 @@ from bench.postgis import PostgisServer, PostgisUnavailable
 from bench.results import Config, Results
 from bench.targets import KNN_TARGET_K, targets_table
 from bench.timing import fmt_s
-from bench.workload import CEILING, FIND, HITS, PEER_UNIQUE, UNIQUE, Postcodes
+from bench.workload import (
+    CEILING,
+    FIND,
+    GRANIAN_CEILING,
+    GRANIAN_UNIQUE,
+    HITS,
+    PEER_UNIQUE,
+    UNIQUE,
+    Postcodes,
+)
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 SEED = 20251124
@@ -227,7 +236,8 @@ def _http(
 
 def _nearest_unique(cfg: Config, results: Results, started: float) -> None:
     """Only the headline: unique postcodes, ping and the peer (and cache hits), 1 worker."""
-    _http(cfg, results, started, frozenset({UNIQUE, CEILING, PEER_UNIQUE, HITS}))
+    keys = {UNIQUE, CEILING, PEER_UNIQUE, HITS, GRANIAN_UNIQUE, GRANIAN_CEILING}
+    _http(cfg, results, started, frozenset(keys))
 
 
 def _find(cfg: Config, results: Results, started: float) -> None:

@@ -11,7 +11,7 @@ from bench.profiling import WHOLE, Profile
 from bench.results import Results
 from bench.targets import KNN_TARGET_K, KNN_TARGET_SIZES, knn_case
 from bench.timing import Timing, fmt_us, paired_ratio
-from bench.workload import CEILING, HITS, PEER_UNIQUE, UNIQUE
+from bench.workload import CEILING, GRANIAN_CEILING, GRANIAN_UNIQUE, HITS, PEER_UNIQUE, UNIQUE
 
 
 def findings(results: Results) -> list[str]:
@@ -100,7 +100,22 @@ def http_findings(h: HttpResult) -> list[str]:
             f" Cache hits (one postcode again and again): {hits.median:,.0f} req/s "
             f"({fmt_ratio(_median(h.ratio(HITS, CEILING, 1)))} of ping)."
         )
-    return [line]
+    return [line, *_granian_findings(h)]
+
+
+def _granian_findings(h: HttpResult) -> list[str]:
+    """The same app under granian, against uvicorn in the same rounds."""
+    unique, p99 = h.rate(GRANIAN_UNIQUE, 1), h.p99(GRANIAN_UNIQUE, 1)
+    ours = h.p99(UNIQUE, 1)
+    if unique is None or p99 is None or ours is None:
+        return []
+    return [
+        f"The same app under granian instead of uvicorn, 1 worker: every request a new postcode "
+        f"{unique.median:,.0f} req/s ({fmt_ratio(_median(h.ratio(GRANIAN_UNIQUE, UNIQUE, 1)))} "
+        f"of uvicorn's), p99 {p99.median * 1e3:.1f} ms (uvicorn's {ours.median * 1e3:.1f} ms); "
+        f"`/api/v1/ping` {fmt_ratio(_median(h.ratio(GRANIAN_CEILING, CEILING, 1)))} of "
+        "uvicorn's."
+    ]
 
 
 def _median(t: Timing | None) -> float:

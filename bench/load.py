@@ -26,9 +26,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.agreement_http import Agreement, agree
-from bench.service import Service, peer_command
+from bench.service import Service, granian_command, peer_command
 from bench.timing import Timing
-from bench.workload import LUA, PEER, PRODUCT, Endpoint, Postcodes, endpoints
+from bench.workload import (
+    GRANIAN,
+    GRANIAN_UNIQUE,
+    LUA,
+    PEER,
+    PRODUCT,
+    Endpoint,
+    Postcodes,
+    endpoints,
+)
 
 
 @dataclass
@@ -168,11 +177,18 @@ def run_http(
                     servers[PEER] = stack.enter_context(peer)
                     result.agreement = agree(servers[PRODUCT], servers[PEER], postcodes.sample)
                     print(f"  peer agreement: {result.agreement.summary()}", flush=True)
-                targets = endpoints(postcodes, PEER in servers)
+                granian = granian_command()
+                if n == 1 and granian is not None and _wanted(keys, GRANIAN_UNIQUE):
+                    servers[GRANIAN] = stack.enter_context(Service(folder, 1, command=granian))
+                targets = endpoints(postcodes, PEER in servers, GRANIAN in servers)
                 targets = [e for e in targets if keys is None or e.key in keys]
                 result.endpoints += [e for e in targets if e not in result.endpoints]
                 _rounds(result, load, servers, targets, n, warmup)
     return result
+
+
+def _wanted(keys: frozenset[str] | None, key: str) -> bool:
+    return keys is None or key in keys
 
 
 def _rounds(
@@ -187,7 +203,7 @@ def _rounds(
     for endpoint in targets:  # every path answers 200 before any timing (none of the walk's)
         if not endpoint.walk:
             servers[endpoint.server].get(endpoint.paths[0])
-    cursor = {PRODUCT: 0, PEER: 0}  # where each server's walk has got to
+    cursor = {PRODUCT: 0, PEER: 0, GRANIAN: 0}  # where each server's walk has got to
     for r in range(result.rounds):
         shift = r % len(targets)
         for endpoint in targets[shift:] + targets[:shift]:

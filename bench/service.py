@@ -3,6 +3,7 @@ fresh temporary place database and cache, on the shared data."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import socket
@@ -27,6 +28,16 @@ def free_port() -> int:
 def peer_command() -> list[str]:
     """The minimal peer (bench/peer.py), from this virtual environment."""
     return [sys.executable, "-m", "bench.peer"]
+
+
+def granian_command() -> list[str] | None:
+    """The service's app under granian (1 worker, its Python work on one thread, uvloop, HTTP/1
+    as uvicorn serves it), or None where granian is not installed."""
+    if importlib.util.find_spec("granian") is None:
+        return None
+    command = [sys.executable, "-m", "granian", "--interface", "asgi", "--factory"]
+    command += ["--workers", "1", "--runtime-threads", "1", "--loop", "uvloop", "--http", "1"]
+    return command + ["--no-ws", "--log-level", "warning", "bench.granian_app:app"]
 
 
 def serve_command() -> list[str]:

@@ -18,10 +18,13 @@ import numpy as np
 
 PRODUCT = "service"
 PEER = "peer"
+GRANIAN = "granian"
 
 CEILING = "ceiling"
 UNIQUE = "nearest-unique"
 PEER_UNIQUE = "peer-unique"
+GRANIAN_UNIQUE = "granian-unique"
+GRANIAN_CEILING = "granian-ceiling"
 HITS = "nearest-hits"
 PLACES = "places"
 FIND = "find-unique"
@@ -59,7 +62,7 @@ def quoted(codes: Sequence[str], path: str) -> tuple[str, ...]:
     return tuple(f"{path}{urllib.parse.quote(c)}" for c in codes)
 
 
-def endpoints(postcodes: Postcodes, peer: bool) -> list[Endpoint]:
+def endpoints(postcodes: Postcodes, peer: bool, granian: bool = False) -> list[Endpoint]:
     """The endpoints of one worker count, in the order of a round's first turn."""
     pool = len(postcodes.pool)
     found = [
@@ -84,6 +87,24 @@ def endpoints(postcodes: Postcodes, peer: bool) -> list[Endpoint]:
                 note="dict + cKDTree + orjson, the same postcodes in the same order",
             )
         )
+    if granian:
+        found += [
+            Endpoint(
+                GRANIAN_UNIQUE,
+                "the service under granian, every request a new postcode",
+                quoted(postcodes.pool, NEAREST),
+                server=GRANIAN,
+                walk=True,
+                note="the same app, logging and postcodes; granian instead of uvicorn",
+            ),
+            Endpoint(
+                GRANIAN_CEILING,
+                "`/api/v1/ping` under granian",
+                ("/api/v1/ping",),
+                server=GRANIAN,
+                note="÷ ping: against uvicorn's",
+            ),
+        ]
     found += [
         Endpoint(
             HITS,

@@ -10,12 +10,20 @@ import pytest
 
 from api.settings import Settings
 from bench.data import walk_postcodes
+from bench.findings import http_findings
 from bench.http_report import http_section
 from bench.load import run_http
 from bench.loadgen import _picker
 from bench.results import Config, Results
 from bench.targets import targets_table
-from bench.workload import CEILING, PEER_UNIQUE, UNIQUE, Postcodes
+from bench.workload import (
+    CEILING,
+    GRANIAN_CEILING,
+    GRANIAN_UNIQUE,
+    PEER_UNIQUE,
+    UNIQUE,
+    Postcodes,
+)
 
 
 @pytest.fixture
@@ -57,6 +65,20 @@ def test_the_service_and_the_peer_take_turns_and_agree(on_synthetic_data: Path) 
     results.http = result
     assert "minimal peer" in http_section(results)
     assert "Unique-postcode `/api/v1/places/nearest` at least 0.9×" in targets_table(results)
+
+
+def test_the_service_under_granian_answers_the_same_walk(on_synthetic_data: Path) -> None:
+    postcodes = Postcodes.deal(walk_postcodes(), sample=1, seed=5)
+    keys = frozenset({UNIQUE, CEILING, GRANIAN_UNIQUE, GRANIAN_CEILING})
+    # A first search under load can take a second or more (imports, the first answers).
+    result = run_http(postcodes, (1,), 2, duration=2, warmup=3, rounds=1, keys=keys)
+    for key in keys:
+        (run,) = result.runs_of(key, 1)
+        assert run.requests > 0 and run.failed == 0, key
+    results = Results(_config(), {})
+    results.http = result
+    assert "the service under granian" in http_section(results)
+    assert any("under granian instead of uvicorn" in line for line in http_findings(result))
 
 
 def _config() -> Config:
