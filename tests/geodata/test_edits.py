@@ -40,7 +40,7 @@ def test_update_records_each_changed_field(store: PlaceStore) -> None:
     change = store.history("S1")[-1]
     assert change.actor == "ann@council" and change.action == "update"
     # The unchanged name is left out.
-    assert change.fields == {"phone": ("01629 000000", "01629 533400")}
+    assert change.fields == {"phone": ("+441629000000", "01629 533400")}  # seeded in E.164
     store.update("S1", {"last_checked": date(2026, 11, 1)}, "ann@council", 2)
     assert store.history("S1")[-1].fields == {"last_checked": (None, "2026-11-01")}
     _audit_is_complete(store)
@@ -98,7 +98,7 @@ def test_restore_an_earlier_version(store: PlaceStore) -> None:
     row = store.restore_version("S1", 1, "carol")
     assert (row.name, row.phone, row.address, row.status) == (
         "Matlock Library",
-        "01629 000000",
+        "+441629000000",
         "Steep Turnpike, Matlock",
         "active",
     )
@@ -158,7 +158,7 @@ def test_fields_as_they_were_at_a_version(store: PlaceStore) -> None:
     store.set_status("S1", Status.SUSPENDED, "ann")
     store.update("S1", {"phone": "01629 2", "address": "New Road"}, "bob", 3)
     first, second = store.fields_at("S1", 1), store.fields_at("S1", 2)
-    assert (first["phone"], first["status"]) == ("01629 000000", "active")
+    assert (first["phone"], first["status"]) == ("+441629000000", "active")
     assert (second["phone"], second["status"], second["address"]) == (
         "01629 1", "active", store.fields_at("S1", 1)["address"]
     )  # fmt: skip
