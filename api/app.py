@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from api import heap
 from api.cache import ResponseCache
 from api.compression import Compression
-from api.conditional import stamps_for
+from api.conditional import DataStamps, stamps_for
 from api.errors import register_error_handlers
 from api.html import SEARCH_PAGES, make_templates
 from api.logging import PrivateAccessLog
@@ -195,11 +195,13 @@ def _start(app: FastAPI, settings: Settings) -> None:
     version = datasets.store.data_version()
     registry = LocatorRegistry(datasets.locator(settings), version)
     app.state.registry = registry
-    app.state.data_stamps = stamps_for(settings, datasets)
+    stamps = stamps_for(settings, datasets)
+    stamps.learn(version)  # Last-Modified ready before the first answer: no read in a request
+    app.state.data_stamps = stamps
     info = DatasetInfo.of(settings)
     opendata = OpenDataCache(datasets.store, info, lambda: registry.data_version)
     app.state.opendata = opendata
-    app.state.watcher = _watcher(settings, datasets, registry, opendata)
+    app.state.watcher = _watcher(settings, datasets, registry, opendata, stamps)
     app.state.search_cache = ResponseCache()
     app.state.nearest_json = NearestJson()
     app.state.places_cache = ResponseCache(size=64)  # one answer per filter asked for
@@ -226,14 +228,20 @@ def _stop(app: FastAPI) -> None:
 
 
 def _watcher(
-    settings: Settings, datasets: Datasets, registry: LocatorRegistry, opendata: OpenDataCache
+    settings: Settings,
+    datasets: Datasets,
+    registry: LocatorRegistry,
+    opendata: OpenDataCache,
+    stamps: DataStamps,
 ) -> ChangeWatcher:
-    """The process's change watcher: for each new version a new index, swapped in whole, and
-    the open-data files' places read again (so they can be served with the database away)."""
+    """The process's change watcher: for each new version a new index, swapped in whole, the
+    open-data files' places read again (so they can be served with the database away) and
+    the time of the last change (for Last-Modified) read with it."""
 
     def reload(version: int) -> None:
         registry.swap(datasets.locator(settings), version)
         opendata.refresh()
+        stamps.learn(version)
         heap.settle()  # the new index is long-lived, the old one gone (api.heap)
 
     return ChangeWatcher(datasets.store, reload, registry.data_version, settings.changes)

@@ -145,9 +145,11 @@ class DataStamps:
             return known[1]
         if time.monotonic() < self._retry_at:
             return None
-        return await run_in_threadpool(self._read, version)
+        return await run_in_threadpool(self.learn, version)
 
-    def _read(self, version: int) -> datetime | None:
+    def learn(self, version: int) -> datetime | None:
+        """When `version`'s data last changed, read now if not yet known. The server calls it
+        as it starts and as each new version is swapped in, so answers don't have to."""
         if not self._lock.acquire(blocking=False):
             return None  # another request is reading it
         try:
