@@ -103,22 +103,80 @@ class PrivateAccessLog:
             request_id.reset(token)
 
     def _log(self, method: str, route: str, status: int, ms: float) -> None:
-        """The access line, made and handled directly: the caller is always this line, so
-        the frames are not walked to find it (`Logger.info` would)."""
+        """The access line. When every handler it reaches is a plain stream or file handler
+        writing with our formatters (as `logging_config` sets up), the line is formatted and
+        written here, byte for byte as those handlers would, with no LogRecord made for it;
+        any other set-up (a filter, another handler or formatter) gets the record, as before."""
         fields = (
             {"method": method, "route": route, "status": status, "ms": ms}
             if self.json_fields
             else None
         )
+        handlers = _direct_handlers()
+        if handlers is None:
+            access_log.handle(self._record(method, route, status, ms, fields))
+            return
+        created = time.time()  # as a LogRecord takes its time
+        message = f"{method} {route} {status:d} {ms:.1f}ms"  # as _ACCESS_LINE % args
+        texts: dict[type, str] = {}
+        for handler in handlers:
+            formatter = handler.formatter
+            kind = type(formatter)
+            text = texts.get(kind)
+            if text is None:
+                text = texts[kind] = formatter.access_line(created, message, fields)  # type: ignore[union-attr]
+            handler.acquire()
+            try:
+                handler.stream.write(text + handler.terminator)
+                handler.flush()
+            except RecursionError:
+                raise
+            except Exception:
+                handler.handleError(self._record(method, route, status, ms, fields))
+            finally:
+                handler.release()
+
+    @staticmethod
+    def _record(
+        method: str, route: str, status: int, ms: float, fields: dict[str, Any] | None
+    ) -> logging.LogRecord:
+        """The access line as a record, made directly: the caller is always this line, so
+        the frames are not walked to find it (`Logger.info` would)."""
         args = (method, route, status, ms)
-        record = access_log.makeRecord(
+        return access_log.makeRecord(
             access_log.name, logging.INFO, __file__, 0, _ACCESS_LINE, args, None, _LOG, fields
         )
-        access_log.handle(record)
 
 
 _ACCESS_LINE = "%s %s %d %.1fms"
 _LOG = "_log"
+# The handlers whose whole emit is `stream.write(format(record) + terminator); flush()`.
+_PLAIN_HANDLERS = (logging.StreamHandler, logging.FileHandler)
+
+
+def _direct_handlers() -> list[logging.StreamHandler[Any]] | None:
+    """The handlers an INFO access line reaches, walked as `Logger.callHandlers` walks them,
+    if each of them can be written to directly; else None (the record path is taken)."""
+    if access_log.filters:
+        return None
+    found: list[logging.StreamHandler[Any]] = []
+    logger: logging.Logger | None = access_log
+    while logger is not None:
+        for handler in logger.handlers:
+            if logging.INFO < handler.level:
+                continue
+            if (
+                type(handler) not in _PLAIN_HANDLERS
+                or handler.filters
+                or type(handler.formatter) not in (PlainLines, JsonLines)
+                or handler.formatter.datefmt is not None  # type: ignore[union-attr]
+                or getattr(handler, "stream", None) is None  # a file opened on first use
+            ):
+                return None
+            found.append(handler)  # type: ignore[arg-type]
+        logger = logger.parent if logger.propagate else None
+    # None reached (logging's last resort would write it): the record path says so.
+    return found or None
 
 
 class PlainLines(logging.Formatter):
@@ -134,11 +192,24 @@ class PlainLines(logging.Formatter):
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         if datefmt is not None:
             return super().formatTime(record, datefmt)
+        return self._stamp(record.created, int(record.msecs))
+
+    def _stamp(self, created: float, msecs: int) -> str:
         second, text = self._kept
-        if int(record.created) != second:
-            text = time.strftime(self.default_time_format, self.converter(record.created))
-            self._kept = (int(record.created), text)
-        return f"{text},{int(record.msecs):03d}"
+        if int(created) != second:
+            text = time.strftime(self.default_time_format, self.converter(created))
+            self._kept = (int(created), text)
+        return f"{text},{msecs:03d}"
+
+    def access_line(self, created: float, message: str, fields: dict[str, Any] | None) -> str:
+        """What `format` makes of the access line's record made at `created`."""
+        level = logging.getLevelName(logging.INFO)
+        return f"{self._stamp(created, _msecs(created))} {level} {access_log.name}: {message}"
+
+
+def _msecs(created: float) -> int:
+    """A LogRecord's `msecs` for its `created`, as logging works it out."""
+    return int((created - int(created)) * 1000)
 
 
 class JsonLines(logging.Formatter):
@@ -147,9 +218,13 @@ class JsonLines(logging.Formatter):
 
     _ACCESS = ("method", "route", "status", "ms")
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._kept: tuple[int, str] = (-1, "")  # a second, and its text
+
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+            "time": self._stamp(record.created, int(record.msecs)),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -162,6 +237,29 @@ class JsonLines(logging.Formatter):
         if record.exc_info:
             line["error"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False)
+
+    def access_line(self, created: float, message: str, fields: dict[str, Any] | None) -> str:
+        """What `format` makes of the access line's record made at `created` with `fields`
+        as its extra attributes."""
+        line: dict[str, Any] = {
+            "time": self._stamp(created, _msecs(created)),
+            "level": logging.getLevelName(logging.INFO).lower(),
+            "logger": access_log.name,
+            "message": message,
+        }
+        if rid := request_id.get():
+            line["request_id"] = rid
+        if fields:
+            line.update(fields)
+        return json.dumps(line, ensure_ascii=False)
+
+    def _stamp(self, created: float, msecs: int) -> str:
+        """UTC to the millisecond; the seconds' text made once a second."""
+        second, text = self._kept
+        if int(created) != second:
+            text = time.strftime("%Y-%m-%dT%H:%M:%S", self.converter(created))
+            self._kept = (int(created), text)
+        return f"{text}.{msecs:03d}Z"
 
     converter = staticmethod(time.gmtime)
 
