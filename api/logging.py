@@ -11,6 +11,7 @@ import itertools
 import json
 import logging
 import logging.config
+import math
 import re
 import secrets
 import time
@@ -240,18 +241,18 @@ class JsonLines(logging.Formatter):
 
     def access_line(self, created: float, message: str, fields: dict[str, Any] | None) -> str:
         """What `format` makes of the access line's record made at `created` with `fields`
-        as its extra attributes."""
-        line: dict[str, Any] = {
-            "time": self._stamp(created, _msecs(created)),
-            "level": logging.getLevelName(logging.INFO).lower(),
-            "logger": access_log.name,
-            "message": message,
-        }
+        as its extra attributes: the text `json.dumps` writes for that dict, put together
+        from each value's JSON (a string's is the C encoder's, a number's its repr)."""
+        text = (
+            f'{{"time": {_str(self._stamp(created, _msecs(created)))}, '
+            f'"level": {_str(logging.getLevelName(logging.INFO).lower())}, '
+            f'"logger": {_str(access_log.name)}, "message": {_str(message)}'
+        )
         if rid := request_id.get():
-            line["request_id"] = rid
-        if fields:
-            line.update(fields)
-        return json.dumps(line, ensure_ascii=False)
+            text += f', "request_id": {_str(rid)}'
+        for key, value in (fields or {}).items():
+            text += f", {_str(key)}: {_json_value(value)}"
+        return text + "}"
 
     def _stamp(self, created: float, msecs: int) -> str:
         """UTC to the millisecond; the seconds' text made once a second."""
@@ -262,6 +263,21 @@ class JsonLines(logging.Formatter):
         return f"{text}.{msecs:03d}Z"
 
     converter = staticmethod(time.gmtime)
+
+
+# The string encoder `json.dumps(..., ensure_ascii=False)` uses (C where available).
+_str = json.encoder.encode_basestring
+
+
+def _json_value(value: object) -> str:
+    """A value's text in `json.dumps`' output: strings, ints and finite floats directly."""
+    if type(value) is str:
+        return _str(value)
+    if type(value) is int:
+        return int.__repr__(value)
+    if type(value) is float and math.isfinite(value):
+        return float.__repr__(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def logging_config(level: str = "info", log_format: str = "plain") -> dict[str, Any]:
