@@ -274,3 +274,14 @@ def _ready(base: str) -> bool:
         return httpx.get(f"{base}/readyz").status_code == 200
     except httpx.TransportError:
         return False
+
+
+@settings(max_examples=200, deadline=None)
+@given(moment=_MOMENTS)
+def test_json_times_are_loggings_utc_time_to_the_millisecond(moment: float) -> None:
+    """The seconds' kept text is what logging's own formatTime makes of each moment."""
+    ours = JsonLines()
+    for at in (moment, moment + 0.4, moment + 1.0, moment - 3600.5):
+        record, _ = _recorded(at, "GET", "/", 200, 1.0, False)
+        made = logging.Formatter.formatTime(ours, record, "%Y-%m-%dT%H:%M:%S")
+        assert json.loads(ours.format(record))["time"] == f"{made}.{int(record.msecs):03d}Z"
