@@ -8,6 +8,7 @@ import sys
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 from typing import NoReturn
 
 import anyio
@@ -69,6 +70,7 @@ from geodata.startup import start_up_problem
 from geodata.store import PlaceStore
 from geodata.uploads import PendingImports
 from geodata.users import UserStore
+from locator.bank_holidays import is_bank_holiday
 from locator.contact_details import warm as warm_phones
 from locator.oruk_feed import Catalogues
 from locator.registry import LocatorRegistry
@@ -258,12 +260,18 @@ def _warm_up(app: FastAPI, settings: Settings) -> None:
 
 
 def _warm_pages(app: FastAPI, settings: Settings) -> None:
+    # What every search's answer may need comes first: the phone numbers' formatter and
+    # England's bank holidays (the holidays package takes about half a second to load), this
+    # year's and next. Then the maps' frames and the pages' templates, which only /find needs.
+    warm_phones()
+    today = date.today()
+    for year in (today.year, today.year + 1):
+        is_bank_holiday(date(year, 1, 1))
     draw_frames(settings.pages)
     templates: Jinja2Templates = app.state.templates
     for name in SEARCH_PAGES:
         templates.get_template(name)
-    warm_phones()
-    heap.settle()  # folium, pandas, the templates and phonenumbers, loaded for good
+    heap.settle()  # folium, pandas, the templates, phonenumbers and holidays, loaded for good
 
 
 def _could_not_start(exc: Exception, settings: Settings) -> NoReturn:
