@@ -23,6 +23,11 @@ def _year(year: int) -> dict[date, str]:
     return {day: str(name) for day, name in sorted(found.items()) if day.year == year}
 
 
+@lru_cache(maxsize=_YEARS_KEPT)
+def _days(year: int) -> tuple[date, ...]:
+    return tuple(_year(year))
+
+
 def bank_holiday(day: date) -> str | None:
     """The bank holiday's name ("Christmas Day", "Boxing Day (observed)"), or None."""
     return _year(day.year).get(day)
@@ -35,7 +40,7 @@ def is_bank_holiday(day: date) -> bool:
 def next_bank_holiday(after: date) -> date:
     """The first bank holiday strictly after `after` (England has several every year)."""
     for year in (after.year, after.year + 1):
-        days = list(_year(year))
+        days = _days(year)
         found = bisect.bisect_right(days, after)
         if found < len(days):
             return days[found]

@@ -187,12 +187,16 @@ class OpeningHours:
 
         A change at a wall time the clocks skip (01:30 on the night they go forward) is at the
         real moment after; if that moment reads the same as now, the search goes on."""
-        state = self._state(at)
+        return self._next_change(at, self._state(at))
+
+    def _next_change(self, at: datetime, state: State) -> datetime | None:
+        """`next_change` from ``at``, whose state is known already."""
+        rules = self._rules
         moment = at
         for _ in range(_MAX_STEPS):
             local = _to_london(moment)
             wall = _wall(local)
-            change = self._rules.next_change(wall)
+            change = rules.next_change(wall, state if moment is at else None)
             if change is None:
                 return None
             minutes = (change - wall.replace(second=0, microsecond=0)) // timedelta(minutes=1)
@@ -205,7 +209,7 @@ class OpeningHours:
         """Open now or not, with the next closing or opening time."""
         local = _to_london(at)
         state = self._rules.state(_wall(local))
-        change = self.next_change(at)
+        change = self._next_change(at, state)
         if state == State.OPEN:
             return OpenStatus(True, change, None, changes_at=change)
         opens = change if change is None or self.is_open(change) else self.next_opening(change)

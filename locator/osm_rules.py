@@ -20,6 +20,7 @@ import opening_hours as oh
 
 from locator.bank_holidays import is_bank_holiday, next_bank_holiday
 from locator.hours_text import InvalidOpeningHours
+from locator.week_table import WeekTable, week_table
 
 # The library raises this for text it can't read; its type stubs leave it out.
 _PARSE_ERROR: type[Exception] = oh.ParserError  # type: ignore[attr-defined]
@@ -70,9 +71,19 @@ def _quote(text: str) -> str:
 class OsmRules:
     """One OSM `opening_hours` expression, asked about wall-clock times (naive datetimes)."""
 
-    __slots__ = ("text", "warnings", "mentions_bank_holidays", "_canonical", "_versions")
+    __slots__ = (
+        "text",
+        "warnings",
+        "mentions_bank_holidays",
+        "_canonical",
+        "_versions",
+        "_tables",
+        "_weekly_tables",
+    )
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, weekly_tables: bool = True) -> None:
+        """`weekly_tables=False` has the library answer everything (what the tables are
+        checked against)."""
         bare = _outside_quotes(text)
         for pattern, problem in _REFUSED:
             if pattern.search(bare):
@@ -91,6 +102,9 @@ class OsmRules:
         self._canonical = str(parsed)
         self.mentions_bank_holidays = bool(_PH.search(_outside_quotes(self._canonical)))
         self._versions: dict[str, oh.OpeningHours] = {"": parsed}
+        # Each version's week, when it is purely weekly (`locator.week_table`).
+        self._tables: dict[str, WeekTable | None] = {}
+        self._weekly_tables = weekly_tables
         if self.mentions_bank_holidays:
             try:
                 self._version("Mo")
@@ -107,12 +121,26 @@ class OsmRules:
             found = self._versions[days] = oh.OpeningHours(written, max_interval_days=HORIZON.days)
         return found
 
+    def _table(self, days: str) -> WeekTable | None:
+        """The version for `days` as a week table; None when only the library can answer."""
+        if not self._weekly_tables:
+            return None
+        try:
+            return self._tables[days]
+        except KeyError:
+            found = self._tables[days] = week_table(str(self._version(days)))
+            return found
+
+    def _state_of(self, days: str, wall: datetime) -> oh.State:
+        table = self._table(days)
+        return self._version(days).state(wall)[0] if table is None else table.state(wall)
+
+    def _change_of(self, days: str, wall: datetime) -> datetime | None:
+        table = self._table(days)
+        return self._version(days).next_change(wall) if table is None else table.next_change(wall)
+
     def _key(self, day: date) -> str:
-        if not self.mentions_bank_holidays:
-            return ""
-        return ",".join(
-            _DAY_TOKENS[d.weekday()] for d in (day - timedelta(days=1), day) if is_bank_holiday(d)
-        )
+        return _holiday_days(day) if self.mentions_bank_holidays else ""
 
     def _same_rules_until(self, day: date, key: str, limit: date) -> date:
         """The first day after `day` that is read with different rules (or `limit`)."""
@@ -126,18 +154,19 @@ class OsmRules:
         return after
 
     def state(self, wall: datetime) -> oh.State:
-        return self._version(self._key(wall.date())).state(wall)[0]
+        return self._state_of(self._key(wall.date()), wall)
 
-    def next_change(self, wall: datetime) -> datetime | None:
-        """The first wall-clock moment after `wall` when the state is different; None if not
-        within `HORIZON`."""
-        current = self.state(wall)
+    def next_change(self, wall: datetime, current: oh.State | None = None) -> datetime | None:
+        """The first wall-clock moment after `wall` when the state is different (from
+        `current`, the state at `wall`, if the caller has it); None if not within `HORIZON`."""
+        if current is None:
+            current = self.state(wall)
         at = wall
         limit = (wall + HORIZON).date()
         while at.date() < limit:
             key = self._key(at.date())
             boundary = datetime.combine(self._same_rules_until(at.date(), key, limit), time())
-            change = self._version(key).next_change(at)
+            change = self._change_of(key, at)
             if change is not None and change < boundary:
                 return change if change.date() < limit else None
             if boundary.date() >= limit:
@@ -157,6 +186,16 @@ class OsmRules:
             if state == oh.State.OPEN:
                 found.append((begin.time(), end.time()))
         return found
+
+
+@lru_cache(maxsize=1024)
+def _holiday_days(day: date) -> str:
+    """The weekdays of `day` and the day before that are bank holidays ("Mo" on a bank
+    holiday Monday, "Mo,Tu" the day after): what `PH` stands for on `day`. Kept per day:
+    every answer asks it several times."""
+    return ",".join(
+        _DAY_TOKENS[d.weekday()] for d in (day - timedelta(days=1), day) if is_bank_holiday(d)
+    )
 
 
 @lru_cache(maxsize=4096)
