@@ -10,8 +10,6 @@ import bisect
 from datetime import date
 from functools import lru_cache
 
-import holidays
-
 # Enough years for every question a page can ask ("opens next" looks a year or so ahead); each
 # is worked out once, on first use.
 _YEARS_KEPT = 16
@@ -19,6 +17,10 @@ _YEARS_KEPT = 16
 
 @lru_cache(maxsize=_YEARS_KEPT)
 def _year(year: int) -> dict[date, str]:
+    # Loaded here, not with the module: about 0.15 s of imports a server's start can skip (a
+    # worker loads it as it warms up, before the first search).
+    import holidays
+
     found = holidays.country_holidays("GB", subdiv="ENG", years=year)
     return {day: str(name) for day, name in sorted(found.items()) if day.year == year}
 
