@@ -13,7 +13,7 @@ from opening_hours import State
 from locator.bank_holidays import is_bank_holiday, next_bank_holiday
 from locator.hours_text import DAY_ABBRS, DAY_NAMES, InvalidOpeningHours
 from locator.osm_rules import HORIZON, OsmRules, looks_like_osm, rules_for, week_spans
-from locator.weekly import TimeSpan, read_weekly, weekly_as_osm
+from locator.weekly import TimeSpan, day_runs, read_weekly, weekly_as_osm
 
 # InvalidOpeningHours belongs to reading text, but callers meet it through `parse`.
 __all__ = [
@@ -266,16 +266,7 @@ class OpeningHours:
         if self.osm is not None:
             return [rule.strip() for rule in _RULES.split(self.osm) if rule.strip()]
         days = [",".join(spans) for _, spans in self.by_day()]
-        lines: list[str] = []
-        first = 0
-        while first < 7:
-            last = first
-            while last + 1 < 7 and days[last + 1] == days[first]:
-                last += 1
-            if days[first]:
-                names = DAY_ABBRS[first] + (f"-{DAY_ABBRS[last]}" if last > first else "")
-                lines.append(f"{names} {days[first]}")
-            first = last + 1
+        lines = day_runs(days, DAY_ABBRS)
         if self.holiday_stated:
             lines.append(self._holiday_entry())
         return lines or ["Mon-Sun closed"]

@@ -3,6 +3,7 @@ written as OpenStreetMap rules so one evaluator answers both forms (`locator.osm
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import time, timedelta
 
@@ -117,20 +118,27 @@ def weekly_as_osm(
             days[(span.day + 1) % 7].append(_osm_range(_MIDNIGHT, span.end))
         else:
             days[span.day].append(_osm_range(span.start, span.end))
-    rules = []
-    first = 0
-    while first < 7:  # days with the same times together: "Mo-Fr 09:00-17:00"
-        last = first
-        while last + 1 < 7 and days[last + 1] == days[first]:
-            last += 1
-        if days[first]:
-            names = _OSM_DAYS[first] + (f"-{_OSM_DAYS[last]}" if last > first else "")
-            rules.append(f"{names} {','.join(days[first])}")
-        first = last + 1
+    rules = day_runs([",".join(times) for times in days], _OSM_DAYS)
     if holidays is not None and (rules or holidays):
         ranges = ",".join(_osm_range(a, b) for a, b in holidays)
         rules.append(f"PH {ranges}" if ranges else "PH off")
     return "; ".join(rules) if rules else "off"
+
+
+def day_runs(days: list[str], names: Sequence[str]) -> list[str]:
+    """Days in a row with the same times together, closed days (empty) left out:
+    ``["Mo-Fr 09:00-17:00", "Sa 09:00-12:30"]``, in the day names given."""
+    runs: list[str] = []
+    first = 0
+    while first < 7:
+        last = first
+        while last + 1 < 7 and days[last + 1] == days[first]:
+            last += 1
+        if days[first]:
+            named = names[first] + (f"-{names[last]}" if last > first else "")
+            runs.append(f"{named} {days[first]}")
+        first = last + 1
+    return runs
 
 
 def _osm_range(start: time, end: time) -> str:
