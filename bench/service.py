@@ -15,8 +15,6 @@ import urllib.request
 from pathlib import Path
 from types import TracebackType
 
-from bench.timing import Timing
-
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -129,15 +127,3 @@ class Service:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
-
-
-def startup_times(folder: Path, repeats: int) -> tuple[float, Timing]:
-    """Start the service on a new database once (seeding it and writing the caches), then
-    `repeats` more times on that database: the first time, and the later times."""
-    with Service(folder, 1) as first:
-        pass
-    later = []
-    for _ in range(repeats):
-        with Service(folder, 1) as again:
-            later.append(again.ready_s)
-    return first.ready_s, Timing(tuple(later))

@@ -90,8 +90,10 @@ def _startup_target(start: StartupResult) -> Target:
         f"under {STARTUP_TARGET_S:g} s",
         f"{fmt_s(start.ready.median)} (median of {len(start.ready.samples)})",
         start.ready.median < STARTUP_TARGET_S,
+        f"from bytecode, as installed; with none, {fmt_s(start.ready_uncompiled.median)}; "
         f"first start on a new database: {fmt_s(start.first_s)}; `import api.app` alone "
-        f"{fmt_s(start.import_cpu.median)} of CPU",
+        f"{fmt_s(start.import_cpu.median)} of CPU ({fmt_s(start.import_cpu_uncompiled.median)} "
+        "with no bytecode)",
         fmt_spread(start.ready),
     )
 
