@@ -7,6 +7,8 @@ switched off in favour of this one.
 
 from __future__ import annotations
 
+import atexit
+import io
 import itertools
 import json
 import logging
@@ -14,6 +16,7 @@ import logging.config
 import math
 import re
 import secrets
+import threading
 import time
 from contextvars import ContextVar
 from typing import Any
@@ -68,6 +71,8 @@ class PrivateAccessLog:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
+            if scope["type"] == "lifespan":
+                send = _flushed_at_shutdown(send)
             await self.app(scope, receive, send)
             return
         start = time.perf_counter()
@@ -128,8 +133,7 @@ class PrivateAccessLog:
                 text = texts[kind] = formatter.access_line(created, message, fields)  # type: ignore[union-attr]
             handler.acquire()
             try:
-                handler.stream.write(text + handler.terminator)
-                handler.flush()
+                lines.write(handler, text + handler.terminator)
             except RecursionError:
                 raise
             except Exception:
@@ -148,6 +152,80 @@ class PrivateAccessLog:
             access_log.name, logging.INFO, __file__, 0, _ACCESS_LINE, args, None, _LOG, fields
         )
 
+
+def _flushed_at_shutdown(send: Send) -> Send:
+    """The lifespan's `send`: the access lines still held are written before the server is
+    told the app has stopped (a clean stop, SIGTERM's included, loses none)."""
+
+    async def sender(message: Message) -> None:
+        if message["type"] in ("lifespan.shutdown.complete", "lifespan.shutdown.failed"):
+            lines.flush()
+        await send(message)
+
+    return sender
+
+
+class HeldLines:
+    """Access lines written into their stream's buffer and sent on by a timer, not one write
+    to the file or pipe per request.
+
+    Only for a text stream over an ordinary buffered file or pipe (stderr, a log file): the
+    line goes into that stream's own buffer, so it keeps its place among every other line
+    written to it (any other record's flush sends the held lines first, in order), and leaves
+    at the latest `interval` seconds later (a thread flushes what was written since), when the
+    buffer fills, at the app's shutdown and at the process's exit. Any other stream (a
+    StringIO, a test's capture) is written and flushed at once, as logging's handler does.
+    """
+
+    def __init__(self, interval: float = 0.5) -> None:
+        self.interval = interval
+        self._held: set[logging.StreamHandler[Any]] = set()
+        self._flusher: threading.Thread | None = None
+        self._starting = threading.Lock()
+
+    def write(self, handler: logging.StreamHandler[Any], line: str) -> None:
+        """Write `line` through `handler`'s stream (the caller holds the handler's lock)."""
+        stream = handler.stream
+        raw = getattr(stream, "buffer", None)
+        if type(stream) is not io.TextIOWrapper or type(raw) is not io.BufferedWriter:
+            stream.write(line)
+            handler.flush()
+            return
+        # As the text layer would encode it; its own buffer is empty (every record's write
+        # ends with a flush), so the bytes go in after everything written before them.
+        raw.write(line.encode(stream.encoding, stream.errors or "strict"))
+        self._held.add(handler)
+        if self._flusher is None:
+            self._start()
+
+    def flush(self) -> None:
+        """Send every held line to its file or pipe now."""
+        for handler in list(self._held):
+            self._held.discard(handler)
+            handler.acquire()
+            try:
+                handler.flush()
+            except Exception:  # a broken stream: its next line reports it
+                pass
+            finally:
+                handler.release()
+
+    def _start(self) -> None:
+        with self._starting:
+            if self._flusher is not None:
+                return
+            self._flusher = threading.Thread(target=self._run, name="access-lines", daemon=True)
+            self._flusher.start()
+            atexit.register(self.flush)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.interval)
+            if self._held:
+                self.flush()
+
+
+lines = HeldLines()
 
 _ACCESS_LINE = "%s %s %d %.1fms"
 _LOG = "_log"

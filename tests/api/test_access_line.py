@@ -26,6 +26,7 @@ from starlette.types import Receive, Scope, Send
 from start_line import SAFEPLACES
 
 from api.logging import (
+    HeldLines,
     JsonLines,
     PlainLines,
     PrivateAccessLog,
@@ -219,6 +220,39 @@ def test_levels_propagation_and_files_are_honoured(configured: None, tmp_path: P
     access_log.setLevel(logging.WARNING)  # the logger's level: no line at all
     _request(False)
     assert len(_lines(ours)) == 2
+
+
+def test_held_lines_keep_their_place_and_leave_on_time(configured: None, tmp_path: Path) -> None:
+    """A file's access lines wait in its stream's buffer: another record written meanwhile
+    sends them first, in order; the timer sends the rest; and a flush sends them at once."""
+    logging.config.dictConfig(logging_config("info", "plain"))
+    (handler,) = logging.getLogger("safeplaces").handlers
+    assert isinstance(handler, logging.StreamHandler)
+    path = tmp_path / "server.log"
+    with path.open("w", encoding="utf-8") as stream:
+        handler.setStream(stream)
+        held = HeldLines(interval=0.05)
+        with mock.patch("api.logging.lines", held):
+            _request(False)
+            assert path.read_text() == ""  # held, not yet written
+            logging.getLogger("safeplaces").warning("a warning after it")
+            _request(False)
+            written = path.read_text().splitlines()
+            assert len(written) == 2 and re.fullmatch(_PLAIN, written[0])
+            assert written[1].endswith("WARNING safeplaces: a warning after it")
+            deadline = time.monotonic() + 10
+            while len(path.read_text().splitlines()) < 3:  # the timer's flush
+                assert time.monotonic() < deadline, "the held line was never written"
+                time.sleep(0.01)
+            _request(False)
+            held.flush()  # as at shutdown
+            assert [re.fullmatch(_PLAIN, x) is not None for x in _lines_of(path)] == [
+                True, False, True, True
+            ]  # fmt: skip
+
+
+def _lines_of(path: Path) -> list[str]:
+    return path.read_text().splitlines()
 
 
 def test_a_stream_that_fails_is_logging_s_error_not_the_request_s(
