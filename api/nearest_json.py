@@ -26,16 +26,17 @@ _OPTIONS = orjson.OPT_UTC_Z
 
 
 class _Fragments:
-    """The kept JSON of one locator's places: its own fields, and its opening words."""
+    """The kept JSON of one locator's places: by place id, its own fields, and its opening
+    words with the `Opening` they were written from."""
 
-    __slots__ = ("locator", "fixed", "opening")
+    __slots__ = ("locator", "opening_of", "kept")
 
     def __init__(self, locator: Locator) -> None:
         self.locator = locator
-        # Up to the place's last own field, then a comma: `{"id":"S1",…,"verified":true,`
-        self.fixed: dict[str, bytes] = {}
-        # The opening words as the end of the place's JSON: `"open_now":true,…}`
-        self.opening: dict[str, tuple[Opening, bytes]] = {}
+        self.opening_of = locator.openings.of
+        # Up to the place's last own field, then a comma: `{"id":"S1",…,"verified":true,`;
+        # and the opening words as the end of the place's JSON: `"open_now":true,…}`
+        self.kept: dict[str, tuple[bytes, Opening, bytes]] = {}
 
 
 class NearestJson:
@@ -75,24 +76,17 @@ class NearestJson:
 
 def _place(fragments: _Fragments, match: VenueMatch, now: datetime, timestamp: float) -> bytes:
     venue = match.venue
-    fixed = fragments.fixed.get(venue.id)
-    if fixed is None:
-        fixed = fragments.fixed[venue.id] = _fixed(venue)
-    opening = fragments.locator.opening(venue, now, timestamp)
-    kept = fragments.opening.get(venue.id)
-    if kept is None or kept[0] is not opening:
-        kept = fragments.opening[venue.id] = (opening, _opening(opening))
-    return b"".join(
-        (
-            fixed,
-            b'"distance_m":',
-            orjson.dumps(round(float(match.distance_m), 1)),
-            b',"walk_minutes":',
-            str(int(match.walk_minutes)).encode(),
-            b",",
-            kept[1],
-        )
-    )
+    opening = fragments.opening_of(venue, now, timestamp)
+    kept = fragments.kept.get(venue.id)
+    if kept is None or kept[1] is not opening:
+        fixed = _fixed(venue) if kept is None else kept[0]
+        kept = fragments.kept[venue.id] = (fixed, opening, _opening(opening))
+    distance = orjson.dumps(round(float(match.distance_m), 1))
+    return _PLACE % (kept[0], distance, int(match.walk_minutes), kept[2])
+
+
+# A place: its own fields, how far, and its opening words.
+_PLACE = b'%b"distance_m":%b,"walk_minutes":%d,%b'
 
 
 def _fixed(venue: Venue) -> bytes:

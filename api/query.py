@@ -10,7 +10,8 @@ limits, compiled once into a pydantic model) and fails the same way, with FastAP
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
+from urllib.parse import unquote
 
 from fastapi._compat import ModelField, field_annotation_is_sequence
 from fastapi.exceptions import RequestValidationError
@@ -19,6 +20,24 @@ from starlette.datastructures import QueryParams
 
 from api.params import check_query
 
+QueryItems = list[tuple[str, str]]
+
+
+def query_items(raw: bytes) -> QueryItems:
+    """A query string's names and values, in order: what Starlette's `QueryParams` holds
+    (`urllib.parse.parse_qsl`, blank values kept, on the string read as Latin-1), without
+    its checks of its own arguments (the one parse of every search)."""
+    items: QueryItems = []
+    for part in raw.decode("latin-1").split("&"):
+        if not part:
+            continue
+        name, _, value = part.partition("=")
+        if "+" in part:
+            name, value = name.replace("+", " "), value.replace("+", " ")
+        # unquote returns text without a "%" as it is.
+        items.append((unquote(name), unquote(value)))
+    return items
+
 
 class QueryReader:
     """Reads a query string into the values of the route's query parameters, by name."""
@@ -26,28 +45,31 @@ class QueryReader:
     def __init__(self, fields: Sequence[ModelField]) -> None:
         # A list parameter takes every value given (`kind=a&kind=b`), any other the last one,
         # and one given no value takes its default: as FastAPI reads them.
-        self._names = tuple((f.name, f.alias) for f in fields)
+        self._names = {f.alias: f.name for f in fields}
         self._lists = frozenset(
             f.alias for f in fields if field_annotation_is_sequence(f.field_info.annotation)
         )
-        self._aliases = frozenset(alias for _, alias in self._names)
+        self._aliases = frozenset(self._names)
         self._single = tuple(sorted(self._aliases - self._lists))
         definitions: dict[str, Any] = {
             f.name: (f.field_info.annotation, f.field_info) for f in fields
         }
         self._model: type[BaseModel] = create_model("QueryParameters", **definitions)
 
-    def read(self, params: QueryParams) -> dict[str, Any]:
-        """The parameters' values; a value that fails its checks raises the 422, a parameter
-        the route doesn't take the 400 (`api.params.check_query`)."""
-        check_query(params, self._aliases, self._single)
+    def read(self, query: QueryItems | QueryParams) -> dict[str, Any]:
+        """The parameters' values, by name, from the query's items (`query_items`) or its
+        `QueryParams`; a value that fails its checks raises the 422, a parameter the route
+        doesn't take the 400 (`api.params.check_query`)."""
+        items = query.multi_items() if isinstance(query, QueryParams) else query
+        names, lists = self._names, self._lists
         given: dict[str, Any] = {}
-        for name, alias in self._names:
-            if alias in self._lists:
-                values = params.getlist(alias)
-                if values:
-                    given[name] = values
-            elif (value := params.get(alias)) is not None:
+        for alias, value in items:
+            name = names.get(alias)
+            if name is None or (alias not in lists and name in given):
+                self._refuse(items)  # not taken, or given twice
+            if alias in lists:
+                given.setdefault(name, []).append(value)
+            else:
                 given[name] = value
         try:
             found = self._model.model_validate(given)
@@ -55,4 +77,9 @@ class QueryReader:
             raise RequestValidationError(
                 [{**error, "loc": ("query", *error["loc"])} for error in exc.errors()]
             ) from None
-        return dict(found)
+        return found.__dict__
+
+    def _refuse(self, items: QueryItems) -> NoReturn:
+        """The 400 (a parameter not taken) or 422 (one given twice) of every JSON API route."""
+        check_query(QueryParams(items), self._aliases, self._single)
+        raise AssertionError("check_query refuses what the reader doesn't take")

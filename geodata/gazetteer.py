@@ -239,18 +239,20 @@ class Gazetteer:
     def find(self, postcode: Postcode) -> PostcodeLocation | None:
         """The postcode's centroid, or None if the data doesn't have it."""
         key = postcode.value.encode("ascii")
-        i = int(np.searchsorted(self._codes, key))
-        if i >= len(self._codes) or self._codes[i] != key:
+        codes = self._codes
+        # The arrays' own methods (`item` gives a Python value): every search by postcode.
+        i = int(codes.searchsorted(key))
+        if i >= len(codes) or codes[i] != key:
             return None
-        la = int(self._la_index[i])
+        la = int(self._la_index.item(i))
         return PostcodeLocation(
-            postcode=postcode,
-            latitude=float(self._lat[i]),
-            longitude=float(self._lon[i]),
-            easting=float(self._easting[i]),
-            northing=float(self._northing[i]),
-            terminated=not bool(self._live[i]),
-            local_authority_code=self._la_codes[la] if la >= 0 else None,
+            postcode,
+            float(self._lat.item(i)),
+            float(self._lon.item(i)),
+            float(self._easting.item(i)),
+            float(self._northing.item(i)),
+            not self._live.item(i),
+            self._la_codes[la] if la >= 0 else None,
         )
 
     def lookup(self, postcode: Postcode) -> PostcodeLocation:

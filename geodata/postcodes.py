@@ -94,8 +94,9 @@ def read_postcode(text: str) -> TypedPostcode | None:
     `UnknownPostcode`, so it is answered as a postcode, not searched for as a place name.
     """
     s = squash(text)
-    if _FULL.match(s):
-        return parse_postcode(s)
+    full = _FULL.match(s)
+    if full is not None:
+        return _postcode(full)
     tokens = text.upper().split()
     while len(tokens) > 1 and tokens[0].isalpha():
         tokens[0:2] = [tokens[0] + tokens[1]]
@@ -124,13 +125,16 @@ def unknown_postcode_message(shown: str) -> str:
 
 def parse_postcode(text: str) -> Postcode:
     """Normalise case and spacing of a full postcode; raise `InvalidPostcode` if it is not one."""
-    s = squash(text)
-    m = _FULL.match(s)
+    m = _FULL.match(squash(text))
     if m is None:
         raise InvalidPostcode(_not_a_postcode(text), log_message="input is not a full postcode")
-    if m.group("gir"):
-        return Postcode("GIR 0AA")
-    return Postcode(f"{m.group('out')} {m.group('in')}")
+    return _postcode(m)
+
+
+def _postcode(full: re.Match[str]) -> Postcode:
+    """The postcode `_FULL` matched, in its written form."""
+    outward, inward, gir = full.groups()
+    return Postcode("GIR 0AA" if gir else f"{outward} {inward}")
 
 
 def parse_typed_postcode(text: str) -> TypedPostcode:

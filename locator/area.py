@@ -7,7 +7,11 @@ import math
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from locator.geo import wgs84_to_bng
+from locator.geo import point_to_bng
+
+# shapely.intersects_xy without its Python wrapper (its argument checks cost more than the
+# test on the prepared polygon): every search asks whether it starts inside the area.
+_intersects_xy = shapely.lib.intersects_xy
 
 
 class ServiceArea:
@@ -17,16 +21,18 @@ class ServiceArea:
         self.geometry = geometry_bng
         self.name = name
         shapely.prepare(self.geometry)
+        self._to_grid = point_to_bng()
         # For "about 12 km west" only: 100 m off the boundary is well within the rounding,
         # and an outline of a third of the points is measured in a third of the time.
         self._outline = shapely.simplify(geometry_bng, 100, preserve_topology=True)
 
     def contains(self, lon: float, lat: float) -> bool:
-        x, y = wgs84_to_bng(lon, lat)
-        return self.contains_bng(x, y)
+        """Whether a WGS84 point (EPSG:4326) is in the area (its boundary included)."""
+        x, y = self._to_grid(lon, lat)
+        return bool(_intersects_xy(self.geometry, x, y))
 
     def contains_bng(self, x: float, y: float) -> bool:
-        return bool(shapely.intersects_xy(self.geometry, x, y))
+        return bool(_intersects_xy(self.geometry, x, y))
 
     def offset_bng(self, x: float, y: float) -> tuple[float, str]:
         """How far (metres, EPSG:27700) and which way a point outside the area is from it.

@@ -79,6 +79,22 @@ class OpeningStates:
 
     def __init__(self) -> None:
         self._kept: dict[str, Opening] = {}
+        # The London day last asked about: every answer ends at its midnight at the latest.
+        self._day: tuple[float, float, datetime] = (0.0, 0.0, datetime.min)
+
+    def next_midnight(self, now: datetime, timestamp: float | None = None) -> datetime:
+        """`next_midnight(now)`, worked out once a day (`timestamp` as for `of`)."""
+        if timestamp is None:
+            timestamp = now.timestamp()
+        starts, ends, midnight = self._day
+        if starts <= timestamp < ends:
+            return midnight
+        local = now.astimezone(LONDON)
+        starts = datetime.combine(local.date(), time(0), tzinfo=LONDON).timestamp()
+        midnight = next_midnight(now)
+        # Rebound whole: a thread reads the old day or the new one, never half of each.
+        self._day = (starts, midnight.timestamp(), midnight)
+        return midnight
 
     def of(self, venue: Venue, now: datetime, timestamp: float | None = None) -> Opening:
         """The opening words of `venue` at `now` (`timestamp` is `now.timestamp()`, if the

@@ -21,6 +21,11 @@ from locator.origin import EMPTY_SEARCH, Choices, Origin, OriginResolver, about_
 from locator.settings import SearchSettings
 from locator.venues import Category, Kind, Venue
 
+# The filters nearly every search uses, made once.
+SAFE_PLACES = VenueFilter.of(kinds=[Kind.SAFE_PLACE])
+_POLICE = VenueFilter.of(kinds=[Kind.POLICE_ENQUIRY_OFFICE])
+_SAFE_PLACE_KINDS = (Kind.SAFE_PLACE,)
+
 
 @dataclass(frozen=True, slots=True)
 class SearchRequest:
@@ -35,7 +40,7 @@ class SearchRequest:
     latitude: float | None = None
     longitude: float | None = None
     k: int | None = None
-    kinds: tuple[Kind, ...] = (Kind.SAFE_PLACE,)
+    kinds: tuple[Kind, ...] = _SAFE_PLACE_KINDS
     categories: tuple[Category, ...] = ()
     open_now: bool = False
     radius_m: float | None = None
@@ -112,7 +117,7 @@ class Locator:
         ``far_postcode_k`` are given however far, with words that say how far they are.
         """
         k = self.settings.default_k if k is None else k
-        filter = filter or VenueFilter.of(kinds=[Kind.SAFE_PLACE])
+        filter = filter or SAFE_PLACES
         inside = self.in_service_area(origin.longitude, origin.latitude)
         far = not inside and origin.outside_note is not None
         cap = None if inside else self.settings.outside_area_max_distance_m
@@ -128,9 +133,7 @@ class Locator:
                 messages.append(outside_area_message(self.settings.area_name))
         lon, lat = origin.longitude, origin.latitude
         places = self.index.nearest(lon, lat, k, filter, max_distance_m=limit)
-        police = self.index.nearest(
-            lon, lat, 1, VenueFilter.of(kinds=[Kind.POLICE_ENQUIRY_OFFICE]), max_distance_m=cap
-        )
+        police = self.index.nearest(lon, lat, 1, _POLICE, max_distance_m=cap)
         none_found = (
             "We couldn't find a Safe Place open now near here."
             if filter.open_at is not None
@@ -217,7 +220,10 @@ def search(
     found = find_origin(request, resolver)
     if isinstance(found, Choices):
         return found
-    filter = VenueFilter.of(request.kinds, request.categories, now if request.open_now else None)
+    filter = SAFE_PLACES  # what nearly every search asks for
+    if request.open_now or request.categories or request.kinds != _SAFE_PLACE_KINDS:
+        open_at = now if request.open_now else None
+        filter = VenueFilter.of(request.kinds, request.categories, open_at)
     result = locator.nearest(found, request.k, filter, request.radius_m)
     nearest_open = locator.nearest_open(found, now) if request.nearest_open else None
     until = valid_until(result, nearest_open, now, locator.openings)
@@ -246,7 +252,7 @@ def valid_until(
     closes, or midnight (when "tomorrow" becomes "today"). `openings` are the kept words
     of the locator that found the places, if at hand."""
     timestamp = now.timestamp()
-    changes = [next_midnight(now)]
+    changes = [next_midnight(now) if openings is None else openings.next_midnight(now, timestamp)]
     for m in (*result.places, result.nearest_police, nearest_open):
         if m is None or m.venue.opening_hours is None:
             continue

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.models import Example
 from fastapi.routing import APIRoute
 
@@ -25,18 +23,16 @@ from api.deps import (
 from api.nearest_json import NearestJson
 from api.openapi import problems
 from api.params import kinds_and_categories, only_once
-from api.query import QueryReader
+from api.query import QueryItems, QueryReader, query_items
 from api.route_rules import NoStoreRoute
 from api.schemas import ChoiceOut, NearestOut, OriginOut, PlaceNameOut, SearchOut
-from geodata.resolver import LocationResolver
+from api.searching import search_places
 from locator.origin import Choices
 from locator.search import Locator, SearchRequest
-from locator.search import search as search_places
-from locator.venues import Kind
+from locator.venues import Category, Kind
 
 # Every answer here says where someone is or what they typed: no cache keeps it.
 router = APIRouter(prefix="/api/v1", tags=["search"], route_class=NoStoreRoute)
-_NO_STORE = {"Cache-Control": NO_STORE}
 
 # 503: a place name sent to the online geocoder (when it is on) that doesn't answer.
 _ERRORS = problems(400, 404, 409, 422, 503)
@@ -86,14 +82,35 @@ def suggest_place_names(
     )
 
 
+# The texts pydantic reads as true (any case): an "open now" search is keyed by its minute.
+_TRUE = frozenset(("1", "on", "t", "true", "y", "yes"))
+
+
 def _cache_key(
-    now: datetime, request: Request
+    now: datetime, items: QueryItems
 ) -> tuple[datetime | None, tuple[tuple[str, str], ...]]:
     """A search's key in the cache: its query as sent, and for an "open now" search the
     minute it is asked in (other answers carry their own end: `valid_until`)."""
-    query = tuple(request.query_params.multi_items())
-    open_now = request.query_params.get("open_now", "").lower() in ("true", "1", "yes", "on")
-    return (now.replace(second=0, microsecond=0) if open_now else None), query
+    open_now = any(name == "open_now" and value.lower() in _TRUE for name, value in items)
+    return (now.replace(second=0, microsecond=0) if open_now else None), tuple(items)
+
+
+class _JsonAnswer(Response):
+    """The JSON answer, no-store: the headers `Response(body, media_type="application/json",
+    headers={"Cache-Control": NO_STORE})` has, in its order, made without reading a mapping
+    of them (every search)."""
+
+    media_type = "application/json"
+
+    def __init__(self, body: bytes) -> None:
+        self.status_code = 200
+        self.background = None
+        self.body = body
+        self.raw_headers = [_NO_STORE_RAW, (b"content-length", b"%d" % len(body)), _JSON_RAW]
+
+
+_NO_STORE_RAW = (b"cache-control", NO_STORE.encode("latin-1"))
+_JSON_RAW = (b"content-type", b"application/json")
 
 
 class CachedSearchRoute(APIRoute):
@@ -101,24 +118,29 @@ class CachedSearchRoute(APIRoute):
 
     Most searches are new (every person types their own postcode), and for a search answered
     in a fraction of a millisecond, solving the endpoint's dependencies and checking each
-    parameter on its own costs more than the search. So the cache is looked in first (a
-    kept answer came from the same query string, which was valid then, so it needn't be
-    read again); a search not kept has its parameters read once, by one model made from
-    `nearest_places`'s own signature (the same checks, the same 422), and is answered here.
+    parameter on its own costs more than the search. So the query string is read once, the
+    cache looked in first (a kept answer came from the same query string, which was valid
+    then, so it needn't be read again), and a search not kept has its parameters read by one
+    model made from `nearest_places`'s own signature (the same checks, the same 422), and is
+    answered here.
     """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        query = QueryReader(self.dependant.query_params)
+        reader = QueryReader(self.dependant.query_params)
 
         async def route(request: Request) -> Response:
             cache = await get_search_cache(request)
             locator = await get_locator(request)
             now = await current_time(request)
-            body = cache.get(locator, _cache_key(now, request), now)
+            items = query_items(request.scope["query_string"])
+            key = _cache_key(now, items)
+            body = cache.get(locator, key, now)
             if body is None:
-                search = NearestSearch(**query.read(request.query_params))
-                body = await search.respond(request, locator, now)
-            return Response(body, media_type="application/json", headers=_NO_STORE)
+                asked = _asked(**reader.read(items))
+                body, until = await _answer(request, asked, locator, now)
+                # Only answers are kept, never errors.
+                cache.put(locator, key, body, until)
+            return _JsonAnswer(body)
 
         return route
 
@@ -158,10 +180,11 @@ async def nearest_places(
     """
     # Its route (CachedSearchRoute) answers without calling this: the signature says what
     # the parameters are, for the route and the OpenAPI document, and this is the same
-    # answer by FastAPI's ordinary way.
-    search = NearestSearch(postcode, q, lat, lon, k, kind, category, open_now, radius_m)
-    body = await search.respond(request, locator, now)
-    return Response(body, media_type="application/json", headers=_NO_STORE)
+    # answer by FastAPI's ordinary way (without the cache).
+    only_once(request.query_params, "postcode", "q", "lat", "lon", "k", "radius_m", "open_now")
+    asked = _asked(postcode, q, lat, lon, k, kind, category, open_now, radius_m)
+    body, _ = await _answer(request, asked, locator, now)
+    return _JsonAnswer(body)
 
 
 router.add_api_route(
@@ -173,67 +196,53 @@ router.add_api_route(
     route_class_override=CachedSearchRoute,
 )
 
+_SAFE_PLACES = (Kind.SAFE_PLACE,)
 
-@dataclass(frozen=True, slots=True)
-class NearestSearch:
-    """The parameters of one nearest-places search, as given."""
 
-    postcode: str | None
-    q: str | None
-    lat: float | None
-    lon: float | None
-    k: int | None
-    kind: list[str] | None
-    category: list[str] | None
-    open_now: bool
-    radius_m: float | None
+def _asked(
+    postcode: str | None,
+    q: str | None,
+    lat: float | None,
+    lon: float | None,
+    k: int | None,
+    kind: list[str] | None,
+    category: list[str] | None,
+    open_now: bool,
+    radius_m: float | None,
+) -> SearchRequest:
+    """The search the parameters ask for; an unknown kind or category raises its problem."""
+    kinds: tuple[Kind, ...] = _SAFE_PLACES
+    categories: tuple[Category, ...] = ()
+    if kind is not None or category is not None:
+        found = kinds_and_categories(kind, category, default=Kind.SAFE_PLACE)
+        kinds, categories = tuple(found[0]), tuple(found[1])
+    return SearchRequest(
+        text=q,
+        postcode=postcode,
+        latitude=lat,
+        longitude=lon,
+        k=k,
+        kinds=kinds,
+        categories=categories,
+        open_now=open_now,
+        radius_m=radius_m,
+        nearest_open=False,  # not part of this answer
+    )
 
-    async def respond(self, request: Request, locator: Locator, now: datetime) -> bytes:
-        """The answer as JSON, kept in the cache; a bad search raises its problem.
 
-        The same search over the same data has the same answer until its opening words
-        change (api.cache): kept as the JSON sent, so a repeat costs a lookup. Only answers
-        are kept, never errors.
-        """
-        resolver = await get_resolver(request)
-        builder: NearestJson = request.app.state.nearest_json
-        if self.q is not None and resolver.geocoder is not None:
-            # A place name may go to the online geocoder: wait for it in the thread pool.
-            body, until = await run_in_threadpool(
-                self.answer, request, resolver, locator, now, builder
-            )
-        else:
-            # All local, a fraction of a millisecond: quicker here than handed to a thread
-            # (and under load, dozens of threads taking turns at the GIL delay every answer).
-            body, until = self.answer(request, resolver, locator, now, builder)
-        cache = await get_search_cache(request)
-        cache.put(locator, _cache_key(now, request), body, until)
-        return body
+async def _answer(
+    request: Request, asked: SearchRequest, locator: Locator, now: datetime
+) -> tuple[bytes, datetime]:
+    """The answer as JSON, and until when it stays right; a bad search raises its problem.
 
-    def answer(
-        self,
-        request: Request,
-        resolver: LocationResolver,
-        locator: Locator,
-        now: datetime,
-        builder: NearestJson,
-    ) -> tuple[bytes, datetime]:
-        """The answer as JSON, and until when it stays right; a bad search raises its problem."""
-        only_once(request.query_params, "postcode", "q", "lat", "lon", "k", "radius_m", "open_now")
-        kinds, categories = kinds_and_categories(self.kind, self.category, default=Kind.SAFE_PLACE)
-        asked = SearchRequest(
-            text=self.q,
-            postcode=self.postcode,
-            latitude=self.lat,
-            longitude=self.lon,
-            k=self.k,
-            kinds=tuple(kinds),
-            categories=tuple(categories),
-            open_now=self.open_now,
-            radius_m=self.radius_m,
-            nearest_open=False,  # not part of this answer
-        )
-        result = search_places(asked, resolver, locator, now)
-        if isinstance(result, Choices):
-            raise result.error()
-        return builder.body(locator, result, now), result.valid_until or now
+    The same search over the same data has the same answer until its opening words change
+    (api.cache): kept as the JSON sent, so a repeat costs a lookup.
+    """
+    resolver = await get_resolver(request)
+    # All local, on the event loop; a place name that may go to the online geocoder, in the
+    # thread pool (api.searching).
+    result = await search_places(asked, resolver, locator, now)
+    if isinstance(result, Choices):
+        raise result.error()
+    builder: NearestJson = request.app.state.nearest_json
+    return builder.body(locator, result, now), result.valid_until or now

@@ -5,13 +5,13 @@ and out of it."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from synthetic import venue_at
 
 from locator.hours import LONDON, OpeningHours, describe_unknown
-from locator.opening import OpeningStates, opening_at
+from locator.opening import OpeningStates, next_midnight, opening_at
 
 HOURS = [
     "Mon-Fri 09:00-17:00; Sat 09:00-12:00",
@@ -82,3 +82,19 @@ def test_words_are_kept_until_the_place_opens_or_closes() -> None:
 def test_unknown_hours_are_said_so() -> None:
     found = opening_at(None, datetime(2026, 11, 24, 10, 0, tzinfo=LONDON))
     assert (found.open_now, found.words, found.next_change) == (None, describe_unknown(), None)
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_the_kept_midnight_is_the_next_midnight_in_any_order(week: datetime) -> None:
+    forwards = sorted(_moments(week, 13), key=lambda m: m.timestamp())
+    # Each side of every midnight, to the microsecond.
+    for day in range(8):
+        midnight = datetime.combine((week + timedelta(days=day)).date(), time(0), tzinfo=LONDON)
+        forwards += [midnight, midnight - timedelta(microseconds=1)]
+    shuffled = forwards[:]
+    random.Random(5).shuffle(shuffled)
+    for order in (forwards, shuffled, forwards[::-1]):
+        states = OpeningStates()
+        for now in order:
+            assert states.next_midnight(now) == next_midnight(now), now.isoformat()
+            assert states.next_midnight(now.astimezone(UTC)) == next_midnight(now)
