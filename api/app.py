@@ -31,6 +31,7 @@ from api.openapi import document_api, operation_id
 from api.password_checks import PasswordChecks
 from api.pictures import DEFAULT_PICTURES_DIR, PICTURES_PATH
 from api.prefix import UnderPrefix
+from api.route_table import RouteTable
 from api.routes import (
     downloads,
     embed,
@@ -161,6 +162,8 @@ def create_app(settings: Settings | None = None, *, exit_on_failure: bool = Fals
     # check_dir off: without the pictures the pages still work (the words are all there).
     app.mount(PICTURES_PATH, CachedStatic(directory=pictures, check_dir=False), name="pictures")
     app.mount("/static", CachedStatic(directory=STATIC_DIR), name="static")
+    # As Starlette's `Router(middleware=...)` would put it: in front of the router's loop.
+    app.router.middleware_stack = RouteTable(app.router)
     return app
 
 

@@ -1,0 +1,90 @@
+"""The app's router finds the route of a path with no parameters (/api/v1/places/nearest,
+/find, /readyz…) without trying every route before it.
+
+FastAPI's router tries its routes in order, and an included router tries each of its own:
+for the nearest-places search that is the documentation's routes, the results page's router
+and then the search router's routes, every request. Which route answers a path with no
+parameters never changes while the app serves, so the first try remembers, for that path and
+method, which of the router's routes matched it in full; later requests go straight to that
+route, which still checks the path itself, and are handled exactly as the router's own loop
+handles them. Any other path (a postcode in it, a file, an unknown one) goes through the
+router's loop as before, and nothing about it is kept.
+"""
+
+from __future__ import annotations
+
+from fastapi.routing import APIRouter, iter_route_contexts
+from fastapi.routing import _apply_router_form_limits as apply_form_limits
+from fastapi.routing import _update_scope as update_scope
+from fastapi.telemetry._api import _route_selected as route_selected
+from starlette.routing import BaseRoute, Match, Mount
+from starlette.types import Receive, Scope, Send
+
+Key = tuple[str, str, str]  # the path, the root path, the method
+
+
+def literal_paths(router: APIRouter) -> frozenset[str]:
+    """The paths of the routes that take no path parameters, the included routers' too."""
+    return frozenset(
+        path
+        for context in iter_route_contexts(router.routes)
+        if (path := context.path) and "{" not in path
+    )
+
+
+class RouteTable:
+    """The router's own middleware (Starlette's `Router.middleware_stack`): for a path with
+    no parameters, the route its loop would choose, found once."""
+
+    def __init__(self, router: APIRouter) -> None:
+        self.router = router
+        self.paths = literal_paths(router)
+        # At most the literal paths times the methods; -1: none matches it in full.
+        self._first: dict[Key, int] = {}
+        self._routes: tuple[list[BaseRoute], int] = (router.routes, len(router.routes))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] in self.paths:
+            route = self._route(scope)
+            if route is not None:
+                await self._handle(route, scope, receive, send)
+                return
+        await self.router.app(scope, receive, send)
+
+    def _route(self, scope: Scope) -> BaseRoute | None:
+        routes = self.router.routes
+        if self._routes != (routes, len(routes)):  # a route added since: learn again
+            self._first.clear()
+            self._routes = (routes, len(routes))
+        key = (scope["path"], scope.get("root_path", ""), scope["method"])
+        index = self._first.get(key)
+        if index is None:
+            index = self._first[key] = self._learn(scope)
+        # None matches it in full (a method the path doesn't take): the router's loop decides.
+        return None if index < 0 else routes[index]
+
+    def _learn(self, scope: Scope) -> int:
+        """The router's loop, on a copy of the request's scope: the first route that matches
+        in full, or -1."""
+        trial = {**scope, "fastapi": dict(scope.get("fastapi", {}))}
+        trial.setdefault("router", self.router)
+        for index, route in enumerate(self.router.routes):
+            match, _ = route.matches(trial)
+            if match == Match.FULL:
+                return index
+        return -1
+
+    async def _handle(self, route: BaseRoute, scope: Scope, receive: Receive, send: Send) -> None:
+        """What `APIRouter.app` does with the route its loop found (its first steps too)."""
+        router = self.router
+        apply_form_limits(scope, router.form_limits)
+        if "router" not in scope:
+            scope["router"] = router
+        match, child_scope = route.matches(scope)
+        if match != Match.FULL:  # never, while the routes stay as they were learnt
+            await router.app(scope, receive, send)
+            return
+        update_scope(scope, child_scope)
+        mount = isinstance(route, Mount)
+        route_selected(scope=scope, path=getattr(route, "path_format", None), mount=mount)
+        await route.handle(scope, receive, send)

@@ -1,0 +1,88 @@
+"""The router's table of paths with no parameters (api.route_table) picks the route FastAPI's
+own loop picks, for every such path and method, and the answer is the same."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from api.app import create_app
+from api.route_table import RouteTable, literal_paths
+from api.settings import Settings
+
+# What differs from one answer to the next whichever route answers.
+_VOLATILE = {"x-request-id", "date", "set-cookie", "content-length"}
+_NONCE = re.compile(r"'nonce-[^']*'")  # a page's CSP nonce, new for every answer
+_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS")
+# Paths with parameters, near misses and paths no route has: the router's loop for these.
+_OTHERS = (
+    "/api/v1/postcodes/DE4%203AG",
+    "/api/v1/places/nearest/",
+    "/api/v1/place/1",
+    "/ogc/collections/safe_places/items",
+    "/static/vendor/leaflet/leaflet.css",
+    "/nowhere",
+    "/FIND",
+)
+
+
+class _Chosen:
+    """Records the route and endpoint the router chose for each request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.chosen: list[tuple[object, object]] = []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            if scope["type"] == "http":
+                self.chosen.append((scope.get("route"), scope.get("endpoint")))
+
+
+@pytest.fixture(scope="module")
+def app(synthetic_settings: Settings) -> Iterator[FastAPI]:
+    made = create_app(synthetic_settings)
+    with TestClient(made):
+        yield made
+
+
+def _answers(app: FastAPI, table: bool, requests: list[tuple[str, str]]) -> list[object]:
+    """Each request's status, headers, and the route and endpoint chosen (if it got so far)."""
+    router = app.router
+    chosen = _Chosen(RouteTable(router) if table else router.app)
+    router.middleware_stack = chosen
+    answers: list[object] = []
+    try:
+        with TestClient(app, follow_redirects=False) as client:
+            for method, path in requests:
+                query = "?postcode=DE4%203AG" if path in ("/find", "/api/v1/places/nearest") else ""
+                chosen.chosen.clear()
+                r = client.request(method, path + query)
+                kept = [(k, v) for k, v in r.headers.items() if k not in _VOLATILE]
+                headers = sorted((k, _NONCE.sub("'nonce-'", v)) for k, v in kept)
+                answers.append((method, path, r.status_code, headers, list(chosen.chosen)))
+        return answers
+    finally:
+        router.middleware_stack = RouteTable(router)
+
+
+def test_the_table_chooses_as_the_router_does(app: FastAPI) -> None:
+    paths = sorted(literal_paths(app.router)) + list(_OTHERS)
+    assert "/api/v1/places/nearest" in paths and "/find" in paths and "/readyz" in paths
+    requests = [(method, path) for path in paths for method in _METHODS]
+    assert _answers(app, True, requests) == _answers(app, False, requests)
+
+
+def test_the_app_serves_through_the_table(app: FastAPI) -> None:
+    assert isinstance(app.router.middleware_stack, RouteTable)
+    with TestClient(app) as client:
+        r = client.get("/api/v1/places/nearest", params={"postcode": "DE4 3AG"})
+    assert r.status_code == 200
+    assert r.headers["cache-control"] == "no-store"
