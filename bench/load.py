@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bench.agreement_http import Agreement, agree
 from bench.service import Service, granian_command, peer_command
@@ -34,6 +35,7 @@ from bench.workload import (
     LUA,
     PEER,
     PRODUCT,
+    TAIL_PERCENTILES,
     Endpoint,
     Postcodes,
     endpoints,
@@ -51,6 +53,8 @@ class LoadRun:
     p99_s: float
     failed: int  # socket errors and non-2xx answers
     repeated: bool = False  # a walk that ran past the end of its postcodes within the run
+    # (percentile, seconds) from the 50th to the maximum (100): bench.workload.TAIL_PERCENTILES
+    tail: tuple[tuple[float, float], ...] = ()
 
     @property
     def per_s(self) -> float:
@@ -83,8 +87,13 @@ class HttpResult:
         return Timing(tuple(r.per_s for r in runs)) if runs else None
 
     def p99(self, endpoint: str, workers: int) -> Timing | None:
+        """The p99 of each round (median and spread over rounds)."""
         runs = self.runs_of(endpoint, workers)
         return Timing(tuple(r.p99_s for r in runs)) if runs else None
+
+    def pooled_p99(self, endpoint: str, workers: int) -> float | None:
+        """The p99 of every round's requests taken together, or None without the tails."""
+        return pooled_percentile(self.runs_of(endpoint, workers), 99)
 
     def ratio(self, endpoint: str, other: str, workers: int) -> Timing | None:
         """Requests/s of `endpoint` ÷ `other`'s, in each round that measured both."""
@@ -92,6 +101,47 @@ class HttpResult:
         mine = self.runs_of(endpoint, workers)
         found = tuple(r.per_s / theirs[r.round] for r in mine if theirs.get(r.round))
         return Timing(found) if found else None
+
+
+def pooled_percentile(runs: Sequence[LoadRun], percent: float) -> float | None:
+    """The `percent` percentile of all the runs' latencies together, in seconds.
+
+    Each run gives its latencies' distribution at a few percentiles (`LoadRun.tail`), read
+    as straight lines between them; the runs' requests together are their mixture, weighted
+    by how many requests each run had. One round's p99 is a hundredth of a few thousand
+    requests, so a single stall decides it; all rounds' is a hundredth of all of them. None
+    when a run has no tail to read (an empty run, or a load generator without one).
+    """
+    if not runs or any(len(r.tail) < 2 or r.requests <= 0 for r in runs):
+        return None
+    total = sum(r.requests for r in runs)
+    want = percent / 100
+
+    def share_below(seconds: float) -> float:
+        return sum(r.requests * _fraction_below(r.tail, seconds) for r in runs) / total
+
+    points = sorted({s for r in runs for _, s in r.tail})
+    below = 0.0
+    for lower, upper in zip([points[0], *points], points, strict=False):
+        at = share_below(upper)
+        if at >= want:
+            if upper == lower or at == below:
+                return upper
+            return lower + (upper - lower) * (want - below) / (at - below)
+        below = at
+    return points[-1]
+
+
+def _fraction_below(tail: Sequence[tuple[float, float]], seconds: float) -> float:
+    """The fraction of a run's latencies at or under `seconds`, from its percentiles."""
+    (p0, s0), *rest = tail
+    if seconds < s0:
+        return p0 / 100 * seconds / s0 if s0 > 0 else 0.0
+    for p1, s1 in rest:
+        if seconds < s1:
+            return (p0 + (p1 - p0) * (seconds - s0) / (s1 - s0)) / 100
+        p0, s0 = p1, s1
+    return 1.0
 
 
 def find_wrk(log: list[str]) -> str | None:
@@ -119,13 +169,14 @@ class Generator:
     connections: int
     folder: Path
 
-    def run(self, url: str, endpoint: Endpoint, seconds: float, start: int) -> dict[str, float]:
+    def run(self, url: str, endpoint: Endpoint, seconds: float, start: int) -> dict[str, Any]:
         """One run of `seconds`; a walk starts at path `start`."""
         if self.wrk is not None:
             script = self.folder / f"{endpoint.key}.lua"
             paths = ",".join(json.dumps(p) for p in endpoint.paths)
             walk = "true" if endpoint.walk else "false"
-            script.write_text(LUA % (paths, walk, start, start + 1))
+            tail = ", ".join(f"{p:g}" for p in TAIL_PERCENTILES)
+            script.write_text(LUA % (paths, walk, start, start + 1, tail))
             # wrk counts whole seconds.
             whole = max(1, round(seconds))
             command = [self.wrk, "-t1", f"-c{self.connections}", f"-d{whole}s", "--latency"]
@@ -139,7 +190,7 @@ class Generator:
         done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
         for line in done.stdout.splitlines():
             if line.startswith("RESULT "):
-                found: dict[str, float] = json.loads(line.removeprefix("RESULT "))
+                found: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
                 return found
         raise RuntimeError(f"no result from the load generator: {done.stdout[-500:]}{done.stderr}")
 
@@ -223,6 +274,7 @@ def _rounds(
                 got["p99_us"] / 1e6,
                 int(got["errors"] + got["non2xx"]),
                 endpoint.walk and got["requests"] + load.connections > len(endpoint.paths),
+                tuple((float(p), us / 1e6) for p, us in got.get("tail_us", ())),
             )
             result.runs.append(run)
             print(

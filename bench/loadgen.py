@@ -15,6 +15,9 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
+
+from bench.workload import TAIL_PERCENTILES
 
 
 async def _connection(
@@ -77,7 +80,7 @@ def _picker(paths: Sequence[str], walk: int | None) -> Callable[[], str]:
 
 async def _run(
     url: str, paths: Sequence[str], connections: int, duration: float, walk: int | None = None
-) -> dict[str, float]:
+) -> dict[str, Any]:
     host, port = url.removeprefix("http://").split(":")
     latencies: list[float] = []
     counts = {"requests": 0, "non2xx": 0, "errors": 0}
@@ -104,6 +107,7 @@ async def _run(
         "p99_us": pct(99),
         "errors": counts["errors"],
         "non2xx": counts["non2xx"],
+        "tail_us": [[p, pct(p)] for p in TAIL_PERCENTILES] + [[100, pct(100)]],
     }
 
 

@@ -222,13 +222,24 @@ def _http_targets(h: HttpResult) -> list[Target]:
     ]
     p99 = h.p99(UNIQUE, 1)
     if p99 is not None:
+        pooled = h.pooled_p99(UNIQUE, 1)
+        # Met only when both say so: the p99 of all rounds' requests together (a hundredth
+        # of all of them, so one stall in one round does not decide it) and the median of
+        # the rounds' own p99s.
+        value = p99.median if pooled is None else max(pooled, p99.median)
+        how = f"median of {len(p99.samples)} rounds"
+        if pooled is not None:
+            how = (
+                f"{fmt_ms(pooled)} over all {len(p99.samples)} rounds' requests together; "
+                f"each round's: median {fmt_ms(p99.median)}"
+            )
         found.append(
             Target(
                 f"Unique-postcode `/api/v1/places/nearest` p99 under "
                 f"{HTTP_P99_TARGET_S * 1e3:g} ms at {h.connections} connections, 1 worker",
-                fmt_ms(p99.median),
-                p99.median < HTTP_P99_TARGET_S,
-                f"median of {len(p99.samples)} rounds",
+                fmt_ms(value),
+                value < HTTP_P99_TARGET_S,
+                how,
                 fmt_spread(p99),
             )
         )

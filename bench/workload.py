@@ -124,6 +124,10 @@ def endpoints(postcodes: Postcodes, peer: bool, granian: bool = False) -> list[E
     return found
 
 
+# The percentiles each run reports besides the maximum: enough points about the 99th for
+# the p99 of several runs' requests taken together (bench.load.pooled_percentile).
+TAIL_PERCENTILES = (50, 75, 90, 95, 96, 97, 97.5, 98, 98.5, 99, 99.25, 99.5, 99.75, 99.9)
+
 LUA = """
 local paths = {%s}
 local n = #paths
@@ -139,10 +143,15 @@ request = function()
 end
 done = function(summary, latency, requests)
   local e = summary.errors
+  local tail = {}
+  for _, p in ipairs({%s}) do
+    tail[#tail + 1] = string.format("[%%g, %%d]", p, latency:percentile(p))
+  end
+  tail[#tail + 1] = string.format("[100, %%d]", latency.max)
   io.write(string.format(
     'RESULT {"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p99_us": %%d, ' ..
-    '"errors": %%d, "non2xx": %%d}\\n',
+    '"errors": %%d, "non2xx": %%d, "tail_us": [%%s]}\\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    e.connect + e.read + e.write + e.timeout, e.status))
+    e.connect + e.read + e.write + e.timeout, e.status, table.concat(tail, ", ")))
 end
 """
