@@ -101,6 +101,18 @@ def startup_section(results: Results) -> str:
             "",
             "1",
         ],
+        *(
+            [
+                [
+                    "… the server's CPU (user + system) up to that 200",
+                    fmt_s(s.ready_cpu.median),
+                    fmt_spread(s.ready_cpu),
+                    str(len(s.ready_cpu.samples)),
+                ]
+            ]
+            if s.ready_cpu is not None
+            else []
+        ),
         [
             "… with no bytecode: every module compiled from source at each start",
             fmt_s(s.ready_uncompiled.median),

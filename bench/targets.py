@@ -85,12 +85,13 @@ def targets(results: Results) -> list[Target]:
 
 
 def _startup_target(start: StartupResult) -> Target:
+    cpu = "" if start.ready_cpu is None else f" ({fmt_s(start.ready_cpu.median)} of its CPU)"
     return Target(
         f"Start-up on the Derbyshire data, exec to `/readyz` 200 in a fresh process: "
         f"under {STARTUP_TARGET_S:g} s",
         f"{fmt_s(start.ready.median)} (median of {len(start.ready.samples)})",
         start.ready.median < STARTUP_TARGET_S,
-        f"from bytecode, as installed; with none, {fmt_s(start.ready_uncompiled.median)}; "
+        f"from bytecode, as installed{cpu}; with none, {fmt_s(start.ready_uncompiled.median)}; "
         f"first start on a new database: {fmt_s(start.first_s)}; `import api.app` alone "
         f"{fmt_s(start.import_cpu.median)} of CPU ({fmt_s(start.import_cpu_uncompiled.median)} "
         "with no bytecode)",
