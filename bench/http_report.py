@@ -6,7 +6,7 @@ from __future__ import annotations
 from bench.load import HttpResult
 from bench.markdown import fmt_ms, fmt_ratio, fmt_spread, table
 from bench.results import Results
-from bench.timing import fmt_s
+from bench.timing import Timing, fmt_s
 from bench.workload import CEILING
 
 
@@ -84,59 +84,27 @@ def http_section(results: Results) -> str:
     )
 
 
+def _timing_row(label: str, timing: Timing) -> list[str]:
+    return [label, fmt_s(timing.median), fmt_spread(timing), str(len(timing.samples))]
+
+
 def startup_section(results: Results) -> str:
     s = results.startup
     if s is None:
         return ""
+    first = "… the first start (new database seeded, caches and bytecode written)"
+    cpu = "… the server's CPU (user + system) up to that 200"
     rows = [
-        [
-            "exec of `safeplaces serve` to the first 200 from `/readyz`",
-            fmt_s(s.ready.median),
-            fmt_spread(s.ready),
-            str(len(s.ready.samples)),
-        ],
-        [
-            "… the first start (new database seeded, caches and bytecode written)",
-            fmt_s(s.first_s),
-            "",
-            "1",
-        ],
-        *(
-            [
-                [
-                    "… the server's CPU (user + system) up to that 200",
-                    fmt_s(s.ready_cpu.median),
-                    fmt_spread(s.ready_cpu),
-                    str(len(s.ready_cpu.samples)),
-                ]
-            ]
-            if s.ready_cpu is not None
-            else []
-        ),
-        [
+        _timing_row("exec of `safeplaces serve` to the first 200 from `/readyz`", s.ready),
+        [first, fmt_s(s.first_s), "", "1"],
+        *([_timing_row(cpu, s.ready_cpu)] if s.ready_cpu is not None else []),
+        _timing_row(
             "… with no bytecode: every module compiled from source at each start",
-            fmt_s(s.ready_uncompiled.median),
-            fmt_spread(s.ready_uncompiled),
-            str(len(s.ready_uncompiled.samples)),
-        ],
-        [
-            "`import api.app` in a fresh interpreter, CPU",
-            fmt_s(s.import_cpu.median),
-            fmt_spread(s.import_cpu),
-            str(len(s.import_cpu.samples)),
-        ],
-        [
-            "`import api.app` in a fresh interpreter, wall clock",
-            fmt_s(s.import_wall.median),
-            fmt_spread(s.import_wall),
-            str(len(s.import_wall.samples)),
-        ],
-        [
-            "`import api.app`, CPU, with no bytecode",
-            fmt_s(s.import_cpu_uncompiled.median),
-            fmt_spread(s.import_cpu_uncompiled),
-            str(len(s.import_cpu_uncompiled.samples)),
-        ],
+            s.ready_uncompiled,
+        ),
+        _timing_row("`import api.app` in a fresh interpreter, CPU", s.import_cpu),
+        _timing_row("`import api.app` in a fresh interpreter, wall clock", s.import_wall),
+        _timing_row("`import api.app`, CPU, with no bytecode", s.import_cpu_uncompiled),
     ]
     return (
         "## Start-up\n\n"
