@@ -13,8 +13,11 @@ router's loop as before, and nothing about it is kept.
 
 from __future__ import annotations
 
-from fastapi.routing import APIRouter, iter_route_contexts
+from collections.abc import Iterator, Sequence
+
+from fastapi.routing import APIRouter
 from fastapi.routing import _apply_router_form_limits as apply_form_limits
+from fastapi.routing import _IncludedRouter as IncludedRouter
 from fastapi.routing import _update_scope as update_scope
 from fastapi.telemetry._api import _route_selected as route_selected
 from starlette.routing import BaseRoute, Match, Mount
@@ -24,12 +27,24 @@ Key = tuple[str, str, str]  # the path, the root path, the method
 
 
 def literal_paths(router: APIRouter) -> frozenset[str]:
-    """The paths of the routes that take no path parameters, the included routers' too."""
-    return frozenset(
-        path
-        for context in iter_route_contexts(router.routes)
-        if (path := context.path) and "{" not in path
-    )
+    """The paths of the routes that take no path parameters, the included routers' too.
+
+    Read from the routes as declared, each included router's prefix before its own paths
+    (the paths `fastapi.routing.iter_route_contexts` gives), not from FastAPI's effective
+    routes: those are built on first use, and building every one here, as the app is made,
+    would put each route's dependency analysis (a tenth of a second or more for this app's
+    routes) before the service is ready.
+    """
+    return frozenset(path for path in _declared_paths(router.routes, "") if "{" not in path)
+
+
+def _declared_paths(routes: Sequence[BaseRoute], prefix: str) -> Iterator[str]:
+    for route in routes:
+        if isinstance(route, IncludedRouter):
+            inner = prefix + route.include_context.prefix
+            yield from _declared_paths(route.original_router.routes, inner)
+        elif path := getattr(route, "path", None):
+            yield prefix + path
 
 
 class RouteTable:

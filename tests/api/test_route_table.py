@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
+from fastapi.routing import _IncludedRouter as IncludedRouter
+from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -78,6 +80,22 @@ def test_the_table_chooses_as_the_router_does(app: FastAPI) -> None:
     assert "/api/v1/places/nearest" in paths and "/find" in paths and "/readyz" in paths
     requests = [(method, path) for path in paths for method in _METHODS]
     assert _answers(app, True, requests) == _answers(app, False, requests)
+
+
+def test_the_paths_are_those_of_fastapis_own_route_contexts(app: FastAPI) -> None:
+    contexts = iter_route_contexts(app.router.routes)
+    assert literal_paths(app.router) == {c.path for c in contexts if c.path and "{" not in c.path}
+
+
+def test_making_the_table_leaves_fastapis_route_analysis_to_first_use(
+    synthetic_settings: Settings,
+) -> None:
+    # Each included router's routes are analysed (dependencies, parameter models) when a
+    # request first goes through it: not as the app is made, before the service is ready.
+    made = create_app(synthetic_settings)
+    assert isinstance(made.router.middleware_stack, RouteTable)
+    included = [r for r in made.router.routes if isinstance(r, IncludedRouter)]
+    assert included and all(r._effective_candidates_version is None for r in included)
 
 
 def test_the_app_serves_through_the_table(app: FastAPI) -> None:
