@@ -58,9 +58,8 @@ from api.routes import (
     staff_places,
     staff_two_factor,
 )
-from api.security import DocsPolicy, SameOriginChanges
 from api.settings import Settings, load_settings
-from api.static import LEAFLET_DIR, STATIC_DIR, CachedStatic, HeadAsGet, PublicCORS, SecurityHeaders
+from api.static import LEAFLET_DIR, STATIC_DIR, CachedStatic, HeadAsGet, SiteHeaders
 from api.version import package_version
 from geodata.changes import ChangeWatcher
 from geodata.datasets import Datasets, load_datasets
@@ -169,10 +168,14 @@ def create_app(settings: Settings | None = None, *, exit_on_failure: bool = Fals
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
     """Each added one wraps those before it: the last runs first."""
-    app.add_middleware(PublicCORS, origins=settings.partners.cors_origins)
-    app.add_middleware(SameOriginChanges)
-    app.add_middleware(DocsPolicy, paths=DOCS_PATHS, inline_style_paths=["/redoc"])
-    app.add_middleware(SecurityHeaders)
+    # CORS, the staff side's same-origin check, the docs pages' policy and the security
+    # headers, in that order from the inside, as one layer (api.static.SiteHeaders).
+    app.add_middleware(
+        SiteHeaders,
+        origins=settings.partners.cors_origins,
+        docs_paths=DOCS_PATHS,
+        inline_style_paths=["/redoc"],
+    )
     app.add_middleware(Compression, minimum_size=800)
     json_lines = settings.server.log_format == "json"
     app.add_middleware(PrivateAccessLog, metrics=_metrics(app), json_fields=json_lines)

@@ -12,6 +12,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import STAFF_PATH
+from api.security import CHANGING_METHODS, DocsPolicy, SameOriginChanges
 
 STATIC_DIR = Path(__file__).parent / "static"
 # Leaflet from its PyPI packaging (XStatic-Leaflet), so nothing is fetched from a CDN.
@@ -111,7 +112,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        added = self._sets[(_is_staff(scope["path"]), scope.get("scheme") == "https")]
+        added = self.added(scope)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -119,6 +120,14 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+    def added(self, scope: Scope) -> tuple[Header, ...]:
+        """The headers a request's answer gets (staff or not, HTTPS or not)."""
+        return self._sets[(_is_staff(scope["path"]), scope.get("scheme") == "https")]
+
+    def with_headers(self, headers: Iterable[Header], added: tuple[Header, ...]) -> list[Header]:
+        """An answer's headers with `added` (from `added`) put on them."""
+        return self._with(headers, added)
 
     def _with(self, headers: Iterable[Header], added: tuple[Header, ...]) -> list[Header]:
         out = list(headers)
@@ -182,9 +191,9 @@ class PublicCORS:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
-        if path == self.OPEN or path.startswith(self.OPEN + "/"):
+        if self.is_open(path):
             await self.open(scope, receive, _any_origin(send))
-        elif not path.startswith(self.PUBLIC) or path.startswith(self.PRIVATE):
+        elif not self.is_public(path):
             await self.app(scope, receive, send)
         elif _has_header(scope, b"origin"):
             await self.cors(scope, receive, send)
@@ -192,13 +201,79 @@ class PublicCORS:
 
             async def vary_origin(message: Message) -> None:
                 if message["type"] == "http.response.start":
-                    headers = list(message.get("headers", ()))
-                    varies = [value for name, value in headers if name == _VARY]
-                    set_header(headers, _VARY, b", ".join([*varies, b"Origin"]))
-                    message["headers"] = headers
+                    message["headers"] = _varies_by_origin(message.get("headers", ()))
                 await send(message)
 
             await self.app(scope, receive, vary_origin)
+
+    @classmethod
+    def is_public(cls, path: str) -> bool:
+        """A path CORS answers for the partner origins (the open feed's aside)."""
+        return path.startswith(cls.PUBLIC) and not path.startswith(cls.PRIVATE)
+
+    @classmethod
+    def is_open(cls, path: str) -> bool:
+        """A path of the open feed (every origin)."""
+        return path == cls.OPEN or path.startswith(cls.OPEN + "/")
+
+
+def _varies_by_origin(headers: Iterable[Header]) -> list[Header]:
+    """`Vary: Origin` added, as Starlette's CORS middleware adds it to an answer without one."""
+    out = list(headers)
+    varies = [value for name, value in out if name == _VARY]
+    set_header(out, _VARY, b", ".join([*varies, b"Origin"]))
+    return out
+
+
+class SiteHeaders:
+    """The site's own headers and checks in one layer: what `SecurityHeaders(DocsPolicy(
+    SameOriginChanges(PublicCORS(app))))` answers, each request's headers put on in one pass.
+
+    Most requests (not a documentation page, not the open feed, no change asked for, and on
+    the public API no Origin) meet none of the checks and get only headers: those go through
+    one send wrapper that adds what PublicCORS and then SecurityHeaders would. The rest go
+    through those four middlewares themselves.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        origins: Sequence[str],
+        docs_paths: Iterable[str],
+        inline_style_paths: Iterable[str] = (),
+    ) -> None:
+        self.app = app
+        self.docs_paths = frozenset(docs_paths)
+        self.headers = SecurityHeaders(
+            DocsPolicy(SameOriginChanges(PublicCORS(app, origins)), docs_paths, inline_style_paths)
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # the four pass everything else on as it is
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        public = PublicCORS.is_public(path)
+        if (
+            path in self.docs_paths
+            or scope["method"] in CHANGING_METHODS
+            or PublicCORS.is_open(path)
+            or (public and _has_header(scope, b"origin"))
+        ):
+            await self.headers(scope, receive, send)
+            return
+        security = self.headers
+        added = security.added(scope)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.get("headers", ())
+                if public:
+                    headers = _varies_by_origin(headers)
+                message["headers"] = security.with_headers(headers, added)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _any_origin(send: Send) -> Send:
