@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 
 from api.auth import STAFF_PATH
 from api.contacts import DEFAULT_CONTACTS, ContactBook, load_contact_book
+from api.fragments import ListedPlaces
 from api.pictures import picture
 from api.settings import PagesSettings, Settings
 from api.static import referrer_policy
@@ -39,6 +40,8 @@ def make_templates(root: str = "") -> Jinja2Templates:
     templates.env.filters["places"] = places_words
     templates.env.filters["phone"] = shown_phones  # stored in E.164, read as dialled
     templates.env.globals["picture"] = partial(picture, root=root)
+    # place_item for a search's list, its fixed words made once for each place.
+    templates.env.globals["listed_place"] = ListedPlaces(templates.env)
     return templates
 
 
