@@ -309,8 +309,12 @@ def _start_logins(app: FastAPI, settings: Settings, store: PlaceStore) -> None:
 
 def _include_routers(app: FastAPI) -> None:
     # Where two paths could match, the first router included wins: the public pages last.
-    # The results page (one literal path, /find) goes first: matched without trying the rest.
+    # The health checks go first: FastAPI analyses a router's routes when a request first
+    # goes through it, and a new server's first /readyz then waits for theirs alone, not for
+    # the forty routes before them. (Their paths are literal, as are /find's and the search's:
+    # the route table goes straight to those, whatever the order.)
     for module in (
+        health,
         results,
         search,
         postcodes,
@@ -318,7 +322,6 @@ def _include_routers(app: FastAPI) -> None:
         downloads,
         ogc,
         oruk,
-        health,
         metrics,
         staff,
         staff_login,

@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.app import create_app
 from api.route_table import RouteTable, literal_paths
+from api.routes import health
 from api.settings import Settings
 
 # What differs from one answer to the next whichever route answers.
@@ -96,6 +97,17 @@ def test_making_the_table_leaves_fastapis_route_analysis_to_first_use(
     assert isinstance(made.router.middleware_stack, RouteTable)
     included = [r for r in made.router.routes if isinstance(r, IncludedRouter)]
     assert included and all(r._effective_candidates_version is None for r in included)
+
+
+def test_a_new_servers_first_readyz_waits_for_the_health_checks_routes_alone(
+    synthetic_settings: Settings,
+) -> None:
+    made = create_app(synthetic_settings)
+    with TestClient(made) as client:
+        assert client.get("/readyz").status_code == 200
+    included = [r for r in made.router.routes if isinstance(r, IncludedRouter)]
+    analysed = [r.original_router for r in included if r._effective_candidates_version is not None]
+    assert analysed == [health.router]
 
 
 def test_the_app_serves_through_the_table(app: FastAPI) -> None:
