@@ -11,9 +11,9 @@ import numpy as np
 
 from bench.data import KnnCase
 from bench.timing import interleaved
-from locator.geo import geodesic_point_m, wgs84_to_bng
+from locator.geo import FORWARD, earth_centred, geodesics_from_m, point_to_bng_in_thread
 from locator.index import VenueIndex
-from locator.match import VenueMatch, walk_minutes
+from locator.match import VenueMatch
 
 WHOLE = "`VenueIndex.nearest`, whole call"
 
@@ -66,16 +66,16 @@ def _profiled(index: VenueIndex, lonlat: LonLat, k: int) -> tuple[float, list[Pr
 
 
 def _parts(index: VenueIndex, lonlat: LonLat, k: int) -> dict[str, float]:
-    """The parts of a call that can be run alone through public functions, unprofiled."""
+    """The parts of a call that every answer needs, run alone as the index runs them, unprofiled."""
     found = [index.nearest(lon, lat, k) for lon, lat in lonlat]
-    ends = [
-        (
-            np.array([m.venue.longitude for m in matches], dtype=np.float64),
-            np.array([m.venue.latitude for m in matches], dtype=np.float64),
-        )
-        for matches in found
-    ]
-    speed = index.walking_speed_kmh
+    ends = []
+    for matches in found:
+        lon = np.array([m.venue.longitude for m in matches], dtype=np.float64)
+        lat = np.array([m.venue.latitude for m in matches], dtype=np.float64)
+        ends.append(np.column_stack([earth_centred(lon, lat), lon, lat]).tolist())
+    per_minute = index.walking_speed_kmh * 1000 / 60
+    project_point = point_to_bng_in_thread()
+    new = tuple.__new__
 
     def whole() -> None:
         for lon, lat in lonlat:
@@ -83,23 +83,25 @@ def _parts(index: VenueIndex, lonlat: LonLat, k: int) -> dict[str, float]:
 
     def project() -> None:
         for lon, lat in lonlat:
-            wgs84_to_bng(lon, lat)
+            project_point(lon, lat, None, None, FORWARD, False, False)
 
     def geodesic() -> None:
-        for (lon, lat), (lons, lats) in zip(lonlat, ends, strict=True):
-            for lo, la in zip(lons.tolist(), lats.tolist(), strict=True):
-                geodesic_point_m(lon, lat, lo, la)
+        for (lon, lat), rows in zip(lonlat, ends, strict=True):
+            geodesics_from_m(lon, lat, rows)
 
     def results() -> None:
         for matches in found:
-            [VenueMatch(m.venue, m.distance_m, walk_minutes(m.distance_m, speed)) for m in matches]
+            [
+                new(VenueMatch, (m.venue, m.distance_m, round(m.distance_m / per_minute) or 1))
+                for m in matches
+            ]
 
     timings = interleaved(
         {
             WHOLE: whole,
-            "`wgs84_to_bng` of the query point": project,
-            f"{k} × `geodesic_point_m` (to each result)": geodesic,
-            f"{k} × `VenueMatch(…, walk_minutes(…))`": results,
+            "projecting the query point (PROJ, one point)": project,
+            f"geodesic metres to the {k} results (`geodesics_from_m`)": geodesic,
+            f"{k} × `VenueMatch` with its walking minutes": results,
         },
         repeats=5,
         ops=len(lonlat),

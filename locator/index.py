@@ -2,12 +2,15 @@
 
 Candidates are found with shapely's STRtree on EPSG:27700 points and ranked by grid distance
 (which matches true geodesic ranking over Great Britain); the distances reported for the
-results are geodesic metres on the WGS84 ellipsoid.
+results are geodesic metres on the WGS84 ellipsoid: for lines up to 20 km the chord between
+the two points' earth-centred coordinates, lengthened by the arc's bulge (within 0.2
+micrometres of pyproj's Geod.inv; `locator.geo`), longer ones by Geod.inv itself.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
@@ -26,24 +29,34 @@ from locator.filter import (
     is_open,
     lookups,
 )
-from locator.geo import GEOD, geodesic_m, point_to_bng, wgs84_to_bng
+from locator.geo import (
+    FORWARD,
+    earth_centred,
+    geodesics_from_m,
+    geodesics_many_m,
+    point_to_bng_in_thread,
+    wgs84_to_bng,
+)
 from locator.match import NearestEach, NearestK, VenueMatch
 from locator.venues import Status, Venue
 
-# Bound once: the geodesic runs for every result of every search. It is what
-# `geodesic_point_m` calls, without the extra call: the metres are its third value.
-_inverse = GEOD.inv
-# shapely.box without its Python wrapper (argument checks and thread flags cost more than
-# making the box): every search makes one.
+# shapely.box without its Python wrapper (its checks cost more than the box): every search.
 _box = shapely.lib.box
 _new_tuple = tuple.__new__
-# Each kind's and category's code (its position in KINDS, CATEGORIES) by a dict lookup rather
-# than a list search: the index is built over every place at start-up.
+# Each kind's and category's code (position in KINDS, CATEGORIES), by dict: built at start-up.
 _KIND_CODES = {k: i for i, k in enumerate(KINDS)}
 _CATEGORY_CODES = {c: i for i, c in enumerate(CATEGORIES)}
 # Grid and geodesic metres differ by under 0.1% in Great Britain (the grid's scale factor);
 # radius searches fetch by a slightly larger grid radius, then cut on the geodesic distance.
 _SCALE_MARGIN = 1.002
+
+
+class _Scratch(threading.local):
+    """A search's own per thread (searches run in several): projection and box array."""
+
+    def __init__(self) -> None:
+        self.project = point_to_bng_in_thread()
+        self.box = np.empty(1, dtype=object)
 
 
 class VenueIndex:
@@ -54,7 +67,6 @@ class VenueIndex:
         self._listed = listed  # in the order given, for iteration
         self.walking_speed_kmh = walking_speed_kmh
         self._per_minute = walking_speed_kmh * 1000 / 60  # metres walked a minute
-        self._to_grid = point_to_bng()
         lon = np.array([v.longitude for v in listed], dtype=np.float64)
         lat = np.array([v.latitude for v in listed], dtype=np.float64)
         x, y = wgs84_to_bng(lon, lat) if len(lon) else (lon.copy(), lat.copy())
@@ -69,7 +81,9 @@ class VenueIndex:
         # over venue objects spread across memory.
         self._ids = np.array(ids, dtype=str)
         self._lon, self._lat, self._x, self._y = lon[order], lat[order], x[order], y[order]
-        self._lonlat = np.column_stack([self._lon, self._lat])  # a search's results, one read
+        # What measuring a result needs, one row a venue (x, y, z earth-centred, lon, lat):
+        # a search's results in one read, from rows that neighbouring venues share.
+        self._ends = np.column_stack([earth_centred(self._lon, self._lat), self._lon, self._lat])
         self._kind = np.array([_KIND_CODES[v.kind] for v in self._venues], dtype=np.int8)
         self._category = np.array(
             [_CATEGORY_CODES[v.category] for v in self._venues], dtype=np.int8
@@ -81,6 +95,8 @@ class VenueIndex:
         # Grid points as complex numbers: one subtraction and abs() give every distance.
         self._xy = self._x + 1j * self._y
         self._tree = shapely.STRtree(shapely.points(self._x, self._y))
+        self._query = self._tree._tree.query  # shapely.lib.STRtree: (geometries, predicate)
+        self._scratch = _Scratch()
         self._density = DensityGrid(self._x, self._y)
         # Any venue is within `diagonal` of the first one: a search radius that can't miss.
         if len(self._venues):
@@ -147,7 +163,7 @@ class VenueIndex:
         if k < 1 or not self._venues:
             return []
         # Everything below runs for every search: locals and plain floats, no helper objects.
-        x, y = self._to_grid(lon, lat)
+        x, y = self._scratch.project(lon, lat, None, None, FORWARD, False, False)
         kinds, categories, share = self._accepted(filter)
         if share == 0:
             return []
@@ -171,7 +187,7 @@ class VenueIndex:
                 best = order[: int(dist[order].searchsorted(radius, "right"))]
                 break
             radius = min(radius * 2, limit)
-        return self._matches(lon, lat, ids[best], max_distance_m)
+        return self._matches(lon, lat, ids.take(best), max_distance_m)
 
     def within(
         self,
@@ -183,7 +199,7 @@ class VenueIndex:
         """Every venue within `radius_m` geodesic metres of a WGS84 point, nearest first."""
         if radius_m <= 0 or not self._venues:
             return []
-        x, y = self._to_grid(lon, lat)
+        x, y = self._scratch.project(lon, lat, None, None, FORWARD, False, False)
         radius = radius_m * _SCALE_MARGIN
         kinds, categories, _ = self._accepted(filter)
         ids, dist = self._candidates(x, y, radius, kinds, categories, filter.open_at)
@@ -203,8 +219,8 @@ class VenueIndex:
         For coverage over every postcode at once: no Python loop over the points. Like
         `nearest`, the venue is found on the grid and measured on the ellipsoid: the STRtree's
         `query_nearest` ranks by British National Grid distance (which ranks as the geodesic
-        does over Great Britain), then one vectorised pyproj `Geod.inv` call gives the geodesic
-        metres of each pair, so these distances equal `nearest(...)[0].distance_m`. (Grid
+        does over Great Britain), then `geodesics_many_m` gives the geodesic metres of each
+        pair, so these distances equal `nearest(...)[0].distance_m`, to the last bit. (Grid
         metres alone would be up to 0.04% off in Derbyshire: harmless at 400-1600 m, but two
         ways of measuring would make the same postcode sit on either side of a threshold.)
 
@@ -233,7 +249,7 @@ class VenueIndex:
             all_matches=False,
         )
         points, found = pairs[0], eligible[pairs[1]]
-        measured = geodesic_m(lon[points], lat[points], self._lon[found], self._lat[found])
+        measured = geodesics_many_m(lon[points], lat[points], self._ends[found])
         if max_distance_m is not None:
             keep = measured <= max_distance_m
             points, found, measured = points[keep], found[keep], measured[keep]
@@ -255,7 +271,8 @@ class VenueIndex:
         returns (the same venues in the same order, the same geodesic metres), without a
         Python loop over the points: each round is one STRtree query for every point still
         short of k venues (their search radius then doubles, as `nearest`'s does), and the
-        distances are one vectorised geodesic call.
+        distances are measured for all at once (`geodesics_many_m`: the same bits as one
+        search's).
 
         Parameters
         ----------
@@ -287,7 +304,7 @@ class VenueIndex:
         metres = np.full((n, k), np.inf)
         rows, cols = np.nonzero(chosen >= 0)
         found = chosen[rows, cols]
-        measured = geodesic_m(lon[rows], lat[rows], self._lon[found], self._lat[found])
+        measured = geodesics_many_m(lon[rows], lat[rows], self._ends[found])
         keep = measured <= (np.inf if max_distance_m is None else max_distance_m)
         rows, cols, found, measured = rows[keep], cols[keep], found[keep], measured[keep]
         if len(rows) and not keep.all():
@@ -347,14 +364,16 @@ class VenueIndex:
         Every venue within `radius` grid metres is included; so are some in the corners.
         """
         # A bare envelope query is pure tree work; distances are cheaper in numpy. The box goes
-        # in as a one-element array: shapely's scalar path costs more than the search itself.
-        box = _box(x - radius, y - radius, x + radius, y + radius, True)
-        ids = self._tree.query(np.array([box]))[1]
+        # in as a one-element array (this thread's own, written in place: shapely's scalar
+        # path, and a new array each time, cost more than the search itself), straight to
+        # the GEOS tree under STRtree.query, whose argument checks are for other callers.
+        box = _box(x - radius, y - radius, x + radius, y + radius, True, out=self._scratch.box)
+        ids = self._query(box, 0)[1]
         if kinds is not None:
-            ids = ids[kinds[self._kind[ids]]]
+            ids = ids[kinds[self._kind.take(ids)]]
         if categories is not None:
-            ids = ids[categories[self._category[ids]]]
-        dist = abs(self._xy[ids] - complex(x, y))
+            ids = ids[categories[self._category.take(ids)]]
+        dist = abs(self._xy.take(ids) - complex(x, y))
         if open_at is not None:
             # Opening hours are checked one venue at a time: only for those in the circle.
             inside = dist <= radius
@@ -370,24 +389,12 @@ class VenueIndex:
         """The results, nearest first, measured on the ellipsoid; those past `cut_m` left out."""
         venues = self._venues
         chosen = ids.tolist()
-        if len(chosen) > _VECTOR_GEODESIC_FROM:
-            metres = geodesic_m(lon, lat, self._lon[ids], self._lat[ids]).tolist()
-        else:
-            # pyproj's scalar path, one call each: for a handful, quicker than arrays. The
-            # coordinates come from one array, whose rows for neighbouring venues sit together,
-            # rather than from venue objects spread over memory (with a million venues, reading
-            # them costs more than the geodesic).
-            metres = [_inverse(lon, lat, a, b)[2] for a, b in self._lonlat[ids].tolist()]
+        metres = geodesics_from_m(lon, lat, self._ends.take(ids, 0).tolist())
         per_minute = self._per_minute
         # walk_minutes(), inlined (this runs for every result of every search): distances are
-        # never negative, so `or 1` is its max(1, …). The tuple is made by tuple.__new__, as
-        # VenueMatch(...) does after a Python-level call of its own.
+        # never negative, so `or 1` is its max(1, …). tuple.__new__ is what VenueMatch() calls.
         return [
             _new_tuple(VenueMatch, (venues[i], m, round(m / per_minute) or 1))
             for i, m in zip(chosen, metres, strict=True)
             if cut_m is None or m <= cut_m
         ]
-
-
-# Above this many results one vectorised geodesic call is cheaper than a call each.
-_VECTOR_GEODESIC_FROM = 16
