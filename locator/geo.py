@@ -138,18 +138,23 @@ def geodesics_from_m(lon: float, lat: float, ends: Sequence[Sequence[float]]) ->
     return metres
 
 
-def geodesics_many_m(lon: FloatArray, lat: FloatArray, ends: FloatArray) -> FloatArray:
-    """`geodesics_from_m` for many pairs at once: from point i (`lon`, `lat`) to row i of
-    `ends` (x, y, z, lon, lat), with the same arithmetic in the same order, so the same bits.
+def geodesics_many_m(
+    lon: FloatArray, lat: FloatArray, ends: FloatArray, start: npt.NDArray[np.intp] | None = None
+) -> FloatArray:
+    """`geodesics_from_m` for many pairs at once: from point `start[i]` (of `lon`, `lat`;
+    point i without `start`) to row i of `ends` (x, y, z, lon, lat), with the same arithmetic
+    in the same order, so the same bits.
 
-    Each start point's terms come from `chord_origin` (math's sine and cosine, as for one
-    search, rather than numpy's, which may differ in the last bit).
+    Each start point's terms come from `chord_origin` once (math's sine and cosine, as for
+    one search, rather than numpy's, which may differ in the last bit).
     """
-    if len(lon) == 0:
+    if len(ends) == 0:
         return np.zeros(0)
     origins = np.array(
         [chord_origin(a, b) for a, b in zip(lon.tolist(), lat.tolist(), strict=True)]
     )
+    if start is not None:
+        origins, lon, lat = origins[start], lon[start], lat[start]
     dx = ends[:, 0] - origins[:, 0]
     dy = ends[:, 1] - origins[:, 1]
     dz = ends[:, 2] - origins[:, 2]

@@ -249,7 +249,7 @@ class VenueIndex:
             all_matches=False,
         )
         points, found = pairs[0], eligible[pairs[1]]
-        measured = geodesics_many_m(lon[points], lat[points], self._ends[found])
+        measured = geodesics_many_m(lon, lat, self._ends[found], points)
         if max_distance_m is not None:
             keep = measured <= max_distance_m
             points, found, measured = points[keep], found[keep], measured[keep]
@@ -304,7 +304,7 @@ class VenueIndex:
         metres = np.full((n, k), np.inf)
         rows, cols = np.nonzero(chosen >= 0)
         found = chosen[rows, cols]
-        measured = geodesics_many_m(lon[rows], lat[rows], self._ends[found])
+        measured = geodesics_many_m(lon, lat, self._ends[found], rows)
         keep = measured <= (np.inf if max_distance_m is None else max_distance_m)
         rows, cols, found, measured = rows[keep], cols[keep], found[keep], measured[keep]
         if len(rows) and not keep.all():
