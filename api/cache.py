@@ -63,10 +63,12 @@ class ResponseCache:
                 # The data changed: nothing kept so far may be served again.
                 self._entries.clear()
                 self._data = data
-            self._entries[key] = (body, valid_until)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            entries = self._entries
+            if key in entries:
+                entries.move_to_end(key)  # a new key goes in at the end already
+            entries[key] = (body, valid_until)
+            while len(entries) > self.size:
+                entries.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:

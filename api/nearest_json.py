@@ -55,7 +55,7 @@ class NearestJson:
         if fragments is None or fragments.locator is not locator:
             fragments = self._fragments = _Fragments(locator)
         timestamp = now.timestamp()
-        places = b",".join(_place(fragments, m, now, timestamp) for m in result.places)
+        places = b",".join([_place(fragments, m, now, timestamp) for m in result.places])
         police = result.nearest_police
         return b"".join(
             (
@@ -81,12 +81,14 @@ def _place(fragments: _Fragments, match: VenueMatch, now: datetime, timestamp: f
     if kept is None or kept[1] is not opening:
         fixed = _fixed(venue) if kept is None else kept[0]
         kept = fragments.kept[venue.id] = (fixed, opening, _opening(opening))
-    distance = orjson.dumps(round(float(match.distance_m), 1))
-    return _PLACE % (kept[0], distance, int(match.walk_minutes), kept[2])
+    return _PLACE % (kept[0], match.distance_m, match.walk_minutes, kept[2])
 
 
-# A place: its own fields, how far, and its opening words.
-_PLACE = b'%b"distance_m":%b,"walk_minutes":%d,%b'
+# A place: its own fields, how far, and its opening words. The metres to one decimal place
+# are the digits `round(metres, 1)` is written with ("%.1f" rounds the exact value, as
+# `round` does, and a distance has too few digits for the shortest form to differ), without
+# making that float.
+_PLACE = b'%b"distance_m":%.1f,"walk_minutes":%d,%b'
 
 
 def _fixed(venue: Venue) -> bytes:

@@ -34,9 +34,17 @@ def query_items(raw: bytes) -> QueryItems:
         name, _, value = part.partition("=")
         if "+" in part:
             name, value = name.replace("+", " "), value.replace("+", " ")
-        # unquote returns text without a "%" as it is.
-        items.append((unquote(name), unquote(value)))
+        items.append((_unquote(name), _unquote(value)))
     return items
+
+
+def _unquote(text: str) -> str:
+    """`unquote`, with the commonest escape of all (the space in a postcode) read without
+    it: text whose only escapes are "%20" is that text with spaces."""
+    if "%" not in text:
+        return text
+    spaced = text.replace("%20", " ")
+    return spaced if "%" not in spaced else unquote(text)
 
 
 class QueryReader:
@@ -55,6 +63,13 @@ class QueryReader:
             f.name: (f.field_info.annotation, f.field_info) for f in fields
         }
         self._model: type[BaseModel] = create_model("QueryParameters", **definitions)
+        # Optional text with at most a length, and nothing else to check (a postcode, a place
+        # name): a string that long is its own value, as the model reads it. When nothing
+        # else is given (the commonest search), the values are the defaults and those.
+        self._texts = {f.name: limit for f in fields if (limit := _text_limit(f)) is not None}
+        self._defaults = {
+            f.name: f.field_info.get_default(call_default_factory=True) for f in fields
+        }
 
     def read(self, query: QueryItems | QueryParams) -> dict[str, Any]:
         """The parameters' values, by name, from the query's items (`query_items`) or its
@@ -71,6 +86,9 @@ class QueryReader:
                 given.setdefault(name, []).append(value)
             else:
                 given[name] = value
+        texts = self._texts
+        if all(name in texts and len(value) <= texts[name] for name, value in given.items()):
+            return {**self._defaults, **given}
         try:
             found = self._model.model_validate(given)
         except ValidationError as exc:
@@ -83,3 +101,14 @@ class QueryReader:
         """The 400 (a parameter not taken) or 422 (one given twice) of every JSON API route."""
         check_query(QueryParams(items), self._aliases, self._single)
         raise AssertionError("check_query refuses what the reader doesn't take")
+
+
+def _text_limit(field: ModelField) -> int | None:
+    """The longest text an optional text parameter takes, if that is all that is checked."""
+    info = field.field_info
+    if info.annotation != (str | None) or info.default is not None:
+        return None
+    if len(info.metadata) != 1 or type(info.metadata[0]).__name__ != "MaxLen":
+        return None
+    limit = getattr(info.metadata[0], "max_length", None)
+    return limit if isinstance(limit, int) else None

@@ -238,11 +238,8 @@ class Gazetteer:
 
     def find(self, postcode: Postcode) -> PostcodeLocation | None:
         """The postcode's centroid, or None if the data doesn't have it."""
-        key = postcode.value.encode("ascii")
-        codes = self._codes
-        # The arrays' own methods (`item` gives a Python value): every search by postcode.
-        i = int(codes.searchsorted(key))
-        if i >= len(codes) or codes[i] != key:
+        i = self._row(postcode)
+        if i is None:
             return None
         la = int(self._la_index.item(i))
         return PostcodeLocation(
@@ -254,6 +251,23 @@ class Gazetteer:
             not self._live.item(i),
             self._la_codes[la] if la >= 0 else None,
         )
+
+    def point(self, postcode: Postcode) -> tuple[float, float, bool] | None:
+        """`find`'s latitude, longitude and whether the postcode is no longer used: what a
+        search starts from, without the rest."""
+        i = self._row(postcode)
+        if i is None:
+            return None
+        return float(self._lat.item(i)), float(self._lon.item(i)), not self._live.item(i)
+
+    def _row(self, postcode: Postcode) -> int | None:
+        key = postcode.value.encode("ascii")
+        codes = self._codes
+        # The arrays' own methods (`item` gives a Python value): every search by postcode.
+        i = int(codes.searchsorted(key))
+        if i >= len(codes) or codes[i] != key:
+            return None
+        return i
 
     def lookup(self, postcode: Postcode) -> PostcodeLocation:
         """Like `find`, but an unknown postcode raises `UnknownPostcode`."""

@@ -75,19 +75,20 @@ class LocationResolver:
         return self._district(typed, None)
 
     def _full(self, parsed: Postcode) -> Origin:
-        found = self.gazetteer.find(parsed)
+        found = self.gazetteer.point(parsed)
         if found is None:
             far = self._far(self.national.find(parsed) if self.national else None)
             return far or self._district(parsed.district, parsed)
+        latitude, longitude, terminated = found
         message = None
-        if found.terminated:
+        if terminated:
             message = f"The postcode {parsed} is no longer used, so we used where it was."
         return Origin(
-            found.latitude,
-            found.longitude,
+            latitude,
+            longitude,
             parsed.value,
             OriginSource.POSTCODE,
-            terminated=found.terminated,
+            terminated=terminated,
             message=message,
         )
 

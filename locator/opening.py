@@ -100,8 +100,11 @@ class OpeningStates:
         """The opening words of `venue` at `now` (`timestamp` is `now.timestamp()`, if the
         caller has it already)."""
         kept = self._kept.get(venue.id)
-        if kept is not None and kept.holds_at(now.timestamp() if timestamp is None else timestamp):
-            return kept
+        if kept is not None:
+            if timestamp is None:
+                timestamp = now.timestamp()
+            if kept.held_from <= timestamp < kept.held_until:  # `holds_at`, inlined
+                return kept
         found = opening_at(venue.opening_hours, now)
         self._kept[venue.id] = found
         return found

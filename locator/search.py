@@ -116,6 +116,12 @@ class Locator:
         a real postcode beyond the area (an origin with an `outside_note`), the nearest
         ``far_postcode_k`` are given however far, with words that say how far they are.
         """
+        return SearchResult(origin, *self._found(origin, k, filter, radius_m))
+
+    def _found(
+        self, origin: Origin, k: int | None, filter: VenueFilter | None, radius_m: float | None
+    ) -> tuple[bool, list[VenueMatch], VenueMatch | None, list[str]]:
+        """`nearest`'s answer, as the first fields of its `SearchResult`."""
         k = self.settings.default_k if k is None else k
         filter = filter or SAFE_PLACES
         inside = self.in_service_area(origin.longitude, origin.latitude)
@@ -143,7 +149,7 @@ class Locator:
             messages += far_postcode_messages(self.settings.area_name, places, none_found)
         elif not places:
             messages.append(none_found)
-        return SearchResult(origin, inside, places, police[0] if police else None, messages)
+        return inside, places, police[0] if police else None, messages
 
     def nearest_open(self, origin: Origin, now: datetime) -> VenueMatch | None:
         """The nearest Safe Place open now, if one is within the open-now walk."""
@@ -224,22 +230,10 @@ def search(
     if request.open_now or request.categories or request.kinds != _SAFE_PLACE_KINDS:
         open_at = now if request.open_now else None
         filter = VenueFilter.of(request.kinds, request.categories, open_at)
-    result = locator.nearest(found, request.k, filter, request.radius_m)
+    inside, places, police, messages = locator._found(found, request.k, filter, request.radius_m)
     nearest_open = locator.nearest_open(found, now) if request.nearest_open else None
-    until = valid_until(result, nearest_open, now, locator.openings)
-    return _with(result, nearest_open, until)
-
-
-def _with(result: SearchResult, nearest_open: VenueMatch | None, until: datetime) -> SearchResult:
-    return SearchResult(
-        result.origin,
-        result.in_service_area,
-        result.places,
-        result.nearest_police,
-        result.messages,
-        nearest_open,
-        until,
-    )
+    until = _valid_until((*places, police, nearest_open), now, locator.openings)
+    return SearchResult(found, inside, places, police, messages, nearest_open, until)
 
 
 def valid_until(
@@ -251,9 +245,15 @@ def valid_until(
     """When an answer's opening words may change: the next time a listed place opens or
     closes, or midnight (when "tomorrow" becomes "today"). `openings` are the kept words
     of the locator that found the places, if at hand."""
+    return _valid_until((*result.places, result.nearest_police, nearest_open), now, openings)
+
+
+def _valid_until(
+    matches: tuple[VenueMatch | None, ...], now: datetime, openings: OpeningStates | None
+) -> datetime:
     timestamp = now.timestamp()
     changes = [next_midnight(now) if openings is None else openings.next_midnight(now, timestamp)]
-    for m in (*result.places, result.nearest_police, nearest_open):
+    for m in matches:
         if m is None or m.venue.opening_hours is None:
             continue
         if openings is None:
