@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
 from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from locator.hours import describe_unknown
 from locator.match import VenueMatch
@@ -132,10 +132,7 @@ def _marker(
     """`root`: the path prefix the service is served under, before the popup's link;
     `openings`: the opening words already worked out for the page, by place id."""
     shown = openings.get(venue.id) if openings is not None and now is not None else None
-    # The template's module (its macros) is made once and kept with the template.
-    popup = _TEMPLATES.get_template("popup.html").module.popup(  # type: ignore[attr-defined]
-        number, venue, distance, shown or opening(venue, now), root
-    )
+    popup = _popup(number, venue, distance, shown or opening(venue, now), root)
     return {
         "latlng": latlon(venue.longitude, venue.latitude),
         "label": number,
@@ -143,6 +140,70 @@ def _marker(
         "kind": kind,
         "popup": str(popup),
     }
+
+
+def _popup_macro(*args: object) -> str:
+    # The template's module (its macros) is made once and kept with the template.
+    return str(_TEMPLATES.get_template("popup.html").module.popup(*args))  # type: ignore[attr-defined]
+
+
+class _Mark(str):
+    """Stands in a kept popup where a search's own words go: written as it is."""
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        return str(self)
+
+
+_MARKS = (_Mark("\x000\x00"), _Mark("\x001\x00"), _Mark("\x002\x00"))
+# A place's popup, by the place (its object: a new data version has new ones), the root,
+# its open state and whether it has a distance: (the place, the fixed text either side of
+# the marks and the mark numbers), or None where marks can't stand in.
+_KEPT_POPUPS: dict[tuple[int, str, str | None, bool], tuple[Venue, Fragment | None]] = {}
+_MAX_KEPT = 8192
+Fragment = tuple[tuple[str, ...], tuple[int, ...]]
+
+
+def _popup(
+    number: str, venue: Venue, distance: str | None, shown: Opening | None, root: str
+) -> str:
+    """The popup macro's HTML, its fixed part made once for each place: only the number,
+    the distance and the opening words are the search's own (filled in escaped, as the
+    template escapes them; checked against the macro when a place's popup is first kept)."""
+    if shown is None or not number:
+        return _popup_macro(number, venue, distance, shown, root)
+    key = (id(venue), root, shown.state, bool(distance))
+    values = (number, distance, shown.words)
+    kept = _KEPT_POPUPS.get(key)
+    if kept is None or kept[0] is not venue:
+        if len(_KEPT_POPUPS) >= _MAX_KEPT:
+            _KEPT_POPUPS.clear()
+        whole = _popup_macro(number, venue, distance, shown, root)
+        marked = _popup_macro(
+            _MARKS[0], venue, _MARKS[1] if distance else None, Opening(_MARKS[2], shown.state), root
+        )
+        made: Fragment | None = None
+        if "\x00" not in whole:  # else its own words hold the mark
+            pieces = marked.split("\x00")
+            made = (tuple(pieces[0::2]), tuple(int(n) for n in pieces[1::2]))
+            made = made if _filled(made, values) == whole else None
+        _KEPT_POPUPS[key] = (venue, made)
+        return whole
+    fragment = kept[1]
+    if fragment is None:
+        return _popup_macro(number, venue, distance, shown, root)
+    return _filled(fragment, values)
+
+
+def _filled(fragment: Fragment | None, values: tuple[str | None, ...]) -> str:
+    assert fragment is not None
+    texts, marks = fragment
+    out = [texts[0]]
+    for mark, text in zip(marks, texts[1:], strict=True):
+        out.append(escape(values[mark]))
+        out.append(text)
+    return "".join(out)
 
 
 def _kind(venue: Venue) -> str:
