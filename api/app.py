@@ -268,8 +268,12 @@ def _warm_up(app: FastAPI, settings: Settings) -> None:
 def _warm_pages(app: FastAPI, settings: Settings) -> None:
     # What every search's answer may need comes first: the phone numbers' formatter and
     # England's bank holidays (the holidays package takes about half a second to load), this
-    # year's and next. Then the maps' frames and the pages' templates, which only /find needs.
+    # year's and next, and the service area's cells. Then the maps' frames and the pages'
+    # templates, which only /find needs.
     warm_phones()
+    area = app.state.registry.current.area
+    if area is not None:
+        area.warm()
     today = date.today()
     for year in (today.year, today.year + 1):
         is_bank_holiday(date(year, 1, 1))

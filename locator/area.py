@@ -29,6 +29,11 @@ class ServiceArea:
         self._outline = shapely.simplify(geometry_bng, 100, preserve_topology=True)
         self._cells: _Cells | None = None  # made at the first test
 
+    def warm(self) -> None:
+        """Make the cells now (in a server's warm-up), so that no search waits for them."""
+        if self._cells is None:
+            self._cells = _Cells(self)
+
     def contains(self, lon: float, lat: float) -> bool:
         """Whether a WGS84 point (EPSG:4326) is in the area (its boundary included).
 

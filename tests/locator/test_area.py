@@ -76,3 +76,14 @@ def test_points_off_the_grid_or_not_numbers_are_asked_of_the_polygon() -> None:
 def test_an_empty_area_contains_nothing() -> None:
     area = ServiceArea(shapely.Polygon(), "Nowhere")
     assert area.contains(-1.5, 53.0) is False
+
+
+def test_warming_makes_the_cells_once_before_any_search() -> None:
+    area = ServiceArea(_BOX, "Testshire")
+    area.warm()
+    cells = area._cells
+    assert cells is not None
+    inside_lon, inside_lat = bng_to_wgs84(430_000.0, 360_000.0)
+    assert area.contains(inside_lon, inside_lat) is True
+    area.warm()
+    assert area._cells is cells  # kept, not made again
