@@ -16,11 +16,11 @@ from operator import attrgetter
 from typing import Any
 
 from jinja2 import Environment
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from api.views import PlaceView
+from maps.marks import Fragment, cut, filled, marks
 
-_MARK = "\x00"
 # What differs from one search to the next, in the order of their marks; the search's link
 # back (search_query) is the mark after these.
 _VARYING = ("number", "distance", "walk", "miles", "opening")
@@ -31,19 +31,7 @@ _varying = attrgetter(*_VARYING)
 _MAX_KEPT = 8192
 
 
-class _Mark(str):
-    """Stands where a value goes: written as it is, never escaped (it has no markup)."""
-
-    __slots__ = ()
-
-    def __html__(self) -> str:
-        return str(self)
-
-
-_MARKS = [_Mark(f"{_MARK}{i}{_MARK}") for i in range(len(_VARYING) + 1)]
-
-# A place's fragment: its fixed text and, between each two, the number of a mark.
-Fragment = tuple[tuple[str, ...], tuple[int, ...]]
+_MARKS = marks(len(_VARYING) + 1)
 
 
 class ListedPlaces:
@@ -74,26 +62,12 @@ class ListedPlaces:
             fragment = self._kept[key] = self._made(p, search_query, values)
         if fragment is None:
             return Markup(self._macro()(p, search_query))
-        return Markup(_filled(fragment, values))
+        return Markup(filled(fragment, values))
 
     def _made(self, p: PlaceView, search_query: str, values: tuple[Any, ...]) -> Fragment | None:
         """The macro rendered with marks, or None where the marks can't stand in safely."""
         macro = self._macro()
         whole = str(macro(p, search_query))
-        if _MARK in whole:
-            return None
-        marks: dict[str, Any] = dict(zip(_VARYING, _MARKS, strict=False))
-        marked = replace(p, **marks)
-        pieces = str(macro(marked, _MARKS[-1])).split(_MARK)
-        fragment = (tuple(pieces[0::2]), tuple(int(n) for n in pieces[1::2]))
-        # Each value must go where the template writes it, escaped as it escapes it.
-        return fragment if _filled(fragment, values) == whole else None
-
-
-def _filled(fragment: Fragment, values: tuple[Any, ...]) -> str:
-    texts, marks = fragment
-    out = [texts[0]]
-    for mark, text in zip(marks, texts[1:], strict=True):
-        out.append(escape(values[mark]))
-        out.append(text)
-    return "".join(out)
+        stand_ins: dict[str, Any] = dict(zip(_VARYING, _MARKS, strict=False))
+        marked = replace(p, **stand_ins)
+        return cut(whole, str(macro(marked, _MARKS[-1])), values)

@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
 from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from locator.hours import describe_unknown
 from locator.match import VenueMatch
 from locator.origin import Origin
 from locator.venues import Kind, Venue
+from maps.marks import Fragment, cut, filled, marks
 from maps.tiles import TileSettings
 
 if TYPE_CHECKING:
@@ -147,22 +148,12 @@ def _popup_macro(*args: object) -> str:
     return str(_TEMPLATES.get_template("popup.html").module.popup(*args))  # type: ignore[attr-defined]
 
 
-class _Mark(str):
-    """Stands in a kept popup where a search's own words go: written as it is."""
-
-    __slots__ = ()
-
-    def __html__(self) -> str:
-        return str(self)
-
-
-_MARKS = (_Mark("\x000\x00"), _Mark("\x001\x00"), _Mark("\x002\x00"))
+_MARKS = marks(3)
 # A place's popup, by the place (its object: a new data version has new ones), the root,
 # its open state and whether it has a distance: (the place, the fixed text either side of
 # the marks and the mark numbers), or None where marks can't stand in.
 _KEPT_POPUPS: dict[tuple[int, str, str | None, bool], tuple[Venue, Fragment | None]] = {}
 _MAX_KEPT = 8192
-Fragment = tuple[tuple[str, ...], tuple[int, ...]]
 
 
 def _popup(
@@ -183,27 +174,12 @@ def _popup(
         marked = _popup_macro(
             _MARKS[0], venue, _MARKS[1] if distance else None, Opening(_MARKS[2], shown.state), root
         )
-        made: Fragment | None = None
-        if "\x00" not in whole:  # else its own words hold the mark
-            pieces = marked.split("\x00")
-            made = (tuple(pieces[0::2]), tuple(int(n) for n in pieces[1::2]))
-            made = made if _filled(made, values) == whole else None
-        _KEPT_POPUPS[key] = (venue, made)
+        _KEPT_POPUPS[key] = (venue, cut(whole, marked, values))
         return whole
     fragment = kept[1]
     if fragment is None:
         return _popup_macro(number, venue, distance, shown, root)
-    return _filled(fragment, values)
-
-
-def _filled(fragment: Fragment | None, values: tuple[str | None, ...]) -> str:
-    assert fragment is not None
-    texts, marks = fragment
-    out = [texts[0]]
-    for mark, text in zip(marks, texts[1:], strict=True):
-        out.append(escape(values[mark]))
-        out.append(text)
-    return "".join(out)
+    return filled(fragment, values)
 
 
 def _kind(venue: Venue) -> str:

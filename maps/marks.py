@@ -1,0 +1,51 @@
+"""Kept HTML with marks where a request's own values go, filled in escaped.
+
+A template rendered once with marks (`marks(n)`) in place of its varying values is cut at
+them (`cut`); each later request fills the values in, escaped as the template escapes them
+(`filled`). A cut is kept only if filling it with the first values gives exactly what the
+template gave for them, so a value the template writes differently (or text that holds the
+mark character) falls back to the template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from markupsafe import escape
+
+MARK = "\x00"
+
+# The fixed text and, between each two, the number of a mark.
+Fragment = tuple[tuple[str, ...], tuple[int, ...]]
+
+
+class Mark(str):
+    """Stands where a value goes: written as it is, never escaped (it has no markup)."""
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        return str(self)
+
+
+def marks(n: int) -> list[Mark]:
+    return [Mark(f"{MARK}{i}{MARK}") for i in range(n)]
+
+
+def cut(whole: str, marked: str, values: Sequence[Any]) -> Fragment | None:
+    """`marked` cut at its marks, or None where the cut would not give `whole` back."""
+    if MARK in whole:  # its own words hold the mark
+        return None
+    pieces = marked.split(MARK)
+    fragment = (tuple(pieces[0::2]), tuple(int(n) for n in pieces[1::2]))
+    return fragment if filled(fragment, values) == whole else None
+
+
+def filled(fragment: Fragment, values: Sequence[Any]) -> str:
+    texts, numbers = fragment
+    out = [texts[0]]
+    for mark, text in zip(numbers, texts[1:], strict=True):
+        out.append(escape(values[mark]))
+        out.append(text)
+    return "".join(out)
