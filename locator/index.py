@@ -1,16 +1,18 @@
 """Spatial index of venues: k-nearest and within-radius searches on British National Grid.
 
-Candidates are found with shapely's STRtree on EPSG:27700 points and ranked by grid distance
-(which matches true geodesic ranking over Great Britain); the distances reported for the
-results are geodesic metres on the WGS84 ellipsoid: for lines up to 20 km the chord between
-the two points' earth-centred coordinates, lengthened by the arc's bulge (within 0.2
-micrometres of pyproj's Geod.inv; `locator.geo`), longer ones by Geod.inv itself.
+Candidates are found with shapely's STRtree on EPSG:27700 points (in a small index, a county's,
+every venue is a candidate) and ranked by grid distance (which matches true geodesic ranking
+over Great Britain); the distances reported for the results are geodesic metres on the WGS84
+ellipsoid: for lines up to 20 km the chord between the two points' earth-centred coordinates,
+lengthened by the arc's bulge (within 0.2 micrometres of pyproj's Geod.inv; `locator.geo`),
+longer ones by Geod.inv itself.
 """
 
 from __future__ import annotations
 
 import math
 import threading
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
@@ -49,6 +51,12 @@ _CATEGORY_CODES = {c: i for i, c in enumerate(CATEGORIES)}
 # Grid and geodesic metres differ by under 0.1% in Great Britain (the grid's scale factor);
 # radius searches fetch by a slightly larger grid radius, then cut on the geodesic distance.
 _SCALE_MARGIN = 1.002
+# An index of at most this many venues (a county's) is searched by measuring to every one:
+# a few numpy calls over a short array cost less than the tree's query and its rounds.
+FEW = 512
+# Grid distances closer than this (metres; far above the rounding of either way of working
+# them out) are a tie, which the tree's order settles: such a search goes to the tree.
+_TIE = 1e-6
 
 
 class _Scratch(threading.local):
@@ -57,12 +65,22 @@ class _Scratch(threading.local):
     def __init__(self) -> None:
         self.project = point_to_bng_in_thread()
         self.box = np.empty(1, dtype=object)
+        # The last point searched from, on the grid, and (in a small index) its grid
+        # distance to every venue: a search asks for Safe Places, then a police office,
+        # from the same point.
+        self.point: tuple[float, float] | None = None
+        self.grid: tuple[float, float] = (0.0, 0.0)
+        self.distances: npt.NDArray[np.floating] | None = None
 
 
 class VenueIndex:
     """An immutable index over active venues. Rebuild a new one to change the data."""
 
-    def __init__(self, venues: Iterable[Venue], walking_speed_kmh: float = 4.8) -> None:
+    def __init__(
+        self, venues: Iterable[Venue], walking_speed_kmh: float = 4.8, few: int = FEW
+    ) -> None:
+        """`few`: an index of at most this many venues measures a search to each of them
+        (the same answers as the tree's search; 0 for the tree always)."""
         listed = [v for v in venues if v.status is Status.ACTIVE]
         self._listed = listed  # in the order given, for iteration
         self.walking_speed_kmh = walking_speed_kmh
@@ -104,6 +122,10 @@ class VenueIndex:
             self._anchor = (float(self._x[0]), float(self._y[0]))
         else:
             self._diagonal, self._anchor = 1.0, (0.0, 0.0)
+        # A small index's venues that each filter lets through (kinds and categories), by
+        # position: made at a filter's first search.
+        self._few = len(self._venues) <= few
+        self._eligible_of: dict[tuple[object, object], npt.NDArray[np.intp]] = {}
 
     def __len__(self) -> int:
         return len(self._venues)
@@ -163,7 +185,12 @@ class VenueIndex:
         if k < 1 or not self._venues:
             return []
         # Everything below runs for every search: locals and plain floats, no helper objects.
-        x, y = self._scratch.project(lon, lat, None, None, FORWARD, False, False)
+        scratch = self._scratch
+        if scratch.point == (lon, lat):
+            x, y = scratch.grid
+        else:
+            x, y = scratch.project(lon, lat, None, None, FORWARD, False, False)
+            scratch.point, scratch.grid, scratch.distances = (lon, lat), (x, y), None
         kinds, categories, share = self._accepted(filter)
         if share == 0:
             return []
@@ -171,6 +198,10 @@ class VenueIndex:
         limit = self._diagonal + math.hypot(x - ax, y - ay)
         if max_distance_m is not None:
             limit = min(limit, max_distance_m * _SCALE_MARGIN)
+        if self._few and math.isfinite(x) and math.isfinite(y):
+            found = self._nearest_few(x, y, k, filter, (kinds, categories), limit)
+            if found is not None:
+                return self._matches(lon, lat, found, max_distance_m)
         # Start where about k eligible venues are expected locally; double until k are found.
         # Every venue within the radius is a candidate, so the k nearest of them are exact.
         radius = min(self._density.radius_for(x, y, k / share), limit)
@@ -315,6 +346,61 @@ class VenueIndex:
         return NearestK(ids, metres)
 
     # -- internals --------------------------------------------------------------------------
+
+    def _nearest_few(
+        self,
+        x: float,
+        y: float,
+        k: int,
+        filter: VenueFilter,
+        tables: tuple[npt.NDArray[np.bool_] | None, npt.NDArray[np.bool_] | None],
+        limit: float,
+    ) -> npt.NDArray[np.intp] | None:
+        """`nearest`'s venues (positions, nearest first) in a small index, from the grid
+        distance to every eligible venue; None when a tie (or a venue at the limit) leaves
+        the order to the tree's search, which settles it as it always has.
+
+        The tree's search gives the k nearest eligible venues within `limit` grid metres,
+        ranked by grid distance: without ties, so does this.
+        """
+        scratch = self._scratch
+        every = scratch.distances
+        if every is None:
+            every = scratch.distances = np.abs(self._xy - complex(x, y))
+        key = (filter.kinds, filter.categories)
+        eligible = self._eligible_of.get(key)
+        if eligible is None:
+            eligible = np.flatnonzero(accepted_mask(tables, self._kind, self._category))
+            if len(self._eligible_of) < 256:
+                self._eligible_of[key] = eligible
+        dist = every.take(eligible)
+        order = dist.argsort(kind="stable")
+        ranked = dist.take(order).tolist()
+        ids = eligible.take(order)
+        open_at = filter.open_at
+        if open_at is not None:
+            # Open now, nearest first: enough to rank k and see the next one.
+            venues = self._venues
+            kept: list[int] = []
+            for i, position in enumerate(ids.tolist()):
+                if ranked[i] > limit + _TIE or len(kept) > k:
+                    break
+                if is_open(venues[position], open_at):
+                    kept.append(i)
+            ranked = [ranked[i] for i in kept]
+            ids = ids.take(kept)
+        within = bisect_right(ranked, limit)
+        take = min(k, within)
+        # Ties among the venues taken, or with the next one, and venues at the limit.
+        for j in range(min(take + 1, len(ranked)) - 1):
+            if ranked[j + 1] - ranked[j] <= _TIE:
+                return None
+        if (within < len(ranked) and ranked[within] - limit <= _TIE) or (
+            within and limit - ranked[within - 1] <= _TIE
+        ):
+            return None
+        found: npt.NDArray[np.intp] = ids[:take]
+        return found
 
     def _eligible_mask(self, filter: VenueFilter) -> npt.NDArray[np.bool_]:
         """Which venues a filter lets through (at this moment, for open-now)."""

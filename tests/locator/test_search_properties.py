@@ -121,3 +121,25 @@ def test_a_batch_is_the_brute_force_k_nearest_of_every_point_as_nearest_gives_it
         # The same places in the same order (ties too), the same metres to the last bit.
         assert [str(v) for v in batch.ids[i] if v] == [m.venue.id for m in one]
         assert batch.distance_m[i, : len(one)].tolist() == [m.distance_m for m in one]
+
+
+@BUDGET
+@given(
+    st.data(),
+    places(),
+    st.integers(1, 20),
+    st.sampled_from([None, *Kind]),
+    st.none() | st.floats(1, 60_000),
+)
+def test_a_small_index_measuring_every_place_answers_as_the_tree_does(
+    data: st.DataObject, venues: list[Venue], k: int, kind: Kind | None, max_m: float | None
+) -> None:
+    """Measured to every place (a county's index) or searched in the tree: the same places
+    in the same order (ties too, places sharing a spot), the same metres."""
+    at = data.draw(search_point(venues))
+    filter = VenueFilter.of(kinds=None if kind is None else [kind])
+    small, tree = VenueIndex(venues), VenueIndex(venues, few=0)
+    assert small.nearest(*at, k, filter, max_m) == tree.nearest(*at, k, filter, max_m)
+    # A second search from the same point (a search's police office) measures again.
+    police = VenueFilter.of(kinds=[Kind.POLICE_ENQUIRY_OFFICE])
+    assert small.nearest(*at, 1, police) == tree.nearest(*at, 1, police)
