@@ -7,6 +7,8 @@ JSON fields (made once at start) and sent with orjson. It reads the same postcod
 same place database as the service it is compared with, answers with the same JSON fields (the
 top places plus the nearest police enquiry office), and runs under the same uvicorn settings
 (1 worker, the same socket, loop and HTTP parser), so the difference is the service's own work.
+Its protocol is uvicorn's own: the service's (api/protocol.py, each answer's head and body in
+one write) is part of the service's work.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 import uvicorn
 from fastapi import FastAPI
 
+from api.protocol import OneWriteHttp
 from api.settings import Settings
 from api.workers import listening_socket
 
@@ -37,7 +38,10 @@ def _bound_socket() -> socket.socket:
 
 
 def _config(app: FastAPI) -> uvicorn.Config:
-    return uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    # The protocol `safeplaces serve` uses: every live test's answers go through it.
+    return uvicorn.Config(
+        app, log_level="warning", access_log=False, lifespan="on", http=OneWriteHttp
+    )
 
 
 @contextmanager

@@ -50,6 +50,7 @@ def _serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     import uvicorn
 
     from api.logging import configure_logging, logging_config
+    from api.protocol import OneWriteHttp
 
     # Fail before the server starts, in words (`main` says it), not with its traceback.
     check_can_start(settings)
@@ -65,6 +66,8 @@ def _serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         "access_log": False,
         "proxy_headers": True,
         "forwarded_allow_ips": settings.server.trusted_proxies,
+        # uvicorn's httptools protocol, each answer's head and body in one write (api.protocol)
+        "http": OneWriteHttp,
     }
     from api.workers import SHARED_PORTS, listening_socket, worker_sockets
 
