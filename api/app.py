@@ -31,6 +31,7 @@ from api.openapi import document_api, operation_id
 from api.password_checks import PasswordChecks
 from api.pictures import DEFAULT_PICTURES_DIR, PICTURES_PATH
 from api.prefix import UnderPrefix
+from api.results_page import ResultsPages
 from api.route_table import RouteTable
 from api.routes import (
     downloads,
@@ -152,6 +153,8 @@ def create_app(settings: Settings | None = None, *, exit_on_failure: bool = Fals
         verify_password, settings.login.hash_threads, settings.login.hash_nice
     )
     app.state.templates = make_templates(settings.server.root_path)
+    # The results page's kept shapes (api.results_page), for these templates.
+    app.state.results_pages = ResultsPages(app.state.templates.env, settings.server.root_path)
     register_error_handlers(app)
     document_api(app, settings)
     _add_middleware(app, settings)

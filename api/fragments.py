@@ -1,4 +1,4 @@
-"""A results list's places as HTML made once for each place and filled in for each search.
+"""A results page's places as HTML made once for each place and filled in for each search.
 
 Most of a listed place's HTML (`place_item` in partials/places.html) is its own fixed words:
 its name, address, phones, directions and pictures. Only its number, distance, walk, miles
@@ -7,10 +7,13 @@ the macro for every place of every results page was the larger part of the page'
 time. Here the macro is rendered once for each place (and open state) with a mark where each
 of those goes, and a page fills the marks with the values, escaped as the template escapes
 them: the same bytes the macro writes (checked against the macro itself the first time).
+The place the answer at the top names (`answer_place` in partials/answer_place.html) is kept
+the same way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import fields, replace
 from operator import attrgetter
 from typing import Any
@@ -21,20 +24,63 @@ from markupsafe import Markup
 from api.views import PlaceView
 from maps.marks import Fragment, cut, filled, marks
 
-# What differs from one search to the next, in the order of their marks; the search's link
-# back (search_query) is the mark after these.
-_VARYING = ("number", "distance", "walk", "miles", "opening")
-# Its fixed words, and its phones apart (a list, kept as a tuple).
-_fixed = attrgetter(*(f.name for f in fields(PlaceView) if f.name not in (*_VARYING, "phones")))
-_varying = attrgetter(*_VARYING)
 # Enough for every place of a national list; past it the kept fragments start again.
 _MAX_KEPT = 8192
 
 
-_MARKS = marks(len(_VARYING) + 1)
+class _KeptMacro:
+    """A macro of a place, its HTML kept for each place's fixed words (and the macro's other
+    arguments); `varying`: the place's fields that differ from one search to the next, in
+    the order of their marks; the search's link back (search_query) is the mark after them.
+    """
+
+    def __init__(
+        self, env: Environment, template: str, macro: str, varying: tuple[str, ...]
+    ) -> None:
+        self._env = env
+        self._template = template
+        self._name = macro
+        self._varying_names = varying
+        self._varying = attrgetter(*varying)
+        # Its fixed words, and its phones apart (a list, kept as a tuple).
+        self._fixed = attrgetter(
+            *(f.name for f in fields(PlaceView) if f.name not in (*varying, "phones"))
+        )
+        self._marks = marks(len(varying) + 1)
+        self._kept: dict[tuple[Any, ...], Fragment | None] = {}
+
+    def _macro(self) -> Callable[..., Any]:
+        # The template's module (its macros) is made once and kept with the template.
+        module = self._env.get_template(self._template).module
+        macro: Callable[..., Any] = getattr(module, self._name)
+        return macro
+
+    def _kept_call(self, p: PlaceView, search_query: str, *args: Any) -> Markup:
+        """The macro's HTML for `macro(p, *args, search_query)`, from the kept fragment."""
+        key = (self._fixed(p), tuple(p.phones), *args)
+        values = (*self._varying(p), search_query)
+        if key in self._kept:
+            fragment = self._kept[key]
+        else:
+            if len(self._kept) >= _MAX_KEPT:
+                self._kept.clear()
+            fragment = self._kept[key] = self._made(p, search_query, args, values)
+        if fragment is None:
+            return Markup(self._macro()(p, *args, search_query))
+        return Markup(filled(fragment, values))
+
+    def _made(
+        self, p: PlaceView, search_query: str, args: tuple[Any, ...], values: tuple[Any, ...]
+    ) -> Fragment | None:
+        """The macro rendered with marks, or None where the marks can't stand in safely."""
+        macro = self._macro()
+        whole = str(macro(p, *args, search_query))
+        stand_ins: dict[str, Any] = dict(zip(self._varying_names, self._marks, strict=False))
+        marked = replace(p, **stand_ins)
+        return cut(whole, str(macro(marked, *args, self._marks[-1])), values)
 
 
-class ListedPlaces:
+class ListedPlaces(_KeptMacro):
     """`place_item(p, search_query)`, made once for each place's fixed words.
 
     A place without a number, a walk or a link back (the embed's list, a place with no
@@ -42,32 +88,25 @@ class ListedPlaces:
     """
 
     def __init__(self, env: Environment) -> None:
-        self._env = env
-        self._kept: dict[tuple[Any, ...], Fragment | None] = {}
-
-    def _macro(self) -> Any:
-        # The template's module (its macros) is made once and kept with the template.
-        return self._env.get_template("partials/places.html").module.place_item  # type: ignore[attr-defined]
+        varying = ("number", "distance", "walk", "miles", "opening")
+        super().__init__(env, "partials/places.html", "place_item", varying)
 
     def __call__(self, p: PlaceView, search_query: str | None = None) -> Markup:
         if not (p.number and p.walk and search_query):
             return Markup(self._macro()(p, search_query))
-        key = (_fixed(p), tuple(p.phones))
-        values = (*_varying(p), search_query)
-        if key in self._kept:
-            fragment = self._kept[key]
-        else:
-            if len(self._kept) >= _MAX_KEPT:
-                self._kept.clear()
-            fragment = self._kept[key] = self._made(p, search_query, values)
-        if fragment is None:
-            return Markup(self._macro()(p, search_query))
-        return Markup(filled(fragment, values))
+        return self._kept_call(p, search_query)
 
-    def _made(self, p: PlaceView, search_query: str, values: tuple[Any, ...]) -> Fragment | None:
-        """The macro rendered with marks, or None where the marks can't stand in safely."""
-        macro = self._macro()
-        whole = str(macro(p, search_query))
-        stand_ins: dict[str, Any] = dict(zip(_VARYING, _MARKS, strict=False))
-        marked = replace(p, **stand_ins)
-        return cut(whole, str(macro(marked, _MARKS[-1])), values)
+
+class AnsweredPlaces(_KeptMacro):
+    """`answer_place(p, size, search_query)`: the place the answer names, made once for
+    each place's fixed words and picture size (a place without a link back every time)."""
+
+    def __init__(self, env: Environment) -> None:
+        # Its number and distance are not shown: not part of what is kept.
+        varying = ("number", "distance", "walk", "miles", "opening")
+        super().__init__(env, "partials/answer_place.html", "answer_place", varying)
+
+    def __call__(self, p: PlaceView, size: int, search_query: str | None = None) -> Markup:
+        if not search_query:
+            return Markup(self._macro()(p, size, search_query))
+        return self._kept_call(p, search_query, size)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 
 from api.auth import STAFF_PATH
 from api.contacts import DEFAULT_CONTACTS, ContactBook, load_contact_book
-from api.fragments import ListedPlaces
+from api.fragments import AnsweredPlaces, ListedPlaces
 from api.pictures import picture
 from api.settings import PagesSettings, Settings
 from api.static import referrer_policy
@@ -42,6 +42,7 @@ def make_templates(root: str = "") -> Jinja2Templates:
     templates.env.globals["picture"] = partial(picture, root=root)
     # place_item for a search's list, its fixed words made once for each place.
     templates.env.globals["listed_place"] = ListedPlaces(templates.env)
+    templates.env.globals["answered_place"] = AnsweredPlaces(templates.env)
     return templates
 
 
@@ -87,23 +88,39 @@ def render(
     Pages refuse to be framed unless `frame_origins` is given (the embeddable map): then this
     site and those origins may frame it. A route marked `NoStore` is never cached.
     """
-    settings: Settings = request.app.state.settings
     templates: Jinja2Templates = request.app.state.templates
-    pages = settings.pages
-    nonce = secrets.token_urlsafe(16)
-    base = {
-        "pages": pages,
-        "contacts": contact_book(pages).contacts,
-        "nonce": nonce,
-        "referrer_policy": referrer_policy(request.url.path),
-        # Staff pages are for council officers at work: no quick exit, no "help now" panel.
-        "staff_page": is_staff_path(request.url.path),
-    }
+    base = page_context(request)
     response = templates.TemplateResponse(
         request, name, {**base, **context}, status_code=status_code
     )
+    return with_page_headers(request, response, base["nonce"], frame_origins)
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    """What every page's template is given: the pages' settings, the help contacts, this
+    response's CSP nonce, the referrer policy, and whether it is a staff page."""
+    pages = request.app.state.settings.pages
+    path = request.url.path
+    return {
+        "pages": pages,
+        "contacts": contact_book(pages).contacts,
+        "nonce": secrets.token_urlsafe(16),
+        "referrer_policy": referrer_policy(path),
+        # Staff pages are for council officers at work: no quick exit, no "help now" panel.
+        "staff_page": is_staff_path(path),
+    }
+
+
+def with_page_headers(
+    request: Request,
+    response: HTMLResponse,
+    nonce: str,
+    frame_origins: Sequence[str] | None = None,
+) -> HTMLResponse:
+    """A page's CSP (with its nonce) and, for a route marked `NoStore`, its Cache-Control."""
+    settings: Settings = request.app.state.settings
     response.headers["Content-Security-Policy"] = content_security_policy(
-        pages.tile_url, nonce, frame_origins
+        settings.pages.tile_url, nonce, frame_origins
     )
     if getattr(request.state, "no_store", False):
         response.headers["Cache-Control"] = "no-store"
@@ -114,25 +131,31 @@ def content_security_policy(
     tile_url: str, nonce: str, frame_origins: Sequence[str] | None = None
 ) -> str:
     """Only this app's own scripts (and the map's, by nonce); images also from the tile server."""
+    before, after = _policy_around_nonce(
+        tile_url, None if frame_origins is None else tuple(frame_origins)
+    )
+    return f"{before}{nonce}{after}"
+
+
+@lru_cache(maxsize=16)
+def _policy_around_nonce(tile_url: str, frame_origins: tuple[str, ...] | None) -> tuple[str, str]:
+    """The policy either side of its nonce: the same for every page with these settings."""
     tiles = urlsplit(tile_url)
     tile_origin = f"{tiles.scheme}://{tiles.netloc}" if tiles.netloc else ""
-    return "; ".join(
-        [
-            "default-src 'self'",
-            f"script-src 'self' 'nonce-{nonce}'",
-            # Leaflet positions tiles and markers with inline styles.
-            "style-src 'self' 'unsafe-inline'",
-            f"img-src 'self' data: {tile_origin}".strip(),
-            "connect-src 'self'",
-            # The installable app: its manifest and its service worker, from this site only.
-            "manifest-src 'self'",
-            "worker-src 'self'",
-            "base-uri 'none'",
-            "form-action 'self'",
-            "frame-ancestors "
-            + ("'none'" if frame_origins is None else " ".join(["'self'", *frame_origins])),
-        ]
-    )
+    after = [
+        # Leaflet positions tiles and markers with inline styles.
+        "style-src 'self' 'unsafe-inline'",
+        f"img-src 'self' data: {tile_origin}".strip(),
+        "connect-src 'self'",
+        # The installable app: its manifest and its service worker, from this site only.
+        "manifest-src 'self'",
+        "worker-src 'self'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors "
+        + ("'none'" if frame_origins is None else " ".join(["'self'", *frame_origins])),
+    ]
+    return "default-src 'self'; script-src 'self' 'nonce-", "'; " + "; ".join(after)
 
 
 def wants_html(request: Request) -> bool:

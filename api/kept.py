@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
+
 from api.pictures import PICTURES, PICTURES_PATH
 from api.views import PlaceView
 
@@ -29,6 +32,12 @@ def kept_words(
         "where": typed.strip() if typed and typed.strip() else "where you were",
         "places": [_words(p) for p in [*places, *([police] if police else [])]],
     }
+
+
+def kept_json(places: Sequence[PlaceView], police: PlaceView | None, typed: str | None) -> Markup:
+    """`kept_words` as the page carries them: JSON safe inside a <script>, as the template's
+    `tojson` writes it (keys sorted; <, >, & and ' as Unicode escapes)."""
+    return htmlsafe_json_dumps(kept_words(places, police, typed), sort_keys=True)
 
 
 def _words(p: PlaceView) -> dict[str, object]:

@@ -19,8 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
-from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
-from markupsafe import Markup
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from locator.hours import describe_unknown
 from locator.match import VenueMatch
@@ -42,17 +42,13 @@ _TEMPLATES = Environment(
 # What a request adds to its frame: the centre, then the markers, the map's name (what a
 # screen reader says for its region: "Map of the Safe Places near DE4 3AG") and the bounds.
 # Every value is JSON made safe for a script (`_js_literal`).
-_SCRIPT = Template(
-    """{{ frame.before_centre }}{{ center }}{{ frame.after_centre }}
-        SafePlaces.addMarkers({{ frame.name }}, {{ markers }});
-        SafePlaces.nameMap({{ frame.name }}, {{ name }});
-{% if bounds %}
-            {{ frame.name }}.fitBounds(
-                {{ bounds }},
-                {{ fit }}
-            );
-{% endif %}""",
-    autoescape=True,
+_ADD_MARKERS = (
+    "\n        SafePlaces.addMarkers({map}, {markers});"
+    "\n        SafePlaces.nameMap({map}, {name});\n"
+)
+_FIT_BOUNDS = (
+    "\n            {map}.fitBounds(\n                {bounds},"
+    "\n                {fit}\n            );\n"
 )
 
 
@@ -219,13 +215,19 @@ def _parts(
 ) -> MapParts:
     """A page's map: its frame with this centre, its markers, its name and its bounds."""
     frame = _frame(pages.tile_url, pages.tile_attribution, pages.tile_max_zoom, zoom)
-    script = _SCRIPT.render(
-        frame=frame,
-        center=_js_literal(center),
-        markers=_js_literal(markers),
-        name=_js_literal(name),
-        bounds=_js_literal(bounds.corners) if bounds else None,
-        fit=_js_literal(bounds.options) if bounds else None,
+    var = escape(frame.name)
+    script = "".join(
+        [
+            frame.before_centre,
+            _js_literal(center),
+            frame.after_centre,
+            _ADD_MARKERS.format(map=var, markers=_js_literal(markers), name=_js_literal(name)),
+            _FIT_BOUNDS.format(
+                map=var, bounds=_js_literal(bounds.corners), fit=_js_literal(bounds.options)
+            )
+            if bounds
+            else "",
+        ]
     )
     return MapParts(html=frame.html, script=Markup(script), js=frame.js, css=frame.css)
 

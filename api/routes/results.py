@@ -20,10 +20,11 @@ from fastapi.routing import APIRoute
 
 from api.deps import LocatorDep, NowDep, ResolverDep, SettingsDep, current_time, get_locator
 from api.errors import status_of
-from api.html import NoStore, no_store, render
-from api.kept import kept_words
+from api.html import NoStore, no_store, page_context, render, with_page_headers
+from api.kept import kept_json
 from api.params import page_request
 from api.query import QueryReader
+from api.results_page import ResultsPages
 from api.searching import search_places
 from api.settings import Settings
 from api.views import origin_words, results_view
@@ -101,63 +102,73 @@ async def _answer(
     lon: str | None = None,
     k: int | None = None,
 ) -> HTMLResponse:
-    """The search runs where `api.searching` says; the page (a few milliseconds of
-    templates) is drawn in the thread pool, so other requests carry on meanwhile."""
+    """The search runs where `api.searching` says. A results page of a shape already kept
+    (`api.results_page`: a fraction of a millisecond) is made on the event loop; one whose
+    shape is new, and a question or a problem (a few milliseconds of templates), in the
+    thread pool, so other requests carry on meanwhile."""
     typed = q if q is not None else postcode
     found: SearchResult | Choices | SafePlacesError
     try:
         found = await search_places(page_request(typed, lat, lon, k), resolver, locator, now)
     except SafePlacesError as exc:
         found = exc
+    if not isinstance(found, SearchResult):
+        return await run_in_threadpool(_asked_page, request, settings, found, typed)
     k = k or settings.search.default_k
-    return await run_in_threadpool(
-        _find_page, request, settings, locator, now, found, typed, lat, lon, k
+    context = page_context(request) | _results_context(
+        request, settings, locator, now, found, typed, lat, lon, k
     )
+    pages: ResultsPages = request.app.state.results_pages
+    page = pages.filled(context)
+    if page is None:
+        page = await run_in_threadpool(pages.rendered, context)
+    return with_page_headers(request, HTMLResponse(page), context["nonce"])
 
 
-def _find_page(
-    request: Request,
-    settings: Settings,
-    locator: Locator,
-    now: datetime,
-    found: SearchResult | Choices | SafePlacesError,
-    typed: str | None,
-    lat: str | None,
-    lon: str | None,
-    k: int,
+def _asked_page(
+    request: Request, settings: Settings, found: Choices | SafePlacesError, typed: str | None
 ) -> HTMLResponse:
-    """The results page, or the search page again with the question or the problem."""
+    """The search page again, with the question or the problem."""
     if isinstance(found, SafePlacesError):
         choices = [c for c in found.choices if isinstance(c, PlaceName)]
         context = {"q": typed, "error": found.user_message, "error_title": found.title}
         return render(
             request, "home.html", context | _choices(choices, None, settings), status_of(found)
         )
-    if isinstance(found, Choices):
-        return render(request, "home.html", {"q": typed} | _choices(found.options, found, settings))
+    return render(request, "home.html", {"q": typed} | _choices(found.options, found, settings))
+
+
+def _results_context(
+    request: Request,
+    settings: Settings,
+    locator: Locator,
+    now: datetime,
+    found: SearchResult,
+    typed: str | None,
+    lat: str | None,
+    lon: str | None,
+    k: int,
+) -> dict[str, Any]:
+    """What find.html shows of a search's answer (with `api.html.page_context`)."""
     view = results_view(
         found, settings.pages, now, root=settings.server.root_path, opening_of=locator.opening
     )
     search_query = urlencode({"lat": lat, "lon": lon} if typed is None else {"q": typed})
-    return render(
-        request,
-        "find.html",
-        {
-            "q": typed if typed is not None else "",
-            "where": typed.strip() if typed and typed.strip() else origin_words(view.origin),
-            "messages": view.messages,
-            "places": view.places,
-            "police": view.police,
-            "kept": kept_words(view.places, view.police, typed),
-            "open_now": view.open_now,
-            "outside": not found.in_service_area,
-            "area_name": settings.search.area_name,
-            "open_minutes": settings.search.open_now_walk_minutes,
-            "map": view.map,
-            "more_url": _more_url(request, k),
-            "search_query": search_query,
-        },
-    )
+    return {
+        "q": typed if typed is not None else "",
+        "where": typed.strip() if typed and typed.strip() else origin_words(view.origin),
+        "messages": view.messages,
+        "places": view.places,
+        "police": view.police,
+        "kept": kept_json(view.places, view.police, typed),
+        "open_now": view.open_now,
+        "outside": not found.in_service_area,
+        "area_name": settings.search.area_name,
+        "open_minutes": settings.search.open_now_walk_minutes,
+        "map": view.map,
+        "more_url": _more_url(request, k),
+        "search_query": search_query,
+    }
 
 
 def _choices(
