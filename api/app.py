@@ -122,7 +122,8 @@ def create_app(settings: Settings | None = None, *, exit_on_failure: bool = Fals
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
-            _start(app, settings)
+            with heap.loading():
+                _start(app, settings)
         except Exception as exc:
             if not exit_on_failure:
                 raise
