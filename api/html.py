@@ -96,11 +96,12 @@ def render(
     return with_page_headers(request, response, base["nonce"], frame_origins)
 
 
-def page_context(request: Request) -> dict[str, Any]:
+def page_context(request: Request, path: str | None = None) -> dict[str, Any]:
     """What every page's template is given: the pages' settings, the help contacts, this
-    response's CSP nonce, the referrer policy, and whether it is a staff page."""
+    response's CSP nonce, the referrer policy, and whether it is a staff page (`path`: the
+    page's path where the caller knows it, else the request's)."""
     pages = request.app.state.settings.pages
-    path = request.url.path
+    path = request.url.path if path is None else path
     return {
         "pages": pages,
         "contacts": contact_book(pages).contacts,

@@ -178,6 +178,34 @@ def _popup(
     return filled(fragment, values)
 
 
+@dataclass(frozen=True, slots=True)
+class _MarkedOrigin:
+    """An origin as origin_popup.html reads it, its label a mark."""
+
+    label: str
+    approximate: bool
+
+
+def _origin_popup(origin: Origin) -> str:
+    """origin_popup.html for this origin: its fixed text made once, the label filled in
+    escaped as the template escapes it."""
+    fragment = _origin_fragment(origin.approximate)
+    if fragment is None:
+        return _TEMPLATES.get_template("origin_popup.html").render(origin=origin)
+    return filled(fragment, (origin.label,))
+
+
+@lru_cache(maxsize=2)
+def _origin_fragment(approximate: bool) -> Fragment | None:
+    """The searched place's popup cut at its label (the template's, kept with it), checked
+    against the template with words that need escaping."""
+    template = _TEMPLATES.get_template("origin_popup.html")
+    sample = "<Matlock & \"Bank\" 'Road'>"
+    whole = template.render(origin=_MarkedOrigin(sample, approximate))
+    marked = template.render(origin=_MarkedOrigin(_MARKS[0], approximate))
+    return cut(whole, marked, (sample,))
+
+
 def _kind(venue: Venue) -> str:
     """The marker style (map.css): police front desks are drawn apart from Safe Places."""
     return "police" if venue.kind is Kind.POLICE_ENQUIRY_OFFICE else "safe_place"
@@ -254,7 +282,7 @@ def results_map(
             "label": "",
             "title": f"You searched for {origin.label}",
             "kind": "origin",
-            "popup": _TEMPLATES.get_template("origin_popup.html").render(origin=origin),
+            "popup": _origin_popup(origin),
         }
     ]
     for i, match in enumerate(places, start=1):

@@ -115,7 +115,8 @@ async def _answer(
     if not isinstance(found, SearchResult):
         return await run_in_threadpool(_asked_page, request, settings, found, typed)
     k = k or settings.search.default_k
-    context = page_context(request) | _results_context(
+    # Its path is this route's: a results page is a public page (not staff, no referrer).
+    context = page_context(request, "/find") | _results_context(
         request, settings, locator, now, found, typed, lat, lon, k
     )
     pages: ResultsPages = request.app.state.results_pages
