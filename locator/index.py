@@ -59,18 +59,20 @@ FEW = 512
 _TIE = 1e-6
 
 
+# A filter's venues in a small index: their positions, and their grid points (`_xy`).
+_Eligible = tuple[npt.NDArray[np.intp], npt.NDArray[np.complex128]]
+
+
 class _Scratch(threading.local):
     """A search's own per thread (searches run in several): projection and box array."""
 
     def __init__(self) -> None:
         self.project = point_to_bng_in_thread()
         self.box = np.empty(1, dtype=object)
-        # The last point searched from, on the grid, and (in a small index) its grid
-        # distance to every venue: a search asks for Safe Places, then a police office,
-        # from the same point.
+        # The last point searched from, and where it is on the grid: a search asks for
+        # Safe Places, then a police office, from the same point.
         self.point: tuple[float, float] | None = None
         self.grid: tuple[float, float] = (0.0, 0.0)
-        self.distances: npt.NDArray[np.floating] | None = None
 
 
 class VenueIndex:
@@ -122,10 +124,11 @@ class VenueIndex:
             self._anchor = (float(self._x[0]), float(self._y[0]))
         else:
             self._diagonal, self._anchor = 1.0, (0.0, 0.0)
-        # A small index's venues that each filter lets through (kinds and categories), by
-        # position: made at a filter's first search.
+        # A small index's venues that each filter lets through (kinds and categories): made
+        # at a filter's first search. And each venue's `_ends` row, as Python floats.
         self._few = len(self._venues) <= few
-        self._eligible_of: dict[tuple[object, object], npt.NDArray[np.intp]] = {}
+        self._few_of: dict[tuple[object, object], _Eligible] = {}
+        self._end_rows: list[list[float]] = self._ends.tolist() if self._few else []
 
     def __len__(self) -> int:
         return len(self._venues)
@@ -190,18 +193,19 @@ class VenueIndex:
             x, y = scratch.grid
         else:
             x, y = scratch.project(lon, lat, None, None, FORWARD, False, False)
-            scratch.point, scratch.grid, scratch.distances = (lon, lat), (x, y), None
-        kinds, categories, share = self._accepted(filter)
-        if share == 0:
-            return []
+            scratch.point, scratch.grid = (lon, lat), (x, y)
         ax, ay = self._anchor
         limit = self._diagonal + math.hypot(x - ax, y - ay)
         if max_distance_m is not None:
             limit = min(limit, max_distance_m * _SCALE_MARGIN)
         if self._few and math.isfinite(x) and math.isfinite(y):
-            found = self._nearest_few(x, y, k, filter, (kinds, categories), limit)
-            if found is not None:
-                return self._matches(lon, lat, found, max_distance_m)
+            chosen = self._nearest_few(x, y, k, filter, limit)
+            if chosen is not None:
+                ends = self._end_rows
+                return self._matched(lon, lat, chosen, [ends[i] for i in chosen], max_distance_m)
+        kinds, categories, share = self._accepted(filter)
+        if share == 0:
+            return []
         # Start where about k eligible venues are expected locally; double until k are found.
         # Every venue within the radius is a candidate, so the k nearest of them are exact.
         radius = min(self._density.radius_for(x, y, k / share), limit)
@@ -348,14 +352,8 @@ class VenueIndex:
     # -- internals --------------------------------------------------------------------------
 
     def _nearest_few(
-        self,
-        x: float,
-        y: float,
-        k: int,
-        filter: VenueFilter,
-        tables: tuple[npt.NDArray[np.bool_] | None, npt.NDArray[np.bool_] | None],
-        limit: float,
-    ) -> npt.NDArray[np.intp] | None:
+        self, x: float, y: float, k: int, filter: VenueFilter, limit: float
+    ) -> list[int] | None:
         """`nearest`'s venues (positions, nearest first) in a small index, from the grid
         distance to every eligible venue; None when a tie (or a venue at the limit) leaves
         the order to the tree's search, which settles it as it always has.
@@ -363,32 +361,27 @@ class VenueIndex:
         The tree's search gives the k nearest eligible venues within `limit` grid metres,
         ranked by grid distance: without ties, so does this.
         """
-        scratch = self._scratch
-        every = scratch.distances
-        if every is None:
-            every = scratch.distances = np.abs(self._xy - complex(x, y))
         key = (filter.kinds, filter.categories)
-        eligible = self._eligible_of.get(key)
+        eligible = self._few_of.get(key)
         if eligible is None:
-            eligible = np.flatnonzero(accepted_mask(tables, self._kind, self._category))
-            if len(self._eligible_of) < 256:
-                self._eligible_of[key] = eligible
-        dist = every.take(eligible)
+            eligible = self._eligible_few(key, filter)
+        positions, xy = eligible
+        dist = abs(xy - complex(x, y))
         order = dist.argsort(kind="stable")
-        ranked = dist.take(order).tolist()
-        ids = eligible.take(order)
+        ranked: list[float] = dist.take(order).tolist()
+        ids: list[int] = positions.take(order).tolist()
         open_at = filter.open_at
         if open_at is not None:
             # Open now, nearest first: enough to rank k and see the next one.
             venues = self._venues
             kept: list[int] = []
-            for i, position in enumerate(ids.tolist()):
+            for i, position in enumerate(ids):
                 if ranked[i] > limit + _TIE or len(kept) > k:
                     break
                 if is_open(venues[position], open_at):
                     kept.append(i)
             ranked = [ranked[i] for i in kept]
-            ids = ids.take(kept)
+            ids = [ids[i] for i in kept]
         within = bisect_right(ranked, limit)
         take = min(k, within)
         # Ties among the venues taken, or with the next one, and venues at the limit.
@@ -399,8 +392,16 @@ class VenueIndex:
             within and limit - ranked[within - 1] <= _TIE
         ):
             return None
-        found: npt.NDArray[np.intp] = ids[:take]
-        return found
+        return ids[:take]
+
+    def _eligible_few(self, key: tuple[object, object], filter: VenueFilter) -> _Eligible:
+        """The venues a filter's kinds and categories let through, and their grid points."""
+        kinds, categories, _ = self._accepted(filter)
+        positions = np.flatnonzero(accepted_mask((kinds, categories), self._kind, self._category))
+        eligible = (positions, self._xy.take(positions))
+        if len(self._few_of) < 256:
+            self._few_of[key] = eligible
+        return eligible
 
     def _eligible_mask(self, filter: VenueFilter) -> npt.NDArray[np.bool_]:
         """Which venues a filter lets through (at this moment, for open-now)."""
@@ -473,9 +474,19 @@ class VenueIndex:
         self, lon: float, lat: float, ids: npt.NDArray[np.intp], cut_m: float | None
     ) -> list[VenueMatch]:
         """The results, nearest first, measured on the ellipsoid; those past `cut_m` left out."""
+        return self._matched(lon, lat, ids.tolist(), self._ends.take(ids, 0).tolist(), cut_m)
+
+    def _matched(
+        self,
+        lon: float,
+        lat: float,
+        chosen: list[int],
+        ends: list[list[float]],
+        cut_m: float | None,
+    ) -> list[VenueMatch]:
+        """`_matches`, given the positions and their `_ends` rows as lists."""
         venues = self._venues
-        chosen = ids.tolist()
-        metres = geodesics_from_m(lon, lat, self._ends.take(ids, 0).tolist())
+        metres = geodesics_from_m(lon, lat, ends)
         per_minute = self._per_minute
         # walk_minutes(), inlined (this runs for every result of every search): distances are
         # never negative, so `or 1` is its max(1, …). tuple.__new__ is what VenueMatch() calls.
