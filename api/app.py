@@ -155,7 +155,9 @@ def create_app(settings: Settings | None = None, *, exit_on_failure: bool = Fals
     )
     app.state.templates = make_templates(settings.server.root_path)
     # The results page's kept shapes (api.results_page), for these templates.
-    app.state.results_pages = ResultsPages(app.state.templates.env, settings.server.root_path)
+    app.state.results_pages = ResultsPages(
+        app.state.templates.env, settings.server.root_path, settings.pages
+    )
     register_error_handlers(app)
     document_api(app, settings)
     _add_middleware(app, settings)

@@ -22,7 +22,8 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
-from api.views import PlaceView
+from api.settings import PagesSettings
+from api.views import FixedWords, PlaceView
 from maps.marks import MARK, Fragment, Mark, cut, filled, marks
 from maps.render import MapParts
 
@@ -60,10 +61,17 @@ class ResultsPages:
     own words). `listed` and `answered`: the template's `listed_place` and `answered_place`.
     """
 
-    def __init__(self, env: Environment, root: str) -> None:
+    def __init__(self, env: Environment, root: str, pages: PagesSettings) -> None:
         self._env = env
         self._root = root
         self._kept: dict[tuple[Any, ...], Fragment | None] = {}
+        # The places' own words, for the data version of the latest search.
+        self._words = FixedWords(pages)
+
+    def words(self, places: object) -> FixedWords:
+        """The places' own words for this data version (its locator), made on the event
+        loop only (a results page's view is)."""
+        return self._words.for_places(places)
 
     def _listed(self) -> Callable[..., Markup]:
         listed: Callable[..., Markup] = self._env.globals["listed_place"]  # type: ignore[assignment]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
+from operator import attrgetter
+from typing import Any
 
 from api.pictures import CATEGORY_PICTURES
 from api.settings import PagesSettings
@@ -156,6 +158,56 @@ def place_view(
     )
 
 
+class FixedWords:
+    """Each place's own words for a page (its easy name, phones, directions, pictures…), made
+    once for each place of one data version (`for_places`), for the results pages.
+
+    A page's place view is these with the search's own: its number, distance and opening.
+    """
+
+    def __init__(self, pages: PagesSettings) -> None:
+        self._pages = pages
+        self._places: object = None
+        self._kept: dict[str, tuple[Venue, tuple[Any, ...]]] = {}
+
+    def for_places(self, places: object) -> FixedWords:
+        """These words for the places of one data version (its locator): a new version
+        starts again, so nothing of the old one is kept."""
+        if places is not self._places:
+            self._places = places
+            self._kept = {}
+        return self
+
+    def view(self, venue: Venue, number: str, match: VenueMatch, shown: Opening) -> PlaceView:
+        """`place_view(venue, now, pages, number, match, shown)`."""
+        kept = self._kept.get(venue.id)
+        if kept is None or kept[0] is not venue:
+            if len(self._kept) >= _MAX_KEPT:
+                self._kept.clear()
+            whole = place_view(venue, datetime.min, self._pages, number, match, shown)
+            kept = self._kept[venue.id] = (venue, _fixed_fields(whole))
+        fixed = kept[1]
+        values = (
+            number,
+            *fixed[:6],
+            distance_words(match.distance_m, match.walk_minutes),
+            walk_words(match.walk_minutes),
+            miles_words(match.distance_m),
+            shown.words,
+            shown.state,
+            *fixed[6:],
+        )
+        return PlaceView(*values)
+
+
+# Enough for every place of a national list; past it the kept words start again.
+_MAX_KEPT = 8192
+# A place view's own words: every field but the search's (number, distance, walk, miles,
+# opening and open state), in the order of the fields.
+_SEARCH_FIELDS = ("number", "distance", "walk", "miles", "opening", "open_state")
+_fixed_fields = attrgetter(*(f.name for f in fields(PlaceView) if f.name not in _SEARCH_FIELDS))
+
+
 @dataclass(frozen=True, slots=True)
 class ResultsView:
     """A search's answer as the results page and the embedded map show it."""
@@ -175,31 +227,33 @@ def results_view(
     with_police: bool = True,
     root: str = "",
     opening_of: Callable[[Venue, datetime], KeptOpening] | None = None,
+    fixed: FixedWords | None = None,
 ) -> ResultsView:
     """The places in words and on a map with the same numbers (the embed leaves out "P").
 
     `opening_of`: the locator's kept opening words (`Locator.opening`), so that a search's
     places are not worked out from their hours again; each place's words are made once for
-    its list entry, the answer at the top and its popup.
+    its list entry, the answer at the top and its popup. `fixed`: each place's own words,
+    kept for the data version.
     """
     police = result.nearest_police if with_police else None
     opened = result.nearest_open
     matches = [*result.places, *([police] if police else []), *([opened] if opened else [])]
     shown = {m.venue.id: _opening_of(m.venue, now, opening_of) for m in matches}
-    places = [
-        place_view(m.venue, now, pages, str(i), m, shown[m.venue.id])
-        for i, m in enumerate(result.places, start=1)
-    ]
+
+    def view(match: VenueMatch, number: str) -> PlaceView:
+        words = shown[match.venue.id]
+        if fixed is None:
+            return place_view(match.venue, now, pages, number, match, words)
+        return fixed.view(match.venue, number, match, words)
+
+    places = [view(m, str(i)) for i, m in enumerate(result.places, start=1)]
     return ResultsView(
         origin=result.origin,
         messages=result.messages,
         places=places,
-        police=place_view(police.venue, now, pages, "P", police, shown[police.venue.id])
-        if police
-        else None,
-        open_now=place_view(opened.venue, now, pages, "", opened, shown[opened.venue.id])
-        if opened
-        else None,
+        police=view(police, "P") if police else None,
+        open_now=view(opened, "") if opened else None,
         map=results_map(
             result.origin,
             result.places,

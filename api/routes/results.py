@@ -151,8 +151,14 @@ def _results_context(
     k: int,
 ) -> dict[str, Any]:
     """What find.html shows of a search's answer (with `api.html.page_context`)."""
+    pages: ResultsPages = request.app.state.results_pages
     view = results_view(
-        found, settings.pages, now, root=settings.server.root_path, opening_of=locator.opening
+        found,
+        settings.pages,
+        now,
+        root=settings.server.root_path,
+        opening_of=locator.opening,
+        fixed=pages.words(locator),
     )
     search_query = urlencode({"lat": lat, "lon": lon} if typed is None else {"q": typed})
     return {

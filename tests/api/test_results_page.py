@@ -123,7 +123,7 @@ def test_a_kept_results_page_is_the_templates_page(
     root: str, shape: dict[str, Any], first: list[str], then: list[str], search_query: str
 ) -> None:
     env = make_templates(root).env
-    pages = ResultsPages(env, root)
+    pages = ResultsPages(env, root, PAGES)
     template = env.get_template("find.html")
     one = _context(first, shape, "n1", search_query)
     assert pages.filled(one) is None  # a new shape: not kept yet
