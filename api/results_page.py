@@ -25,7 +25,7 @@ from markupsafe import Markup
 from api.settings import PagesSettings
 from api.views import FixedWords, PlaceView
 from maps.marks import MARK, Fragment, Mark, cut, filled, marks
-from maps.render import MapParts
+from maps.render import MapParts, Popups
 
 # The marks' numbers: the page's own values, then the places' list items, then the messages.
 _NONCE, _Q, _WHERE, _MORE, _KEPT, _SCRIPT, _ANSWER, _CARD_NAME, _CARD_ADDRESS, _POLICE, _SEARCH = (
@@ -65,13 +65,18 @@ class ResultsPages:
         self._env = env
         self._root = root
         self._kept: dict[tuple[Any, ...], Fragment | None] = {}
-        # The places' own words, for the data version of the latest search.
+        # The places' own words and markers, for the data version of the latest search.
         self._words = FixedWords(pages)
+        self._popups = Popups()
 
     def words(self, places: object) -> FixedWords:
         """The places' own words for this data version (its locator), made on the event
         loop only (a results page's view is)."""
         return self._words.for_places(places)
+
+    def popups(self, places: object) -> Popups:
+        """The places' map markers for this data version, made on the event loop only."""
+        return self._popups.for_places(places)
 
     def _listed(self) -> Callable[..., Markup]:
         listed: Callable[..., Markup] = self._env.globals["listed_place"]  # type: ignore[assignment]

@@ -17,7 +17,7 @@ from locator.opening import Opening as KeptOpening
 from locator.origin import Origin
 from locator.search import SearchResult
 from locator.venues import Category, Kind, Venue
-from maps.render import MapParts, Opening, opening_words, results_map
+from maps.render import MapParts, Opening, Popups, opening_words, results_map
 
 _METRES_PER_MILE = 1609.344
 
@@ -228,13 +228,14 @@ def results_view(
     root: str = "",
     opening_of: Callable[[Venue, datetime], KeptOpening] | None = None,
     fixed: FixedWords | None = None,
+    popups: Popups | None = None,
 ) -> ResultsView:
     """The places in words and on a map with the same numbers (the embed leaves out "P").
 
     `opening_of`: the locator's kept opening words (`Locator.opening`), so that a search's
     places are not worked out from their hours again; each place's words are made once for
-    its list entry, the answer at the top and its popup. `fixed`: each place's own words,
-    kept for the data version.
+    its list entry, the answer at the top and its popup. `fixed` and `popups`: each place's
+    own words and map marker, kept for the data version.
     """
     police = result.nearest_police if with_police else None
     opened = result.nearest_open
@@ -263,6 +264,7 @@ def results_view(
             now=now,
             root=root,
             openings=shown,
+            popups=popups,
         ),
     )
 

@@ -9,7 +9,7 @@ mark character) falls back to the template.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 MARK = "\x00"
@@ -40,11 +40,15 @@ def cut(whole: str, marked: str, values: Sequence[Any]) -> Fragment | None:
     return fragment if filled(fragment, values) == whole else None
 
 
-def filled(fragment: Fragment, values: Sequence[Any]) -> str:
+def filled(
+    fragment: Fragment, values: Sequence[Any], escape: Callable[[Any], str] | None = None
+) -> str:
+    """The fragment with its values, each `escaped` (or as `escape` writes it)."""
+    escape = escape or escaped
     texts, numbers = fragment
     out = [texts[0]]
     for mark, text in zip(numbers, texts[1:], strict=True):
-        out.append(escaped(values[mark]))
+        out.append(escape(values[mark]))
         out.append(text)
     return "".join(out)
 

@@ -26,7 +26,7 @@ from locator.hours import describe_unknown
 from locator.match import VenueMatch
 from locator.origin import Origin
 from locator.venues import Kind, Venue
-from maps.marks import Fragment, cut, filled, marks
+from maps.marks import Fragment, cut, escaped, filled, marks
 from maps.tiles import TileSettings
 
 if TYPE_CHECKING:
@@ -129,14 +129,8 @@ def _marker(
     """`root`: the path prefix the service is served under, before the popup's link;
     `openings`: the opening words already worked out for the page, by place id."""
     shown = openings.get(venue.id) if openings is not None and now is not None else None
-    popup = _popup(number, venue, distance, shown or opening(venue, now), root)
-    return {
-        "latlng": latlon(venue.longitude, venue.latitude),
-        "label": number,
-        "title": f"{number}: {venue.name}",
-        "kind": kind,
-        "popup": str(popup),
-    }
+    popup = _popup_macro(number, venue, distance, shown or opening(venue, now), root)
+    return _marker_of(number, venue, kind, popup)
 
 
 def _popup_macro(*args: object) -> str:
@@ -145,37 +139,107 @@ def _popup_macro(*args: object) -> str:
 
 
 _MARKS = marks(3)
-# A place's popup, by the place (its object: a new data version has new ones), the root,
-# its open state and whether it has a distance: (the place, the fixed text either side of
-# the marks and the mark numbers), or None where marks can't stand in.
-_KEPT_POPUPS: dict[tuple[int, str, str | None, bool], tuple[Venue, Fragment | None]] = {}
 _MAX_KEPT = 8192
 
 
-def _popup(
-    number: str, venue: Venue, distance: str | None, shown: Opening | None, root: str
-) -> str:
-    """The popup macro's HTML, its fixed part made once for each place: only the number,
-    the distance and the opening words are the search's own (filled in escaped, as the
-    template escapes them; checked against the macro when a place's popup is first kept)."""
-    if shown is None or not number:
-        return _popup_macro(number, venue, distance, shown, root)
-    key = (id(venue), root, shown.state, bool(distance))
-    values = (number, distance, shown.words)
-    kept = _KEPT_POPUPS.get(key)
-    if kept is None or kept[0] is not venue:
-        if len(_KEPT_POPUPS) >= _MAX_KEPT:
-            _KEPT_POPUPS.clear()
+def _json_inside(text: str) -> str:
+    """`text` inside a JSON string as `_js_literal` writes it. JSON's escapes and the
+    script's are each of one character, so a string's inside is its pieces' insides."""
+    inside = json.dumps(text, ensure_ascii=False)[1:-1]
+    return inside.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _json_escaped(value: object) -> str:
+    """A value as the popup template writes it (`escaped`), inside a JSON string."""
+    return _json_inside(escaped(value))
+
+
+@dataclass(frozen=True, slots=True)
+class _KeptMarker:
+    """A place's marker as JSON around the search's own values (its number, twice, and its
+    popup's), the popup's fixed text already inside a JSON string."""
+
+    venue: Venue
+    head: str  # {"latlng": [lat, lon], "label": "
+    name: str  # ": " and the place's name, inside the title's string
+    tail: str  # ", "kind": "…", "popup": "
+    popup: Fragment  # the popup's text, each piece inside a JSON string
+
+
+class Popups:
+    """Each place's marker and popup for one data version (`for_places`), made once for
+    each place: only the number, the distance and the opening words are the search's own,
+    filled in escaped as the popup template escapes them (checked against the macro when a
+    place's popup is first kept) and written as `_js_literal` writes them.
+    """
+
+    def __init__(self) -> None:
+        self._places: object = None
+        self._kept: dict[tuple[str, str, str, bool], _KeptMarker | None] = {}
+
+    def for_places(self, places: object) -> Popups:
+        """These popups for the places of one data version (its locator): a new version
+        starts again, so nothing of the old one is kept."""
+        if places is not self._places:
+            self._places = places
+            self._kept = {}
+        return self
+
+    def marker(
+        self, number: str, venue: Venue, kind: str, distance: str | None, shown: Opening, root: str
+    ) -> str:
+        """`_js_literal` of the place's marker (as `_marker` makes it), from its kept parts."""
+        key = (venue.id, root, shown.state, bool(distance))
+        kept = self._kept.get(key)
+        if key not in self._kept or (kept is not None and kept.venue is not venue):
+            kept = self._made(key, number, venue, kind, distance, shown, root)
+        if kept is None or not number:
+            popup = _popup_macro(number, venue, distance, shown, root)
+            return _js_literal(_marker_of(number, venue, kind, popup))
+        inside = _json_inside(number)
+        popup = filled(kept.popup, (number, distance, shown.words), _json_escaped)
+        return f'{kept.head}{inside}", "title": "{inside}{kept.name}{kept.tail}{popup}"}}'
+
+    def _made(
+        self,
+        key: tuple[str, str, str, bool],
+        number: str,
+        venue: Venue,
+        kind: str,
+        distance: str | None,
+        shown: Opening,
+        root: str,
+    ) -> _KeptMarker | None:
+        if len(self._kept) >= _MAX_KEPT:
+            self._kept.clear()
         whole = _popup_macro(number, venue, distance, shown, root)
         marked = _popup_macro(
             _MARKS[0], venue, _MARKS[1] if distance else None, Opening(_MARKS[2], shown.state), root
         )
-        _KEPT_POPUPS[key] = (venue, cut(whole, marked, values))
-        return whole
-    fragment = kept[1]
-    if fragment is None:
-        return _popup_macro(number, venue, distance, shown, root)
-    return filled(fragment, values)
+        fragment = cut(whole, marked, (number, distance, shown.words))
+        made = None
+        if fragment is not None:
+            texts, numbers = fragment
+            where = _js_literal(latlon(venue.longitude, venue.latitude))
+            made = _KeptMarker(
+                venue=venue,
+                head=f'{{"latlng": {where}, "label": "',
+                name=_json_inside(f": {venue.name}"),
+                tail=f'", "kind": {_js_literal(kind)}, "popup": "',
+                popup=(tuple(_json_inside(t) for t in texts), numbers),
+            )
+        self._kept[key] = made
+        return made
+
+
+def _marker_of(number: str, venue: Venue, kind: str, popup: str) -> Marker:
+    return {
+        "latlng": latlon(venue.longitude, venue.latitude),
+        "label": number,
+        "title": f"{number}: {venue.name}",
+        "kind": kind,
+        "popup": popup,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,11 +301,12 @@ def _parts(
     pages: TileSettings,
     zoom: int,
     center: list[float],
-    markers: list[Marker],
+    markers: str,
     name: str,
     bounds: Bounds | None = None,
 ) -> MapParts:
-    """A page's map: its frame with this centre, its markers, its name and its bounds."""
+    """A page's map: its frame with this centre, its markers (`_js_literal` of the list),
+    its name and its bounds."""
     frame = _frame(pages.tile_url, pages.tile_attribution, pages.tile_max_zoom, zoom)
     var = escape(frame.name)
     script = "".join(
@@ -249,7 +314,7 @@ def _parts(
             frame.before_centre,
             _js_literal(center),
             frame.after_centre,
-            _ADD_MARKERS.format(map=var, markers=_js_literal(markers), name=_js_literal(name)),
+            _ADD_MARKERS.format(map=var, markers=markers, name=_js_literal(name)),
             _FIT_BOUNDS.format(
                 map=var, bounds=_js_literal(bounds.corners), fit=_js_literal(bounds.options)
             )
@@ -269,33 +334,43 @@ def results_map(
     now: datetime | None = None,
     root: str = "",
     openings: Mapping[str, Opening] | None = None,
+    popups: Popups | None = None,
 ) -> MapParts:
     """The searched place, numbered Safe Places (1, 2, …) and the police office ("P").
 
     With ``now``, each popup says whether its place is open then, as the list does (in the
-    list's own words, when `openings` gives them by place id).
+    list's own words, when `openings` gives them by place id). `popups`: the places'
+    markers kept for the data version.
     """
     center = latlon(origin.longitude, origin.latitude)
-    markers: list[Marker] = [
-        {
-            "latlng": center,
-            "label": "",
-            "title": f"You searched for {origin.label}",
-            "kind": "origin",
-            "popup": _origin_popup(origin),
-        }
-    ]
-    for i, match in enumerate(places, start=1):
-        distance = distances[i - 1] if distances else None
-        markers.append(
-            _marker(str(i), match.venue, _kind(match.venue), distance, now, root, openings)
-        )
+    start: Marker = {
+        "latlng": center,
+        "label": "",
+        "title": f"You searched for {origin.label}",
+        "kind": "origin",
+        "popup": _origin_popup(origin),
+    }
+    numbered = [(str(i), m.venue, _kind(m.venue)) for i, m in enumerate(places, start=1)]
     if police is not None:
-        markers.append(_marker("P", police.venue, "police", None, now, root, openings))
-    points = [mk["latlng"] for mk in markers]
+        numbered.append(("P", police.venue, "police"))
+    markers: list[str] = [_js_literal(start)]
+    for i, (number, venue, kind) in enumerate(numbered):
+        distance = distances[i] if distances and i < len(places) else None
+        shown = openings.get(venue.id) if openings is not None and now is not None else None
+        if popups is not None and shown is not None:
+            markers.append(popups.marker(number, venue, kind, distance, shown, root))
+        else:
+            marker = _marker(number, venue, kind, distance, now, root, openings)
+            markers.append(_js_literal(marker))
+    points = [center, *(latlon(v.longitude, v.latitude) for _, v, _ in numbered)]
     bounds = Bounds(_bounds(points), {"maxZoom": 16, "padding": [30, 30]})
     name = f"Map of the Safe Places near {origin.label}"
-    return _parts(pages, _RESULTS_ZOOM, center, markers, name, bounds)
+    return _parts(pages, _RESULTS_ZOOM, center, _listed(markers), name, bounds)
+
+
+def _listed(items: list[str]) -> str:
+    """A JSON list of items already JSON, as `json.dumps` writes a list."""
+    return "[" + ", ".join(items) + "]"
 
 
 def area_map(
@@ -314,7 +389,7 @@ def area_map(
     ]
     bounds = Bounds([latlon(min_lon, min_lat), latlon(max_lon, max_lat)], {"maxZoom": 16})
     name = "Map of the Safe Places in this area"
-    return _parts(pages, _AREA_ZOOM, center, markers, name, bounds)
+    return _parts(pages, _AREA_ZOOM, center, _js_literal(markers), name, bounds)
 
 
 def place_map(
@@ -323,7 +398,7 @@ def place_map(
     """A small map of one place; with ``now``, its popup says whether it is open."""
     center = latlon(venue.longitude, venue.latitude)
     markers = [_marker("1", venue, _kind(venue), now=now, root=root)]
-    return _parts(pages, _PLACE_ZOOM, center, markers, f"Map of {venue.name}")
+    return _parts(pages, _PLACE_ZOOM, center, _js_literal(markers), f"Map of {venue.name}")
 
 
 def _bounds(points: list[list[float]]) -> list[list[float]]:

@@ -159,6 +159,7 @@ def _results_context(
         root=settings.server.root_path,
         opening_of=locator.opening,
         fixed=pages.words(locator),
+        popups=pages.popups(locator),
     )
     search_query = urlencode({"lat": lat, "lon": lon} if typed is None else {"q": typed})
     return {

@@ -1,15 +1,17 @@
-"""A popup's fixed part is made once for each place: the popups are the bytes the template's
-macro writes, whatever the words (hostile ones included), before and after it is kept."""
+"""A marker's popup's fixed part is made once for each place: the markers are the bytes the
+template's macro and the script's JSON write, whatever the words (hostile ones included),
+before and after it is kept."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from locator.venues import Category, Kind, LocationPrecision, Venue
-from maps.render import Opening, _popup, _popup_macro
+from maps.render import Opening, Popups, _js_literal, _marker_of, _popup_macro
 
 HOSTILE = ["<script>alert(1)</script>", "\"q\" & 'single'", "a\x000\x00b", "\x00", "", "é 😀"]
 _words = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=20))
@@ -26,6 +28,14 @@ PLACE = Venue(
 )
 
 
+def _marker_json(
+    number: str, venue: Venue, kind: str, distance: str | None, shown: Opening, root: str
+) -> str:
+    """The marker as the macro and `_js_literal` make it, nothing kept."""
+    popup = _popup_macro(number, venue, distance, shown, root)
+    return str(_js_literal(_marker_of(number, venue, kind, popup)))
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     name=_words,
@@ -35,8 +45,10 @@ PLACE = Venue(
     words=_words,
     state=st.sampled_from(["open", "closed", "unknown"]),
     root=st.sampled_from(["", "/safe"]),
+    kind=st.sampled_from(["safe_place", "police"]),
+    latitude=st.floats(-90, 90),
 )
-def test_a_popup_is_the_macros_html(
+def test_a_marker_and_its_popup_are_the_macros(
     name: str,
     address: str,
     number: str,
@@ -44,14 +56,18 @@ def test_a_popup_is_the_macros_html(
     words: str,
     state: str,
     root: str,
+    kind: str,
+    latitude: float,
 ) -> None:
-    venue = replace(PLACE, name=name, address=address)
+    venue = replace(PLACE, name=name, address=address, latitude=latitude)
     shown = Opening(words, state)
-    assert _popup(number, venue, distance, shown, root) == _popup_macro(
-        number, venue, distance, shown, root
-    )
+    popups = Popups().for_places(object())
+    made = popups.marker(number, venue, kind, distance, shown, root)
+    assert made == _marker_json(number, venue, kind, distance, shown, root)
+    assert json.loads(made)["popup"] == _popup_macro(number, venue, distance, shown, root)
     # Again, now kept, with another search's words.
     other = Opening("Closed now. <Opens> at 9 & on", state)
-    assert _popup("7", venue, distance and "1 mile's", other, root) == _popup_macro(
-        "7", venue, distance and "1 mile's", other, root
+    far = distance and "1 mile's <walk>"
+    assert popups.marker("7", venue, kind, far, other, root) == _marker_json(
+        "7", venue, kind, far, other, root
     )
