@@ -7,7 +7,9 @@ browser only when the box is ticked. The server never sees them again.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from typing import Any
 
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
@@ -29,7 +31,7 @@ def kept_words(
         which is kept as "where you were" (never as a position).
     """
     return {
-        "where": typed.strip() if typed and typed.strip() else "where you were",
+        "where": _where(typed),
         "places": [_words(p) for p in [*places, *([police] if police else [])]],
     }
 
@@ -40,8 +42,69 @@ def kept_json(places: Sequence[PlaceView], police: PlaceView | None, typed: str 
     return htmlsafe_json_dumps(kept_words(places, police, typed), sort_keys=True)
 
 
+class KeptJson:
+    """`kept_json`, each place's own words made into JSON once (kept for those words) and
+    the search's own (its number, distance and opening words) each time: the JSON of a
+    dict is its keys' and values' JSON in order, and every escape is of one character."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[Any, ...], tuple[str, str, str]] = {}
+
+    def __call__(
+        self, places: Sequence[PlaceView], police: PlaceView | None, typed: str | None
+    ) -> Markup:
+        items = []
+        for p in [*places, *([police] if police else [])]:
+            key = (p.name, p.address, p.postcode, p.category_label, p.pic, tuple(p.phones))
+            parts = self._kept.get(key)
+            if parts is None:
+                if len(self._kept) >= _MAX_KEPT:
+                    self._kept.clear()
+                parts = self._kept[key] = _own_json(p)
+            head, name, tail = parts
+            distance, number, opening = _json(_distance(p)), _json(p.number), _json(p.opening)
+            items.append(f'{head}{distance}{name}{number}, "opening": {opening}{tail}')
+        where = _json(_where(typed))
+        return Markup(f'{{"places": [{", ".join(items)}], "where": {where}}}')
+
+
+# Enough for every place of a national list; past it the kept JSON starts again.
+_MAX_KEPT = 8192
+
+
+def _json(value: object) -> str:
+    """`htmlsafe_json_dumps(value, sort_keys=True)` as text."""
+    text = json.dumps(value, sort_keys=True)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("'", "\\u0027")
+    )
+
+
+def _own_json(p: PlaceView) -> tuple[str, str, str]:
+    """A place's words in JSON either side of the search's own, keys in order: address,
+    (distance), name, (number), (opening), phones, pic, what."""
+    words = _words(p)
+    return (
+        f'{{"address": {_json(words["address"])}, "distance": ',
+        f', "name": {_json(words["name"])}, "number": ',
+        f', "phones": {_json(words["phones"])}, "pic": {_json(words["pic"])}, '
+        f'"what": {_json(words["what"])}}}',
+    )
+
+
+def _where(typed: str | None) -> str:
+    return typed.strip() if typed and typed.strip() else "where you were"
+
+
+def _distance(p: PlaceView) -> str:
+    return f"{p.walk} ({p.miles})" if p.walk and p.miles else (p.walk or p.distance or "")
+
+
 def _words(p: PlaceView) -> dict[str, object]:
-    distance = f"{p.walk} ({p.miles})" if p.walk and p.miles else (p.walk or p.distance or "")
+    distance = _distance(p)
     return {
         "number": p.number,
         "name": p.name,

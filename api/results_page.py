@@ -22,6 +22,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
+from api.kept import KeptJson
 from api.settings import PagesSettings
 from api.views import FixedWords, PlaceView
 from maps.marks import MARK, Fragment, Mark, cut, filled, marks
@@ -68,6 +69,8 @@ class ResultsPages:
         # The places' own words and markers, for the data version of the latest search.
         self._words = FixedWords(pages)
         self._popups = Popups()
+        # The kept places' JSON (keep_places.html), each place's own words made once.
+        self.kept_json = KeptJson()
 
     def words(self, places: object) -> FixedWords:
         """The places' own words for this data version (its locator), made on the event

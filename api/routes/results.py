@@ -21,7 +21,6 @@ from fastapi.routing import APIRoute
 from api.deps import LocatorDep, NowDep, ResolverDep, SettingsDep, current_time, get_locator
 from api.errors import status_of
 from api.html import NoStore, no_store, page_context, render, with_page_headers
-from api.kept import kept_json
 from api.params import page_request
 from api.query import QueryReader
 from api.results_page import ResultsPages
@@ -168,7 +167,7 @@ def _results_context(
         "messages": view.messages,
         "places": view.places,
         "police": view.police,
-        "kept": kept_json(view.places, view.police, typed),
+        "kept": pages.kept_json(view.places, view.police, typed),
         "open_now": view.open_now,
         "outside": not found.in_service_area,
         "area_name": settings.search.area_name,

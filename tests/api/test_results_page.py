@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from api.html import contact_book, make_templates
+from api.kept import KeptJson, kept_words
 from api.results_page import ResultsPages
 from api.settings import PagesSettings
 from api.views import PlaceView
@@ -134,3 +136,27 @@ def test_a_kept_results_page_is_the_templates_page(
         assert made is not None
     if made is not None:
         assert made == template.render(other)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    words=st.lists(_words, min_size=1, max_size=8),
+    count=st.integers(0, 3),
+    police=st.booleans(),
+    typed=st.one_of(st.none(), _words),
+)
+def test_the_kept_places_json_is_the_templates(
+    words: list[str], count: int, police: bool, typed: str | None
+) -> None:
+    shape = {"places": count, "police": police, "address": True, "open_now": False}
+    context = _context(words, shape | {"messages": 0, "outside": False, "more": False}, "n", "")
+    made = KeptJson()
+    expected = htmlsafe_json_dumps(
+        kept_words(context["places"], context["police"], typed), sort_keys=True
+    )
+    assert made(context["places"], context["police"], typed) == expected
+    # Again, each place's own words now kept, with other words of the search.
+    later = [replace(p, number="9", opening="<Opens> & 'soon'") for p in context["places"]]
+    assert made(later, None, "x") == htmlsafe_json_dumps(
+        kept_words(later, None, "x"), sort_keys=True
+    )
