@@ -18,12 +18,14 @@ _OUTWARD = (
 _INWARD = r"[0-9][ABD-HJLNP-UW-Z]{2}"
 _FULL = re.compile(rf"^(?:(?P<out>{_OUTWARD})(?P<in>{_INWARD})|(?P<gir>GIR0AA))$")
 _DISTRICT = re.compile(rf"^{_OUTWARD}$")
-_SPACES = re.compile(r"\s+")
 
 
 def squash(text: str) -> str:
-    """Upper case with every space removed: the form the patterns are checked against."""
-    return _SPACES.sub("", text).upper()
+    """Upper case with every space removed: the form the patterns are checked against.
+
+    (`str.split` splits on the whitespace `\\s` matches, and is quicker than the pattern.)
+    """
+    return "".join(text.split()).upper()
 
 
 @dataclass(frozen=True, slots=True, order=True)

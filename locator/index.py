@@ -59,8 +59,12 @@ FEW = 512
 _TIE = 1e-6
 
 
-# A filter's venues in a small index: their positions, and their grid points (`_xy`).
-_Eligible = tuple[npt.NDArray[np.intp], npt.NDArray[np.complex128]]
+# A filter's venues in a small index: their positions and grid points (`_xy`), and for a
+# handful of them the same as Python (position, point) pairs.
+_Eligible = tuple[
+    npt.NDArray[np.intp], npt.NDArray[np.complex128], list[tuple[int, complex]] | None
+]
+_HANDFUL = 16
 
 
 class _Scratch(threading.local):
@@ -371,11 +375,17 @@ class VenueIndex:
         eligible = self._few_of.get(key)
         if eligible is None:
             eligible = self._eligible_few(key, filter)
-        positions, xy = eligible
-        dist = abs(xy - complex(x, y))
-        order = dist.argsort(kind="stable")
-        ranked: list[float] = dist.take(order).tolist()
-        ids: list[int] = positions.take(order).tolist()
+        positions, xy, handful = eligible
+        ranked: list[float]
+        ids: list[int]
+        if handful is None:
+            dist = abs(xy - complex(x, y))
+            order = dist.argsort(kind="stable")
+            ranked, ids = dist.take(order).tolist(), positions.take(order).tolist()
+        else:  # a handful (the police offices): quicker without numpy
+            point = complex(x, y)
+            pairs = sorted([(abs(z - point), i) for i, z in handful])
+            ranked, ids = [d for d, _ in pairs], [i for _, i in pairs]
         open_at = filter.open_at
         if open_at is not None:
             # Open now, nearest first: enough to rank k and see the next one.
@@ -404,7 +414,11 @@ class VenueIndex:
         """The venues a filter's kinds and categories let through, and their grid points."""
         kinds, categories, _ = self._accepted(filter)
         positions = np.flatnonzero(accepted_mask((kinds, categories), self._kind, self._category))
-        eligible = (positions, self._xy.take(positions))
+        xy = self._xy.take(positions)
+        handful = None
+        if len(positions) <= _HANDFUL:
+            handful = list(zip(positions.tolist(), xy.tolist(), strict=True))
+        eligible = (positions, xy, handful)
         if len(self._few_of) < 256:
             self._few_of[key] = eligible
         return eligible

@@ -10,15 +10,13 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.openapi.models import Example
 from fastapi.routing import APIRoute
 
+from api.cache import ResponseCache
 from api.conditional import NO_STORE
 from api.deps import (
     LocatorDep,
     NowDep,
     ResolverDep,
     current_time,
-    get_locator,
-    get_resolver,
-    get_search_cache,
 )
 from api.nearest_json import NearestJson
 from api.openapi import problems
@@ -27,6 +25,8 @@ from api.query import QueryItems, QueryReader, query_items
 from api.route_rules import NoStoreRoute
 from api.schemas import ChoiceOut, NearestOut, OriginOut, PlaceNameOut, SearchOut
 from api.searching import search_places
+from geodata.resolver import LocationResolver
+from locator.hours import LONDON
 from locator.origin import Choices
 from locator.search import Locator, SearchRequest
 from locator.venues import Category, Kind
@@ -129,9 +129,14 @@ class CachedSearchRoute(APIRoute):
         reader = QueryReader(self.dependant.query_params)
 
         async def route(request: Request) -> Response:
-            cache = await get_search_cache(request)
-            locator = await get_locator(request)
-            now = await current_time(request)
+            # What `get_search_cache`, `get_locator` and `current_time` give, read here.
+            app = request.scope["app"]
+            state = app.state
+            cache: ResponseCache = state.search_cache
+            locator: Locator = state.registry.current
+            now = datetime.now(LONDON) if not app.dependency_overrides else None
+            if now is None:  # tests fix the time
+                now = await current_time(request)
             items = query_items(request.scope["query_string"])
             key = _cache_key(now, items)
             body = cache.get(locator, key, now)
@@ -238,7 +243,7 @@ async def _answer(
     The same search over the same data has the same answer until its opening words change
     (api.cache): kept as the JSON sent, so a repeat costs a lookup.
     """
-    resolver = await get_resolver(request)
+    resolver: LocationResolver = request.app.state.resolver  # `get_resolver`
     # All local, on the event loop; a place name that may go to the online geocoder, in the
     # thread pool (api.searching).
     result = await search_places(asked, resolver, locator, now)
