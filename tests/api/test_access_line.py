@@ -251,6 +251,35 @@ def test_held_lines_keep_their_place_and_leave_on_time(configured: None, tmp_pat
             ]  # fmt: skip
 
 
+def test_held_lines_wait_where_stderr_writes_straight_through(
+    configured: None, tmp_path: Path
+) -> None:
+    """Under `python -u` (PYTHONUNBUFFERED) stderr has no buffer: the handler gets a
+    buffered stream of its own on stderr's file, where the access lines wait as they do in
+    a buffered stderr, and every other record still goes out at once, after them."""
+    path = tmp_path / "stderr.log"
+    with path.open("wb", buffering=0) as raw:
+        unbuffered = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)
+        with mock.patch("sys.stderr", unbuffered):
+            logging.config.dictConfig(logging_config("info", "plain"))
+        (handler,) = logging.getLogger("safeplaces").handlers
+        assert isinstance(handler, logging.StreamHandler)
+        assert handler.stream is not unbuffered and handler.stream.errors == unbuffered.errors
+        held = HeldLines(interval=3600)  # only the warning or a flush sends them
+        with mock.patch("api.logging.lines", held):
+            _request(False)
+            _request(False)
+            assert path.read_text() == ""
+            logging.getLogger("safeplaces").warning("a warning after them")
+            written = _lines_of(path)
+            assert len(written) == 3 and all(re.fullmatch(_PLAIN, x) for x in written[:2])
+            assert written[2].endswith("WARNING safeplaces: a warning after them")
+            _request(False)
+            held.flush()
+            assert len(_lines_of(path)) == 4
+        unbuffered.detach()  # the file is the `with`'s to close
+
+
 def _lines_of(path: Path) -> list[str]:
     return path.read_text().splitlines()
 
