@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.routing import _IncludedRouter as IncludedRouter
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
@@ -116,3 +116,29 @@ def test_the_app_serves_through_the_table(app: FastAPI) -> None:
         r = client.get("/api/v1/places/nearest", params={"postcode": "DE4 3AG"})
     assert r.status_code == 200
     assert r.headers["cache-control"] == "no-store"
+
+
+def test_an_included_routers_new_route_is_found_as_the_router_finds_it() -> None:
+    """A path learnt as an included router's is checked again once that router's routes
+    change (FastAPI counts the changes): the table then answers as the router's loop does."""
+    first, second = APIRouter(), APIRouter()
+
+    @first.get("/where")
+    async def first_where() -> str:
+        return "first"
+
+    @second.get("/where")
+    async def second_where() -> str:
+        return "second"
+
+    made = FastAPI()
+    made.include_router(first)
+    made.include_router(second)
+    made.router.middleware_stack = RouteTable(made.router)
+    with TestClient(made) as client:
+        assert client.get("/where").json() == "first"
+        assert client.post("/where").status_code == 405
+        # The first router now takes POST too: the learnt paths are looked at again.
+        first.add_api_route("/where", first_where, methods=["POST"])
+        assert client.post("/where").json() == "first"
+        assert client.get("/where").json() == "first"
