@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from geodata.engine import make_engine, migrate
 from geodata.history import Change, change_of, created, differences, record, undo_after
 from geodata.references import Claim, clash_after, refuse_taken
-from geodata.rows import VENUE_COLUMNS, ChangeRow, MetaRow, PlaceRow, check_lengths, venues_of
+from geodata.rows import ChangeRow, MetaRow, PlaceRow, check_lengths
+from geodata.venue_rows import read_venues
 from geodata.venues import VenueDataset
 
 if TYPE_CHECKING:
@@ -102,27 +103,7 @@ class PlaceStore:
 
     def venues(self) -> list[Venue]:
         """Every place, in any state (the index keeps only the active ones)."""
-        statement = select(*VENUE_COLUMNS).order_by(PlaceRow.id)
-        with self.engine.connect() as connection:
-            dialect = connection.dialect
-            # The driver's own rows, typed here as SQLAlchemy would type them (its rows cost
-            # a third of reading 100,000 places), one at a time as they come; a driver error
-            # is read again through SQLAlchemy, which says it as it says any (a database gone
-            # is a 503).
-            cursor = connection.connection.cursor()
-            try:
-                cursor.execute(str(statement.compile(dialect=dialect)))
-                convert = []
-                for at, column in enumerate(VENUE_COLUMNS):
-                    code = cursor.description[at][1]
-                    read = column.type.dialect_impl(dialect).result_processor(dialect, code)
-                    if read is not None:
-                        convert.append((at, read))
-                return venues_of(iter(cursor.fetchone, None), convert)
-            except dialect.loaded_dbapi.Error:
-                return venues_of(connection.execute(statement))
-            finally:
-                cursor.close()
+        return read_venues(self.engine)
 
     def rows(self) -> list[PlaceRow]:
         """Every place row, by id (for staff lists)."""

@@ -1,4 +1,4 @@
-"""Places read back from the database as venues: every place at start-up, or one row."""
+"""Places read back from the database as venues (geodata.venue_rows)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from geodata.rows import venue_of
 from geodata.store import PlaceStore
+from geodata.venue_rows import venue_of
 from locator.hours import OpeningHours
 from locator.venues import Status, Venue
 from tests.synthetic import venue_at
