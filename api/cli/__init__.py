@@ -9,16 +9,19 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from pydantic import ValidationError
+from api import heap
 
-from api.cli import data, lookup, reminders, staff
-from api.cli.common import EXIT_BAD_INPUT, EXIT_DATA
-from api.settings import Settings, load_settings
-from api.version import package_version
-from geodata.placenames import PlaceName
-from geodata.startup import start_up_problem
-from locator.errors import SafePlacesError, StorageUnavailable
-from locator.settings import setting_problem
+with heap.importing():  # the settings, the data's and the database's code: for good
+    from pydantic import ValidationError
+
+    from api.cli import data, lookup, reminders, staff
+    from api.cli.common import EXIT_BAD_INPUT, EXIT_DATA
+    from api.settings import Settings, load_settings
+    from api.version import package_version
+    from geodata.placenames import PlaceName
+    from geodata.startup import start_up_problem
+    from locator.errors import SafePlacesError, StorageUnavailable
+    from locator.settings import setting_problem
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_DATA", "build_parser", "main"]
 

@@ -85,6 +85,10 @@ def _serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         sys.stderr.write(f"Could not listen on {where}: {exc.strerror}. Is it in use?\n")
         return EXIT_DATA
     if config.workers == 1:
+        from api import heap
+
+        with heap.importing():  # the app, which uvicorn then finds imported: for good
+            import api.app  # noqa: F401
         server = uvicorn.Server(config)
         server.run(sockets=sockets)
         return 0 if server.started else EXIT_DATA
