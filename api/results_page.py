@@ -25,7 +25,7 @@ from markupsafe import Markup
 from api.kept import KeptJson
 from api.settings import PagesSettings
 from api.views import FixedWords, PlaceView
-from maps.marks import MARK, Fragment, Mark, cut, filled, marks
+from maps.marks import MARK, Fragment, Mark, cut, escaped, marks
 from maps.render import MapParts, Popups
 
 # The marks' numbers: the page's own values, then the places' list items, then the messages.
@@ -65,7 +65,7 @@ class ResultsPages:
     def __init__(self, env: Environment, root: str, pages: PagesSettings) -> None:
         self._env = env
         self._root = root
-        self._kept: dict[tuple[Any, ...], Fragment | None] = {}
+        self._kept: dict[tuple[Any, ...], tuple[tuple[bytes, ...], tuple[int, ...]] | None] = {}
         # The places' own words and markers, for the data version of the latest search.
         self._words = FixedWords(pages)
         self._popups = Popups()
@@ -89,13 +89,19 @@ class ResultsPages:
         answered: Callable[..., Markup] = self._env.globals["answered_place"]  # type: ignore[assignment]
         return answered
 
-    def filled(self, context: dict[str, Any]) -> str | None:
-        """The page from its shape's kept fragment; None where its shape is not kept yet (or
-        can't be: then `rendered` is the page)."""
+    def filled(self, context: dict[str, Any]) -> bytes | None:
+        """The page (UTF-8) from its shape's kept fragment; None where its shape is not kept
+        yet (or can't be: then `rendered` is the page)."""
         fragment = self._kept.get(_shape(context))
         if fragment is None:
             return None
-        return filled(fragment, self._values(context))
+        texts, numbers = fragment
+        values = self._values(context)
+        out = [texts[0]]
+        for mark, text in zip(numbers, texts[1:], strict=True):
+            out.append(escaped(values[mark]).encode())
+            out.append(text)
+        return b"".join(out)
 
     def rendered(self, context: dict[str, Any]) -> str:
         """The template's page, its shape kept the first time (a few milliseconds: where
@@ -106,7 +112,11 @@ class ResultsPages:
             if len(self._kept) >= _MAX_KEPT:
                 self._kept.clear()
             marked = self._env.get_template("find.html").render(_marked(context))
-            self._kept[shape] = cut(whole, marked, self._values(context))
+            fragment = cut(whole, marked, self._values(context))
+            # Kept in UTF-8: the page's fixed text is encoded once, not for every page (a
+            # page with any character past Latin-1 is held two bytes a character, and
+            # encoding 36 KB of it took longer than filling it in).
+            self._kept[shape] = None if fragment is None else _encoded(fragment)
         return whole
 
     def _values(self, context: dict[str, Any]) -> list[Any]:
@@ -140,6 +150,11 @@ class ResultsPages:
             *(listed(p, search_query) for p in places),
             *context["messages"],
         ]
+
+
+def _encoded(fragment: Fragment) -> tuple[tuple[bytes, ...], tuple[int, ...]]:
+    texts, numbers = fragment
+    return tuple(text.encode() for text in texts), numbers
 
 
 def _shape(context: dict[str, Any]) -> tuple[Any, ...]:

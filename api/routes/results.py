@@ -119,7 +119,7 @@ async def _answer(
         request, settings, locator, now, found, typed, lat, lon, k
     )
     pages: ResultsPages = request.app.state.results_pages
-    page = pages.filled(context)
+    page: bytes | str | None = pages.filled(context)
     if page is None:
         page = await run_in_threadpool(pages.rendered, context)
     return with_page_headers(request, HTMLResponse(page), context["nonce"])
