@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from jinja2.utils import htmlsafe_json_dumps
@@ -74,7 +75,12 @@ _MAX_KEPT = 8192
 
 def _json(value: object) -> str:
     """`htmlsafe_json_dumps(value, sort_keys=True)` as text."""
-    text = json.dumps(value, sort_keys=True)
+    # For a string, what json.dumps calls (ensure_ascii), without making an encoder.
+    text = (
+        encode_basestring_ascii(value)
+        if isinstance(value, str)
+        else json.dumps(value, sort_keys=True)
+    )
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")

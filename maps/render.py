@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
@@ -145,7 +146,8 @@ _MAX_KEPT = 8192
 def _json_inside(text: str) -> str:
     """`text` inside a JSON string as `_js_literal` writes it. JSON's escapes and the
     script's are each of one character, so a string's inside is its pieces' insides."""
-    inside = json.dumps(text, ensure_ascii=False)[1:-1]
+    # What json.dumps(text, ensure_ascii=False) calls for a string, without an encoder.
+    inside = encode_basestring(text)[1:-1]
     return inside.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
