@@ -11,8 +11,6 @@ longer ones by Geod.inv itself.
 from __future__ import annotations
 
 import math
-import threading
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
@@ -22,6 +20,7 @@ import shapely
 
 from locator.batch import FIRST, rank_rounds
 from locator.cells import DensityGrid, spatial_order
+from locator.few import FEW, FewVenues, measured
 from locator.filter import (
     CATEGORIES,
     KINDS,
@@ -32,51 +31,22 @@ from locator.filter import (
     lookups,
 )
 from locator.geo import (
-    FORWARD,
     earth_centred,
-    geodesics_from_m,
     geodesics_many_m,
-    point_to_bng_in_thread,
     wgs84_to_bng,
 )
 from locator.match import NearestEach, NearestK, VenueMatch
+from locator.scratch import Scratch
 from locator.venues import Status, Venue
 
 # shapely.box without its Python wrapper (its checks cost more than the box): every search.
 _box = shapely.lib.box
-_new_tuple = tuple.__new__
 # Each kind's and category's code (position in KINDS, CATEGORIES), by dict: built at start-up.
 _KIND_CODES = {k: i for i, k in enumerate(KINDS)}
 _CATEGORY_CODES = {c: i for i, c in enumerate(CATEGORIES)}
 # Grid and geodesic metres differ by under 0.1% in Great Britain (the grid's scale factor);
 # radius searches fetch by a slightly larger grid radius, then cut on the geodesic distance.
 _SCALE_MARGIN = 1.002
-# An index of at most this many venues (a county's) is searched by measuring to every one:
-# a few numpy calls over a short array cost less than the tree's query and its rounds.
-FEW = 512
-# Grid distances closer than this (metres; far above the rounding of either way of working
-# them out) are a tie, which the tree's order settles: such a search goes to the tree.
-_TIE = 1e-6
-
-
-# A filter's venues in a small index: their positions and grid points (`_xy`), and for a
-# handful of them the same as Python (position, point) pairs.
-_Eligible = tuple[
-    npt.NDArray[np.intp], npt.NDArray[np.complex128], list[tuple[int, complex]] | None
-]
-_HANDFUL = 16
-
-
-class _Scratch(threading.local):
-    """A search's own per thread (searches run in several): projection and box array."""
-
-    def __init__(self) -> None:
-        self.project = point_to_bng_in_thread()
-        self.box = np.empty(1, dtype=object)
-        # The last point searched from, and where it is on the grid: a search asks for
-        # Safe Places, then a police office, from the same point.
-        self.point: tuple[float, float] | None = None
-        self.grid: tuple[float, float] = (0.0, 0.0)
 
 
 class VenueIndex:
@@ -126,7 +96,7 @@ class VenueIndex:
         self._xy = self._x + 1j * self._y
         self._tree = shapely.STRtree(shapely.points(self._x, self._y))
         self._query = self._tree._tree.query  # shapely.lib.STRtree: (geometries, predicate)
-        self._scratch = _Scratch()
+        self._scratch = Scratch()
         self._density = DensityGrid(self._x, self._y)
         # Any venue is within `diagonal` of the first one: a search radius that can't miss.
         if len(self._venues):
@@ -134,11 +104,11 @@ class VenueIndex:
             self._anchor = (float(self._x[0]), float(self._y[0]))
         else:
             self._diagonal, self._anchor = 1.0, (0.0, 0.0)
-        # A small index's venues that each filter lets through (kinds and categories): made
-        # at a filter's first search. And each venue's `_ends` row, as Python floats.
-        self._few = len(self._venues) <= few
-        self._few_of: dict[tuple[object, object], _Eligible] = {}
-        self._end_rows: list[list[float]] = self._ends.tolist() if self._few else []
+        # A small index measures to every venue (`locator.few`).
+        self._few = None
+        if len(self._venues) <= few:
+            codes = (self._kind, self._category)
+            self._few = FewVenues(self._venues, self._xy, codes, self._ends, self._per_minute)
 
     def __len__(self) -> int:
         return len(self._venues)
@@ -198,21 +168,15 @@ class VenueIndex:
         if k < 1 or not self._venues:
             return []
         # Everything below runs for every search: locals and plain floats, no helper objects.
-        scratch = self._scratch
-        if scratch.point == (lon, lat):
-            x, y = scratch.grid
-        else:
-            x, y = scratch.project(lon, lat, None, None, FORWARD, False, False)
-            scratch.point, scratch.grid = (lon, lat), (x, y)
+        x, y = self._scratch.grid(lon, lat)
         ax, ay = self._anchor
         limit = self._diagonal + math.hypot(x - ax, y - ay)
         if max_distance_m is not None:
             limit = min(limit, max_distance_m * _SCALE_MARGIN)
-        if self._few and math.isfinite(x) and math.isfinite(y):
-            chosen = self._nearest_few(x, y, k, filter, limit)
-            if chosen is not None:
-                ends = self._end_rows
-                return self._matched(lon, lat, chosen, [ends[i] for i in chosen], max_distance_m)
+        if self._few is not None and math.isfinite(x) and math.isfinite(y):
+            found = self._few.nearest(lon, lat, (x, y), k, filter, limit, max_distance_m)
+            if found is not None:
+                return found
         kinds, categories, share = self._accepted(filter)
         if share == 0:
             return []
@@ -244,7 +208,7 @@ class VenueIndex:
         """Every venue within `radius_m` geodesic metres of a WGS84 point, nearest first."""
         if radius_m <= 0 or not self._venues:
             return []
-        x, y = self._scratch.project(lon, lat, None, None, FORWARD, False, False)
+        x, y = self._scratch.grid(lon, lat)
         radius = radius_m * _SCALE_MARGIN
         kinds, categories, _ = self._accepted(filter)
         ids, dist = self._candidates(x, y, radius, kinds, categories, filter.open_at)
@@ -361,68 +325,6 @@ class VenueIndex:
 
     # -- internals --------------------------------------------------------------------------
 
-    def _nearest_few(
-        self, x: float, y: float, k: int, filter: VenueFilter, limit: float
-    ) -> list[int] | None:
-        """`nearest`'s venues (positions, nearest first) in a small index, from the grid
-        distance to every eligible venue; None when a tie (or a venue at the limit) leaves
-        the order to the tree's search, which settles it as it always has.
-
-        The tree's search gives the k nearest eligible venues within `limit` grid metres,
-        ranked by grid distance: without ties, so does this.
-        """
-        key = (filter.kinds, filter.categories)
-        eligible = self._few_of.get(key)
-        if eligible is None:
-            eligible = self._eligible_few(key, filter)
-        positions, xy, handful = eligible
-        ranked: list[float]
-        ids: list[int]
-        if handful is None:
-            dist = abs(xy - complex(x, y))
-            order = dist.argsort(kind="stable")
-            ranked, ids = dist.take(order).tolist(), positions.take(order).tolist()
-        else:  # a handful (the police offices): quicker without numpy
-            point = complex(x, y)
-            pairs = sorted([(abs(z - point), i) for i, z in handful])
-            ranked, ids = [d for d, _ in pairs], [i for _, i in pairs]
-        open_at = filter.open_at
-        if open_at is not None:
-            # Open now, nearest first: enough to rank k and see the next one.
-            venues = self._venues
-            kept: list[int] = []
-            for i, position in enumerate(ids):
-                if ranked[i] > limit + _TIE or len(kept) > k:
-                    break
-                if is_open(venues[position], open_at):
-                    kept.append(i)
-            ranked = [ranked[i] for i in kept]
-            ids = [ids[i] for i in kept]
-        within = bisect_right(ranked, limit)
-        take = min(k, within)
-        # Ties among the venues taken, or with the next one, and venues at the limit.
-        for j in range(min(take + 1, len(ranked)) - 1):
-            if ranked[j + 1] - ranked[j] <= _TIE:
-                return None
-        if (within < len(ranked) and ranked[within] - limit <= _TIE) or (
-            within and limit - ranked[within - 1] <= _TIE
-        ):
-            return None
-        return ids[:take]
-
-    def _eligible_few(self, key: tuple[object, object], filter: VenueFilter) -> _Eligible:
-        """The venues a filter's kinds and categories let through, and their grid points."""
-        kinds, categories, _ = self._accepted(filter)
-        positions = np.flatnonzero(accepted_mask((kinds, categories), self._kind, self._category))
-        xy = self._xy.take(positions)
-        handful = None
-        if len(positions) <= _HANDFUL:
-            handful = list(zip(positions.tolist(), xy.tolist(), strict=True))
-        eligible = (positions, xy, handful)
-        if len(self._few_of) < 256:
-            self._few_of[key] = eligible
-        return eligible
-
     def _eligible_mask(self, filter: VenueFilter) -> npt.NDArray[np.bool_]:
         """Which venues a filter lets through (at this moment, for open-now)."""
         kinds, categories, _ = self._accepted(filter)
@@ -494,24 +396,5 @@ class VenueIndex:
         self, lon: float, lat: float, ids: npt.NDArray[np.intp], cut_m: float | None
     ) -> list[VenueMatch]:
         """The results, nearest first, measured on the ellipsoid; those past `cut_m` left out."""
-        return self._matched(lon, lat, ids.tolist(), self._ends.take(ids, 0).tolist(), cut_m)
-
-    def _matched(
-        self,
-        lon: float,
-        lat: float,
-        chosen: list[int],
-        ends: list[list[float]],
-        cut_m: float | None,
-    ) -> list[VenueMatch]:
-        """`_matches`, given the positions and their `_ends` rows as lists."""
-        venues = self._venues
-        metres = geodesics_from_m(lon, lat, ends)
-        per_minute = self._per_minute
-        # walk_minutes(), inlined (this runs for every result of every search): distances are
-        # never negative, so `or 1` is its max(1, …). tuple.__new__ is what VenueMatch() calls.
-        return [
-            _new_tuple(VenueMatch, (venues[i], m, round(m / per_minute) or 1))
-            for i, m in zip(chosen, metres, strict=True)
-            if cut_m is None or m <= cut_m
-        ]
+        rows = self._ends.take(ids, 0).tolist()
+        return measured(self._venues, self._per_minute, lon, lat, ids.tolist(), rows, cut_m)
