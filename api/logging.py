@@ -16,11 +16,10 @@ import logging.config
 import math
 import re
 import secrets
-import sys
 import threading
 import time
 from contextvars import ContextVar
-from typing import Any, TextIO
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -359,27 +358,6 @@ def _json_value(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def stderr_handler() -> logging.StreamHandler[TextIO]:
-    """logging's own handler on stderr, on a buffered stream where stderr has none.
-
-    Where Python writes stderr straight through (`python -u`, `PYTHONUNBUFFERED`, as the
-    Docker image sets), every access line would be a write of its own to the file or pipe
-    (`HeldLines` holds lines only in a stream's buffer). There the handler writes to a
-    buffered stream of its own over stderr's file: every record it writes still leaves at
-    once, in order (logging flushes after each), and the access lines wait in that buffer
-    as they do in stderr's own elsewhere. Only what is written to stderr without logging
-    (`print(..., file=sys.stderr)`) can then come out ahead of access lines still held.
-    """
-    stream = sys.stderr
-    raw = getattr(stream, "buffer", None)
-    if type(stream) is io.TextIOWrapper and type(raw) is io.FileIO:
-        own = io.FileIO(raw.fileno(), "w", closefd=False)  # stderr's file stays open
-        stream = io.TextIOWrapper(
-            io.BufferedWriter(own), encoding=stream.encoding, errors=stream.errors
-        )
-    return logging.StreamHandler(stream)
-
-
 def logging_config(level: str = "info", log_format: str = "plain") -> dict[str, Any]:
     """dictConfig for the service and uvicorn; uvicorn's access logger is silenced."""
     lvl = level.upper()
@@ -391,7 +369,7 @@ def logging_config(level: str = "info", log_format: str = "plain") -> dict[str, 
             "json": {"()": JsonLines},
         },
         "handlers": {
-            "stderr": {"()": "api.logging.stderr_handler", "formatter": log_format},
+            "stderr": {"()": "api.log_stream.stderr_handler", "formatter": log_format},
         },
         "loggers": {
             "uvicorn": {"handlers": ["stderr"], "level": lvl, "propagate": False},
