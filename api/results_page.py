@@ -26,7 +26,8 @@ from api.kept import KeptJson
 from api.settings import PagesSettings
 from api.views import FixedWords, PlaceView
 from maps.marks import MARK, Fragment, Mark, cut, escaped, marks
-from maps.render import MapParts, Popups
+from maps.popups import Popups
+from maps.render import MapParts
 
 # The marks' numbers: the page's own values, then the places' list items, then the messages.
 _NONCE, _Q, _WHERE, _MORE, _KEPT, _SCRIPT, _ANSWER, _CARD_NAME, _CARD_ADDRESS, _POLICE, _SEARCH = (

@@ -17,7 +17,8 @@ from locator.opening import Opening as KeptOpening
 from locator.origin import Origin
 from locator.search import SearchResult
 from locator.venues import Category, Kind, Venue
-from maps.render import MapParts, Opening, Popups, opening_words, results_map
+from maps.popups import Popups
+from maps.render import MapParts, Opening, opening_words, results_map
 
 _METRES_PER_MILE = 1609.344
 

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from locator.venues import Category, Kind, LocationPrecision, Venue
-from maps.render import Opening, Popups, _js_literal, _marker_of, _popup_macro
+from maps.popups import Popups
+from maps.render import Opening, _js_literal, _marker_of, _popup_macro
 
 HOSTILE = ["<script>alert(1)</script>", "\"q\" & 'single'", "a\x000\x00b", "\x00", "", "é 😀"]
 _words = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=20))
