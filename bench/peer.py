@@ -6,9 +6,8 @@ cKDTree over British National Grid metres (EPSG:27700), the answer built from ea
 JSON fields (made once at start) and sent with orjson. It reads the same postcode file and the
 same place database as the service it is compared with, answers with the same JSON fields (the
 top places plus the nearest police enquiry office), and runs under the same uvicorn settings
-(1 worker, the same socket, loop and HTTP parser), so the difference is the service's own work.
-Its protocol is uvicorn's own: the service's (api/protocol.py, each answer's head and body in
-one write) is part of the service's work.
+(1 worker, the same socket, loop, HTTP parser and protocol: api/protocol.py, each answer's head
+and body in one write), so the difference is the service's own work.
 """
 
 from __future__ import annotations
@@ -160,6 +159,7 @@ def create_peer(settings: Settings) -> FastAPI:
 def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
+    from api.protocol import OneWriteHttp
     from api.workers import listening_socket
 
     parser = argparse.ArgumentParser(prog="python -m bench.peer")
@@ -167,8 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args(argv)
     # As `safeplaces serve` runs one worker (api/cli/lookup.py): the same socket (made as
-    # TCP, so no Nagle delay), uvicorn's own choice of loop and HTTP parser, the same proxy
-    # settings, no access log.
+    # TCP, so no Nagle delay), uvicorn's own choice of loop, the same HTTP protocol, the same
+    # proxy settings, no access log.
     settings = Settings()
     sock = listening_socket(args.host, args.port)
     config = uvicorn.Config(
@@ -177,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         log_level="warning",
         proxy_headers=True,
         forwarded_allow_ips=settings.server.trusted_proxies,
+        http=OneWriteHttp,
     )
     server = uvicorn.Server(config)
     server.run(sockets=[sock])
