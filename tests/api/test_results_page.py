@@ -17,35 +17,9 @@ from api.html import contact_book, make_templates
 from api.kept import KeptJson, kept_words
 from api.results_page import ResultsPages
 from api.settings import PagesSettings
-from api.views import PlaceView
 from maps.render import MapParts
+from tests.api.test_fragments import PLACE
 
-PLACE = PlaceView(
-    number="1",
-    id="V001",
-    name="Matlock Library",
-    kind="safe_place",
-    category_label="Library",
-    icon="library",
-    pic="library",
-    distance="about 6 minutes' walk, 0.3 miles",
-    walk="About 6 minutes' walk",
-    miles="0.3 miles",
-    opening="Open now. Closes at 5pm.",
-    open_state="open",
-    address="Steep Turnpike, Matlock",
-    postcode="DE4 3DP",
-    location_note=None,
-    verified=True,
-    phone="01629 533000",
-    phones=[("01629 533000", "tel:+441629533000")],
-    directions="https://www.openstreetmap.org/directions?to=53.1,-1.5",
-    website=None,
-    email=None,
-    accessibility_notes=None,
-    latitude=53.1,
-    longitude=-1.5,
-)
 HOSTILE = ["<script>alert(1)</script>", "\"quoted\" & 'single'", "a\x000\x00b", "\x00", "", "é 😀"]
 _words = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=20))
 PAGES = PagesSettings()
