@@ -4,7 +4,6 @@ handlers, filters, levels, a file) still gets the record."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import logging
@@ -17,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
 
+import aio
 import httpx
 import pytest
 from hypothesis import given, settings
@@ -111,7 +111,7 @@ def _request(json_fields: bool, rid: str = "0f1e2d3c4b5a69788796a5b4c3d2e1f0") -
     async def send(message: object) -> None:
         pass
 
-    asyncio.run(PrivateAccessLog(_answer, json_fields=json_fields)(scope, receive, send))
+    aio.run(PrivateAccessLog(_answer, json_fields=json_fields)(scope, receive, send))
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aio
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -230,7 +231,7 @@ def test_a_flood_of_logins_leaves_public_searches_answered(
     store.engine.dispose()
     with serve_in_process(settings) as base:
         flood = _Flood(base, _postcodes(settings))
-        asyncio.run(flood.run())
+        aio.run(flood.run())
     assert flood.statuses == [401] * LOGINS  # every try was checked, none refused unread
     answered = flood.answered(flood.begun, flood.ended)
     assert len(answered) >= 200, (len(answered), flood.ended - flood.begun)

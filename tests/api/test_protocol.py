@@ -8,6 +8,7 @@ import socket
 from collections.abc import Iterator
 from typing import Any
 
+import aio
 import pytest
 import uvicorn
 from fastapi import FastAPI, Request
@@ -127,7 +128,7 @@ def _exchange(protocol_class: type[HttpToolsProtocol], request: bytes) -> FakeTr
         protocol._unset_keepalive_if_required()
         return transport
 
-    return asyncio.run(run())
+    return aio.run(run())
 
 
 REQUESTS = {
