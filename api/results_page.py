@@ -97,10 +97,10 @@ class ResultsPages:
         if fragment is None:
             return None
         texts, numbers = fragment
-        values = self._values(context)
+        written = [escaped(value).encode() for value in self._values(context)]
         out = [texts[0]]
         for mark, text in zip(numbers, texts[1:], strict=True):
-            out.append(escaped(values[mark]).encode())
+            out.append(written[mark])
             out.append(text)
         return b"".join(out)
 

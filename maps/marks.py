@@ -43,12 +43,14 @@ def cut(whole: str, marked: str, values: Sequence[Any]) -> Fragment | None:
 def filled(
     fragment: Fragment, values: Sequence[Any], escape: Callable[[Any], str] | None = None
 ) -> str:
-    """The fragment with its values, each `escaped` (or as `escape` writes it)."""
+    """The fragment with its values, each `escaped` (or as `escape` writes it) once however
+    many of its marks it fills (a place's link back fills several)."""
     escape = escape or escaped
     texts, numbers = fragment
+    written = [escape(value) for value in values]
     out = [texts[0]]
     for mark, text in zip(numbers, texts[1:], strict=True):
-        out.append(escape(values[mark]))
+        out.append(written[mark])
         out.append(text)
     return "".join(out)
 
@@ -57,10 +59,13 @@ def escaped(value: Any) -> str:
     """`markupsafe.escape(value)` as text: HTML (anything with `__html__`) as it is, any other
     value's text with & < > ' " escaped, as markupsafe escapes them, without making a Markup
     of each value (most of a page's filling time)."""
-    if hasattr(value, "__html__"):
+    if type(value) is str:  # most values: plain text (Markup is a str with __html__)
+        text = value
+    elif hasattr(value, "__html__"):
         html: str = value.__html__()
         return html
-    text = value if isinstance(value, str) else str(value)
+    else:
+        text = str(value)
     return (
         text.replace("&", "&amp;")
         .replace(">", "&gt;")
