@@ -17,7 +17,7 @@ _MAX_KEPT = 8192
 def _json_inside(text: str) -> str:
     """`text` inside a JSON string as `_js_literal` writes it. JSON's escapes and the
     script's are each of one character, so a string's inside is its pieces' insides."""
-    # What json.dumps(text, ensure_ascii=False) calls for a string, without an encoder.
+    # JSON's escapes of a string (those orjson writes: quote, backslash, control characters).
     inside = encode_basestring(text)[1:-1]
     return inside.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
@@ -33,9 +33,9 @@ class _KeptMarker:
     popup's), the popup's fixed text already inside a JSON string."""
 
     venue: Venue
-    head: str  # {"latlng": [lat, lon], "label": "
+    head: str  # {"latlng":[lat,lon],"label":"
     name: str  # ": " and the place's name, inside the title's string
-    tail: str  # ", "kind": "…", "popup": "
+    tail: str  # ","kind":"…","popup":"
     popup: Fragment  # the popup's text, each piece inside a JSON string
 
 
@@ -71,7 +71,7 @@ class Popups:
             return _js_literal(_marker_of(number, venue, kind, popup))
         inside = _json_inside(number)
         popup = filled(kept.popup, (number, distance, shown.words), _json_escaped)
-        return f'{kept.head}{inside}", "title": "{inside}{kept.name}{kept.tail}{popup}"}}'
+        return f'{kept.head}{inside}","title":"{inside}{kept.name}{kept.tail}{popup}"}}'
 
     def _made(
         self,
@@ -96,9 +96,9 @@ class Popups:
             where = _js_literal(latlon(venue.longitude, venue.latitude))
             made = _KeptMarker(
                 venue=venue,
-                head=f'{{"latlng": {where}, "label": "',
+                head=f'{{"latlng":{where},"label":"',
                 name=_json_inside(f": {venue.name}"),
-                tail=f'", "kind": {_js_literal(kind)}, "popup": "',
+                tail=f'","kind":{_js_literal(kind)},"popup":"',
                 popup=(tuple(_json_inside(t) for t in texts), numbers),
             )
         self._kept[key] = made

@@ -11,7 +11,6 @@ per place costs about 1 ms each) and its bounds, as JSON.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
+import orjson
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
@@ -59,8 +59,11 @@ def latlon(lon: float, lat: float) -> list[float]:
 
 
 def _js_literal(value: object) -> Markup:
-    """JSON safe to put inside a <script>: no "</script>" or "<!--" can close it early."""
-    text = json.dumps(value, ensure_ascii=False)
+    """JSON safe to put inside a <script>: no "</script>" or "<!--" can close it early.
+
+    orjson's compact JSON (a tenth of the standard library's time: a results page writes
+    several), numpy's numbers as numbers (the reports' rows hold them)."""
+    text = orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY).decode()
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
 
@@ -279,8 +282,8 @@ def results_map(
 
 
 def _listed(items: list[str]) -> str:
-    """A JSON list of items already JSON, as `json.dumps` writes a list."""
-    return "[" + ", ".join(items) + "]"
+    """A JSON list of items already JSON, as `_js_literal` writes a list."""
+    return "[" + ",".join(items) + "]"
 
 
 def area_map(

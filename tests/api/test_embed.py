@@ -282,7 +282,7 @@ def test_headings_say_what_the_map_can_show(client: TestClient) -> None:
 
 def test_police_front_desks_have_their_own_marker(client: TestClient) -> None:
     r = client.get("/embed", params={"q": "DE4 3AG", "kind": "police_enquiry_office"}, headers=HTML)
-    assert '"kind": "police"' in r.text and '"kind": "safe_place"' not in r.text
+    assert '"kind":"police"' in r.text and '"kind":"safe_place"' not in r.text
 
 
 @pytest.mark.parametrize(

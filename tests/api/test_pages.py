@@ -44,8 +44,8 @@ def test_results_list_and_map_match(client: TestClient) -> None:
     assert [n for n, _ in names] == ["1", "2", "3", "4"]
     # Each list number has a map marker with the same number and name.
     for number, name in names:
-        assert f'"title": "{number}: {name}"' in html or f'"title": "{number}: ' in html
-    assert '"label": "P"' in html
+        assert f'"title":"{number}: {name}"' in html or f'"title":"{number}: ' in html
+    assert '"label":"P"' in html
     assert "Nearest police station" in html and "front desk" not in html
     assert "The pin on the map may be a little way off. Check the address." in html
 

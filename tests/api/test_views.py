@@ -49,7 +49,7 @@ def test_results_are_numbered_as_on_the_map(result: SearchResult) -> None:
     assert view.open_now is not None and view.open_now.id == "S1"
     assert view.open_now.open_state == "open" and view.open_now.distance
     # Each listed place and the police front desk are on the map with the same number.
-    titles = [json.loads(t) for t in re.findall(r'"title": ("(?:[^"\\]|\\.)*")', view.map.script)]
+    titles = [json.loads(t) for t in re.findall(r'"title":\s*("(?:[^"\\]|\\.)*")', view.map.script)]
     assert titles[1:] == [f"{p.number}: {p.name}" for p in [*view.places, view.police]]
 
 

@@ -14,8 +14,8 @@ def test_every_map_shares_its_frame_and_has_its_own_centre() -> None:
     second = results_map(_origin(53.2, -1.6), [], None, pages)
     # One frame, drawn once: the same element (and map variable) for both.
     assert first.html == second.html
-    assert "center: [53.1, -1.5]," in first.script
-    assert "center: [53.2, -1.6]," in second.script
+    assert "center: [53.1,-1.5]," in first.script
+    assert "center: [53.2,-1.6]," in second.script
     for parts in (first, second):
         assert parts.script.count("L.map(") == 1
         assert parts.script.count('"/frame-test/{z}/{x}/{y}.png"') == 1

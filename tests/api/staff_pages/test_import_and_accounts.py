@@ -125,7 +125,7 @@ def test_preview_puts_the_pin_at_the_postcode_without_saving(editor: TestClient)
             "postcode": "de4 3ag", "preview": "1"}  # fmt: skip
     r = editor.post("/staff/places/new", data=form, headers=HTML)
     assert r.status_code == 200 and "Nothing is saved yet." in r.text
-    assert '"latlng": [53.142342, -1.551396]' in r.text  # the centre of DE4 3AG
+    assert '"latlng":[53.142342,-1.551396]' in r.text  # the centre of DE4 3AG
     assert 'value="de4 3ag"' in r.text and store.count() == before
 
 
