@@ -35,6 +35,7 @@ from bench.timing import fmt_s
 from bench.workload import (
     CEILING,
     FIND,
+    FIND_GZIP,
     GRANIAN_CEILING,
     GRANIAN_UNIQUE,
     HITS,
@@ -242,7 +243,7 @@ def _nearest_unique(cfg: Config, results: Results, started: float) -> None:
 
 def _find(cfg: Config, results: Results, started: float) -> None:
     """The results page against the unique-postcode JSON searches, 1 worker (its target)."""
-    _http(cfg, results, started, frozenset({UNIQUE, FIND}))
+    _http(cfg, results, started, frozenset({UNIQUE, FIND, FIND_GZIP}))
 
 
 def _startup(cfg: Config, results: Results, started: float) -> None:

@@ -11,7 +11,16 @@ from bench.profiling import WHOLE, Profile
 from bench.results import Results
 from bench.targets import KNN_TARGET_K, KNN_TARGET_SIZES, knn_case
 from bench.timing import Timing, fmt_us, paired_ratio
-from bench.workload import CEILING, GRANIAN_CEILING, GRANIAN_UNIQUE, HITS, PEER_UNIQUE, UNIQUE
+from bench.workload import (
+    CEILING,
+    FIND,
+    FIND_GZIP,
+    GRANIAN_CEILING,
+    GRANIAN_UNIQUE,
+    HITS,
+    PEER_UNIQUE,
+    UNIQUE,
+)
 
 
 def findings(results: Results) -> list[str]:
@@ -100,7 +109,21 @@ def http_findings(h: HttpResult) -> list[str]:
             f" Cache hits (one postcode again and again): {hits.median:,.0f} req/s "
             f"({fmt_ratio(_median(h.ratio(HITS, CEILING, 1)))} of ping)."
         )
-    return [line, *_granian_findings(h)]
+    return [line, *_find_findings(h), *_granian_findings(h)]
+
+
+def _find_findings(h: HttpResult) -> list[str]:
+    """The results page as a browser asks for it (compressed), against the same page sent
+    as it is (the target's row: a load generator asks for no encoding)."""
+    gzip, plain = h.rate(FIND_GZIP, 1), h.rate(FIND, 1)
+    if gzip is None or plain is None:
+        return []
+    return [
+        f"`/find` as a browser asks for it (`Accept-Encoding: gzip`), every request a new "
+        f"postcode: {gzip.median:,.0f} req/s, {fmt_ratio(_median(h.ratio(FIND_GZIP, FIND, 1)))} "
+        f"of the page sent uncompressed ({plain.median:,.0f} req/s) and "
+        f"{fmt_ratio(_median(h.ratio(FIND_GZIP, UNIQUE, 1)))} of the JSON searches."
+    ]
 
 
 def _granian_findings(h: HttpResult) -> list[str]:

@@ -176,7 +176,8 @@ class Generator:
             paths = ",".join(json.dumps(p) for p in endpoint.paths)
             walk = "true" if endpoint.walk else "false"
             tail = ", ".join(f"{p:g}" for p in TAIL_PERCENTILES)
-            script.write_text(LUA % (paths, walk, start, start + 1, tail))
+            headers = ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}" for k, v in endpoint.headers)
+            script.write_text(LUA % (paths, headers, walk, start, start + 1, tail))
             # wrk counts whole seconds.
             whole = max(1, round(seconds))
             command = [self.wrk, "-t1", f"-c{self.connections}", f"-d{whole}s", "--latency"]
@@ -187,6 +188,8 @@ class Generator:
             command = [sys.executable, "-m", "bench.loadgen", url, str(listed)]
             command += ["--connections", str(self.connections), "--duration", str(seconds)]
             command += ["--walk", str(start)] if endpoint.walk else []
+            for name, value in endpoint.headers:
+                command += ["--header", f"{name}: {value}"]
         done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
         for line in done.stdout.splitlines():
             if line.startswith("RESULT "):

@@ -27,13 +27,14 @@ async def _connection(
     until: float,
     latencies: list[float],
     counts: dict[str, int],
+    headers: str = "",
 ) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     try:
         while time.perf_counter() < until:
             path = pick()
             start = time.perf_counter()
-            writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{headers}\r\n".encode())
             status_line = await reader.readline()
             length = 0
             chunked = False
@@ -79,7 +80,12 @@ def _picker(paths: Sequence[str], walk: int | None) -> Callable[[], str]:
 
 
 async def _run(
-    url: str, paths: Sequence[str], connections: int, duration: float, walk: int | None = None
+    url: str,
+    paths: Sequence[str],
+    connections: int,
+    duration: float,
+    walk: int | None = None,
+    headers: Sequence[str] = (),
 ) -> dict[str, Any]:
     host, port = url.removeprefix("http://").split(":")
     latencies: list[float] = []
@@ -87,8 +93,12 @@ async def _run(
     started = time.perf_counter()
     until = started + duration
     pick = _picker(paths, walk)
+    lines = "".join(f"{h}\r\n" for h in headers)
     await asyncio.gather(
-        *(_connection(host, int(port), pick, until, latencies, counts) for _ in range(connections))
+        *(
+            _connection(host, int(port), pick, until, latencies, counts, lines)
+            for _ in range(connections)
+        )
     )
     seconds = time.perf_counter() - started
     latencies.sort()
@@ -120,12 +130,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--walk", type=int, default=None, help="send the paths in order, from this one"
     )
+    parser.add_argument(
+        "--header", action="append", default=[], help='a request header, "Name: value"'
+    )
     args = parser.parse_args(argv)
     if not args.url.startswith(("http://127.", "http://localhost")):
         print("loopback addresses only", file=sys.stderr)
         return 2
     paths = args.paths.read_text().split()
-    result = asyncio.run(_run(args.url, paths, args.connections, args.duration, args.walk))
+    run = _run(args.url, paths, args.connections, args.duration, args.walk, args.header)
+    result = asyncio.run(run)
     print("RESULT " + json.dumps(result))
     return 0
 

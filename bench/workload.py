@@ -28,6 +28,10 @@ GRANIAN_CEILING = "granian-ceiling"
 HITS = "nearest-hits"
 PLACES = "places"
 FIND = "find-unique"
+FIND_GZIP = "find-unique-gzip"
+
+# What a browser sends with every page it asks for: the results page comes compressed.
+BROWSER_ENCODING = (("Accept-Encoding", "gzip, deflate, br"),)
 
 NEAREST = "/api/v1/places/nearest?postcode="
 
@@ -40,6 +44,7 @@ class Endpoint:
     server: str = PRODUCT
     walk: bool = False  # True: one path after another, each once; False: at random
     note: str = ""
+    headers: tuple[tuple[str, str], ...] = ()  # sent with every request
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +125,14 @@ def endpoints(postcodes: Postcodes, peer: bool, granian: bool = False) -> list[E
             walk=True,
             note="the same walk through the postcodes as the JSON searches",
         ),
+        Endpoint(
+            FIND_GZIP,
+            "`/find?postcode=…` as a browser asks for it (gzip), every request a new postcode",
+            quoted(postcodes.pool, "/find?postcode="),
+            walk=True,
+            note="`Accept-Encoding: gzip, deflate, br`, as browsers send it: compressed pages",
+            headers=BROWSER_ENCODING,
+        ),
     ]
     return found
 
@@ -130,6 +143,7 @@ TAIL_PERCENTILES = (50, 75, 90, 95, 96, 97, 97.5, 98, 98.5, 99, 99.25, 99.5, 99.
 
 LUA = """
 local paths = {%s}
+local headers = {%s}
 local n = #paths
 local walk = %s
 local at = %d
@@ -137,9 +151,9 @@ math.randomseed(%d)
 request = function()
   if walk then
     at = at %% n + 1
-    return wrk.format("GET", paths[at])
+    return wrk.format("GET", paths[at], headers)
   end
-  return wrk.format("GET", paths[math.random(n)])
+  return wrk.format("GET", paths[math.random(n)], headers)
 end
 done = function(summary, latency, requests)
   local e = summary.errors
