@@ -93,23 +93,7 @@ def endpoints(postcodes: Postcodes, peer: bool, granian: bool = False) -> list[E
             )
         )
     if granian:
-        found += [
-            Endpoint(
-                GRANIAN_UNIQUE,
-                "the service under granian, every request a new postcode",
-                quoted(postcodes.pool, NEAREST),
-                server=GRANIAN,
-                walk=True,
-                note="the same app, logging and postcodes; granian instead of uvicorn",
-            ),
-            Endpoint(
-                GRANIAN_CEILING,
-                "`/api/v1/ping` under granian",
-                ("/api/v1/ping",),
-                server=GRANIAN,
-                note="÷ ping: against uvicorn's",
-            ),
-        ]
+        found += _granian(postcodes)
     found += [
         Endpoint(
             HITS,
@@ -118,6 +102,35 @@ def endpoints(postcodes: Postcodes, peer: bool, granian: bool = False) -> list[E
             note="answered from the cache",
         ),
         Endpoint(PLACES, "`/api/v1/places` (GeoJSON, every place)", ("/api/v1/places",)),
+        *_pages(postcodes),
+    ]
+    return found
+
+
+def _granian(postcodes: Postcodes) -> list[Endpoint]:
+    """The same app under granian, beside uvicorn: the server kept is the faster one."""
+    return [
+        Endpoint(
+            GRANIAN_UNIQUE,
+            "the service under granian, every request a new postcode",
+            quoted(postcodes.pool, NEAREST),
+            server=GRANIAN,
+            walk=True,
+            note="the same app, logging and postcodes; granian instead of uvicorn",
+        ),
+        Endpoint(
+            GRANIAN_CEILING,
+            "`/api/v1/ping` under granian",
+            ("/api/v1/ping",),
+            server=GRANIAN,
+            note="÷ ping: against uvicorn's",
+        ),
+    ]
+
+
+def _pages(postcodes: Postcodes) -> list[Endpoint]:
+    """The results page, plain and as a browser asks for it, on the JSON searches' walk."""
+    return [
         Endpoint(
             FIND,
             "`/find?postcode=…` (the results page), every request a new postcode",
@@ -134,7 +147,6 @@ def endpoints(postcodes: Postcodes, peer: bool, granian: bool = False) -> list[E
             headers=BROWSER_ENCODING,
         ),
     ]
-    return found
 
 
 # The percentiles each run reports besides the maximum: enough points about the 99th for
