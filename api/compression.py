@@ -25,11 +25,13 @@ _CONTENT_TYPE = b"content-type"
 _VARY = b"vary"
 _EXCLUDED = frozenset(DEFAULT_EXCLUDED_CONTENT_TYPES)
 
-# zlib-ng's level 2: the results page (36 KB) compresses to 7.8 KB in about 65 us, where the
-# standard library's zlib at level 4 took about 275 us for 7.2 KB (and level 6 340 us for
-# 6.9 KB); zlib-ng's level 4 gives 7.1 KB in about 120 us. Compressing was the most costly
-# step of a compressed results page; 0.6 KB more is a few milliseconds on the slowest phone
-# connection. The bytes after decompression are the same at every level.
+# zlib-ng's level 2: a results page (36 KB) compresses to 7.9 KB in 125-150 us, where the
+# standard library's zlib at level 4 took about 260 us for 7.2 KB (level 6, 490 us for 6.9
+# KB), each page a different postcode's (compressing one page again and again reads half as
+# much: the processor learns it); zlib-ng's level 1 takes about 70 us for 9.9 KB, level 4
+# about 210 us for 7.1 KB. 2 KB is tens of milliseconds on the slowest phone connection, so
+# the phone's wait weighs more than the server's 60 us. The bytes after decompression are the
+# same at every level.
 COMPRESS_LEVEL = 2
 _GZIP_WBITS = 16 + zlib_ng.MAX_WBITS
 
