@@ -51,14 +51,19 @@ def walk_words(walk_minutes: int) -> str:
 
 
 def miles_words(metres: float) -> str:
-    miles = metres / _METRES_PER_MILE
-    return "less than 0.1 miles" if miles < 0.1 else f"{miles:.1f} miles"
+    return _miles_text(metres / _METRES_PER_MILE)
 
 
 def distance_words(metres: float, walk_minutes: int) -> str:
     """ "about 6 minutes' walk, 0.3 miles" — minutes first: that's what a person acts on."""
-    miles = metres / _METRES_PER_MILE
-    miles_text = "less than 0.1 miles" if miles < 0.1 else f"{miles:.1f} miles"
+    return _distance_of(_miles_text(metres / _METRES_PER_MILE), walk_minutes)
+
+
+def _miles_text(miles: float) -> str:
+    return "less than 0.1 miles" if miles < 0.1 else f"{miles:.1f} miles"
+
+
+def _distance_of(miles_text: str, walk_minutes: int) -> str:
     if walk_minutes > 60:
         return f"{miles_text}: more than an hour's walk"
     unit = "minute's" if walk_minutes == 1 else "minutes'"
@@ -170,6 +175,8 @@ class FixedWords:
         self._pages = pages
         self._places: object = None
         self._kept: dict[str, tuple[Venue, tuple[Any, ...]]] = {}
+        # A place's view by its number, distance and opening words.
+        self._views: dict[tuple[Any, ...], tuple[Venue, PlaceView]] = {}
 
     def for_places(self, places: object) -> FixedWords:
         """These words for the places of one data version (its locator): a new version
@@ -177,10 +184,21 @@ class FixedWords:
         if places is not self._places:
             self._places = places
             self._kept = {}
+            self._views = {}
         return self
 
     def view(self, venue: Venue, number: str, match: VenueMatch, shown: Opening) -> PlaceView:
-        """`place_view(venue, now, pages, number, match, shown)`."""
+        """`place_view(venue, now, pages, number, match, shown)`.
+
+        A search's words are coarse (whole minutes, tenths of a mile), so searches from
+        different postcodes often show a place with the same number, distance and opening:
+        each such view is made once and shared (views are frozen)."""
+        miles = _miles_text(match.distance_m / _METRES_PER_MILE)
+        walk = min(match.walk_minutes, 61)  # past an hour, the words are the same
+        key = (venue.id, number, walk, miles, shown.words, shown.state)
+        made = self._views.get(key)
+        if made is not None and made[0] is venue:
+            return made[1]
         kept = self._kept.get(venue.id)
         if kept is None or kept[0] is not venue:
             if len(self._kept) >= _MAX_KEPT:
@@ -191,18 +209,24 @@ class FixedWords:
         values = (
             number,
             *fixed[:6],
-            distance_words(match.distance_m, match.walk_minutes),
+            _distance_of(miles, match.walk_minutes),
             walk_words(match.walk_minutes),
-            miles_words(match.distance_m),
+            miles,
             shown.words,
             shown.state,
             *fixed[6:],
         )
-        return PlaceView(*values)
+        if len(self._views) >= _MAX_VIEWS:
+            self._views.clear()
+        view = PlaceView(*values)
+        self._views[key] = (venue, view)
+        return view
 
 
 # Enough for every place of a national list; past it the kept words start again.
 _MAX_KEPT = 8192
+# Views of places with a search's words: a few hundred for each place at most.
+_MAX_VIEWS = 16384
 # A place view's own words: every field but the search's (number, distance, walk, miles,
 # opening and open state), in the order of the fields.
 _SEARCH_FIELDS = ("number", "distance", "walk", "miles", "opening", "open_state")

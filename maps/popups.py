@@ -12,6 +12,8 @@ from maps.marks import Fragment, cut, escaped, filled
 from maps.render import _MARKS, Opening, _js_literal, _marker_of, _popup_macro, latlon
 
 _MAX_KEPT = 8192
+# Markers with a search's words (under a KB each): past it they start again.
+_MAX_DONE = 16384
 
 
 def _json_inside(text: str) -> str:
@@ -49,6 +51,9 @@ class Popups:
     def __init__(self) -> None:
         self._places: object = None
         self._kept: dict[tuple[str, str, str, bool], _KeptMarker | None] = {}
+        # Whole markers by the search's own words (coarse: whole minutes, tenths of a mile,
+        # so searches from many postcodes share them), each with its place.
+        self._done: dict[tuple[str | None, ...], tuple[Venue, str]] = {}
 
     def for_places(self, places: object) -> Popups:
         """These popups for the places of one data version (its locator): a new version
@@ -56,12 +61,17 @@ class Popups:
         if places is not self._places:
             self._places = places
             self._kept = {}
+            self._done = {}
         return self
 
     def marker(
         self, number: str, venue: Venue, kind: str, distance: str | None, shown: Opening, root: str
     ) -> str:
         """`_js_literal` of the place's marker (as `_marker` makes it), from its kept parts."""
+        done_key = (venue.id, number, kind, distance, shown.words, shown.state, root)
+        done = self._done.get(done_key)
+        if done is not None and done[0] is venue:
+            return done[1]
         key = (venue.id, root, shown.state, bool(distance))
         kept = self._kept.get(key)
         if key not in self._kept or (kept is not None and kept.venue is not venue):
@@ -71,7 +81,11 @@ class Popups:
             return _js_literal(_marker_of(number, venue, kind, popup))
         inside = _json_inside(number)
         popup = filled(kept.popup, (number, distance, shown.words), _json_escaped)
-        return f'{kept.head}{inside}","title":"{inside}{kept.name}{kept.tail}{popup}"}}'
+        made = f'{kept.head}{inside}","title":"{inside}{kept.name}{kept.tail}{popup}"}}'
+        if len(self._done) >= _MAX_DONE:
+            self._done.clear()
+        self._done[done_key] = (venue, made)
+        return made
 
     def _made(
         self,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,11 +13,13 @@ import pytest
 from api.kept import kept_words
 from api.settings import PagesSettings, Settings
 from api.staff_views import changed_fields, clash, history_rows, row_values, shown
-from api.views import results_view
+from api.views import FixedWords, place_view, results_view
 from geodata.datasets import Datasets, load_datasets
 from geodata.history import Change
 from locator.hours import LONDON
+from locator.match import VenueMatch
 from locator.search import SearchRequest, SearchResult, search
+from maps.render import Opening
 
 MONDAY_10AM = datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)
 PAGES = PagesSettings(tile_url="http://127.0.0.1:9/tiles/{z}/{x}/{y}.png")
@@ -123,3 +126,31 @@ def test_kept_words_are_the_list_as_it_reads_and_nothing_more(result: SearchResu
     assert str(library["distance"]).startswith("About ") and "mile" in str(library["distance"])
     assert not re.search(r"53\.1|-1\.5|\"(lat|lon)", json.dumps(kept)), "a position was kept"
     assert kept_words(view.places, None, None)["where"] == "where you were"
+
+
+def test_a_places_view_is_the_same_made_kept_or_shared(result: SearchResult) -> None:
+    """Views are shared between searches with the same words (whole minutes, tenths of a
+    mile): each is what `place_view` makes for its own match, whatever went before."""
+    fixed = FixedWords(PAGES).for_places(object())
+    venue = result.places[0].venue
+    open_now, closed = Opening("Open now. Closes at 5pm.", "open"), Opening("Closed.", "closed")
+    asked = [
+        ("1", VenueMatch(venue, 480.0, 6), open_now),
+        ("1", VenueMatch(venue, 481.0, 6), open_now),  # the same words: shared
+        ("2", VenueMatch(venue, 481.0, 6), open_now),
+        ("1", VenueMatch(venue, 481.0, 6), closed),
+        ("1", VenueMatch(venue, 5000.0, 60), open_now),
+        ("1", VenueMatch(venue, 5000.0, 61), open_now),
+        ("1", VenueMatch(venue, 5010.0, 75), open_now),  # past an hour: the same words
+        ("1", VenueMatch(venue, 60.0, 1), open_now),
+    ]
+    for number, match, words in asked * 2:
+        made = fixed.view(venue, number, match, words)
+        assert made == place_view(venue, MONDAY_10AM, PAGES, number, match, words)
+    assert fixed.view(venue, "1", asked[0][1], open_now) is fixed.view(
+        venue, "1", asked[1][1], open_now
+    )
+    # A place changed in the same data version (same id, another object) is not shown as it was.
+    renamed = replace(venue, name="Matlock Town Library")
+    again = fixed.view(renamed, "1", VenueMatch(renamed, 480.0, 6), open_now)
+    assert again.name == "Matlock Town Library"

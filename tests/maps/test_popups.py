@@ -72,3 +72,9 @@ def test_a_marker_and_its_popup_are_the_macros(
     assert popups.marker("7", venue, kind, far, other, root) == _marker_json(
         "7", venue, kind, far, other, root
     )
+    # The first search's words again (a whole marker kept), and the place changed.
+    assert popups.marker(number, venue, kind, distance, shown, root) == made
+    moved = replace(venue, name=f"{name} (moved)", latitude=-latitude)
+    assert popups.marker(number, moved, kind, distance, shown, root) == _marker_json(
+        number, moved, kind, distance, shown, root
+    )
