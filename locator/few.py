@@ -4,10 +4,15 @@ For a few hundred places, a few numpy calls over a short array cost less than th
 query and its rounds (`locator.index`), and give the same answer: the k nearest eligible
 places within the limit, ranked by grid distance. Where two places tie (or one is at the
 limit), the tree's order settles it, as it always has: such a search goes to the tree.
+
+Most searches need not measure to every place: each square kilometre of the grid keeps the
+places that can be among the k + 1 nearest from anywhere in it (worked out at its first
+search), and a search ranks only those, in plain Python.
 """
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 
 import numpy as np
@@ -29,12 +34,53 @@ _TIE = 1e-6
 _HANDFUL = 16
 # Distinct filters kept (there are a few in practice).
 _KEPT = 256
+# The side of a cell (grid metres), the most places a search may ask for and still be ranked
+# from its cell's, and the most cells kept (a few hundred bytes each).
+_CELL = 1000.0
+_CELL_K = 10
+_MAX_CELLS = 16384
+# From a point in a cell to any place among its k + 1 nearest is at most the cell centre's
+# (k+1)-th nearest plus twice the half diagonal: with a metre to spare for rounding.
+_CELL_REACH = _CELL * math.sqrt(2) + 1.0
 
-# A filter's venues: their positions and grid points, and for a handful of them the same as
-# Python (position, point) pairs.
-_Eligible = tuple[
-    npt.NDArray[np.intp], npt.NDArray[np.complex128], list[tuple[int, complex]] | None
-]
+# (position, grid point) pairs, in position order.
+_Pairs = list[tuple[int, complex]]
+
+
+class _Eligible:
+    """A filter's venues: their positions and grid points; for a handful of them the same as
+    Python pairs; and by (k, cell) the pairs that can be among the k + 1 nearest there."""
+
+    __slots__ = ("positions", "xy", "handful", "cells")
+
+    def __init__(
+        self, positions: npt.NDArray[np.intp], xy: npt.NDArray[np.complex128], handful: bool
+    ) -> None:
+        self.positions, self.xy = positions, xy
+        self.handful = _pairs(positions, xy) if handful else None
+        self.cells: dict[tuple[int, int, int], _Pairs] = {}
+
+    def near(self, x: float, y: float, k: int) -> _Pairs:
+        """The pairs of every venue that can be among the k + 1 nearest to any point of the
+        cell (x, y) is in."""
+        ix, iy = math.floor(x / _CELL), math.floor(y / _CELL)
+        key = (k, ix, iy)
+        found = self.cells.get(key)
+        if found is None:
+            centre = complex((ix + 0.5) * _CELL, (iy + 0.5) * _CELL)
+            dist = abs(self.xy - centre)
+            chosen = np.arange(len(dist))
+            if len(dist) > k + 1:
+                reach = float(np.partition(dist, k)[k]) + _CELL_REACH
+                chosen = np.flatnonzero(dist <= reach)
+            found = _pairs(self.positions.take(chosen), self.xy.take(chosen))
+            if len(self.cells) < _MAX_CELLS:
+                self.cells[key] = found
+        return found
+
+
+def _pairs(positions: npt.NDArray[np.intp], xy: npt.NDArray[np.complex128]) -> _Pairs:
+    return list(zip(positions.tolist(), xy.tolist(), strict=True))
 
 
 class FewVenues:
@@ -85,27 +131,33 @@ class FewVenues:
         eligible = self._of.get(key)
         if eligible is None:
             eligible = self._eligible(key, filter)
-        positions, xy, handful = eligible
         ranked: list[float]
         ids: list[int]
-        if handful is None:
-            dist = abs(xy - complex(x, y))
+        pairs = eligible.handful
+        if pairs is None and k <= _CELL_K and filter.open_at is None:
+            pairs = eligible.near(x, y, k)
+        if pairs is None:
+            dist = abs(eligible.xy - complex(x, y))
             order = dist.argsort(kind="stable")
-            ranked, ids = dist.take(order).tolist(), positions.take(order).tolist()
-        else:  # a handful: quicker without numpy
+            ranked, ids = dist.take(order).tolist(), eligible.positions.take(order).tolist()
+        else:  # a handful, or a cell's: quicker without numpy (ties go by position, as above)
             point = complex(x, y)
-            pairs = sorted([(abs(z - point), i) for i, z in handful])
-            ranked, ids = [d for d, _ in pairs], [i for _, i in pairs]
+            found = sorted([(abs(z - point), i) for i, z in pairs])
+            ranked, ids = [d for d, _ in found], [i for _, i in found]
         if filter.open_at is not None:
             ranked, ids = self._open(ranked, ids, k, filter, limit)
         within = bisect_right(ranked, limit)
         take = min(k, within)
-        # Ties among the venues taken, or with the next one, and venues at the limit.
+        # Ties among the venues taken, or with the next one (a cell's pairs hold the k + 1
+        # nearest, ranked as among all of them).
         for j in range(min(take + 1, len(ranked)) - 1):
             if ranked[j + 1] - ranked[j] <= _TIE:
                 return None
-        if (within < len(ranked) and ranked[within] - limit <= _TIE) or (
-            within and limit - ranked[within - 1] <= _TIE
+        # Venues at the limit, where the limit leaves out some of the k: past k, the venues
+        # either side of it are not in the answer (and a cell's pairs may not hold them).
+        if within <= k and (
+            (within < len(ranked) and ranked[within] - limit <= _TIE)
+            or (within and limit - ranked[within - 1] <= _TIE)
         ):
             return None
         return ids[:take]
@@ -127,11 +179,7 @@ class FewVenues:
     def _eligible(self, key: tuple[object, object], filter: VenueFilter) -> _Eligible:
         """The venues a filter's kinds and categories let through, and their grid points."""
         positions = np.flatnonzero(accepted_mask(lookups(filter), *self._codes))
-        xy = self._xy.take(positions)
-        handful = None
-        if len(positions) <= _HANDFUL:
-            handful = list(zip(positions.tolist(), xy.tolist(), strict=True))
-        eligible = (positions, xy, handful)
+        eligible = _Eligible(positions, self._xy.take(positions), len(positions) <= _HANDFUL)
         if len(self._of) < _KEPT:
             self._of[key] = eligible
         return eligible

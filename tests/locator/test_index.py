@@ -108,6 +108,28 @@ def test_a_small_index_answers_as_the_tree_does_on_real_venues(real_venues: list
             assert small.nearest(*asked) == tree.nearest(*asked)
 
 
+def test_searches_from_one_square_kilometre_rank_its_kept_places_as_the_tree_does(
+    real_venues: list[Venue],
+) -> None:
+    """Many searches from a few cells (each kept the places that can be nearest in it, at its
+    first search): from its corners, its edges and anywhere in it, with every k a cell serves
+    and just past it, the same places in the same order as the tree, to the last bit."""
+    small, tree = VenueIndex(real_venues), VenueIndex(real_venues, few=0)
+    filters = [
+        VenueFilter.of([Kind.SAFE_PLACE]),
+        VenueFilter.of(categories=[Category.LIBRARY]),
+        VenueFilter(),
+    ]
+    rng = np.random.default_rng(20261203)
+    # Around Matlock, Derby and Buxton: a handful of places nearby, ranked in and across cells.
+    for lon0, lat0 in ((-1.556, 53.138), (-1.476, 52.922), (-1.911, 53.259)):
+        lons = lon0 + rng.uniform(-0.03, 0.03, 400)
+        lats = lat0 + rng.uniform(-0.02, 0.02, 400)
+        for i, (lon, lat) in enumerate(zip(lons, lats, strict=True)):
+            asked = (float(lon), float(lat), 1 + i % 11, filters[i % 3], (None, 4000.0)[i % 2])
+            assert small.nearest(*asked) == tree.nearest(*asked)
+
+
 @pytest.fixture
 def mixed() -> VenueIndex:
     return VenueIndex(
