@@ -60,6 +60,7 @@ from api.routes import (
     staff_two_factor,
 )
 from api.settings import Settings, load_settings
+from api.state import AppState
 from api.static import LEAFLET_DIR, STATIC_DIR, CachedStatic, HeadAsGet, SiteHeaders
 from api.version import package_version
 from geodata.changes import ChangeWatcher
@@ -147,7 +148,7 @@ def create_app(settings: Settings | None = None, *, exit_on_failure: bool = Fals
         generate_unique_id_function=operation_id,
         telemetry=NO_TELEMETRY,
     )
-    app.state.settings = settings
+    app.state = AppState({"settings": settings})
     # Made once per app, not per lifespan (a test may start one app several times); its
     # threads start at the first login and end with the process.
     app.state.password_checks = PasswordChecks(
