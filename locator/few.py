@@ -37,7 +37,7 @@ _KEPT = 256
 # The side of a cell (grid metres), the most places a search may ask for and still be ranked
 # from its cell's, and the most cells kept (a few hundred bytes each).
 _CELL = 1000.0
-_CELL_K = 10
+_CELL_K = 10  # below _HANDFUL
 _MAX_CELLS = 16384
 # From a point in a cell to any place among its k + 1 nearest is at most the cell centre's
 # (k+1)-th nearest plus twice the half diagonal: with a metre to spare for rounding.
@@ -67,12 +67,10 @@ class _Eligible:
         key = (k, ix, iy)
         found = self.cells.get(key)
         if found is None:
-            centre = complex((ix + 0.5) * _CELL, (iy + 0.5) * _CELL)
-            dist = abs(self.xy - centre)
-            chosen = np.arange(len(dist))
-            if len(dist) > k + 1:
-                reach = float(np.partition(dist, k)[k]) + _CELL_REACH
-                chosen = np.flatnonzero(dist <= reach)
+            # Only a filter of more than a handful comes here, and k is at most _CELL_K: there
+            # is always a (k+1)-th nearest.
+            dist = abs(self.xy - complex((ix + 0.5) * _CELL, (iy + 0.5) * _CELL))
+            chosen = np.flatnonzero(dist <= float(np.partition(dist, k)[k]) + _CELL_REACH)
             found = _pairs(self.positions.take(chosen), self.xy.take(chosen))
             if len(self.cells) < _MAX_CELLS:
                 self.cells[key] = found
