@@ -119,6 +119,35 @@ def run_workers(config: uvicorn.Config, sockets: list[socket.socket]) -> int:
     return STARTUP_FAILURE if failed else 0
 
 
+class _Stopped(Exception):
+    """SIGINT or SIGTERM reached the server, which has then stopped."""
+
+
+def serve_here(config: uvicorn.Config, sockets: list[socket.socket]) -> bool:
+    """Serve `config`'s app in this process until SIGINT or SIGTERM; whether it started (or
+    was stopped while starting).
+
+    uvicorn finishes the requests under way on either signal, then raises the signal again
+    with the handler it found: Python's own would end the process by SIGTERM (status 143)
+    or with a KeyboardInterrupt traceback, where several workers' supervisor returns 0. With
+    this handler the run ends there instead, so one worker stops as several do.
+    """
+
+    def stopped(signum: int, frame: FrameType | None) -> None:
+        raise _Stopped
+
+    previous = {sig: signal.signal(sig, stopped) for sig in (signal.SIGINT, signal.SIGTERM)}
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=sockets)
+    except _Stopped:
+        return True
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return server.started
+
+
 def _worker(config: uvicorn.Config, sock: socket.socket) -> None:
     """One worker process: the app on its own socket."""
     config.configure_logging()

@@ -69,7 +69,7 @@ def _serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         # uvicorn's httptools protocol, each answer's head and body in one write (api.protocol)
         "http": OneWriteHttp,
     }
-    from api.workers import SHARED_PORTS, listening_socket, worker_sockets
+    from api.workers import SHARED_PORTS, listening_socket, serve_here, worker_sockets
 
     config = uvicorn.Config("api.app:create_app_from_env", **options)
     shared = SHARED_PORTS and config.workers > 1
@@ -89,9 +89,7 @@ def _serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
         with heap.importing():  # the app, which uvicorn then finds imported: for good
             import api.app  # noqa: F401
-        server = uvicorn.Server(config)
-        server.run(sockets=sockets)
-        return 0 if server.started else EXIT_DATA
+        return 0 if serve_here(config, sockets) else EXIT_DATA
     return _serve_workers(config, sockets, shared)
 
 

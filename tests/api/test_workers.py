@@ -63,23 +63,25 @@ def test_a_port_in_use_is_refused_even_with_sharing() -> None:
         busy.close()
 
 
-@pytest.fixture
-def two_workers(synthetic_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, psutil.Popen]]:
+@contextlib.contextmanager
+def _serving(
+    settings: Settings, tmp_path: Path, workers: int
+) -> Iterator[tuple[str, psutil.Popen]]:
+    """`safeplaces serve` on a free port with `workers`, killed at the end if still running."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {
         **os.environ,
-        "SAFEPLACES_DATA_DIR": str(synthetic_settings.data.dir),
+        "SAFEPLACES_DATA_DIR": str(settings.data.dir),
         "SAFEPLACES_CACHE_DIR": str(tmp_path / "cache"),
     }
     log = (tmp_path / "server.log").open("w")
-    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"]
+    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port)]
+    command += ["--workers", str(workers)]
     proc = psutil.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
     try:
-        _wait(lambda: len(_workers(proc)) == 2 and _ready(base), proc, tmp_path)
-        yield base, proc
+        yield f"http://127.0.0.1:{port}", proc
     finally:
         if proc.poll() is None:
             # The workers first: once the supervisor is gone they are nobody's children.
@@ -89,6 +91,29 @@ def two_workers(synthetic_settings: Settings, tmp_path: Path) -> Iterator[tuple[
             proc.kill()
             proc.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture
+def two_workers(synthetic_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, psutil.Popen]]:
+    with _serving(synthetic_settings, tmp_path, 2) as (base, proc):
+        _wait(lambda: len(_workers(proc)) == 2 and _ready(base), proc, tmp_path)
+        yield base, proc
+
+
+@pytest.mark.parametrize(
+    ("workers", "sig"), [(1, signal.SIGTERM), (1, signal.SIGINT), (2, signal.SIGTERM)]
+)
+def test_the_server_stops_on_sigterm_or_sigint_with_status_0_however_many_workers(
+    workers: int, sig: signal.Signals, synthetic_settings: Settings, tmp_path: Path
+) -> None:
+    """What a service manager or Ctrl+C sends: the requests under way are finished and the
+    server says it has stopped, with status 0 (not 143, nor a KeyboardInterrupt traceback)."""
+    with _serving(synthetic_settings, tmp_path, workers) as (base, proc):
+        _wait(lambda: _ready(base), proc, tmp_path)
+        proc.send_signal(sig)
+        assert proc.wait(timeout=60) == 0
+    log = (tmp_path / "server.log").read_text()
+    assert "Application shutdown complete" in log and "Traceback" not in log, log
 
 
 def _workers(proc: psutil.Popen) -> list[psutil.Process]:
