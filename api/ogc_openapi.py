@@ -59,6 +59,7 @@ def _schema_ok(description: str) -> dict[str, Any]:
 def _operation(
     operation_id: str,
     summary: str,
+    description: str,
     tag: str,
     params: list[str],
     ok: dict[str, Any],
@@ -73,6 +74,7 @@ def _operation(
         "get": {
             "operationId": operation_id,
             "summary": summary,
+            "description": description,
             "tags": [tag],
             "parameters": [{"$ref": f"#/components/parameters/{p}"} for p in params]
             + (inline or []),
@@ -87,6 +89,8 @@ def _api_operation() -> dict[str, Any]:
         "get": {
             "operationId": "getAPI",
             "summary": "This API definition (OpenAPI 3.0)",
+            "description": "This document: every path, parameter and answer of the service, "
+            "as OpenAPI 3.0 (what GDAL, OWSLib and QGIS read), or as a page with `f=html`.",
             "tags": ["Capabilities"],
             "parameters": [{"$ref": "#/components/parameters/f"}],
             "responses": {
@@ -105,6 +109,8 @@ def _capabilities_paths() -> dict[str, Any]:
         "/": _operation(
             "getLandingPage",
             "The landing page",
+            "Where a client starts: links to this API definition, the conformance classes "
+            "and the collections, as JSON or (with `f=html`, or a browser) as a page.",
             "Capabilities",
             ["f"],
             _ok("landingPage", JSON, "Links to the API definition, conformance and data."),
@@ -112,6 +118,8 @@ def _capabilities_paths() -> dict[str, Any]:
         "/conformance": _operation(
             "getConformanceDeclaration",
             "The conformance classes this service implements",
+            "The OGC API - Features parts this service follows (Core, GeoJSON, HTML, OpenAPI "
+            "3.0, CRS by reference, Queryables as query parameters, Sorting), each by its URI.",
             "Capabilities",
             ["f"],
             _ok("confClasses", JSON, "The conformance classes."),
@@ -120,6 +128,8 @@ def _capabilities_paths() -> dict[str, Any]:
         "/collections": _operation(
             "getCollections",
             "The feature collections",
+            "Each collection of places (Safe Places, police enquiry offices) with its "
+            "extent, the CRSs its positions can be given in and links to its items.",
             "Capabilities",
             ["f"],
             _ok("collections", JSON, "The collections, with their extents."),
@@ -133,6 +143,8 @@ def _collection_paths(c: Collection) -> dict[str, Any]:
         base: _operation(
             f"describeCollection_{c.id}",
             f"About the collection {c.title}",
+            f"What the collection {c.title} holds, its extent in space, how many places it "
+            "has and its links (items, queryables, sortables, the data's licence).",
             "Capabilities",
             ["f"],
             _ok("collection", JSON, c.description),
@@ -141,6 +153,8 @@ def _collection_paths(c: Collection) -> dict[str, Any]:
         f"{base}/queryables": _operation(
             f"getQueryables_{c.id}",
             f"{c.title}: the properties to filter on",
+            "The properties a request for items may filter on, as a JSON Schema: each is "
+            "also a query parameter of `/items` (for example `category=library`).",
             "Capabilities",
             ["f"],
             _schema_ok("The queryables, as JSON Schema."),
@@ -149,6 +163,8 @@ def _collection_paths(c: Collection) -> dict[str, Any]:
         f"{base}/sortables": _operation(
             f"getSortables_{c.id}",
             f"{c.title}: the properties to sort by",
+            "The properties `sortby` may name, as a JSON Schema (`sortby=name`, or "
+            "`sortby=-name` for the reverse).",
             "Capabilities",
             ["f"],
             _schema_ok("The sortables, as JSON Schema."),
@@ -157,6 +173,9 @@ def _collection_paths(c: Collection) -> dict[str, Any]:
         f"{base}/items": _operation(
             f"getFeatures_{c.id}",
             f"{c.title}: places, a page at a time",
+            "The places as GeoJSON features in id order (or `sortby`), `limit` at a time "
+            "with a `next` link; `bbox`, `datetime` and the queryables narrow them, `crs` "
+            "gives the positions in British National Grid (EPSG:27700) instead of WGS84.",
             "Data",
             ["f", "limit", "offset", "bbox", "datetime", "crs", "bbox-crs", "sortby"],
             _with_crs(_ok("featureCollectionGeoJSON", GEOJSON, "The page of places, in id order.")),
@@ -166,6 +185,7 @@ def _collection_paths(c: Collection) -> dict[str, Any]:
         f"{base}/items/{{featureId}}": _operation(
             f"getFeature_{c.id}",
             f"{c.title}: one place",
+            "One place as a GeoJSON feature, by its id (as in `/items`); `crs` as there.",
             "Data",
             ["featureId", "f", "crs"],
             _with_crs(_ok("featureGeoJSON", GEOJSON, "The place.")),
