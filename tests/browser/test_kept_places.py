@@ -140,6 +140,14 @@ def test_kept_places_show_with_no_signal_until_forgotten(
         assert shelf.locator('a[href="tel:+44-1629-000000"]').count() == 1
         assert "Steep Turnpike, Matlock, DE4 3AH" in shelf.inner_text()
         assert_no_violations(web, f"{path} with kept places, no signal")
+        if path == "/":  # the first screen of the home page says the places are there
+            jump = web.page.get_by_role("link", name="See the places you kept")
+            box = jump.bounding_box()
+            assert box and box["y"] + box["height"] <= PHONE["height"], box
+            jump.click()
+            assert web.page.evaluate("document.activeElement.id") == "kept-title"
+            title = web.page.locator("#kept-title").bounding_box()
+            assert title and 0 <= title["y"] < PHONE["height"], title
     # The help still comes first on the no-signal page: the numbers, then the places.
     first_call = web.page.locator('main a[href="tel:999"]').bounding_box()
     shelf_box = web.page.locator("[data-kept]").bounding_box()
@@ -153,6 +161,7 @@ def test_kept_places_show_with_no_signal_until_forgotten(
     assert not what_is_kept(web.page, words)
     web.goto(synthetic_server, "/")
     assert web.page.locator("[data-kept]").is_hidden()
+    assert web.page.locator("[data-kept-jump]").is_hidden()
     assert not [r.url for r in web.requests if leaves_this_machine(r)]
     assert not web.errors, "\n".join(web.errors)
 

@@ -185,9 +185,13 @@
     return li;
   }
 
+  // On the home page a link at the top says there are kept places (the list is below).
+  var jump = document.querySelector("[data-kept-jump]");
+
   function show(list) {
     var ol = shelf.querySelector("[data-kept-list]");
     while (ol.firstChild) { ol.removeChild(ol.firstChild); }
+    if (jump) { jump.hidden = !list; }
     if (!list) { shelf.hidden = true; return; }
     shelf.querySelector("[data-kept-found]").textContent = foundWords(list);
     list.places.forEach(function (place, i) { ol.appendChild(placeItem(place, i + 1)); });
