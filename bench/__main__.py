@@ -41,6 +41,8 @@ from bench.workload import (
     HITS,
     PEER_UNIQUE,
     UNIQUE,
+    UVLOOP_CEILING,
+    UVLOOP_UNIQUE,
     Postcodes,
 )
 
@@ -237,7 +239,16 @@ def _http(
 
 def _nearest_unique(cfg: Config, results: Results, started: float) -> None:
     """Only the headline: unique postcodes, ping and the peer (and cache hits), 1 worker."""
-    keys = {UNIQUE, CEILING, PEER_UNIQUE, HITS, GRANIAN_UNIQUE, GRANIAN_CEILING}
+    keys = {
+        UNIQUE,
+        CEILING,
+        PEER_UNIQUE,
+        HITS,
+        GRANIAN_UNIQUE,
+        GRANIAN_CEILING,
+        UVLOOP_UNIQUE,
+        UVLOOP_CEILING,
+    }
     _http(cfg, results, started, frozenset(keys))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bench.knn import KnnResult
 from bench.knn_report import knn_fewer
-from bench.load import HttpResult
+from bench.load import HttpResult, pooled_percentile
 from bench.markdown import fmt_pct, fmt_ratio
 from bench.methods import KDTREE, POSTGIS, VENUE_INDEX
 from bench.profiling import WHOLE, Profile
@@ -20,6 +20,8 @@ from bench.workload import (
     HITS,
     PEER_UNIQUE,
     UNIQUE,
+    UVLOOP_CEILING,
+    UVLOOP_UNIQUE,
 )
 
 
@@ -109,7 +111,7 @@ def http_findings(h: HttpResult) -> list[str]:
             f" Cache hits (one postcode again and again): {hits.median:,.0f} req/s "
             f"({fmt_ratio(_median(h.ratio(HITS, CEILING, 1)))} of ping)."
         )
-    return [line, *_find_findings(h), *_granian_findings(h)]
+    return [line, *_find_findings(h), *_granian_findings(h), *_uvloop_findings(h)]
 
 
 def _find_findings(h: HttpResult) -> list[str]:
@@ -138,6 +140,32 @@ def _granian_findings(h: HttpResult) -> list[str]:
         f"of uvicorn's), p99 {p99 * 1e3:.1f} ms (uvicorn's {ours * 1e3:.1f} ms); "
         f"`/api/v1/ping` {fmt_ratio(_median(h.ratio(GRANIAN_CEILING, CEILING, 1)))} of "
         "uvicorn's."
+    ]
+
+
+def _uvloop_findings(h: HttpResult) -> list[str]:
+    """The service on uvloop, against asyncio's loop (what `safeplaces serve` runs) in the
+    same rounds: the requests answered and how long the slowest waited."""
+    unique = h.rate(UVLOOP_UNIQUE, 1)
+    ratio = _median(h.ratio(UVLOOP_UNIQUE, UNIQUE, 1))
+    theirs, ours = h.runs_of(UVLOOP_UNIQUE, 1), h.runs_of(UNIQUE, 1)
+    if unique is None or not theirs:
+        return []
+    tails = []
+    for percent, name in ((99, "p99"), (99.75, "p99.75"), (99.9, "p99.9")):
+        a, b = pooled_percentile(theirs, percent), pooled_percentile(ours, percent)
+        if a is not None and b is not None:
+            tails.append(f"{name} {a * 1e3:.1f} ms (asyncio's {b * 1e3:.1f} ms)")
+    slowest = max((r.tail[-1][1] for r in theirs if r.tail), default=None)
+    own = max((r.tail[-1][1] for r in ours if r.tail), default=None)
+    if slowest is not None and own is not None:
+        tails.append(f"slowest {slowest * 1e3:.0f} ms (asyncio's {own * 1e3:.0f} ms)")
+    ping = _median(h.ratio(UVLOOP_CEILING, CEILING, 1))
+    return [
+        f"The same service on uvloop instead of asyncio's event loop, 1 worker, every request "
+        f"a new postcode: {unique.median:,.0f} req/s ({fmt_ratio(ratio)} of asyncio's)"
+        + (f"; {', '.join(tails)}" if tails else "")
+        + (f"; `/api/v1/ping` {fmt_ratio(ping)} of asyncio's." if ping is not None else ".")
     ]
 
 

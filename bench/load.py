@@ -36,6 +36,8 @@ from bench.workload import (
     PEER,
     PRODUCT,
     TAIL_PERCENTILES,
+    UVLOOP,
+    UVLOOP_UNIQUE,
     Endpoint,
     Postcodes,
     endpoints,
@@ -234,7 +236,13 @@ def run_http(
                 granian = granian_command()
                 if n == 1 and granian is not None and _wanted(keys, GRANIAN_UNIQUE):
                     servers[GRANIAN] = stack.enter_context(Service(folder, 1, command=granian))
-                targets = endpoints(postcodes, PEER in servers, GRANIAN in servers)
+                if n == 1 and _wanted(keys, UVLOOP_UNIQUE):
+                    # The same command on the other event loop, whose tail is compared.
+                    uvloop = Service(folder, 1, extra_env={"SAFEPLACES_SERVER__LOOP": "uvloop"})
+                    servers[UVLOOP] = stack.enter_context(uvloop)
+                targets = endpoints(
+                    postcodes, PEER in servers, GRANIAN in servers, UVLOOP in servers
+                )
                 targets = [e for e in targets if keys is None or e.key in keys]
                 result.endpoints += [e for e in targets if e not in result.endpoints]
                 _rounds(result, load, servers, targets, n, warmup)
@@ -257,7 +265,7 @@ def _rounds(
     for endpoint in targets:  # every path answers 200 before any timing (none of the walk's)
         if not endpoint.walk:
             servers[endpoint.server].get(endpoint.paths[0])
-    cursor = {PRODUCT: 0, PEER: 0, GRANIAN: 0}  # where each server's walk has got to
+    cursor = {PRODUCT: 0, PEER: 0, GRANIAN: 0, UVLOOP: 0}  # where each server's walk has got to
     for r in range(result.rounds):
         shift = r % len(targets)
         for endpoint in targets[shift:] + targets[:shift]:

@@ -167,8 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args(argv)
     # As `safeplaces serve` runs one worker (api/cli/lookup.py): the same socket (made as
-    # TCP, so no Nagle delay), uvicorn's own choice of loop, the same HTTP protocol, the same
-    # proxy settings, no access log.
+    # TCP, so no Nagle delay), the same event loop and HTTP protocol, the same proxy
+    # settings, no access log.
     settings = Settings()
     sock = listening_socket(args.host, args.port)
     config = uvicorn.Config(
@@ -178,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         proxy_headers=True,
         forwarded_allow_ips=settings.server.trusted_proxies,
         http=OneWriteHttp,
+        loop=settings.server.loop,
     )
     server = uvicorn.Server(config)
     server.run(sockets=[sock])

@@ -19,12 +19,15 @@ import numpy as np
 PRODUCT = "service"
 PEER = "peer"
 GRANIAN = "granian"
+UVLOOP = "uvloop"
 
 CEILING = "ceiling"
 UNIQUE = "nearest-unique"
 PEER_UNIQUE = "peer-unique"
 GRANIAN_UNIQUE = "granian-unique"
 GRANIAN_CEILING = "granian-ceiling"
+UVLOOP_UNIQUE = "uvloop-unique"
+UVLOOP_CEILING = "uvloop-ceiling"
 HITS = "nearest-hits"
 PLACES = "places"
 FIND = "find-unique"
@@ -67,7 +70,9 @@ def quoted(codes: Sequence[str], path: str) -> tuple[str, ...]:
     return tuple(f"{path}{urllib.parse.quote(c)}" for c in codes)
 
 
-def endpoints(postcodes: Postcodes, peer: bool, granian: bool = False) -> list[Endpoint]:
+def endpoints(
+    postcodes: Postcodes, peer: bool, granian: bool = False, uvloop: bool = False
+) -> list[Endpoint]:
     """The endpoints of one worker count, in the order of a round's first turn."""
     pool = len(postcodes.pool)
     found = [
@@ -94,6 +99,8 @@ def endpoints(postcodes: Postcodes, peer: bool, granian: bool = False) -> list[E
         )
     if granian:
         found += _granian(postcodes)
+    if uvloop:
+        found += _uvloop(postcodes)
     found += [
         Endpoint(
             HITS,
@@ -124,6 +131,28 @@ def _granian(postcodes: Postcodes) -> list[Endpoint]:
             ("/api/v1/ping",),
             server=GRANIAN,
             note="÷ ping: against uvicorn's",
+        ),
+    ]
+
+
+def _uvloop(postcodes: Postcodes) -> list[Endpoint]:
+    """The same service on the other event loop, beside asyncio's (what it runs on)."""
+    return [
+        Endpoint(
+            UVLOOP_UNIQUE,
+            "the service on uvloop, every request a new postcode",
+            quoted(postcodes.pool, NEAREST),
+            server=UVLOOP,
+            walk=True,
+            note="`safeplaces serve` with `SAFEPLACES_SERVER__LOOP=uvloop` instead of "
+            "asyncio's loop",
+        ),
+        Endpoint(
+            UVLOOP_CEILING,
+            "`/api/v1/ping` on uvloop",
+            ("/api/v1/ping",),
+            server=UVLOOP,
+            note="÷ ping: against asyncio's loop's",
         ),
     ]
 

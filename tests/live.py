@@ -25,7 +25,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from api.protocol import OneWriteHttp
-from api.settings import Settings
+from api.settings import ServerSettings, Settings
 from api.workers import listening_socket
 
 STARTUP_TIMEOUT_S = 60
@@ -38,9 +38,15 @@ def _bound_socket() -> socket.socket:
 
 
 def _config(app: FastAPI) -> uvicorn.Config:
-    # The protocol `safeplaces serve` uses: every live test's answers go through it.
+    # The protocol and event loop `safeplaces serve` uses: every live test's answers go
+    # through them.
     return uvicorn.Config(
-        app, log_level="warning", access_log=False, lifespan="on", http=OneWriteHttp
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        http=OneWriteHttp,
+        loop=ServerSettings().loop,
     )
 
 

@@ -68,6 +68,7 @@ def _serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         "forwarded_allow_ips": settings.server.trusted_proxies,
         # uvicorn's httptools protocol, each answer's head and body in one write (api.protocol)
         "http": OneWriteHttp,
+        "loop": settings.server.loop,
     }
     from api.workers import SHARED_PORTS, listening_socket, serve_here, worker_sockets
 

@@ -65,9 +65,10 @@ def test_a_port_in_use_is_refused_even_with_sharing() -> None:
 
 @contextlib.contextmanager
 def _serving(
-    settings: Settings, tmp_path: Path, workers: int
+    settings: Settings, tmp_path: Path, workers: int, extra_env: dict[str, str] | None = None
 ) -> Iterator[tuple[str, psutil.Popen]]:
-    """`safeplaces serve` on a free port with `workers`, killed at the end if still running."""
+    """`safeplaces serve` on a free port with `workers` (and `extra_env` in its environment),
+    killed at the end if still running."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -75,6 +76,7 @@ def _serving(
         **os.environ,
         "SAFEPLACES_DATA_DIR": str(settings.data.dir),
         "SAFEPLACES_CACHE_DIR": str(tmp_path / "cache"),
+        **(extra_env or {}),
     }
     log = (tmp_path / "server.log").open("w")
     command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port)]
@@ -114,6 +116,26 @@ def test_the_server_stops_on_sigterm_or_sigint_with_status_0_however_many_worker
         assert proc.wait(timeout=60) == 0
     log = (tmp_path / "server.log").read_text()
     assert "Application shutdown complete" in log and "Traceback" not in log, log
+
+
+@pytest.mark.parametrize(("workers", "loop"), [(1, None), (1, "uvloop"), (2, None), (2, "uvloop")])
+def test_every_worker_runs_the_event_loop_the_settings_name(
+    workers: int, loop: str | None, synthetic_settings: Settings, tmp_path: Path
+) -> None:
+    """asyncio's loop unless SAFEPLACES_SERVER__LOOP=uvloop: seen in what each serving
+    process has loaded (uvloop is a compiled module, imported only to run its loop)."""
+    env = {"SAFEPLACES_SERVER__LOOP": loop} if loop else {}
+    with _serving(synthetic_settings, tmp_path, workers, env) as (base, proc):
+        _wait(
+            lambda: _ready(base) and len(_workers(proc)) == (workers if workers > 1 else 0),
+            proc,
+            tmp_path,
+        )
+        serving = _workers(proc) if workers > 1 else [proc]
+        for process in serving:
+            loaded = {m.path for m in process.memory_maps()}
+            on_uvloop = any("/uvloop/loop." in path for path in loaded)
+            assert on_uvloop == (loop == "uvloop"), (process.pid, sorted(loaded)[:5])
 
 
 def _workers(proc: psutil.Popen) -> list[psutil.Process]:

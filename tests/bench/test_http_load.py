@@ -22,6 +22,8 @@ from bench.workload import (
     GRANIAN_UNIQUE,
     PEER_UNIQUE,
     UNIQUE,
+    UVLOOP_CEILING,
+    UVLOOP_UNIQUE,
     Postcodes,
 )
 
@@ -79,6 +81,24 @@ def test_the_service_under_granian_answers_the_same_walk(on_synthetic_data: Path
     results.http = result
     assert "the service under granian" in http_section(results)
     assert any("under granian instead of uvicorn" in line for line in http_findings(result))
+
+
+def test_the_service_on_uvloop_answers_the_same_walk_beside_asyncio(
+    on_synthetic_data: Path,
+) -> None:
+    """The other event loop, in the same rounds: its rows, and a finding that compares the
+    slowest answers of each."""
+    postcodes = Postcodes.deal(walk_postcodes(), sample=1, seed=5)
+    keys = frozenset({UNIQUE, CEILING, UVLOOP_UNIQUE, UVLOOP_CEILING})
+    result = run_http(postcodes, (1,), 2, duration=2, warmup=3, rounds=1, keys=keys)
+    for key in keys:
+        (run,) = result.runs_of(key, 1)
+        assert run.requests > 0 and run.failed == 0, key
+    results = Results(_config(), {})
+    results.http = result
+    assert "the service on uvloop" in http_section(results)
+    (line,) = [f for f in http_findings(result) if "on uvloop instead of asyncio" in f]
+    assert "p99.9" in line and "slowest" in line and "`/api/v1/ping`" in line, line
 
 
 def _config() -> Config:
