@@ -265,7 +265,7 @@ def _rounds(
     for endpoint in targets:  # every path answers 200 before any timing (none of the walk's)
         if not endpoint.walk:
             servers[endpoint.server].get(endpoint.paths[0])
-    cursor = {PRODUCT: 0, PEER: 0, GRANIAN: 0, UVLOOP: 0}  # where each server's walk has got to
+    cursor = dict.fromkeys(servers, 0)  # where each server's walk has got to
     for r in range(result.rounds):
         shift = r % len(targets)
         for endpoint in targets[shift:] + targets[:shift]:

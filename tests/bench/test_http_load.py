@@ -12,7 +12,7 @@ from api.settings import Settings
 from bench.data import walk_postcodes
 from bench.findings import http_findings
 from bench.http_report import http_section
-from bench.load import run_http
+from bench.load import HttpResult, run_http
 from bench.loadgen import _picker
 from bench.results import Config, Results
 from bench.targets import targets_table
@@ -70,16 +70,8 @@ def test_the_service_and_the_peer_take_turns_and_agree(on_synthetic_data: Path) 
 
 
 def test_the_service_under_granian_answers_the_same_walk(on_synthetic_data: Path) -> None:
-    postcodes = Postcodes.deal(walk_postcodes(), sample=1, seed=5)
-    keys = frozenset({UNIQUE, CEILING, GRANIAN_UNIQUE, GRANIAN_CEILING})
-    # A first search under load can take a second or more (imports, the first answers).
-    result = run_http(postcodes, (1,), 2, duration=2, warmup=3, rounds=1, keys=keys)
-    for key in keys:
-        (run,) = result.runs_of(key, 1)
-        assert run.requests > 0 and run.failed == 0, key
-    results = Results(_config(), {})
-    results.http = result
-    assert "the service under granian" in http_section(results)
+    result, section = _one_round_of(GRANIAN_UNIQUE, GRANIAN_CEILING)
+    assert "the service under granian" in section
     assert any("under granian instead of uvicorn" in line for line in http_findings(result))
 
 
@@ -88,17 +80,25 @@ def test_the_service_on_uvloop_answers_the_same_walk_beside_asyncio(
 ) -> None:
     """The other event loop, in the same rounds: its rows, and a finding that compares the
     slowest answers of each."""
+    result, section = _one_round_of(UVLOOP_UNIQUE, UVLOOP_CEILING)
+    assert "the service on uvloop" in section
+    (line,) = [f for f in http_findings(result) if "on uvloop instead of asyncio" in f]
+    assert "p99.9" in line and "slowest" in line and "`/api/v1/ping`" in line, line
+
+
+def _one_round_of(*others: str) -> tuple[HttpResult, str]:
+    """One round of the service's searches and pings and of `others`, each answered without
+    a failure; the result and its section of the report."""
     postcodes = Postcodes.deal(walk_postcodes(), sample=1, seed=5)
-    keys = frozenset({UNIQUE, CEILING, UVLOOP_UNIQUE, UVLOOP_CEILING})
+    keys = frozenset({UNIQUE, CEILING, *others})
+    # A first search under load can take a second or more (imports, the first answers).
     result = run_http(postcodes, (1,), 2, duration=2, warmup=3, rounds=1, keys=keys)
     for key in keys:
         (run,) = result.runs_of(key, 1)
         assert run.requests > 0 and run.failed == 0, key
     results = Results(_config(), {})
     results.http = result
-    assert "the service on uvloop" in http_section(results)
-    (line,) = [f for f in http_findings(result) if "on uvloop instead of asyncio" in f]
-    assert "p99.9" in line and "slowest" in line and "`/api/v1/ping`" in line, line
+    return result, http_section(results)
 
 
 def _config() -> Config:
