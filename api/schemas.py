@@ -60,6 +60,9 @@ class PostcodeOut(BaseModel):
             latitude=found.latitude,
             longitude=found.longitude,
             approximate=not isinstance(found, NationalLocation) or found.approximate,
+            local_authority_code=(
+                found.local_authority_code if isinstance(found, NationalLocation) else None
+            ),
             in_service_area=in_service_area,
             country=found.country if isinstance(found, NationalLocation) else None,
         )

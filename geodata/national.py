@@ -3,10 +3,10 @@
 The gazetteer holds the postcodes the service works with; this table holds all 1.75 million
 in Great Britain, and is asked only when the gazetteer doesn't know one. It keeps what the
 answer needs: the code (8 bytes, sorted, for binary search), the centroid as float32
-latitude and longitude (EPSG:4326; about 0.5 m, plenty to say "about 40 km north") and the
-country, 17 bytes a postcode. Built once from the Parquet file and cached in the cache dir as
-an uncompressed .npz that is mapped, not read: a start-up costs milliseconds and a lookup
-reads a few pages of the file.
+latitude and longitude (EPSG:4326; about 0.5 m, plenty to say "about 40 km north"), the
+country and the local authority, 19 bytes a postcode. Built once from the Parquet file and
+cached in the cache dir as an uncompressed .npz that is mapped, not read: a start-up costs
+milliseconds and a lookup reads a few pages of the file.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2  # 2: with each postcode's local authority
 _CODE_DTYPE = "S8"  # the longest postcode, "SW1A 1AA", is 8 characters
 
 # The ONS codes of the countries in `country_code`.
@@ -41,13 +41,15 @@ COUNTRIES = {"E92000001": "England", "S92000003": "Scotland", "W92000004": "Wale
 @dataclass(frozen=True, slots=True)
 class NationalLocation:
     """A postcode, sector or district from the national table: its centroid (EPSG:4326; the
-    middle of its postcodes for a sector or district) and its country."""
+    middle of its postcodes for a sector or district), its country and, for a postcode, the
+    ONS code of its local authority where the file gives it."""
 
     code: TypedPostcode
     latitude: float
     longitude: float
     country: str | None
     postcode_count: int
+    local_authority_code: str | None = None
 
     @property
     def approximate(self) -> bool:
@@ -55,25 +57,28 @@ class NationalLocation:
 
 
 class NationalPostcodes:
-    """Every GB postcode's centroid and country, read-only after construction."""
+    """Every GB postcode's centroid, country and local authority, read-only after
+    construction."""
 
     def __init__(
         self,
         codes: npt.NDArray[np.bytes_],
         lat: npt.NDArray[np.float32],
         lon: npt.NDArray[np.float32],
-        country: npt.NDArray[np.int8],
-        countries: list[str],
+        country: tuple[npt.NDArray[np.int8], list[str]],
+        area: tuple[npt.NDArray[np.int16], list[str]],
     ) -> None:
-        """Arrays sorted by code (as `from_frame` makes them and the cache holds them)."""
+        """Arrays sorted by code (as `from_frame` makes them and the cache holds them);
+        `country` and `area`: each postcode's index into the names after them (-1 for none)."""
         self._codes = codes
         self._lat, self._lon = lat, lon
-        self._country = country
-        self._countries = countries
+        self._country, self._countries = country
+        self._area, self._areas = area
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> NationalPostcodes:
-        """From a table with `postcode`, `latitude`, `longitude` (EPSG:4326), `country_code`.
+        """From a table with `postcode`, `latitude`, `longitude` (EPSG:4326), `country_code`
+        and, if it has one, `local_authority_code`.
 
         Rows without coordinates are left out: a postcode we can't place is one we don't know.
         """
@@ -90,14 +95,18 @@ class NationalPostcodes:
             )
         codes = text.to_numpy(dtype=_CODE_DTYPE)
         order = np.argsort(codes, kind="stable")
-        cat = frame["country_code"].astype("category")
-        countries = [COUNTRIES.get(str(c), str(c)) for c in cat.cat.categories]
+        country, names = _categories(frame["country_code"], np.int8)
+        countries = [COUNTRIES.get(name, name) for name in names]
+        if "local_authority_code" in frame.columns:
+            area, areas = _categories(frame["local_authority_code"], np.int16)
+        else:  # an older file: postcodes beyond the area then have no local authority
+            area, areas = np.full(len(frame), -1, dtype=np.int16), []
         return cls(
             codes[order],
             frame["latitude"].to_numpy(dtype=np.float32)[order],
             frame["longitude"].to_numpy(dtype=np.float32)[order],
-            np.asarray(cat.cat.codes, dtype=np.int8)[order],
-            countries,
+            (country[order], countries),
+            (area[order], areas),
         )
 
     @classmethod
@@ -115,8 +124,8 @@ class NationalPostcodes:
                         found["codes"],
                         found["lat"],
                         found["lon"],
-                        found["country"],
-                        [str(c) for c in found["countries"]],
+                        (found["country"], [str(c) for c in found["countries"]]),
+                        (found["area"], [str(c) for c in found["areas"]]),
                     )
                 except UNREADABLE as exc:
                     log.warning("ignoring unreadable national postcode cache %s: %s", cache, exc)
@@ -130,6 +139,8 @@ class NationalPostcodes:
                     "lon": table._lon,
                     "country": table._country,
                     "countries": np.array(table._countries, dtype=str),
+                    "area": table._area,
+                    "areas": np.array(table._areas, dtype=str),
                 },
             )
         return table
@@ -147,7 +158,8 @@ class NationalPostcodes:
         return len(self._codes)
 
     def find(self, postcode: Postcode) -> NationalLocation | None:
-        """A full postcode's centroid and country, or None if it is not a GB postcode."""
+        """A full postcode's centroid, country and local authority, or None if it is not a
+        GB postcode."""
         key = postcode.value.encode("ascii")
         i = int(np.searchsorted(self._codes, key))
         if i >= len(self._codes) or self._codes[i] != key:
@@ -158,6 +170,7 @@ class NationalPostcodes:
             round(float(self._lon[i]), 6),
             self._country_name(int(self._country[i])),
             1,
+            self._areas[area] if (area := int(self._area[i])) >= 0 else None,
         )
 
     def points(
@@ -189,6 +202,17 @@ class NationalPostcodes:
         )
 
 
+def _categories(
+    column: pd.Series, dtype: type[np.int8] | type[np.int16]
+) -> tuple[npt.NDArray[Any], list[str]]:
+    """Each row's index into the column's distinct values (-1 where it has none), and those
+    values as text: a code repeated over many rows held as one small number a row."""
+    cat = column.astype("category")
+    if len(cat.cat.categories) > np.iinfo(dtype).max:
+        raise DataError(f"national postcode file: too many values of {column.name}")
+    return np.asarray(cat.cat.codes, dtype=dtype), [str(c) for c in cat.cat.categories]
+
+
 def _read(path: Path) -> pd.DataFrame:
     """The columns the table needs (those of them the file has: `from_frame` names any
     missing), without the rest."""
@@ -197,7 +221,7 @@ def _read(path: Path) -> pd.DataFrame:
     require(NATIONAL, f"SAFEPLACES_DATA__NATIONAL_POSTCODES_FILE is a Parquet file ({path.name})")
     import pyarrow.parquet as pq
 
-    wanted = ["postcode", "latitude", "longitude", "country_code"]
+    wanted = ["postcode", "latitude", "longitude", "country_code", "local_authority_code"]
     try:
         names = set(pq.read_schema(path).names)
         return pd.read_parquet(path, columns=[c for c in wanted if c in names])

@@ -82,27 +82,33 @@ def write_synthetic_data(path: Path) -> Path:
 # and a few real ones elsewhere in Great Britain (never the real file). SW1A 1AA is left out,
 # so it stays a postcode no data knows.
 NATIONAL = [
-    ("DE4 3AG", 53.142342, -1.551396, "E92000001"),
-    ("DE4 3AH", 53.138, -1.555, "E92000001"),
-    ("DE4 5AA", 53.08, -1.57, "E92000001"),
-    ("DE55 7BQ", 53.0965, -1.3872, "E92000001"),
-    ("S40 1AA", 53.235, -1.427, "E92000001"),
-    ("M12 4HP", 53.466, -2.206, "E92000001"),
-    ("M12 4AB", 53.47, -2.214, "E92000001"),
-    ("M1 1AE", 53.4787, -2.2349, "E92000001"),
-    ("EH1 1YZ", 55.9507, -3.188, "S92000003"),
-    ("CF10 1EP", 51.4816, -3.1791, "W92000004"),
-    ("AB10 1AB", None, None, "S92000003"),  # no coordinates, as 836 real rows
+    ("DE4 3AG", 53.142342, -1.551396, "E92000001", "E07000035"),
+    ("DE4 3AH", 53.138, -1.555, "E92000001", "E07000035"),
+    ("DE4 5AA", 53.08, -1.57, "E92000001", "E07000035"),
+    ("DE55 7BQ", 53.0965, -1.3872, "E92000001", "E07000033"),
+    ("S40 1AA", 53.235, -1.427, "E92000001", "E07000034"),
+    ("M12 4HP", 53.466, -2.206, "E92000001", "E08000003"),
+    ("M12 4AB", 53.47, -2.214, "E92000001", "E08000003"),
+    ("M1 1AE", 53.4787, -2.2349, "E92000001", "E08000003"),
+    ("EH1 1YZ", 55.9507, -3.188, "S92000003", "S12000036"),
+    ("CF10 1EP", 51.4816, -3.1791, "W92000004", None),  # a row without one
+    ("AB10 1AB", None, None, "S92000003", "S12000033"),  # no coordinates, as 836 real rows
 ]
+NATIONAL_COLUMNS = ["postcode", "latitude", "longitude", "country_code", "local_authority_code"]
 
 
 def write_national_postcodes(path: Path) -> Path:
     """`postcodes_uk.parquet` in the data directory `path`, with the columns the real one has."""
     import pandas as pd
 
-    frame = pd.DataFrame(NATIONAL, columns=["postcode", "latitude", "longitude", "country_code"])
+    frame = pd.DataFrame(NATIONAL, columns=NATIONAL_COLUMNS)
     frame = frame.astype(
-        {"latitude": "float32", "longitude": "float32", "country_code": "category"}
+        {
+            "latitude": "float32",
+            "longitude": "float32",
+            "country_code": "category",
+            "local_authority_code": "category",
+        }
     )
     frame.to_parquet(path / "postcodes_uk.parquet", index=False)
     return path

@@ -217,6 +217,9 @@ def test_postcode_lookup_anywhere_in_great_britain(national: TestClient) -> None
     far = PostcodeOut.model_validate(national.get("/api/v1/postcodes/m124hp").json())
     assert (far.postcode, far.in_service_area, far.country) == ("M12 4HP", False, "England")
     assert (far.latitude, far.longitude) == (53.466, -2.206) and not far.approximate
+    assert far.local_authority_code == "E08000003"  # Manchester, from the national table
+    wales = PostcodeOut.model_validate(national.get("/api/v1/postcodes/CF10 1EP").json())
+    assert wales.country == "Wales" and wales.local_authority_code is None  # the file has none
     near = PostcodeOut.model_validate(national.get("/api/v1/postcodes/DE4 3AG").json())
     assert near.in_service_area and near.country is None
     _problem(national.get("/api/v1/postcodes/ZZ9 9ZZ"), 404)

@@ -44,6 +44,9 @@ def test_lookups(national_settings: Settings) -> None:
     assert len(table) == 10  # the row without coordinates is left out
     found = table.find(Postcode("EH1 1YZ"))
     assert found is not None and found.country == "Scotland" and not found.approximate
+    assert found.local_authority_code == "S12000036"
+    wales = table.find(Postcode("CF10 1EP"))
+    assert wales is not None and wales.local_authority_code is None  # a row without one
     assert (found.latitude, found.longitude) == pytest.approx((55.9507, -3.188), abs=1e-5)
     assert table.find(Postcode("AB10 1AB")) is None and table.find(Postcode("SW1A 1AA")) is None
     sector = table.middle(PostcodeSector("M12 4"))
@@ -60,9 +63,21 @@ def test_cached_once_and_mapped(national_settings: Settings, tmp_path: Path) -> 
     [cache] = tmp_path.glob("national-postcodes_uk-*.npz")
     second = _table(national_settings, tmp_path)
     assert len(second) == len(first)
-    assert second.find(Postcode("CF10 1EP")) == first.find(Postcode("CF10 1EP"))
+    for code in ("CF10 1EP", "EH1 1YZ", "M1 1AE"):  # with or without a local authority
+        assert second.find(Postcode(code)) == first.find(Postcode(code))
     cache.write_bytes(b"not a zip")
     assert len(_table(national_settings, tmp_path)) == len(first)  # rebuilt, not misread
+
+
+def test_a_file_without_local_authorities(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {"postcode": ["M1 1AE"], "latitude": [53.4787], "longitude": [-2.2349]}
+    ).assign(country_code="E92000001")
+    frame.to_parquet(tmp_path / "older.parquet")
+    for cache in (None, tmp_path, tmp_path):  # built, then written to the cache and read
+        found = NationalPostcodes.load(tmp_path / "older.parquet", cache).find(Postcode("M1 1AE"))
+        assert found is not None and found.country == "England"
+        assert found.local_authority_code is None
 
 
 def test_optional_and_checked(tmp_path: Path) -> None:
