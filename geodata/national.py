@@ -168,9 +168,9 @@ class NationalPostcodes:
             postcode,
             round(float(self._lat[i]), 6),
             round(float(self._lon[i]), 6),
-            self._country_name(int(self._country[i])),
+            _named(self._countries, int(self._country[i])),
             1,
-            self._areas[area] if (area := int(self._area[i])) >= 0 else None,
+            _named(self._areas, int(self._area[i])),
         )
 
     def points(
@@ -178,9 +178,6 @@ class NationalPostcodes:
     ) -> tuple[npt.NDArray[np.bytes_], npt.NDArray[np.float32], npt.NDArray[np.float32]]:
         """Every code (as bytes, sorted) with its longitude and latitude (EPSG:4326)."""
         return self._codes, self._lon, self._lat
-
-    def _country_name(self, index: int) -> str | None:
-        return self._countries[index] if index >= 0 else None
 
     def middle(self, code: PostcodeSector | PostcodeDistrict) -> NationalLocation | None:
         """The middle of a sector's or district's postcodes (on the grid), or None."""
@@ -198,8 +195,17 @@ class NationalPostcodes:
         known = known[known >= 0]
         country = int(np.bincount(known).argmax()) if len(known) else -1
         return NationalLocation(
-            code, round(mid_lat, 6), round(mid_lon, 6), self._country_name(country), end - start
+            code,
+            round(mid_lat, 6),
+            round(mid_lon, 6),
+            _named(self._countries, country),
+            end - start,
         )
+
+
+def _named(names: list[str], index: int) -> str | None:
+    """The name at a row's category index (-1: none)."""
+    return names[index] if index >= 0 else None
 
 
 def _categories(
