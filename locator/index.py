@@ -39,8 +39,6 @@ from locator.match import NearestEach, NearestK, VenueMatch
 from locator.scratch import Scratch
 from locator.venues import Status, Venue
 
-# shapely.box without its Python wrapper (its checks cost more than the box): every search.
-_box = shapely.lib.box
 # Each kind's and category's code (position in KINDS, CATEGORIES), by dict: built at start-up.
 _KIND_CODES = {k: i for i, k in enumerate(KINDS)}
 _CATEGORY_CODES = {c: i for i, c in enumerate(CATEGORIES)}
@@ -373,11 +371,9 @@ class VenueIndex:
         Every venue within `radius` grid metres is included; so are some in the corners.
         """
         # A bare envelope query is pure tree work; distances are cheaper in numpy. The box goes
-        # in as a one-element array (this thread's own, written in place: shapely's scalar
-        # path, and a new array each time, cost more than the search itself), straight to
-        # the GEOS tree under STRtree.query, whose argument checks are for other callers.
-        box = _box(x - radius, y - radius, x + radius, y + radius, True, out=self._scratch.box)
-        ids = self._query(box, 0)[1]
+        # straight to the GEOS tree under STRtree.query, whose argument checks are for other
+        # callers.
+        ids = self._query(self._scratch.box(x, y, radius), 0)[1]
         if kinds is not None:
             ids = ids[kinds[self._kind.take(ids)]]
         if categories is not None:
