@@ -1,6 +1,7 @@
 """Changing many places at once from the staff list: "checked today", suspend (with a reason)
-and restore. The list's ticked places come here; a page says what will happen, naming any
-place this account can't change, and only "Yes" changes anything.
+and restore. The list's ticked places come here, or every place its filters match (a list
+longer than a page); a page says what will happen, naming any place this account can't
+change, and only "Yes" changes anything: the places named on that page, and no others.
 
 The changes themselves are the place editor's (`PlaceEditor.mark_checked_many`,
 `set_status_many`): the places allowed change together, the others are named, never skipped
@@ -10,6 +11,8 @@ silently.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -19,6 +22,7 @@ from api.deps import EditorDep
 from api.errors import status_of
 from api.html import render
 from geodata.editor import ManyDone, PlaceEditor
+from geodata.place_list import PlaceQuery
 from geodata.users import StaffSession
 from locator.errors import InvalidParameter, PlaceInvalid, StorageUnavailable
 from locator.venues import Status
@@ -75,18 +79,26 @@ ACTIONS = {
 async def bulk(request: Request, staff: StaffPage, editor: EditorDep) -> HTMLResponse:
     """Ask first (what will change, and what can't); change on "Yes"."""
     posted = await posted_form(request, staff)
-    ids = list(dict.fromkeys((await request.form()).getlist("place")))
     action = ACTIONS.get(posted.get("action", ""))
     if action is None:
         raise InvalidParameter("Choose what to do: checked today, suspend or restore.")
+    every = posted.get("scope") == "all"  # every place the list's filters match
+    if every:
+        ids = _matching(editor, posted.get("match", ""))
+    else:
+        ids = [str(i) for i in dict.fromkeys((await request.form()).getlist("place"))]
     if len(ids) > MOST:
-        raise InvalidParameter(f"Choose at most {MOST} places at a time.")
+        more = " Add a filter, such as the area." if every else ""
+        raise InvalidParameter(f"Choose at most {MOST} places at a time.{more}")
     back = _back(posted.get("back", ""))
     reason = posted.get("reason", "")
-    page = _Page(request, staff, editor, action, [str(i) for i in ids], back, reason)
+    page = _Page(request, staff, editor, action, ids, back, reason)
+    if not ids and every:
+        return page.show(error="No places match the list's filters now. Go back to the list.")
     if not ids:
         return page.show(error="You didn't choose any places. Go back and tick the ones to change.")
-    if posted.get("confirm") != "yes":
+    if posted.get("confirm") != "yes" or every:
+        # "Yes" comes from the page that names the places, and acts on those named.
         return page.show()
     try:
         if action.status is None:
@@ -132,6 +144,15 @@ class _Page:
         if error is not None and status_code == 200:
             status_code = 422
         return render(self.request, "staff/bulk.html", context, status_code=status_code)
+
+
+def _matching(editor: PlaceEditor, match: str) -> list[str]:
+    """Every place the list's filters (its query string, as the list wrote it) let through,
+    in the list's order: what "all that match" chose, as the list showed them."""
+    if len(match) > 2000:
+        raise InvalidParameter("The list's filters are too long to read. Go back and try again.")
+    query = PlaceQuery.from_params(dict(parse_qsl(match)))
+    return [row.id for row in editor.list_places(query, date.today()).places]
 
 
 def _back(text: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -73,6 +74,8 @@ def places(
         # A viewer changes nothing: no boxes to tick. An editor's are checked place by place.
         "can_bulk": staff.user.role is not Role.VIEWER,
         "back": list_url(filters.query, page=shown.number if shown.number > 1 else 0),
+        # "All that match": the filters go to the bulk change, which finds the places again.
+        "match": urlencode(filters.query.params()),
         "print_url": list_url(filters.query, "/places/print"),
         "csv_url": list_url(filters.query, "/places/export.csv"),
         "xlsx_url": list_url(filters.query, "/places/export.xlsx"),

@@ -5,12 +5,17 @@ silently."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from html import unescape
 
+import pytest
 from fastapi.testclient import TestClient
-from staff_forms import HTML, csrf, login
+from staff_forms import HTML, OWN_ORIGIN, PASSWORD, csrf, login
 
+from api.app import create_app
+from api.settings import Settings
+from locator.accounts import Role
 from locator.venues import Status
 
 BACK = "/staff/places?q=matlock"
@@ -105,3 +110,86 @@ def test_a_change_needs_the_forms_token(editor: TestClient) -> None:
 def test_back_goes_only_to_our_own_list(editor: TestClient) -> None:
     r = post(editor, "checked", ["S1"], back="https://evil.example/staff/places")
     assert 'href="https://evil.example' not in r.text and 'href="/staff/places"' in r.text
+
+
+@pytest.fixture
+def paged(
+    synthetic_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    """An editor for Derbyshire Dales, with the list two places a page."""
+    db = tmp_path_factory.mktemp("pages") / "staff.db"
+    pages = synthetic_settings.pages.model_copy(update={"staff_list_page_size": 2})
+    settings = synthetic_settings.model_copy(
+        update={"database_url": f"sqlite:///{db}", "pages": pages}
+    )
+    app = create_app(settings)
+    with TestClient(app, follow_redirects=False, headers=OWN_ORIGIN) as client:
+        app.state.users.create_user(
+            "ed@council.gov.uk", "Ed", Role.EDITOR, PASSWORD, frozenset({"E07000035"})
+        )
+        form = client.get("/staff/login", headers=HTML)
+        login_form = {"email": "ed@council.gov.uk", "password": PASSWORD}
+        client.post("/staff/login", data=login_form | {"csrf_token": csrf(form.text)}, headers=HTML)
+        yield client
+
+
+def _hidden(page: str, name: str) -> list[str]:
+    return [unescape(v) for v in re.findall(rf'type="hidden" name="{name}" value="([^"]*)"', page)]
+
+
+def test_all_that_match_changes_every_page_of_the_list_after_asking(paged: TestClient) -> None:
+    """A list longer than a page offers "All N that match": the change asks about every
+    place the filters match, on any page, and "Yes" changes exactly those it named."""
+    store = paged.app.state.datasets.store  # type: ignore[attr-defined]
+    listed = paged.get("/staff/places", params={"q": "Matlock"}, headers=HTML).text
+    assert "Page 1 of 2" in listed
+    assert "All 3 places that match, on every page" in listed
+    assert _hidden(listed, "match") == ["q=Matlock"]
+    form = {"csrf_token": csrf(listed), "action": "checked", "back": BACK}
+    form |= {"scope": "all", "match": "q=Matlock"}  # nothing ticked
+    asked = paged.post("/staff/places/bulk", data=form, headers=HTML)
+    assert asked.status_code == 200
+    words = text(asked.text)
+    assert "Mark 3 places as checked today?" in words
+    assert "Matlock Library (S1)" in words and "Corner Café (S2)" in words
+    chosen = _hidden(asked.text, "place")
+    assert sorted(chosen) == ["S1", "S2", "S4"]
+    assert all(store.get(i).last_checked is None for i in chosen)  # nothing yet
+    # "Yes" posts the places the page named (the browser sends its hidden fields).
+    yes = {"csrf_token": csrf(asked.text), "action": "checked", "back": BACK, "confirm": "yes"}
+    done = paged.post("/staff/places/bulk", data=yes | {"place": chosen}, headers=HTML)
+    assert "3 places marked as checked today." in text(done.text)
+    assert all(store.get(i).last_checked == date.today() for i in chosen)
+    assert store.get("S3").last_checked is None  # not in the list
+
+
+def test_all_that_match_names_the_places_an_editor_cant_change(paged: TestClient) -> None:
+    listed = paged.get("/staff/places", headers=HTML).text
+    assert "6 places match" in listed and "All 6 places that match, on every page" in listed
+    form = {"csrf_token": csrf(listed), "action": "suspend", "back": BACK}
+    words = text(paged.post("/staff/places/bulk", data=form | {"scope": "all"}, headers=HTML).text)
+    assert "You can't change" in words and "Alfreton Library: You can change places in" in words
+
+
+def test_all_that_match_when_nothing_matches_now_says_so(paged: TestClient) -> None:
+    token = csrf(paged.get("/staff/places", headers=HTML).text)
+    form = {"csrf_token": token, "action": "checked", "back": BACK, "scope": "all"}
+    r = paged.post("/staff/places/bulk", data=form | {"match": "q=nowhere+at+all"}, headers=HTML)
+    assert r.status_code == 422 and "No places match the list&#39;s filters now" in r.text
+    bad = paged.post("/staff/places/bulk", data=form | {"match": "status=gone"}, headers=HTML)
+    assert bad.status_code == 422 and "We don&#39;t know the status chosen" in bad.text
+
+
+def test_a_list_of_one_page_has_no_all_that_match(editor: TestClient) -> None:
+    listed = editor.get("/staff/places", headers=HTML).text
+    assert "that match, on every page" not in listed and 'name="match"' not in listed
+
+
+def test_all_that_match_always_asks_first(paged: TestClient) -> None:
+    """Only the page that names the places can say "Yes" to changing them."""
+    store = paged.app.state.datasets.store  # type: ignore[attr-defined]
+    token = csrf(paged.get("/staff/places", headers=HTML).text)
+    form = {"csrf_token": token, "action": "checked", "back": BACK, "scope": "all"}
+    asked = paged.post("/staff/places/bulk", data=form | {"confirm": "yes"}, headers=HTML)
+    assert "Mark " in text(asked.text) and "as checked today?" in text(asked.text)
+    assert store.get("S1").last_checked is None
