@@ -150,8 +150,9 @@ def test_pages_load_nothing_from_elsewhere(client: TestClient) -> None:
         html = client.get(path, headers=HTML).text
         for url in re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="([^"]+)"', html):
             assert url.startswith("/") or url == "data:,", (path, url)
-        assert "cdn" not in html.lower() and "jquery" not in html.lower()
-        assert "bootstrap" not in html.lower()
+        # Nonces are random letters: one may spell "cdn".
+        words = re.sub(r'nonce="[^"]*"', "", html).lower()
+        assert "cdn" not in words and "jquery" not in words and "bootstrap" not in words
 
 
 def test_assets_are_served_cached_and_compressed(client: TestClient) -> None:
