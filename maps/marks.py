@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import markupsafe
+
 MARK = "\x00"
 
 # The fixed text and, between each two, the number of a mark.
@@ -55,17 +57,8 @@ def filled(
     return "".join(out)
 
 
-def escaped(value: Any) -> str:
-    """`markupsafe.escape(value)` as text: HTML (anything with `__html__`) as it is, any other
-    value's text with & < > ' " escaped, as markupsafe escapes them, without making a Markup
-    of each value (most of a page's filling time)."""
-    if type(value) is str:  # most values: plain text (Markup is a str with __html__)
-        text = value
-    elif hasattr(value, "__html__"):
-        html: str = value.__html__()
-        return html
-    else:
-        text = str(value)
+def _replaced(text: str) -> str:
+    """& < > ' " escaped, as markupsafe escapes them."""
     return (
         text.replace("&", "&amp;")
         .replace(">", "&gt;")
@@ -73,3 +66,20 @@ def escaped(value: Any) -> str:
         .replace("'", "&#39;")
         .replace('"', "&#34;")
     )
+
+
+# markupsafe's own text escaper (its C speedup, a quarter of the time of five replaces), which
+# `markupsafe.escape` calls before making a Markup; the same replaces if a version lacks it.
+_escape_text: Callable[[str], str] = getattr(markupsafe, "_escape_inner", _replaced)
+
+
+def escaped(value: Any) -> str:
+    """`markupsafe.escape(value)` as text: HTML (anything with `__html__`) as it is, any other
+    value's text with & < > ' " escaped, as markupsafe escapes them, without making a Markup
+    of each value (most of a page's filling time)."""
+    if type(value) is str:  # most values: plain text (Markup is a str with __html__)
+        return _escape_text(value)
+    if hasattr(value, "__html__"):
+        html: str = value.__html__()
+        return html
+    return _escape_text(str(value))

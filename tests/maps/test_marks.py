@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
 from locator.origin import Origin, OriginSource
-from maps.marks import escaped
+from maps.marks import _replaced, escaped
 from maps.render import _TEMPLATES, _origin_popup
 
 HOSTILE = ["<script>alert(1)</script>", "\"q\" & 'single'", "a\x000\x00b", "\x00", "", "é 😀"]
@@ -28,6 +28,12 @@ _words = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=30))
 )
 def test_a_value_is_escaped_as_markupsafe_escapes_it(value: object) -> None:
     assert escaped(value) == str(escape(value))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_words)
+def test_without_markupsafes_own_escaper_the_replaces_escape_the_same(text: str) -> None:
+    assert _replaced(text) == str(escape(text))
 
 
 @settings(max_examples=100, deadline=None)
