@@ -7,6 +7,8 @@ from html.parser import HTMLParser
 
 from fastapi.testclient import TestClient
 
+from locator.accounts import Role
+
 PASSWORD = "correct horse battery"
 HTML = {"accept": "text/html"}
 # What a browser sends with every form post on this site (TestClient's host is "testserver"):
@@ -33,13 +35,23 @@ def sent_to_login(r) -> bool:  # type: ignore[no-untyped-def]
     return r.status_code == 303 and r.headers["location"].startswith("/staff/login?next=")
 
 
-def login(client: TestClient, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+def login(  # type: ignore[no-untyped-def]
+    client: TestClient, password: str = PASSWORD, email: str = "ann@council.gov.uk"
+):
     form = client.get("/staff/login", headers=HTML)
     return client.post(
         "/staff/login",
-        data={"email": "ann@council.gov.uk", "password": password, "csrf_token": csrf(form.text)},
+        data={"email": email, "password": password, "csrf_token": csrf(form.text)},
         headers=HTML,
     )
+
+
+def as_editor(client: TestClient) -> TestClient:
+    """The client logged in as Ed, a new editor for Derbyshire Dales."""
+    users = client.app.state.users  # type: ignore[attr-defined]
+    users.create_user("ed@council.gov.uk", "Ed", Role.EDITOR, PASSWORD, frozenset({"E07000035"}))
+    login(client, email="ed@council.gov.uk")
+    return client
 
 
 def upload(client: TestClient, text: str | bytes, name: str = "venues.csv"):  # type: ignore[no-untyped-def]

@@ -93,9 +93,9 @@ async def bulk(request: Request, staff: StaffPage, editor: EditorDep) -> HTMLRes
     back = _back(posted.get("back", ""))
     reason = posted.get("reason", "")
     page = _Page(request, staff, editor, action, ids, back, reason)
-    if not ids and every:
-        return page.show(error="No places match the list's filters now. Go back to the list.")
     if not ids:
+        if every:
+            return page.show(error="No places match the list's filters now. Go back to the list.")
         return page.show(error="You didn't choose any places. Go back and tick the ones to change.")
     if posted.get("confirm") != "yes" or every:
         # "Yes" comes from the page that names the places, and acts on those named.

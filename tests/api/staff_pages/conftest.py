@@ -3,12 +3,13 @@ a viewer account, and an editor logged in for Derbyshire Dales."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from smtp import Mailbox
-from staff_forms import HTML, OWN_ORIGIN, PASSWORD, csrf
+from staff_forms import OWN_ORIGIN, PASSWORD, as_editor
 
 from api.app import create_app
 from api.settings import Settings
@@ -33,12 +34,21 @@ def client(
 
 @pytest.fixture
 def editor(client: TestClient) -> TestClient:
-    users: UserStore = client.app.state.users  # type: ignore[attr-defined]
-    users.create_user("ed@council.gov.uk", "Ed", Role.EDITOR, PASSWORD, frozenset({"E07000035"}))
-    form = client.get("/staff/login", headers=HTML)
-    client.post(
-        "/staff/login",
-        data={"email": "ed@council.gov.uk", "password": PASSWORD, "csrf_token": csrf(form.text)},
-        headers=HTML,
-    )
-    return client
+    return as_editor(client)
+
+
+@pytest.fixture
+def paged_app(
+    synthetic_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[int], FastAPI]:
+    """Makes the staff pages' app with the place list this many places a page."""
+
+    def make(size: int) -> FastAPI:
+        db = tmp_path_factory.mktemp("pages") / "staff.db"
+        pages = synthetic_settings.pages.model_copy(update={"staff_list_page_size": size})
+        settings = synthetic_settings.model_copy(
+            update={"database_url": f"sqlite:///{db}", "pages": pages}
+        )
+        return create_app(settings)
+
+    return make

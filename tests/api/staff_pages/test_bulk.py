@@ -5,17 +5,15 @@ silently."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from html import unescape
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from staff_forms import HTML, OWN_ORIGIN, PASSWORD, csrf, login
+from staff_forms import HTML, OWN_ORIGIN, as_editor, csrf, login
 
-from api.app import create_app
-from api.settings import Settings
-from locator.accounts import Role
 from locator.venues import Status
 
 BACK = "/staff/places?q=matlock"
@@ -113,24 +111,10 @@ def test_back_goes_only_to_our_own_list(editor: TestClient) -> None:
 
 
 @pytest.fixture
-def paged(
-    synthetic_settings: Settings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[TestClient]:
+def paged(paged_app: Callable[[int], FastAPI]) -> Iterator[TestClient]:
     """An editor for Derbyshire Dales, with the list two places a page."""
-    db = tmp_path_factory.mktemp("pages") / "staff.db"
-    pages = synthetic_settings.pages.model_copy(update={"staff_list_page_size": 2})
-    settings = synthetic_settings.model_copy(
-        update={"database_url": f"sqlite:///{db}", "pages": pages}
-    )
-    app = create_app(settings)
-    with TestClient(app, follow_redirects=False, headers=OWN_ORIGIN) as client:
-        app.state.users.create_user(
-            "ed@council.gov.uk", "Ed", Role.EDITOR, PASSWORD, frozenset({"E07000035"})
-        )
-        form = client.get("/staff/login", headers=HTML)
-        login_form = {"email": "ed@council.gov.uk", "password": PASSWORD}
-        client.post("/staff/login", data=login_form | {"csrf_token": csrf(form.text)}, headers=HTML)
-        yield client
+    with TestClient(paged_app(2), follow_redirects=False, headers=OWN_ORIGIN) as client:
+        yield as_editor(client)
 
 
 def _hidden(page: str, name: str) -> list[str]:

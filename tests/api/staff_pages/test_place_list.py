@@ -6,16 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from html import unescape
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from staff_forms import HTML, OWN_ORIGIN, PASSWORD, login
 
-from api.app import create_app
-from api.settings import Settings
 from locator.accounts import Role
 from locator.venues import Status
 
@@ -104,15 +104,8 @@ def test_a_filter_we_dont_know_is_said_and_the_search_kept(viewer: TestClient) -
     assert "3 places match" in page.text  # the search still applies
 
 
-def test_a_long_list_in_pages(
-    synthetic_settings: Settings, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    db = tmp_path_factory.mktemp("pages") / "staff.db"
-    pages = synthetic_settings.pages.model_copy(update={"staff_list_page_size": 5})
-    settings = synthetic_settings.model_copy(
-        update={"database_url": f"sqlite:///{db}", "pages": pages}
-    )
-    app = create_app(settings)
+def test_a_long_list_in_pages(paged_app: Callable[[int], FastAPI]) -> None:
+    app = paged_app(5)
     with TestClient(app, follow_redirects=False, headers=OWN_ORIGIN) as client:
         app.state.users.create_user("ann@council.gov.uk", "Ann", Role.VIEWER, PASSWORD)
         login(client)
