@@ -15,6 +15,7 @@ from datetime import date
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from api.auth import STAFF_PATH, StaffPage, posted_form
@@ -79,6 +80,19 @@ ACTIONS = {
 async def bulk(request: Request, staff: StaffPage, editor: EditorDep) -> HTMLResponse:
     """Ask first (what will change, and what can't); change on "Yes"."""
     posted = await posted_form(request, staff)
+    ticked = [str(i) for i in dict.fromkeys((await request.form()).getlist("place"))]
+    # Reading every place the filters match, and changing up to MOST in one transaction, wait
+    # on the database: in the thread pool, so that public searches carry on meanwhile.
+    return await run_in_threadpool(_bulk, request, staff, editor, posted, ticked)
+
+
+def _bulk(
+    request: Request,
+    staff: StaffSession,
+    editor: PlaceEditor,
+    posted: dict[str, str],
+    ticked: list[str],
+) -> HTMLResponse:
     action = ACTIONS.get(posted.get("action", ""))
     if action is None:
         raise InvalidParameter("Choose what to do: checked today, suspend or restore.")
@@ -86,7 +100,7 @@ async def bulk(request: Request, staff: StaffPage, editor: EditorDep) -> HTMLRes
     if every:
         ids = _matching(editor, posted.get("match", ""))
     else:
-        ids = [str(i) for i in dict.fromkeys((await request.form()).getlist("place"))]
+        ids = ticked
     if len(ids) > MOST:
         more = " Add a filter, such as the area." if every else ""
         raise InvalidParameter(f"Choose at most {MOST} places at a time.{more}")
