@@ -38,9 +38,11 @@ def test_checked_today_asks_first_then_changes_them_all(editor: TestClient) -> N
     assert "Matlock Library (S1)" in words and "Corner Café (S2)" in words
     assert store.get("S1").last_checked is None  # nothing yet
     assert f'href="{BACK}"' in asked.text  # back to the same list
+    before = date.today()
     done = post(editor, "checked", ["S1", "S2"], confirm="yes")
     assert done.status_code == 200 and "2 places marked as checked today." in text(done.text)
-    assert store.get("S1").last_checked == store.get("S2").last_checked == date.today()
+    checked = {store.get("S1").last_checked, store.get("S2").last_checked}
+    assert len(checked) == 1 and before <= checked.pop() <= date.today()
     assert store.history("S1")[-1].actor == "ed@council.gov.uk"
 
 
@@ -50,10 +52,11 @@ def test_places_outside_an_editors_area_are_named_and_left_alone(editor: TestCli
     assert "Mark 1 place as checked today?" in asked
     assert "You can't change 1 of these" in asked
     assert "Alfreton Library: You can change places in Derbyshire Dales only" in asked
+    before = date.today()
     done = text(post(editor, "checked", ["S1", "S3"], confirm="yes").text)
     assert "1 place marked as checked today." in done
     assert "Left alone" in done and "Alfreton Library: You can change places in" in done
-    assert store.get("S1").last_checked == date.today()
+    assert before <= store.get("S1").last_checked <= date.today()
     assert store.get("S3").last_checked is None and store.get("S3").version == 1
 
 
@@ -141,9 +144,10 @@ def test_all_that_match_changes_every_page_of_the_list_after_asking(paged: TestC
     assert all(store.get(i).last_checked is None for i in chosen)  # nothing yet
     # "Yes" posts the places the page named (the browser sends its hidden fields).
     yes = {"csrf_token": csrf(asked.text), "action": "checked", "back": BACK, "confirm": "yes"}
+    before = date.today()
     done = paged.post("/staff/places/bulk", data=yes | {"place": chosen}, headers=HTML)
     assert "3 places marked as checked today." in text(done.text)
-    assert all(store.get(i).last_checked == date.today() for i in chosen)
+    assert all(before <= store.get(i).last_checked <= date.today() for i in chosen)
     assert store.get("S3").last_checked is None  # not in the list
 
 
