@@ -12,7 +12,7 @@ from datetime import datetime
 
 from locator.area import ServiceArea
 from locator.errors import InvalidParameter
-from locator.filter import VenueFilter
+from locator.filter import VenueFilter, is_open
 from locator.geo import GEOD
 from locator.index import VenueIndex
 from locator.match import VenueMatch, walk_minutes
@@ -116,12 +116,14 @@ class Locator:
         a real postcode beyond the area (an origin with an `outside_note`), the nearest
         ``far_postcode_k`` are given however far, with words that say how far they are.
         """
-        return SearchResult(origin, *self._found(origin, k, filter, radius_m))
+        inside, places, police, messages, _ = self._found(origin, k, filter, radius_m)
+        return SearchResult(origin, inside, places, police, messages)
 
     def _found(
         self, origin: Origin, k: int | None, filter: VenueFilter | None, radius_m: float | None
-    ) -> tuple[bool, list[VenueMatch], VenueMatch | None, list[str]]:
-        """`nearest`'s answer, as the first fields of its `SearchResult`."""
+    ) -> tuple[bool, list[VenueMatch], VenueMatch | None, list[str], Listed | None]:
+        """`nearest`'s answer, as the first fields of its `SearchResult`, and the places as
+        `Listed` where they are every Safe Place (for `nearest_open`)."""
         k = self.settings.default_k if k is None else k
         filter = filter or SAFE_PLACES
         inside = self.in_service_area(origin.longitude, origin.latitude)
@@ -149,16 +151,29 @@ class Locator:
             messages += far_postcode_messages(self.settings.area_name, places, none_found)
         elif not places:
             messages.append(none_found)
-        return inside, places, police[0] if police else None, messages
+        listed = Listed(places, k, limit) if filter is SAFE_PLACES else None
+        return inside, places, police[0] if police else None, messages, listed
 
-    def nearest_open(self, origin: Origin, now: datetime) -> VenueMatch | None:
-        """The nearest Safe Place open now, if one is within the open-now walk."""
+    def nearest_open(
+        self, origin: Origin, now: datetime, listed: Listed | None = None
+    ) -> VenueMatch | None:
+        """The nearest Safe Place open now, if one is within the open-now walk.
+
+        `listed`: the same search's nearest Safe Places, where it has them: most often one
+        of them is open (or they show that none within the walk can be), and the answer is
+        theirs without a second search of the index.
+        """
+        walk = self.settings.open_now_walk_m
+        if listed is not None:
+            known = listed.nearest_open(now, walk)
+            if not isinstance(known, _Unknown):
+                return known
         found = self.index.nearest(
             origin.longitude,
             origin.latitude,
             1,
             VenueFilter.of([Kind.SAFE_PLACE], open_at=now),
-            max_distance_m=self.settings.open_now_walk_m,
+            max_distance_m=walk,
         )
         return found[0] if found else None
 
@@ -172,6 +187,42 @@ class Locator:
     def in_box(self, box: tuple[float, float, float, float], filter: VenueFilter) -> list[Venue]:
         """Every place in a lon/lat box, by name: in an area there is no "nearest"."""
         return sorted(self.index.select(filter, box), key=lambda v: v.name.lower())
+
+
+class _Unknown:
+    """What the listed places can't tell: the index is searched."""
+
+
+UNKNOWN = _Unknown()
+# Grid and geodesic metres differ by under 0.1% in Great Britain: places ranked after one
+# more than 1% past the walk are past it too, however each is measured.
+_RANK_MARGIN = 1.01
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A search's nearest Safe Places (every category, none left out for its hours), nearest
+    first as the index ranks them: `k` were asked for, out to `reach_m` geodesic metres
+    (None: as far as there are any)."""
+
+    places: list[VenueMatch]
+    k: int
+    reach_m: float | None
+
+    def nearest_open(self, now: datetime, walk_m: float) -> VenueMatch | None | _Unknown:
+        """The nearest Safe Place open at `now` within `walk_m`, as the index's open-now
+        search finds it, where these places tell: every place it ranks before the first of
+        them that is open is among them (and closed), and where none of them is open, any
+        other is further than the last. `UNKNOWN` where they don't tell."""
+        if self.reach_m is not None and self.reach_m < walk_m * _RANK_MARGIN:
+            return UNKNOWN  # a place open within the walk may be past where they were looked for
+        for match in self.places:
+            if is_open(match.venue, now):
+                # The open-now search takes the same place, and leaves it out past the walk.
+                return match if match.distance_m <= walk_m else None
+        if len(self.places) < self.k or self.places[-1].distance_m > walk_m * _RANK_MARGIN:
+            return None
+        return UNKNOWN
 
 
 def _at_most(limit: float | None, cap: float | None) -> float | None:
@@ -230,8 +281,10 @@ def search(
     if request.open_now or request.categories or request.kinds != _SAFE_PLACE_KINDS:
         open_at = now if request.open_now else None
         filter = VenueFilter.of(request.kinds, request.categories, open_at)
-    inside, places, police, messages = locator._found(found, request.k, filter, request.radius_m)
-    nearest_open = locator.nearest_open(found, now) if request.nearest_open else None
+    inside, places, police, messages, listed = locator._found(
+        found, request.k, filter, request.radius_m
+    )
+    nearest_open = locator.nearest_open(found, now, listed) if request.nearest_open else None
     until = _valid_until((*places, police, nearest_open), now, locator.openings)
     return SearchResult(found, inside, places, police, messages, nearest_open, until)
 
