@@ -22,10 +22,40 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from api.views import PlaceView
-from maps.marks import Fragment, cut, filled, marks
+from maps.marks import Fragment, cut, escaped, marks
 
 # Enough for every place of a national list; past it the kept fragments start again.
 _MAX_KEPT = 8192
+# Views with a search's words, as api.views keeps them (FixedWords).
+_MAX_LAID = 16384
+
+
+def _laid_out(fragment: Fragment, values: tuple[Any, ...]) -> tuple[list[str], tuple[int, ...]]:
+    """The fragment's pieces in order, filled with every value but the last (the search's
+    link back), and where that one goes: the pieces with it there, joined, are
+    `filled(fragment, values)`. The fixed text is the fragment's own (not copied)."""
+    texts, numbers = fragment
+    last = len(values) - 1
+    written = [escaped(value) for value in values[:last]]
+    pieces = [texts[0]]
+    at: list[int] = []
+    for mark, text in zip(numbers, texts[1:], strict=True):
+        if mark == last:
+            at.append(len(pieces))
+            pieces.append("")
+        else:
+            pieces.append(written[mark])
+        pieces.append(text)
+    return pieces, tuple(at)
+
+
+def _joined(laid_out: tuple[list[str], tuple[int, ...]], search_query: str) -> str:
+    pieces, at = laid_out
+    pieces = pieces.copy()
+    written = escaped(search_query)
+    for i in at:
+        pieces[i] = written
+    return "".join(pieces)
 
 
 class _KeptMacro:
@@ -48,6 +78,10 @@ class _KeptMacro:
         )
         self._marks = marks(len(varying) + 1)
         self._kept: dict[tuple[Any, ...], Fragment | None] = {}
+        # By view (views are shared by the searches that show a place with the same words):
+        # its HTML laid out to the search's link back, and the view, kept alive with it.
+        self._laid: dict[tuple[int, ...], tuple[PlaceView, tuple[list[str], tuple[int, ...]]]]
+        self._laid = {}
 
     def _macro(self) -> Callable[..., Any]:
         # The template's module (its macros) is made once and kept with the template.
@@ -57,6 +91,9 @@ class _KeptMacro:
 
     def _kept_call(self, p: PlaceView, search_query: str, *args: Any) -> Markup:
         """The macro's HTML for `macro(p, *args, search_query)`, from the kept fragment."""
+        done = self._laid.get((id(p), *args))
+        if done is not None and done[0] is p:
+            return Markup(_joined(done[1], search_query))
         key = (self._fixed(p), tuple(p.phones), *args)
         values = (*self._varying(p), search_query)
         if key in self._kept:
@@ -67,7 +104,11 @@ class _KeptMacro:
             fragment = self._kept[key] = self._made(p, search_query, args, values)
         if fragment is None:
             return Markup(self._macro()(p, *args, search_query))
-        return Markup(filled(fragment, values))
+        if len(self._laid) >= _MAX_LAID:
+            self._laid.clear()
+        laid_out = _laid_out(fragment, values)
+        self._laid[(id(p), *args)] = (p, laid_out)
+        return Markup(_joined(laid_out, search_query))
 
     def _made(
         self, p: PlaceView, search_query: str, args: tuple[Any, ...], values: tuple[Any, ...]

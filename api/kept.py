@@ -50,27 +50,44 @@ class KeptJson:
 
     def __init__(self) -> None:
         self._kept: dict[tuple[Any, ...], tuple[str, str, str]] = {}
+        # Each view's JSON, and the view, kept alive with it (views are shared by the
+        # searches that show a place with the same words: api.views.FixedWords).
+        self._items: dict[int, tuple[PlaceView, str]] = {}
 
     def __call__(
         self, places: Sequence[PlaceView], police: PlaceView | None, typed: str | None
     ) -> Markup:
-        items = []
-        for p in [*places, *([police] if police else [])]:
-            key = (p.name, p.address, p.postcode, p.category_label, p.pic, tuple(p.phones))
-            parts = self._kept.get(key)
-            if parts is None:
-                if len(self._kept) >= _MAX_KEPT:
-                    self._kept.clear()
-                parts = self._kept[key] = _own_json(p)
-            head, name, tail = parts
-            distance, number, opening = _json(_distance(p)), _json(p.number), _json(p.opening)
-            items.append(f'{head}{distance}{name}{number}, "opening": {opening}{tail}')
+        items = [self._item(p) for p in [*places, *([police] if police else [])]]
         where = _json(_where(typed))
         return Markup(f'{{"places": [{", ".join(items)}], "where": {where}}}')
+
+    def _item(self, p: PlaceView) -> str:
+        done = self._items.get(id(p))
+        if done is not None and done[0] is p:
+            return done[1]
+        if len(self._items) >= _MAX_ITEMS:
+            self._items.clear()
+        item = self._made(p)
+        self._items[id(p)] = (p, item)
+        return item
+
+    def _made(self, p: PlaceView) -> str:
+        """A place's JSON: its own words kept, the search's filled in."""
+        key = (p.name, p.address, p.postcode, p.category_label, p.pic, tuple(p.phones))
+        parts = self._kept.get(key)
+        if parts is None:
+            if len(self._kept) >= _MAX_KEPT:
+                self._kept.clear()
+            parts = self._kept[key] = _own_json(p)
+        head, name, tail = parts
+        distance, number, opening = _json(_distance(p)), _json(p.number), _json(p.opening)
+        return f'{head}{distance}{name}{number}, "opening": {opening}{tail}'
 
 
 # Enough for every place of a national list; past it the kept JSON starts again.
 _MAX_KEPT = 8192
+# Views with a search's words, as api.views keeps them.
+_MAX_ITEMS = 16384
 
 
 def _json(value: object) -> str:

@@ -92,3 +92,26 @@ def test_a_listed_place_is_the_macros_html(
     # Again, now that the place's fixed words are kept, with other words of the search.
     other = replace(p, number="7", walk="About 1 minute's walk", miles="<0.1 & more")
     assert str(listed(other, "q=S40")) == str(macro(other, "q=S40"))  # type: ignore[operator]
+    # The same views again with other searches: from the HTML kept for each view.
+    for view in (p, other):
+        for asked in (search_query, "q=<b>&'x'", "lat=53.1&lon=-1.5"):
+            assert str(listed(view, asked)) == str(macro(view, asked))  # type: ignore[operator]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    name=_words,
+    opening=_words,
+    size=st.sampled_from([40, 48]),
+    queries=st.lists(st.one_of(st.sampled_from(["q=DE4+3AG", "q=<b>&'x'"]), _words), max_size=4),
+)
+def test_the_answered_place_is_the_macros_html(
+    name: str, opening: str, size: int, queries: list[str]
+) -> None:
+    env = make_templates("").env
+    macro = env.get_template("partials/answer_place.html").module.answer_place  # type: ignore[attr-defined]
+    answered = env.globals["answered_place"]
+    p = replace(PLACE, name=name, opening=opening)
+    for asked in ["q=DE4+3AG", *queries, "q=DE4+3AG"]:
+        got = str(answered(p, size, asked))  # type: ignore[operator]
+        assert got == str(macro(p, size, asked))

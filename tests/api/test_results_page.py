@@ -134,3 +134,7 @@ def test_the_kept_places_json_is_the_templates(
     assert made(later, None, "x") == htmlsafe_json_dumps(
         kept_words(later, None, "x"), sort_keys=True
     )
+    # The same views again, from the JSON kept for each, with another search's words.
+    assert made(context["places"], context["police"], "<b>") == htmlsafe_json_dumps(
+        kept_words(context["places"], context["police"], "<b>"), sort_keys=True
+    )
