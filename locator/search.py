@@ -12,7 +12,7 @@ from datetime import datetime
 
 from locator.area import ServiceArea
 from locator.errors import InvalidParameter
-from locator.filter import VenueFilter, is_open
+from locator.filter import VenueFilter
 from locator.geo import GEOD
 from locator.index import VenueIndex
 from locator.match import VenueMatch, walk_minutes
@@ -165,7 +165,7 @@ class Locator:
         """
         walk = self.settings.open_now_walk_m
         if listed is not None:
-            known = listed.nearest_open(now, walk)
+            known = listed.nearest_open(now, walk, self.openings)
             if not isinstance(known, _Unknown):
                 return known
         found = self.index.nearest(
@@ -209,15 +209,21 @@ class Listed:
     k: int
     reach_m: float | None
 
-    def nearest_open(self, now: datetime, walk_m: float) -> VenueMatch | None | _Unknown:
+    def nearest_open(
+        self, now: datetime, walk_m: float, openings: OpeningStates
+    ) -> VenueMatch | None | _Unknown:
         """The nearest Safe Place open at `now` within `walk_m`, as the index's open-now
         search finds it, where these places tell: every place it ranks before the first of
         them that is open is among them (and closed), and where none of them is open, any
-        other is further than the last. `UNKNOWN` where they don't tell."""
+        other is further than the last. `UNKNOWN` where they don't tell.
+
+        Whether each is open is read from `openings` (the words the page shows for it, kept
+        while they hold), which says what `is_open` says."""
         if self.reach_m is not None and self.reach_m < walk_m * _RANK_MARGIN:
             return UNKNOWN  # a place open within the walk may be past where they were looked for
+        timestamp = now.timestamp()
         for match in self.places:
-            if is_open(match.venue, now):
+            if openings.of(match.venue, now, timestamp).open_now:
                 # The open-now search takes the same place, and leaves it out past the walk.
                 return match if match.distance_m <= walk_m else None
         if len(self.places) < self.k or self.places[-1].distance_m > walk_m * _RANK_MARGIN:
