@@ -27,6 +27,7 @@ from api.html import SEARCH_PAGES, make_templates
 from api.logging import PrivateAccessLog
 from api.metrics import RequestMetrics
 from api.nearest_json import NearestJson
+from api.nonces import Nonces
 from api.openapi import document_api, operation_id
 from api.password_checks import PasswordChecks
 from api.pictures import DEFAULT_PICTURES_DIR, PICTURES_PATH
@@ -155,6 +156,8 @@ def create_app(settings: Settings | None = None, *, exit_on_failure: bool = Fals
         verify_password, settings.login.hash_threads, settings.login.hash_nice
     )
     app.state.templates = make_templates(settings.server.root_path)
+    # Each page's CSP nonce (api.nonces).
+    app.state.nonces = Nonces()
     # The results page's kept shapes (api.results_page), for these templates.
     app.state.results_pages = ResultsPages(
         app.state.templates.env, settings.server.root_path, settings.pages

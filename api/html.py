@@ -3,7 +3,6 @@ browser's cache, and HTML error pages."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from functools import lru_cache, partial
 from pathlib import Path
@@ -105,7 +104,7 @@ def page_context(request: Request, path: str | None = None) -> dict[str, Any]:
     return {
         "pages": pages,
         "contacts": contact_book(pages).contacts,
-        "nonce": secrets.token_urlsafe(16),
+        "nonce": request.app.state.nonces(),
         "referrer_policy": referrer_policy(path),
         # Staff pages are for council officers at work: no quick exit, no "help now" panel.
         "staff_page": is_staff_path(path),
