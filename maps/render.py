@@ -51,6 +51,9 @@ _FIT_BOUNDS = (
     "\n            {map}.fitBounds(\n                {bounds},"
     "\n                {fit}\n            );\n"
 )
+# What follows the last value of each (`_parts`).
+_NAME_AFTER = _ADD_MARKERS.partition("{name}")[2]
+_FIT_AFTER = _FIT_BOUNDS.partition("{fit}")[2]
 
 
 def latlon(lon: float, lat: float) -> list[float]:
@@ -80,10 +83,11 @@ class Marker(TypedDict):
 
 @dataclass(frozen=True, slots=True)
 class Bounds:
-    """Where a map fits its view: [[south, west], [north, east]], and Leaflet's options."""
+    """Where a map fits its view: [[south, west], [north, east]], and Leaflet's options (as
+    `_js_literal` writes them: each kind of map's are the same for every page)."""
 
     corners: list[list[float]]
-    options: dict[str, object]
+    options: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +214,32 @@ def _frame(tile_url: str, attribution: str, max_zoom: int, zoom: int) -> MapFram
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Framed:
+    """A frame and the script around each page's own values, for its map's variable."""
+
+    frame: MapFrame
+    markers_before: str
+    name_before: str
+    bounds_before: str
+    options_before: str
+
+
+@lru_cache(maxsize=16)
+def _framed(tile_url: str, attribution: str, max_zoom: int, zoom: int) -> _Framed:
+    frame = _frame(tile_url, attribution, max_zoom, zoom)
+    var = escape(frame.name)
+    before, _, after = _ADD_MARKERS.partition("{markers}")
+    fit_before, _, fit_after = _FIT_BOUNDS.partition("{bounds}")
+    return _Framed(
+        frame,
+        before.format(map=var),
+        after.partition("{name}")[0].format(map=var),
+        fit_before.format(map=var),
+        fit_after.partition("{fit}")[0],
+    )
+
+
 def _parts(
     pages: TileSettings,
     zoom: int,
@@ -219,23 +249,33 @@ def _parts(
     bounds: Bounds | None = None,
 ) -> MapParts:
     """A page's map: its frame with this centre, its markers (`_js_literal` of the list),
-    its name and its bounds."""
-    frame = _frame(pages.tile_url, pages.tile_attribution, pages.tile_max_zoom, zoom)
-    var = escape(frame.name)
-    script = "".join(
-        [
-            frame.before_centre,
-            _js_literal(center),
-            frame.after_centre,
-            _ADD_MARKERS.format(map=var, markers=markers, name=_js_literal(name)),
-            _FIT_BOUNDS.format(
-                map=var, bounds=_js_literal(bounds.corners), fit=_js_literal(bounds.options)
-            )
-            if bounds
-            else "",
+    its name and its bounds, in `_ADD_MARKERS` and `_FIT_BOUNDS`."""
+    framed = _framed(pages.tile_url, pages.tile_attribution, pages.tile_max_zoom, zoom)
+    frame = framed.frame
+    parts = [
+        frame.before_centre,
+        _js_literal(center),
+        frame.after_centre,
+        framed.markers_before,
+        markers,
+        framed.name_before,
+        _js_literal(name),
+        _NAME_AFTER,
+    ]
+    if bounds:
+        parts += [
+            framed.bounds_before,
+            _js_literal(bounds.corners),
+            framed.options_before,
+            bounds.options,
+            _FIT_AFTER,
         ]
-    )
-    return MapParts(html=frame.html, script=Markup(script), js=frame.js, css=frame.css)
+    return MapParts(html=frame.html, script=Markup("".join(parts)), js=frame.js, css=frame.css)
+
+
+# Leaflet's fitBounds options: a results map keeps its places off the edges.
+_RESULTS_FIT = str(_js_literal({"maxZoom": 16, "padding": [30, 30]}))
+_AREA_FIT = str(_js_literal({"maxZoom": 16}))
 
 
 def results_map(
@@ -276,7 +316,7 @@ def results_map(
             marker = _marker(number, venue, kind, distance, now, root, openings)
             markers.append(_js_literal(marker))
     points = [center, *(latlon(v.longitude, v.latitude) for _, v, _ in numbered)]
-    bounds = Bounds(_bounds(points), {"maxZoom": 16, "padding": [30, 30]})
+    bounds = Bounds(_bounds(points), _RESULTS_FIT)
     name = f"Map of the Safe Places near {origin.label}"
     return _parts(pages, _RESULTS_ZOOM, center, _listed(markers), name, bounds)
 
@@ -300,7 +340,7 @@ def area_map(
     markers = [
         _marker(str(i), v, _kind(v), now=now, root=root) for i, v in enumerate(places, start=1)
     ]
-    bounds = Bounds([latlon(min_lon, min_lat), latlon(max_lon, max_lat)], {"maxZoom": 16})
+    bounds = Bounds([latlon(min_lon, min_lat), latlon(max_lon, max_lat)], _AREA_FIT)
     name = "Map of the Safe Places in this area"
     return _parts(pages, _AREA_ZOOM, center, _js_literal(markers), name, bounds)
 
