@@ -177,6 +177,8 @@ class FixedWords:
         self._kept: dict[str, tuple[Venue, tuple[Any, ...]]] = {}
         # A place's view by its number, distance and opening words.
         self._views: dict[tuple[Any, ...], tuple[Venue, PlaceView]] = {}
+        # The page's words of each kept opening (kept while it holds), by the kept one.
+        self._openings: dict[int, tuple[KeptOpening, Opening]] = {}
 
     def for_places(self, places: object) -> FixedWords:
         """These words for the places of one data version (its locator): a new version
@@ -185,7 +187,20 @@ class FixedWords:
             self._places = places
             self._kept = {}
             self._views = {}
+            self._openings = {}
         return self
+
+    def opening(self, found: KeptOpening) -> Opening:
+        """`shown_opening(found)`, made once for each kept opening (the locator keeps each
+        place's until it changes)."""
+        done = self._openings.get(id(found))
+        if done is not None and done[0] is found:
+            return done[1]
+        if len(self._openings) >= _MAX_VIEWS:
+            self._openings.clear()
+        shown = shown_opening(found)
+        self._openings[id(found)] = (found, shown)
+        return shown
 
     def view(self, venue: Venue, number: str, match: VenueMatch, shown: Opening) -> PlaceView:
         """`place_view(venue, now, pages, number, match, shown)`.
@@ -251,7 +266,7 @@ def results_view(
     now: datetime,
     with_police: bool = True,
     root: str = "",
-    opening_of: Callable[[Venue, datetime], KeptOpening] | None = None,
+    opening_of: Callable[[Venue, datetime, float], KeptOpening] | None = None,
     fixed: FixedWords | None = None,
     popups: Popups | None = None,
 ) -> ResultsView:
@@ -265,7 +280,8 @@ def results_view(
     police = result.nearest_police if with_police else None
     opened = result.nearest_open
     matches = [*result.places, *([police] if police else []), *([opened] if opened else [])]
-    shown = {m.venue.id: _opening_of(m.venue, now, opening_of) for m in matches}
+    timestamp = now.timestamp()
+    shown = {m.venue.id: _opening_of(m.venue, now, opening_of, timestamp, fixed) for m in matches}
 
     def view(match: VenueMatch, number: str) -> PlaceView:
         words = shown[match.venue.id]
@@ -295,11 +311,21 @@ def results_view(
 
 
 def _opening_of(
-    venue: Venue, now: datetime, kept: Callable[[Venue, datetime], KeptOpening] | None
+    venue: Venue,
+    now: datetime,
+    kept: Callable[[Venue, datetime, float], KeptOpening] | None,
+    timestamp: float,
+    fixed: FixedWords | None = None,
 ) -> Opening:
-    """The words the page shows for a place's hours, from the locator's kept ones if given."""
+    """The words the page shows for a place's hours, from the locator's kept ones if given
+    (`timestamp`: `now`'s), as `fixed` keeps them if given."""
     if kept is None:
         return opening_words(venue, now)
-    found = kept(venue, now)
+    found = kept(venue, now, timestamp)
+    return shown_opening(found) if fixed is None else fixed.opening(found)
+
+
+def shown_opening(found: KeptOpening) -> Opening:
+    """A place's kept opening words as the page shows them, with the state of its picture."""
     state = "unknown" if found.open_now is None else "open" if found.open_now else "closed"
     return Opening(found.words, state)

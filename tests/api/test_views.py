@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from synthetic import venue_at
 
 from api.kept import kept_words
 from api.settings import PagesSettings, Settings
@@ -16,8 +17,9 @@ from api.staff_views import changed_fields, clash, history_rows, row_values, sho
 from api.views import FixedWords, place_view, results_view
 from geodata.datasets import Datasets, load_datasets
 from geodata.history import Change
-from locator.hours import LONDON
+from locator.hours import LONDON, OpeningHours
 from locator.match import VenueMatch
+from locator.opening import OpeningStates
 from locator.search import SearchRequest, SearchResult, search
 from maps.render import Opening
 
@@ -154,3 +156,15 @@ def test_a_places_view_is_the_same_made_kept_or_shared(result: SearchResult) -> 
     renamed = replace(venue, name="Matlock Town Library")
     again = fixed.view(renamed, "1", VenueMatch(renamed, 480.0, 6), open_now)
     assert again.name == "Matlock Town Library"
+
+
+def test_a_kept_opening_is_shown_in_the_same_words_while_it_holds_and_anew_after() -> None:
+    venue = venue_at(1, -1.55, 53.14, opening_hours=OpeningHours.parse("Mo-Fr 09:00-17:00"))
+    states, fixed = OpeningStates(), FixedWords(PagesSettings())
+    morning = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)
+    evening = datetime(2026, 11, 24, 18, 0, tzinfo=LONDON)
+    first = fixed.opening(states.of(venue, morning))
+    assert first == Opening("Open now. Closes at 5pm.", "open")
+    assert fixed.opening(states.of(venue, morning.replace(hour=11))) is first  # still holds
+    later = fixed.opening(states.of(venue, evening))
+    assert later.state == "closed" and later.words.startswith("Closed now.")
