@@ -127,6 +127,18 @@ def with_page_headers(
     return response
 
 
+def page_response(
+    request: Request, body: bytes | str, nonce: str, status_code: int = 200
+) -> HTMLResponse:
+    """A page made already, with `with_page_headers`' headers written with the others
+    (a results page's answer: one list of headers made, none looked for and replaced)."""
+    settings: Settings = request.app.state.settings
+    headers = {"Content-Security-Policy": content_security_policy(settings.pages.tile_url, nonce)}
+    if getattr(request.state, "no_store", False):
+        headers["Cache-Control"] = "no-store"
+    return HTMLResponse(body, status_code, headers)
+
+
 def content_security_policy(
     tile_url: str, nonce: str, frame_origins: Sequence[str] | None = None
 ) -> str:

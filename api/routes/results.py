@@ -20,7 +20,7 @@ from fastapi.routing import APIRoute
 
 from api.deps import LocatorDep, NowDep, ResolverDep, SettingsDep, current_time, get_locator
 from api.errors import status_of
-from api.html import NoStore, no_store, page_context, render, with_page_headers
+from api.html import NoStore, no_store, page_context, page_response, render
 from api.params import page_request
 from api.query import QueryReader
 from api.results_page import ResultsPages
@@ -122,7 +122,7 @@ async def _answer(
     page: bytes | str | None = pages.filled(context)
     if page is None:
         page = await run_in_threadpool(pages.rendered, context)
-    return with_page_headers(request, HTMLResponse(page), context["nonce"])
+    return page_response(request, page, context["nonce"])
 
 
 def _asked_page(
