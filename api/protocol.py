@@ -4,8 +4,9 @@ uvicorn writes an answer's status line and headers when the app sends `http.resp
 and its body when the app sends `http.response.body`: two writes, two TCP segments and two
 system calls for every answer, where nearly every answer of this service is one body (a
 JSON search, a page). Here the head waits for the first write that follows it, and goes out
-with it, in one write (a list of two buffers: nothing is copied). Nothing else changes: the
-same bytes, in the same order, on the same connection.
+with it, in one write (`writelines`, which on Python 3.11 joins the two into one buffer
+first: a copy of the answer in memory, and one system call). Nothing else changes: the same
+bytes, in the same order, on the same connection.
 
 The head is not held where something else may have to go first or nothing may follow:
 
