@@ -112,6 +112,23 @@ NO_TELEMETRY: TelemetryConfig = {
 STARTUP_FAILURE = 3
 
 
+def _app_state(settings: Settings) -> AppState:
+    """What the app holds from its making, not its lifespan (a test may start one app several
+    times): the settings, the password checks (their threads start at the first login and
+    end with the process), the templates, each page's CSP nonce (api.nonces) and the results
+    page's kept shapes (api.results_page) for those templates."""
+    state = AppState({"settings": settings})
+    state.password_checks = PasswordChecks(
+        verify_password, settings.login.hash_threads, settings.login.hash_nice
+    )
+    state.templates = make_templates(settings.server.root_path)
+    state.nonces = Nonces()
+    state.results_pages = ResultsPages(
+        state.templates.env, settings.server.root_path, settings.pages
+    )
+    return state
+
+
 def create_app(settings: Settings | None = None, *, exit_on_failure: bool = False) -> FastAPI:
     """Build the app. Data is loaded in the lifespan, once, never at import.
 
@@ -149,19 +166,7 @@ def create_app(settings: Settings | None = None, *, exit_on_failure: bool = Fals
         generate_unique_id_function=operation_id,
         telemetry=NO_TELEMETRY,
     )
-    app.state = AppState({"settings": settings})
-    # Made once per app, not per lifespan (a test may start one app several times); its
-    # threads start at the first login and end with the process.
-    app.state.password_checks = PasswordChecks(
-        verify_password, settings.login.hash_threads, settings.login.hash_nice
-    )
-    app.state.templates = make_templates(settings.server.root_path)
-    # Each page's CSP nonce (api.nonces).
-    app.state.nonces = Nonces()
-    # The results page's kept shapes (api.results_page), for these templates.
-    app.state.results_pages = ResultsPages(
-        app.state.templates.env, settings.server.root_path, settings.pages
-    )
+    app.state = _app_state(settings)
     register_error_handlers(app)
     document_api(app, settings)
     _add_middleware(app, settings)
