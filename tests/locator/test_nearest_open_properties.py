@@ -59,10 +59,10 @@ class _At:
         return Origin(lat, lon, "here", OriginSource.COORDINATES, outside_note=self.note)
 
     def postcode(self, text: str) -> Origin:
-        raise NotImplementedError
+        raise AssertionError("these searches start from coordinates only")
 
     def resolve(self, text: str) -> Origin | Choices:
-        raise NotImplementedError
+        raise AssertionError("these searches start from coordinates only")
 
 
 @BUDGET
